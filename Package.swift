@@ -1,0 +1,61 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "hedgetop",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "hedgetop", targets: ["hedgetop"]),
+        .library(name: "HedgeCore", targets: ["HedgeCore"]),
+        .library(name: "HedgeVenues", targets: ["HedgeVenues"]),
+        .library(name: "HedgeEngine", targets: ["HedgeEngine"]),
+        .library(name: "HedgeTerminal", targets: ["HedgeTerminal"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
+        .systemLibrary(
+            name: "CNcursesw",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncurses-dev"])]
+        ),
+        /// Pure values and rules: no I/O, no clock, no tasks.
+        .target(
+            name: "HedgeCore",
+            dependencies: [.product(name: "DequeModule", package: "swift-collections")]
+        ),
+        /// Venues (simulated) and market feeds.
+        .target(name: "HedgeVenues", dependencies: ["HedgeCore"]),
+        /// The runtime: drives strategies on venues, publishes snapshots, takes commands.
+        .target(
+            name: "HedgeEngine",
+            dependencies: [
+                "HedgeCore", "HedgeVenues",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        /// The screen: cell grid, widgets, themes, keys, the ncurses backend.
+        .target(name: "HedgeTerminal", dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw"]),
+        .executableTarget(
+            name: "hedgetop",
+            dependencies: [
+                "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "HedgeCoreTests",
+            dependencies: ["HedgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+        ),
+        .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"]),
+        .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
+        .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"]),
+        .testTarget(name: "EndToEndTests", dependencies: []),
+    ]
+)

@@ -1,0 +1,26 @@
+import Synchronization
+
+/// The screen's end of the command channel: numbers each command and enqueues it.
+/// The queue is unbounded, so a command is never dropped and order is kept.
+public final class CommandSender: Sendable {
+    private let continuation: AsyncStream<EngineCommand>.Continuation
+    private let nextID = Atomic<UInt64>(1)
+
+    public init(_ continuation: AsyncStream<EngineCommand>.Continuation) {
+        self.continuation = continuation
+    }
+
+    /// Sends `action` for `strategy` (nil: all) and returns the id its acknowledgement will carry.
+    @discardableResult
+    public func send(_ action: EngineCommand.Action, to strategy: String?) -> UInt64 {
+        let id = nextID.add(1, ordering: .relaxed).oldValue
+        continuation.yield(EngineCommand(id: id, strategy: strategy, action: action))
+        return id
+    }
+
+    /// A command channel: the sender for the screen, the stream for the engine.
+    public static func makeChannel() -> (sender: CommandSender, commands: AsyncStream<EngineCommand>) {
+        let (stream, continuation) = AsyncStream<EngineCommand>.makeStream(bufferingPolicy: .unbounded)
+        return (CommandSender(continuation), stream)
+    }
+}

@@ -1,0 +1,282 @@
+import HedgeCore
+
+/// Everything the screen shows, frozen at one instant. Immutable and `Sendable`: the engine
+/// publishes one after each burst of events and never waits for anyone to read it.
+public struct EngineSnapshot: Sendable, Hashable {
+    /// Increases by one with each snapshot the engine publishes.
+    public var sequence: UInt64
+    /// The engine's clock: wall time when paper or live trading, data time in a replay.
+    public var time: Timestamp
+    public var mode: RunMode
+    public var strategies: [StrategySnapshot]
+    public var venues: [VenueStatus]
+    /// The newest entries last; bounded.
+    public var log: [LogEntry]
+    /// Acknowledgements of recent commands, newest last.
+    public var acknowledgements: [CommandAcknowledgement]
+
+    public init(sequence: UInt64, time: Timestamp, mode: RunMode, strategies: [StrategySnapshot],
+                venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = []) {
+        self.sequence = sequence
+        self.time = time
+        self.mode = mode
+        self.strategies = strategies
+        self.venues = venues
+        self.log = log
+        self.acknowledgements = acknowledgements
+    }
+}
+
+/// Paper trading on the simulated market, replaying recorded data, or live.
+public enum RunMode: String, Sendable, Hashable, Codable {
+    case paper, replay, live
+}
+
+/// One strategy as the screen shows it.
+public struct StrategySnapshot: Sendable, Hashable, Identifiable {
+    public var id: String { name }
+    public var name: String
+    public var kind: StrategyKind
+    public var state: StrategyStateName
+    public var stateSince: Timestamp
+    public var paused: Bool
+    /// Why the strategy is in ERROR, or the last alert that matters.
+    public var haltReason: String?
+    public var legs: PerLeg<LegSnapshot>
+    /// The current spread A − B in bps of B (nil before both legs have quotes).
+    public var spreadBps: FixedDecimal?
+    public var rollingMeanBps: Double?
+    public var zScore: Double?
+    /// Annualised basis as a fraction, when a leg has an expiry.
+    public var annualisedBasis: Double?
+    /// The thresholds as the chart draws them, in bps (already offset by the fair value).
+    public var entryBandBps: (upper: Double, lower: Double)?
+    public var exitBandBps: (upper: Double, lower: Double)?
+    public var entryRule: String
+    public var exitRule: String
+    public var pnl: PnLSummary
+    /// Spread in bps over time, bounded and downsampled; oldest first.
+    public var spreadSeries: [SeriesPoint]
+    /// Rolling mean in bps over time, aligned with `spreadSeries` where known.
+    public var meanSeries: [SeriesPoint]
+    /// Net PnL (USD) over time; oldest first.
+    public var pnlSeries: [SeriesPoint]
+    public var markers: [ChartMarker]
+    /// Newest last; bounded.
+    public var transitions: [Transition]
+    public var openOrders: [OrderSnapshot]
+    public var completedCycles: Int
+
+    public init(name: String, kind: StrategyKind, state: StrategyStateName, stateSince: Timestamp,
+                paused: Bool, haltReason: String?, legs: PerLeg<LegSnapshot>, spreadBps: FixedDecimal?,
+                rollingMeanBps: Double?, zScore: Double?, annualisedBasis: Double?,
+                entryBandBps: (upper: Double, lower: Double)?, exitBandBps: (upper: Double, lower: Double)?,
+                entryRule: String, exitRule: String, pnl: PnLSummary, spreadSeries: [SeriesPoint],
+                meanSeries: [SeriesPoint], pnlSeries: [SeriesPoint], markers: [ChartMarker],
+                transitions: [Transition], openOrders: [OrderSnapshot], completedCycles: Int) {
+        self.name = name
+        self.kind = kind
+        self.state = state
+        self.stateSince = stateSince
+        self.paused = paused
+        self.haltReason = haltReason
+        self.legs = legs
+        self.spreadBps = spreadBps
+        self.rollingMeanBps = rollingMeanBps
+        self.zScore = zScore
+        self.annualisedBasis = annualisedBasis
+        self.entryBandBps = entryBandBps
+        self.exitBandBps = exitBandBps
+        self.entryRule = entryRule
+        self.exitRule = exitRule
+        self.pnl = pnl
+        self.spreadSeries = spreadSeries
+        self.meanSeries = meanSeries
+        self.pnlSeries = pnlSeries
+        self.markers = markers
+        self.transitions = transitions
+        self.openOrders = openOrders
+        self.completedCycles = completedCycles
+    }
+
+    public static func == (lhs: StrategySnapshot, rhs: StrategySnapshot) -> Bool {
+        lhs.name == rhs.name && lhs.state == rhs.state && lhs.stateSince == rhs.stateSince
+            && lhs.paused == rhs.paused && lhs.haltReason == rhs.haltReason && lhs.legs == rhs.legs
+            && lhs.spreadBps == rhs.spreadBps && lhs.pnl == rhs.pnl && lhs.spreadSeries == rhs.spreadSeries
+            && lhs.pnlSeries == rhs.pnlSeries && lhs.markers == rhs.markers && lhs.transitions == rhs.transitions
+            && lhs.openOrders == rhs.openOrders && lhs.completedCycles == rhs.completedCycles
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(state)
+        hasher.combine(stateSince)
+    }
+}
+
+/// One leg: its contract, the latest quote, and the position held.
+public struct LegSnapshot: Sendable, Hashable {
+    public var instrument: InstrumentID
+    public var margining: Margining
+    public var settlementAsset: String
+    public var quote: Quote?
+    /// Signed contract quantity (long > 0).
+    public var quantity: FixedDecimal
+    public var averageEntry: FixedDecimal
+    public var mark: FixedDecimal?
+    /// In the settlement asset.
+    public var unrealisedPnL: FixedDecimal
+    public var realisedPnL: FixedDecimal
+    public var fees: FixedDecimal
+    public var funding: FixedDecimal
+    /// Isolated-margin liquidation estimate, when a position is open.
+    public var liquidationPrice: FixedDecimal?
+
+    public init(instrument: InstrumentID, margining: Margining, settlementAsset: String, quote: Quote?,
+                quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
+                unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
+                funding: FixedDecimal, liquidationPrice: FixedDecimal?) {
+        self.instrument = instrument
+        self.margining = margining
+        self.settlementAsset = settlementAsset
+        self.quote = quote
+        self.quantity = quantity
+        self.averageEntry = averageEntry
+        self.mark = mark
+        self.unrealisedPnL = unrealisedPnL
+        self.realisedPnL = realisedPnL
+        self.fees = fees
+        self.funding = funding
+        self.liquidationPrice = liquidationPrice
+    }
+}
+
+/// PnL of one strategy valued in USD (inverse legs converted at their mark). Exact decimals.
+public struct PnLSummary: Sendable, Hashable, Codable {
+    public var realised: FixedDecimal
+    public var unrealised: FixedDecimal
+    public var fees: FixedDecimal
+    public var funding: FixedDecimal
+    /// realised + unrealised + funding − fees.
+    public var net: FixedDecimal
+
+    public init(realised: FixedDecimal, unrealised: FixedDecimal, fees: FixedDecimal, funding: FixedDecimal, net: FixedDecimal) {
+        self.realised = realised
+        self.unrealised = unrealised
+        self.fees = fees
+        self.funding = funding
+        self.net = net
+    }
+
+    public static let zero = PnLSummary(realised: .zero, unrealised: .zero, fees: .zero, funding: .zero, net: .zero)
+}
+
+/// A point of a chart series. `Double` is fine here: charts are pictures, not money.
+public struct SeriesPoint: Sendable, Hashable, Codable {
+    public var time: Timestamp
+    public var value: Double
+
+    public init(time: Timestamp, value: Double) {
+        self.time = time
+        self.value = value
+    }
+}
+
+/// Where the strategy entered or exited, drawn on the spread chart.
+public struct ChartMarker: Sendable, Hashable, Codable {
+    public enum Kind: String, Sendable, Hashable, Codable { case entry, exit }
+    public var time: Timestamp
+    public var kind: Kind
+    public var spreadBps: Double
+
+    public init(time: Timestamp, kind: Kind, spreadBps: Double) {
+        self.time = time
+        self.kind = kind
+        self.spreadBps = spreadBps
+    }
+}
+
+/// A working order.
+public struct OrderSnapshot: Sendable, Hashable {
+    public var id: OrderID
+    public var leg: Leg
+    public var instrument: InstrumentID
+    public var side: Side
+    public var quantity: FixedDecimal
+    public var filled: FixedDecimal
+    public var purpose: OrderPurpose
+    public var sentAt: Timestamp
+
+    public init(id: OrderID, leg: Leg, instrument: InstrumentID, side: Side, quantity: FixedDecimal,
+                filled: FixedDecimal, purpose: OrderPurpose, sentAt: Timestamp) {
+        self.id = id
+        self.leg = leg
+        self.instrument = instrument
+        self.side = side
+        self.quantity = quantity
+        self.filled = filled
+        self.purpose = purpose
+        self.sentAt = sentAt
+    }
+}
+
+/// A venue's connection as the header shows it.
+public struct VenueStatus: Sendable, Hashable {
+    public var name: String
+    public var connected: Bool
+    /// Median order round trip, when known.
+    public var latencyMillis: Double?
+
+    public init(name: String, connected: Bool, latencyMillis: Double?) {
+        self.name = name
+        self.connected = connected
+        self.latencyMillis = latencyMillis
+    }
+}
+
+/// One line of the event log.
+public struct LogEntry: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable, Codable, Comparable {
+        case info, notice, warning, error
+
+        private var rank: Int {
+            switch self {
+            case .info: 0
+            case .notice: 1
+            case .warning: 2
+            case .error: 3
+            }
+        }
+
+        public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+    }
+
+    public var time: Timestamp
+    public var severity: Severity
+    /// The strategy it concerns, if any.
+    public var strategy: String?
+    public var message: String
+
+    public init(time: Timestamp, severity: Severity, strategy: String?, message: String) {
+        self.time = time
+        self.severity = severity
+        self.strategy = strategy
+        self.message = message
+    }
+}
+
+/// The engine's answer to a command from the screen.
+public struct CommandAcknowledgement: Sendable, Hashable {
+    public var commandID: UInt64
+    public var accepted: Bool
+    /// "close accepted", "close refused: nothing open".
+    public var message: String
+    public var time: Timestamp
+
+    public init(commandID: UInt64, accepted: Bool, message: String, time: Timestamp) {
+        self.commandID = commandID
+        self.accepted = accepted
+        self.message = message
+        self.time = time
+    }
+}

@@ -1,0 +1,2 @@
+import HedgeEngine
+public enum HedgeTerminalModule {}

@@ -1,0 +1,3 @@
+import Testing
+@testable import HedgeCore
+@Test func moduleLoads() {}

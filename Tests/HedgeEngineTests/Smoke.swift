@@ -1,0 +1,3 @@
+import Testing
+@testable import HedgeEngine
+@Test func moduleLoads() {}

@@ -1,0 +1,3 @@
+import Testing
+@testable import HedgeVenues
+@Test func moduleLoads() {}
