@@ -1,0 +1,239 @@
+/// SCANNING → SPREAD_DETECTED → VALIDATING → the first leg: the entry rule, sizing, validation.
+extension HedgingStateMachine {
+    mutating func onQuote(_ leg: Leg, _ quote: Quote, now: Timestamp, into actions: inout [StrategyAction]) {
+        if let defect = quote.defect {
+            consecutiveBadQuotes += 1
+            actions.append(.alert(.warning, "leg \(leg) \(config.legs[leg].id) quote refused: \(defect)"))
+            if case .scanning = state, consecutiveBadQuotes >= config.badQuoteLimit {
+                enter(.error(reason: "bad market data: \(consecutiveBadQuotes) quotes refused in a row, last: \(defect)"), "bad market data", now: now, into: &actions)
+            }
+            return
+        }
+        consecutiveBadQuotes = 0
+        quotes[leg] = quote
+        guard let a = quotes.a, let b = quotes.b, let bps = try? SpreadMath.bps(a.mid, b.mid) else { return }
+        spreadBps = bps
+        sample(bps, now: now)
+
+        switch state {
+        case .scanning:
+            if !paused, let opportunity = detect(now: now, into: &actions) {
+                enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes", now: now, into: &actions)
+                actions.append(.scheduleTimer(.validationTimeout, at: now + config.orderTimeout))
+            }
+        case .validating(let opportunity):
+            validate(opportunity, now: now, into: &actions)
+        case .monitoring:
+            checkExits(now: now, into: &actions)
+        case .openingFirst, .openingSecond, .adjusting, .closing, .unwinding, .completed, .error:
+            break
+        }
+    }
+
+    /// Adds the spread to the statistics once per sample interval.
+    mutating func sample(_ bps: FixedDecimal, now: Timestamp) {
+        if let next = nextSampleAt, now < next { return }
+        statistics.add(bps.doubleValue)
+        nextSampleAt = now + config.sampleInterval
+    }
+
+    /// The fair spread in bps: 0 where the legs converge (cross, basis), the rolling mean for a calendar.
+    public var fairSpreadBps: Double? {
+        switch config.kind {
+        case .cross, .basis: 0
+        case .calendar: statistics.count >= config.warmupSamples ? statistics.mean : nil
+        }
+    }
+
+    /// How far the spread is from fair, in bps (positive: A is rich).
+    public var deviationBps: Double? {
+        guard let spreadBps, let fair = fairSpreadBps else { return nil }
+        return spreadBps.doubleValue - fair
+    }
+
+    /// The current z-score of the spread against its rolling window, once warmed up.
+    public var zScore: Double? {
+        guard statistics.count >= config.warmupSamples, let spreadBps else { return nil }
+        return statistics.zScore(spreadBps.doubleValue)
+    }
+
+    /// |deviation| measured in the threshold's unit, or nil while it cannot be judged.
+    func measure(_ threshold: Threshold) -> Double? {
+        guard let deviation = deviationBps else { return nil }
+        switch threshold {
+        case .bps: return abs(deviation)
+        case .z:
+            guard statistics.count >= config.warmupSamples, let sd = statistics.standardDeviation, sd > 1e-9 else { return nil }
+            return abs(deviation) / sd
+        }
+    }
+
+    func limit(_ threshold: Threshold) -> Double {
+        switch threshold {
+        case .bps(let value): value.doubleValue
+        case .z(let value): value
+        }
+    }
+
+    /// The band where the entry (or exit) rule holds, in bps of spread, for the chart.
+    public func band(_ threshold: Threshold) -> (upper: Double, lower: Double)? {
+        guard let fair = fairSpreadBps else { return nil }
+        let width: Double
+        switch threshold {
+        case .bps(let value): width = value.doubleValue
+        case .z(let value):
+            guard statistics.count >= config.warmupSamples, let sd = statistics.standardDeviation else { return nil }
+            width = value * sd
+        }
+        return (fair + width, fair - width)
+    }
+
+    /// Crossing the bid/ask on both legs to enter and again to exit, in bps of leg B.
+    func crossingCostBps() -> Double? {
+        guard let a = quotes.a, let b = quotes.b else { return nil }
+        let bMid = b.mid.doubleValue
+        guard bMid > 0 else { return nil }
+        let halfA = (a.ask.doubleValue - a.bid.doubleValue) / 2
+        let halfB = (b.ask.doubleValue - b.bid.doubleValue) / 2
+        return (halfA + halfB) * 2 / bMid * 10_000
+    }
+
+    /// The entry rule: deviation past the threshold and an edge that pays fees, crossing and `minEdgeBps`.
+    /// Returns a sized opportunity (SPREAD_DETECTED), or nil while nothing is worth trading.
+    mutating func detect(now: Timestamp, into actions: inout [StrategyAction]) -> Opportunity? {
+        guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
+              let crossing = crossingCostBps() else { return nil }
+        let required = config.roundTripFeeBps.doubleValue + crossing + config.minEdgeBps.doubleValue
+        guard abs(deviation) >= required else { return nil }
+        if let expiry = earliestExpiry, now + config.expiryGuard >= expiry { return nil }
+        guard let spread = spreadBps else { return nil }
+
+        // SPREAD_DETECTED is a passing state: prices are locked and both legs sized right now.
+        pass(through: .spreadDetected, "spread \(spread) bps, deviation \(deviation.formatted1) bps ≥ \(config.entry); edge needs \(required.formatted1) bps", now: now, into: &actions)
+
+        // Buy the cheap leg, sell the rich one: deviation > 0 means A is rich.
+        let sides = deviation > 0 ? PerLeg(a: Side.sell, b: .buy) : PerLeg(a: .buy, b: .sell)
+        switch size(sides: sides) {
+        case .success(let (quantities, firstLeg)):
+            if let shortfall = marginShortfall(quantities) {
+                enter(.scanning, "insufficient margin: \(shortfall)", now: now, into: &actions)
+                return nil
+            }
+            return Opportunity(sides: sides, quantities: quantities, firstLeg: firstLeg, detectedSpreadBps: spread, detectedAt: now)
+        case .failure(let reason):
+            enter(.scanning, "cannot size: \(reason.message)", now: now, into: &actions)
+            return nil
+        }
+    }
+
+    struct SizingFailure: Error { var message: String }
+
+    /// Sizes both legs to the target notional and picks the thinner book to go first.
+    /// Both legs round to the same base exposure within one lot.
+    func size(sides: PerLeg<Side>) -> Result<(PerLeg<FixedDecimal>, Leg), SizingFailure> {
+        guard let qa = quotes.a, let qb = quotes.b else { return .failure(SizingFailure(message: "no quotes")) }
+        let prices = PerLeg(a: qa.price(toTake: sides.a), b: qb.price(toTake: sides.b))
+        do {
+            let base = try config.targetNotional.divided(by: qb.mid, rounding: .down)
+            // Depth: displayed size on the side we take, as a fraction of what we need.
+            var cover = PerLeg(repeating: 0.0)
+            for leg in Leg.allCases {
+                let spec = config.legs[leg]
+                let needed = try spec.quantity(forBase: base, price: prices[leg], rounding: .down)
+                let shown = (leg == .a ? qa : qb).size(toTake: sides[leg])
+                cover[leg] = needed.isPositive ? shown.doubleValue / needed.doubleValue : .infinity
+            }
+            let first: Leg = cover.a <= cover.b ? .a : .b
+            let second = first.other
+            let firstQuantity = try config.legs[first].quantity(forBase: base, price: prices[first], rounding: .down)
+            if let problem = config.legs[first].violation(quantity: firstQuantity, price: prices[first]) {
+                return .failure(SizingFailure(message: "leg \(first) \(problem)"))
+            }
+            let exposure = try config.legs[first].baseExposure(quantity: firstQuantity, price: prices[first])
+            let secondQuantity = try config.legs[second].quantity(forBase: exposure, price: prices[second], rounding: .halfEven)
+            if let problem = config.legs[second].violation(quantity: secondQuantity, price: prices[second]) {
+                return .failure(SizingFailure(message: "leg \(second) \(problem)"))
+            }
+            let secondExposure = try config.legs[second].baseExposure(quantity: secondQuantity, price: prices[second])
+            let lot = try max(config.legs[first].baseExposure(quantity: config.legs[first].lotStep, price: prices[first]),
+                              config.legs[second].baseExposure(quantity: config.legs[second].lotStep, price: prices[second]))
+            if try (exposure - secondExposure).magnitude > lot {
+                return .failure(SizingFailure(message: "legs do not round to the same exposure within one lot"))
+            }
+            var quantities = PerLeg(repeating: FixedDecimal.zero)
+            quantities[first] = firstQuantity
+            quantities[second] = secondQuantity
+            return .success((quantities, first))
+        } catch {
+            return .failure(SizingFailure(message: "\(error)"))
+        }
+    }
+
+    /// What is missing to post initial margin on both venues, or nil when there is enough.
+    func marginShortfall(_ quantities: PerLeg<FixedDecimal>) -> String? {
+        for leg in Leg.allCases {
+            let spec = config.legs[leg]
+            guard let margin = margins[leg] else { return "no margin information for leg \(leg) \(spec.id)" }
+            guard let quote = quotes[leg],
+                  let notional = try? spec.settlementNotional(quantity: quantities[leg], price: quote.mid),
+                  let required = try? notional.multiplied(by: spec.initialMarginRate, rounding: .up) else {
+                return "cannot price margin for leg \(leg)"
+            }
+            if required > margin.available {
+                return "leg \(leg) \(spec.id) needs \(required) \(spec.settlementAsset), \(margin.available) free"
+            }
+        }
+        return nil
+    }
+
+    /// VALIDATING: fresh quotes must still show the entry, the books must hold the size, and the
+    /// slippage estimate must be within bounds. Then the first leg is sent.
+    mutating func validate(_ opportunity: Opportunity, now: Timestamp, into actions: inout [StrategyAction]) {
+        guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
+              (deviation > 0) == (opportunity.sides.a == .sell) else {
+            actions.append(.cancelTimer(.validationTimeout))
+            enter(.scanning, "opportunity gone on fresh quotes", now: now, into: &actions)
+            return
+        }
+        for leg in Leg.allCases {
+            guard let slippage = estimatedSlippageBps(leg: leg, side: opportunity.sides[leg], quantity: opportunity.quantities[leg]) else {
+                actions.append(.cancelTimer(.validationTimeout))
+                enter(.scanning, "leg \(leg): no quote to validate against", now: now, into: &actions)
+                return
+            }
+            if slippage > config.maxSlippageBps {
+                actions.append(.cancelTimer(.validationTimeout))
+                enter(.scanning, "leg \(leg) slippage \(slippage.formatted(places: 1)) bps > \(config.maxSlippageBps) bps", now: now, into: &actions)
+                return
+            }
+        }
+        actions.append(.cancelTimer(.validationTimeout))
+        let first = opportunity.firstLeg
+        let order = makeOrder(leg: first, side: opportunity.sides[first], quantity: opportunity.quantities[first], purpose: .open, reduceOnly: false, now: now, into: &actions)
+        enter(.openingFirst(opportunity, order: order), "validated; leg \(first) first (thinner book), \(opportunity.sides[first]) \(opportunity.quantities[first])", now: now, into: &actions)
+    }
+
+    /// Slippage of a market order against the top of book, in bps of the top price.
+    /// With only the top known, the part beyond the displayed size is assumed one tick worse.
+    func estimatedSlippageBps(leg: Leg, side: Side, quantity: FixedDecimal) -> FixedDecimal? {
+        guard let quote = quotes[leg] else { return nil }
+        let top = quote.price(toTake: side)
+        let shown = quote.size(toTake: side)
+        if quantity <= shown { return .zero }
+        guard let beyond = try? quantity - shown,
+              let worse = try? beyond.multiplied(by: config.legs[leg].tickSize),
+              let average = try? worse.divided(by: quantity),
+              let bps = try? FixedDecimal.mulDiv(average, FixedDecimal(units: 10_000 * FixedDecimal.one), top) else { return nil }
+        return bps
+    }
+
+    /// The earliest expiry of the two legs, if either is dated.
+    public var earliestExpiry: Timestamp? {
+        switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
+        case (let a?, let b?): min(a, b)
+        case (let a?, nil): a
+        case (nil, let b?): b
+        case (nil, nil): nil
+        }
+    }
+}

@@ -1,0 +1,96 @@
+/// Something that happened, fed to the state machine by the runtime.
+public enum StrategyEvent: Sendable {
+    /// A new top of book for a leg.
+    case quote(Leg, Quote)
+    /// A venue's answer about an order on a leg.
+    case order(Leg, OrderUpdate)
+    /// A timer the machine scheduled has fired.
+    case timer(StrategyTimer)
+    /// The account behind a leg: free margin and how close it is to a margin call.
+    case margin(Leg, MarginStatus)
+    /// A funding payment settled on a leg's position (positive: received), in its settlement asset.
+    case funding(Leg, amount: FixedDecimal, rate: FixedDecimal)
+    /// The venue's mark price for a leg (used for unrealised PnL when present).
+    case mark(Leg, FixedDecimal)
+    /// A trader's command.
+    case command(StrategyCommand)
+}
+
+/// Free margin and margin ratio of the account that holds a leg.
+public struct MarginStatus: Sendable, Hashable, Codable {
+    /// Margin available for new positions, in the leg's settlement asset.
+    public var available: FixedDecimal
+    /// Maintenance margin / equity: 1 means liquidation.
+    public var marginRatio: Double
+
+    public init(available: FixedDecimal, marginRatio: Double) {
+        self.available = available
+        self.marginRatio = marginRatio
+    }
+}
+
+/// Timers are actions, never sleeps: the runtime schedules them and feeds them back as events.
+public enum StrategyTimer: Sendable, Hashable, CustomStringConvertible {
+    /// An order had no final answer in time.
+    case orderTimeout(OrderID)
+    /// A validated opportunity waited too long for fresh quotes.
+    case validationTimeout
+    /// The cooldown after a completed cycle is over.
+    case cooldown
+    /// UNWINDING must stop re-hedging and flatten.
+    case hedgeDeadline
+
+    public var description: String {
+        switch self {
+        case .orderTimeout(let id): "order timeout \(id)"
+        case .validationTimeout: "validation timeout"
+        case .cooldown: "cooldown"
+        case .hedgeDeadline: "hedge deadline"
+        }
+    }
+}
+
+/// A manual override from the trader.
+public enum StrategyCommand: Sendable, Hashable, CustomStringConvertible {
+    case close
+    case rebalance
+    case pause
+    case resume
+    case kill
+
+    public var description: String {
+        switch self {
+        case .close: "close"
+        case .rebalance: "rebalance"
+        case .pause: "pause"
+        case .resume: "resume"
+        case .kill: "kill"
+        }
+    }
+}
+
+/// How loud an alert is.
+public enum AlertLevel: String, Sendable, Hashable, Codable {
+    case info, warning, critical
+}
+
+/// What the runtime must do for the state machine.
+public enum StrategyAction: Sendable {
+    case placeOrder(OrderRequest)
+    case cancelOrder(OrderID, Leg)
+    case scheduleTimer(StrategyTimer, at: Timestamp)
+    case cancelTimer(StrategyTimer)
+    /// Record a state change (history, journal, screen).
+    case transition(Transition)
+    case alert(AlertLevel, String)
+    /// The answer to a command: accepted, or refused with the reason.
+    case commandResult(StrategyCommand, accepted: Bool, message: String)
+    /// A spread was opened (both legs hedged) or closed; for chart markers and reports.
+    case cycleEvent(CycleEvent)
+}
+
+/// A point in a trade's life, for reports and chart markers.
+public enum CycleEvent: Sendable, Hashable {
+    case opened(spreadBps: FixedDecimal, time: Timestamp)
+    case closed(spreadBps: FixedDecimal?, netPnL: FixedDecimal, reason: String, time: Timestamp)
+}
