@@ -36,6 +36,8 @@ let package = Package(
             name: "HedgeEngine",
             dependencies: [
                 "HedgeCore", "HedgeVenues",
+                .product(name: "HeapModule", package: "swift-collections"),
+                .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -251,13 +251,16 @@ public struct LogEntry: Sendable, Hashable {
         public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
     }
 
+    /// Increases by one per entry, so a reader can tell which lines it has already seen.
+    public var id: UInt64
     public var time: Timestamp
     public var severity: Severity
     /// The strategy it concerns, if any.
     public var strategy: String?
     public var message: String
 
-    public init(time: Timestamp, severity: Severity, strategy: String?, message: String) {
+    public init(id: UInt64 = 0, time: Timestamp, severity: Severity, strategy: String?, message: String) {
+        self.id = id
         self.time = time
         self.severity = severity
         self.strategy = strategy

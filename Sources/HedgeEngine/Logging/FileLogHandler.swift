@@ -1,0 +1,86 @@
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A swift-log handler that appends lines to a file: while the screen is up nothing else may
+/// write to the terminal.
+public struct FileLogHandler: LogHandler {
+    /// The open file, shared by every logger made from it.
+    public final class Sink: Sendable {
+        public let path: String
+        private let file: Mutex<UnsafeMutablePointer<FILE>?>
+
+        /// Opens (creating the directory if needed) `path` for appending.
+        public init(path: String) throws(LogFileError) {
+            self.path = path
+            if let slash = path.lastIndex(of: "/") {
+                let directory = String(path[..<slash])
+                if !directory.isEmpty { Self.makeDirectories(directory) }
+            }
+            guard let handle = fopen(path, "a") else {
+                throw LogFileError(message: "cannot open log file \(path): \(String(cString: strerror(errno)))")
+            }
+            self.file = Mutex(handle)
+        }
+
+        static func makeDirectories(_ path: String) {
+            var current = path.hasPrefix("/") ? "" : "."
+            for part in path.split(separator: "/") {
+                current += "/" + part
+                mkdir(current, 0o700)
+            }
+        }
+
+        func write(_ line: String) {
+            file.withLock { handle in
+                guard let handle else { return }
+                fputs(line, handle)
+                fflush(handle)
+            }
+        }
+
+        deinit {
+            file.withLock { handle in
+                if let handle { fclose(handle) }
+                handle = nil
+            }
+        }
+    }
+
+    private let sink: Sink
+    private let label: String
+    public var logLevel: Logger.Level = .info
+    public var metadata: Logger.Metadata = [:]
+
+    public init(label: String, sink: Sink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        let time = HedgeCoreTime.nowISO()
+        sink.write("\(time) \(event.level) \(label): \(event.message)\n")
+    }
+}
+
+/// Why the log file could not be opened.
+public struct LogFileError: Error, CustomStringConvertible {
+    public var message: String
+    public var description: String { message }
+}
+
+import HedgeCore
+
+enum HedgeCoreTime {
+    static func nowISO() -> String { Timestamp.wallClockNow().description }
+}

@@ -1,0 +1,139 @@
+import HedgeCore
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Runs an `Engine` against a clock: in step with it (paper trading, replay at 1× or N×) or as
+/// fast as it can (replay at full speed). Publishes a snapshot after each burst of events on a
+/// stream that keeps only the newest, so a slow screen never holds the engine back; drains
+/// commands in order between bursts.
+public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
+    public enum Pace: Sendable, Hashable {
+        /// Data time runs at `speed` × the clock.
+        case realTime(speed: Double)
+        /// No waiting at all.
+        case fastest
+    }
+
+    public let clock: C
+    public let pace: Pace
+    /// The longest the loop sleeps before looking at commands again.
+    public let commandLatency: Duration
+    /// Snapshots are published at most this often.
+    public let publishInterval: Duration
+
+    public init(clock: C, pace: Pace, commandLatency: Duration = .milliseconds(20), publishInterval: Duration = .milliseconds(50)) {
+        self.clock = clock
+        self.pace = pace
+        self.commandLatency = commandLatency
+        self.publishInterval = publishInterval
+    }
+
+    /// A stream of snapshots that buffers only the newest one.
+    public static func makeSnapshotStream() -> (AsyncStream<EngineSnapshot>, AsyncStream<EngineSnapshot>.Continuation) {
+        AsyncStream.makeStream(of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Runs until the feed ends and nothing is scheduled, or the task is cancelled.
+    /// The engine is moved in: from here on this loop is its only owner.
+    public func run(_ engine: sending Engine, commands: AsyncStream<EngineCommand>,
+                    snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+        let inbox = CommandInbox()
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await command in commands { inbox.append(command) }
+            }
+            await drive(engine, inbox: inbox, snapshots: snapshots)
+            group.cancelAll()
+        }
+        snapshots.finish()
+    }
+
+    private func drive(_ engine: Engine, inbox: CommandInbox, snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+        let originInstant = clock.now
+        let originData = engine.now
+        var lastPublish = clock.now.advanced(by: .seconds(-3600))
+        func dataTime(at instant: C.Instant) -> Timestamp {
+            switch pace {
+            case .fastest: return .max
+            case .realTime(let speed):
+                let elapsed = originInstant.duration(to: instant).nanosecondsClamped
+                return Timestamp(nanoseconds: originData.nanoseconds &+ Int64(Double(elapsed) * speed))
+            }
+        }
+        func instant(forData time: Timestamp) -> C.Instant {
+            guard case .realTime(let speed) = pace else { return clock.now }
+            let offset = Double(time.nanoseconds &- originData.nanoseconds) / speed
+            return originInstant.advanced(by: .nanoseconds(Int64(offset)))
+        }
+
+        while !Task.isCancelled {
+            for command in inbox.takeAll() {
+                engine.apply(command, at: pace == .fastest ? engine.now : dataTime(at: clock.now))
+            }
+            switch pace {
+            case .fastest:
+                // Bounded bursts so commands and snapshots still get their turn.
+                var burst = 0
+                while burst < 50_000, let next = engine.nextEventTime {
+                    burst += engine.run(until: next)
+                }
+            case .realTime:
+                engine.run(until: dataTime(at: clock.now))
+            }
+            let finished = engine.isFinished
+            let current = clock.now
+            if engine.changed && (lastPublish.duration(to: current) >= publishInterval || finished) {
+                snapshots.yield(engine.snapshot())
+                lastPublish = current
+            }
+            if finished { return }
+            if case .realTime = pace {
+                var wake = current.advanced(by: commandLatency)
+                if let next = engine.nextEventTime {
+                    let due = instant(forData: next)
+                    if due < wake { wake = due }
+                }
+                if engine.changed {
+                    let publishAt = lastPublish.advanced(by: publishInterval)
+                    if publishAt < wake { wake = publishAt }
+                }
+                try? await clock.sleep(until: wake, tolerance: nil)
+            } else {
+                await Task.yield()
+            }
+        }
+    }
+}
+
+/// Commands waiting for the engine's next turn, in arrival order.
+final class CommandInbox: Sendable {
+    private let queue = Mutex<[EngineCommand]>([])
+
+    func append(_ command: EngineCommand) {
+        queue.withLock { $0.append(command) }
+    }
+
+    func takeAll() -> [EngineCommand] {
+        queue.withLock { queue in
+            defer { queue.removeAll(keepingCapacity: true) }
+            return queue
+        }
+    }
+}
+
+extension Timestamp {
+    /// The latest representable time: "run everything".
+    public static let max = Timestamp(nanoseconds: .max)
+
+    /// The system's wall clock, for paper and live trading. Core never calls this.
+    public static func wallClockNow() -> Timestamp {
+        var spec = timespec()
+        clock_gettime(CLOCK_REALTIME, &spec)
+        return Timestamp(nanoseconds: Int64(spec.tv_sec) * 1_000_000_000 + Int64(spec.tv_nsec))
+    }
+}

@@ -1,0 +1,39 @@
+import HedgeCore
+import HedgeVenues
+import Logging
+
+/// A ready-to-run paper market: strategies, simulated venues and a synthetic feed.
+public struct PaperScenario {
+    public var strategies: [StrategyConfig]
+    public var venues: [SimulatedVenue]
+    public var feed: any MarketFeed
+
+    /// `hedgetop`'s default: one BTC calendar spread (near vs far quarterly) on the simulated
+    /// venue, tuned so a new user sees a whole cycle within about a minute.
+    public static func calendarDemo(start: Timestamp, seed: UInt64 = 42) -> PaperScenario {
+        var parameters = SyntheticCalendarFeed.Parameters(start: start)
+        parameters.seed = seed
+        let feed = SyntheticCalendarFeed(parameters)
+        let near = feed.contracts[0]
+        let far = feed.contracts[1]
+        let config = StrategyConfig(
+            name: "btc-calendar", kind: .calendar, legs: PerLeg(a: far, b: near), targetNotional: 50_000,
+            entry: .z(2.0), exit: .z(0.5), minEdgeBps: "1", profitTargetBps: "15", stopLossBps: "40",
+            spreadStopBps: "30", maxHolding: .seconds(600), cooldown: .seconds(5), volatilityStopMultiple: 4,
+            expiryGuard: .seconds(86_400), marginGuardRatio: 0.8, maxSlippageBps: "5",
+            orderTimeout: .seconds(3), hedgeDeadline: .seconds(5), maxHedgeAttempts: 3,
+            driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
+        var settings = SimulatedVenue.Settings()
+        settings.seed = seed &+ 1
+        let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)
+        return PaperScenario(strategies: [config], venues: [venue], feed: feed)
+    }
+
+    /// An engine over this scenario.
+    public func makeEngine(mode: RunMode = .paper, startedAt: Timestamp, logger: Logger? = nil) -> Engine {
+        if let logger {
+            return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, logger: logger)
+        }
+        return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt)
+    }
+}

@@ -1,0 +1,31 @@
+import HedgeCore
+
+/// A chart series that never grows past `capacity`: points are kept at most one per
+/// `interval`, and when the series is full every other point is dropped and the interval
+/// doubles. A day of replay and a minute of paper trading both fit the same memory.
+public struct DownsampledSeries: Sendable {
+    public let capacity: Int
+    public private(set) var interval: Duration
+    public private(set) var points: [SeriesPoint] = []
+
+    public init(capacity: Int = 720, interval: Duration = .milliseconds(250)) {
+        precondition(capacity >= 4, "capacity must be at least 4")
+        self.capacity = capacity
+        self.interval = interval
+        points.reserveCapacity(capacity)
+    }
+
+    /// Records `value` at `time`; within the current interval the newest value replaces the last.
+    public mutating func record(_ value: Double, at time: Timestamp) {
+        guard value.isFinite else { return }
+        if let last = points.last, time - last.time < interval {
+            points[points.count - 1].value = value
+            return
+        }
+        if points.count == capacity {
+            points = stride(from: 0, to: points.count, by: 2).map { points[$0] }
+            interval = interval * 2
+        }
+        points.append(SeriesPoint(time: time, value: value))
+    }
+}

@@ -1,0 +1,91 @@
+import DequeModule
+import HedgeCore
+
+/// One strategy inside the engine: its state machine plus the history the screen shows.
+struct StrategyRunner {
+    var machine: HedgingStateMachine
+    var spreadSeries = DownsampledSeries()
+    var meanSeries = DownsampledSeries()
+    var pnlSeries = DownsampledSeries()
+    var markers = Deque<ChartMarker>()
+    var transitions = Deque<Transition>()
+    /// The generation of each scheduled timer; a fired timer whose generation is stale was cancelled.
+    var timerGenerations: [StrategyTimer: UInt64] = [:]
+    var nextGeneration: UInt64 = 0
+
+    static let transitionLimit = 64
+    static let markerLimit = 64
+
+    init(config: StrategyConfig, startedAt: Timestamp) {
+        machine = HedgingStateMachine(config: config, startedAt: startedAt)
+        transitions.append(Transition(from: .scanning, to: .scanning, reason: "started", time: startedAt))
+    }
+
+    var name: String { machine.config.name }
+
+    mutating func record(_ transition: Transition) {
+        transitions.append(transition)
+        if transitions.count > Self.transitionLimit { transitions.removeFirst() }
+    }
+
+    mutating func record(_ cycleEvent: CycleEvent) {
+        let marker: ChartMarker
+        switch cycleEvent {
+        case .opened(let spread, let time):
+            marker = ChartMarker(time: time, kind: .entry, spreadBps: spread.doubleValue)
+        case .closed(let spread, _, _, let time):
+            marker = ChartMarker(time: time, kind: .exit, spreadBps: spread?.doubleValue ?? .nan)
+        }
+        markers.append(marker)
+        if markers.count > Self.markerLimit { markers.removeFirst() }
+    }
+
+    /// Samples the charts after the machine has seen new market data.
+    mutating func sampleCharts(at now: Timestamp) {
+        if let spread = machine.spreadBps {
+            spreadSeries.record(spread.doubleValue, at: now)
+            if let mean = machine.fairSpreadBps { meanSeries.record(mean, at: now) }
+        }
+        if let pnl = machine.pnlBreakdown() { pnlSeries.record(pnl.net.doubleValue, at: now) }
+    }
+
+    func snapshot(at now: Timestamp) -> StrategySnapshot {
+        let config = machine.config
+        let breakdown = machine.pnlBreakdown()
+        let pnl = breakdown.map { PnLSummary(realised: $0.realised, unrealised: $0.unrealised, fees: $0.fees, funding: $0.funding, net: $0.net) } ?? .zero
+        let legs = PerLeg(a: legSnapshot(.a), b: legSnapshot(.b))
+        var annualised: Double?
+        if let expiry = machine.earliestExpiry, let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid {
+            // The dated (or later-dated) leg is the "future"; the other is the reference.
+            let (future, reference) = config.legs.b.kind.expiry.map { bExpiry in
+                (config.legs.a.kind.expiry.map { $0 > bExpiry } ?? false) ? (a, b) : (b, a)
+            } ?? (a, b)
+            annualised = SpreadMath.annualisedBasis(future: future, spot: reference, now: now, expiry: expiry)
+        }
+        return StrategySnapshot(
+            name: config.name, kind: config.kind, state: machine.stateName, stateSince: machine.stateSince,
+            paused: machine.paused, haltReason: machine.haltReason, legs: legs, spreadBps: machine.spreadBps,
+            rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualised,
+            entryBandBps: machine.band(config.entry), exitBandBps: machine.band(config.exit),
+            entryRule: "enter |dev| ≥ \(config.entry)", exitRule: "exit |dev| ≤ \(config.exit)",
+            pnl: pnl, spreadSeries: spreadSeries.points, meanSeries: meanSeries.points, pnlSeries: pnlSeries.points,
+            markers: Array(markers), transitions: Array(transitions),
+            openOrders: machine.workingOrders.map {
+                OrderSnapshot(id: $0.request.id, leg: $0.request.leg, instrument: $0.request.instrument, side: $0.request.side,
+                              quantity: $0.request.quantity, filled: $0.filled, purpose: $0.request.purpose, sentAt: $0.sentAt)
+            },
+            completedCycles: machine.completedCycles)
+    }
+
+    private func legSnapshot(_ leg: Leg) -> LegSnapshot {
+        let spec = machine.config.legs[leg]
+        let position = machine.positions[leg]
+        let mark = machine.marks[leg] ?? machine.quotes[leg]?.mid
+        let unrealised = mark.flatMap { try? position.unrealisedPnL(mark: $0) } ?? .zero
+        return LegSnapshot(
+            instrument: spec.id, margining: spec.margining, settlementAsset: spec.settlementAsset,
+            quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
+            unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
+            funding: position.funding, liquidationPrice: nil)
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Dispatch
+import HedgeCore
+import HedgeEngine
+import HedgeTerminal
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Hedgetop {
+    /// The live screen on the embedded simulated market (paper trading).
+    struct Run: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the strategies on the embedded simulated market with the live screen.")
+
+        @Option(help: "Seed of the simulated market: the same seed gives the same market.")
+        var seed: UInt64 = 42
+
+        @Option(help: "Screen frames per second (1-30).")
+        var fps: Int = 4
+
+        @Option(help: "Where logs go (never the terminal while the screen is up).")
+        var logFile: String?
+
+        @Flag(help: "No screen: print the event log to standard output instead.")
+        var headless = false
+
+        @Option(help: "With --headless: stop after this many seconds.")
+        var duration: Double?
+
+        func validate() throws {
+            guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
+            if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+        }
+
+        func run() async throws {
+            let logger = try makeLogger()
+            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: 1))
+            let (snapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            let (sender, commands) = CommandSender.makeChannel()
+            let seed = self.seed
+            let engineTask = Task {
+                let start = Timestamp.wallClockNow()
+                let engine = PaperScenario.calendarDemo(start: start, seed: seed).makeEngine(mode: .paper, startedAt: start, logger: logger)
+                await loop.run(engine, commands: commands, snapshots: snapshotSink)
+            }
+            defer { engineTask.cancel() }
+            if headless {
+                await printLog(snapshots, until: duration)
+            } else {
+                let exit = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
+                if case .failed(let message) = exit { throw ValidationError(message) }
+            }
+            engineTask.cancel()
+            await engineTask.value
+        }
+
+        /// Logs go to a file: `--log-file`, else `$XDG_STATE_HOME/hedgetop/hedgetop.log`.
+        func makeLogger() throws -> Logger {
+            let path = logFile ?? Self.defaultLogPath()
+            let sink = try FileLogHandler.Sink(path: path)
+            return Logger(label: "hedgetop") { label in FileLogHandler(label: label, sink: sink) }
+        }
+
+        static func defaultLogPath() -> String {
+            if let state = environmentValue("XDG_STATE_HOME"), !state.isEmpty { return state + "/hedgetop/hedgetop.log" }
+            if let home = environmentValue("HOME"), !home.isEmpty { return home + "/.local/state/hedgetop/hedgetop.log" }
+            return "/tmp/hedgetop-\(getuid())/hedgetop.log"
+        }
+
+        /// Prints each new log line until Ctrl-C, SIGTERM or `seconds` have passed.
+        func printLog(_ snapshots: AsyncStream<EngineSnapshot>, until seconds: Double?) async {
+            installStopSignals()
+            let deadline = seconds.map { ContinuousClock.now.advanced(by: .milliseconds(Int64($0 * 1000))) }
+            let printer = Task {
+                var printed: UInt64 = 0
+                for await snapshot in snapshots {
+                    for entry in snapshot.log where entry.id > printed {
+                        let who = entry.strategy.map { "[\($0)] " } ?? ""
+                        print("\(entry.time) \(entry.severity.rawValue.uppercased()) \(who)\(entry.message)")
+                    }
+                    printed = snapshot.log.last?.id ?? printed
+                }
+            }
+            while !stopRequested.load(ordering: .relaxed) {
+                if let deadline, ContinuousClock.now >= deadline { break }
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            printer.cancel()
+        }
+    }
+}
+
+/// Set by SIGINT or SIGTERM: the program stops cleanly instead of dying mid-write.
+let stopRequested = Atomic<Bool>(false)
+
+/// Routes SIGINT and SIGTERM to `stopRequested` (an atomic store is async-signal-safe).
+func installStopSignals() {
+    for number in [SIGINT, SIGTERM] {
+        signal(number) { _ in stopRequested.store(true, ordering: .relaxed) }
+    }
+}
+
+/// An environment variable, without Foundation.
+func environmentValue(_ name: String) -> String? {
+    getenv(name).map { String(cString: $0) }
+}

@@ -1,0 +1,14 @@
+import ArgumentParser
+
+/// `hedgetop`: watch and steer futures spread strategies from a terminal.
+@main
+struct Hedgetop: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hedgetop",
+        abstract: "Watch and steer futures spread strategies from a terminal.",
+        discussion: "With no subcommand, `hedgetop` means `hedgetop run`: the live screen on the embedded simulated market.",
+        version: "0.1.0",
+        subcommands: [Run.self],
+        defaultSubcommand: Run.self
+    )
+}
