@@ -104,18 +104,18 @@ public final class Engine {
     // MARK: - Market data
 
     private func onMarket(_ event: MarketEvent) {
-        let instrument: InstrumentID
-        switch event {
-        case .quote(let id, _): instrument = id
-        case .mark(let id, _, _): instrument = id
-        }
+        let instrument = event.instrument
         venues[instrument.venue]?.onMarket(event)
         guard let targets = routes[instrument] else { return }
         for (strategy, leg) in targets {
             let strategyEvent: StrategyEvent
             switch event {
             case .quote(_, let quote): strategyEvent = .quote(leg, quote)
+            case .depth(_, let depth):
+                guard let top = depth.top else { continue }
+                strategyEvent = .quote(leg, top)
             case .mark(_, let price, _): strategyEvent = .mark(leg, price)
+            case .trade, .fundingRate: continue
             }
             deliver(strategyEvent, to: strategy)
             runners[strategy].sampleCharts(at: now)

@@ -2,15 +2,78 @@ import HedgeCore
 
 /// One piece of market data, stamped with the venue's time.
 public enum MarketEvent: Sendable, Hashable {
+    /// Best bid and offer (bookTicker, a tickers message's bid1/ask1, a CSV row, or the top of a
+    /// rebuilt book).
     case quote(InstrumentID, Quote)
+    /// The book's depth after an update: best levels first on each side, bounded in count.
+    case depth(InstrumentID, BookDepth)
+    /// A public trade.
+    case trade(InstrumentID, PublicTrade)
     /// The venue's mark price.
     case mark(InstrumentID, FixedDecimal, time: Timestamp)
+    /// The current funding rate of a perpetual and when it is next paid.
+    case fundingRate(InstrumentID, rate: FixedDecimal, nextFundingTime: Timestamp, time: Timestamp)
 
     public var time: Timestamp {
         switch self {
         case .quote(_, let quote): quote.time
+        case .depth(_, let depth): depth.time
+        case .trade(_, let trade): trade.time
         case .mark(_, _, let time): time
+        case .fundingRate(_, _, _, let time): time
         }
+    }
+
+    public var instrument: InstrumentID {
+        switch self {
+        case .quote(let id, _), .depth(let id, _), .trade(let id, _), .mark(let id, _, _), .fundingRate(let id, _, _, _): id
+        }
+    }
+}
+
+/// A price level: price and the quantity resting there.
+public struct BookLevel: Sendable, Hashable {
+    public var price: FixedDecimal
+    public var quantity: FixedDecimal
+
+    public init(price: FixedDecimal, quantity: FixedDecimal) {
+        self.price = price
+        self.quantity = quantity
+    }
+}
+
+/// The best levels of a book at one instant: bids descending, asks ascending.
+public struct BookDepth: Sendable, Hashable {
+    public var bids: [BookLevel]
+    public var asks: [BookLevel]
+    public var time: Timestamp
+
+    public init(bids: [BookLevel], asks: [BookLevel], time: Timestamp) {
+        self.bids = bids
+        self.asks = asks
+        self.time = time
+    }
+
+    /// The top of this book as a quote, or nil when a side is empty.
+    public var top: Quote? {
+        guard let bid = bids.first, let ask = asks.first else { return nil }
+        return Quote(bid: bid.price, bidSize: bid.quantity, ask: ask.price, askSize: ask.quantity, time: time)
+    }
+}
+
+/// A trade printed on the venue's tape.
+public struct PublicTrade: Sendable, Hashable {
+    public var price: FixedDecimal
+    public var quantity: FixedDecimal
+    /// The taker's side.
+    public var aggressor: Side
+    public var time: Timestamp
+
+    public init(price: FixedDecimal, quantity: FixedDecimal, aggressor: Side, time: Timestamp) {
+        self.price = price
+        self.quantity = quantity
+        self.aggressor = aggressor
+        self.time = time
     }
 }
 

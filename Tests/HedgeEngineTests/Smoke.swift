@@ -1,3 +1,0 @@
-import Testing
-@testable import HedgeEngine
-@Test func moduleLoads() {}

@@ -1,3 +1,0 @@
-import Testing
-@testable import HedgeVenues
-@Test func moduleLoads() {}
