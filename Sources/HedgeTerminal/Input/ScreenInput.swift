@@ -115,6 +115,9 @@ public struct ScreenInput: Sendable {
         return true
     }
 
+    /// Shows a message from outside the keys (a terminal notice, the engine stopping).
+    public mutating func show(_ message: StatusMessage) { status = message }
+
     private mutating func noStrategy(now: Duration) -> [Action] {
         status = StatusMessage(text: "no strategy to act on", role: .warning, expires: now + Self.briefly)
         return [.redraw]
