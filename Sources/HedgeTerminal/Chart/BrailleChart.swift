@@ -65,7 +65,7 @@ public struct BrailleChart: Sendable {
     }
 
     public func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        guard area.width >= 2, area.height >= 1 else { return }
+        guard area.width >= 1, area.height >= 1 else { return }
         // Labels are fitted to a provisional range first; the plot width then fixes the window.
         let provisional = window(columns: area.width, braille: glyphs.braille)
         let range = valueRange ?? fittedRange(window: provisional)

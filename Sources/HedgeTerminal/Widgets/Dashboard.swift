@@ -48,7 +48,7 @@ public struct Dashboard: Sendable {
         // charts take what is left (the spread chart gets the most width: it is what is traded).
         let logRows = min(10, max(4, body.height / 5))
         let (upper, logArea) = body.splitBottom(logRows)
-        let (panels, legsArea) = upper.splitBottom(4)
+        let (panels, legsArea) = upper.splitBottom(5)
         let (spreadArea, side) = panels.splitLeft(panels.width * 3 / 5)
         let (stateArea, pnlArea) = side.splitTop(side.height / 2)
         SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count))

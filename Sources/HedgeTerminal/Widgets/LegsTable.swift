@@ -18,7 +18,8 @@ struct LegsTable {
     private var columns: [Column] {
         [
             Column(title: "leg", width: 3, priority: 9, rightAligned: false) { leg, _ in (leg.description, .accent) },
-            Column(title: "instrument", width: 26, priority: 8, rightAligned: false) { _, snap in (snap.instrument.description, .text) },
+            Column(title: "venue", width: 14, priority: 3, rightAligned: false) { _, snap in (snap.instrument.venue, .muted) },
+            Column(title: "symbol", width: 16, priority: 8, rightAligned: false) { _, snap in (snap.instrument.symbol, .text) },
             Column(title: "side", width: 5, priority: 7, rightAligned: false) { _, snap in
                 snap.quantity.isPositive ? ("long", .profit) : snap.quantity.isNegative ? ("short", .loss) : ("flat", .muted)
             },
@@ -43,14 +44,10 @@ struct LegsTable {
         var shown = columns
         func totalWidth(_ set: [Column]) -> Int { set.reduce(0) { $0 + $1.width } + max(0, set.count - 1) }
         while totalWidth(shown) > inner.width, let weakest = shown.indices.min(by: { shown[$0].priority < shown[$1].priority }), shown.count > 1 {
-            // The instrument column gives up width before any column is dropped.
-            if let instrument = shown.firstIndex(where: { $0.title == "instrument" }), shown[instrument].width > 18 {
-                shown[instrument].width -= min(shown[instrument].width - 18, totalWidth(shown) - inner.width)
-                continue
-            }
             shown.remove(at: weakest)
         }
-        if let instrument = shown.firstIndex(where: { $0.title == "instrument" }) {
+        // Spare width goes to the symbol, the column most likely to be long.
+        if let instrument = shown.firstIndex(where: { $0.title == "symbol" }) {
             shown[instrument].width += max(0, inner.width - totalWidth(shown))
         }
         func cellText(_ text: String, _ column: Column) -> String {
