@@ -1,0 +1,184 @@
+import HedgeCore
+import HedgeEngine
+
+/// A line chart over time, btop style: braille gives each cell 2×4 dots, so a 60-column chart
+/// shows 120 samples. Horizontal levels (entry/exit bands, zero) and markers sit under and over
+/// the lines. Without UTF-8 it falls back to one ASCII mark a cell.
+public struct BrailleChart: Sendable {
+    /// A line; the first series sets the time window, later series are drawn on top.
+    public struct Series: Sendable {
+        public var points: [SeriesPoint]
+        public var style: Style
+        public var asciiMark: Character
+        public init(points: [SeriesPoint], style: Style, asciiMark: Character = "*") {
+            self.points = points
+            self.style = style
+            self.asciiMark = asciiMark
+        }
+    }
+
+    /// A horizontal line across the chart at one value (a threshold, zero).
+    public struct Level: Sendable {
+        public var value: Double
+        public var style: Style
+        public init(value: Double, style: Style) {
+            self.value = value
+            self.style = style
+        }
+    }
+
+    /// A single glyph at a point (an entry or exit).
+    public struct Marker: Sendable {
+        public var time: Timestamp
+        public var value: Double
+        public var glyph: Character
+        public var style: Style
+        public init(time: Timestamp, value: Double, glyph: Character, style: Style) {
+            self.time = time
+            self.value = value
+            self.glyph = glyph
+            self.style = style
+        }
+    }
+
+    public var series: [Series]
+    public var levels: [Level]
+    public var markers: [Marker]
+    /// Fixed value range; nil fits the visible samples and levels.
+    public var valueRange: ClosedRange<Double>?
+    /// Decimal places of the y-axis labels.
+    public var labelPlaces: Int
+    public var showAxis: Bool
+    public var axisStyle: Style
+    public var labelStyle: Style
+
+    public init(series: [Series], levels: [Level] = [], markers: [Marker] = [], valueRange: ClosedRange<Double>? = nil,
+                labelPlaces: Int = 1, showAxis: Bool = true, axisStyle: Style = Style(.border), labelStyle: Style = Style(.muted)) {
+        self.series = series
+        self.levels = levels
+        self.markers = markers
+        self.valueRange = valueRange
+        self.labelPlaces = labelPlaces
+        self.showAxis = showAxis
+        self.axisStyle = axisStyle
+        self.labelStyle = labelStyle
+    }
+
+    public func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
+        guard area.width >= 1, area.height >= 1 else { return }
+        // Labels are fitted to a provisional range first; the plot width then fixes the window.
+        let provisional = window(columns: area.width, braille: glyphs.braille)
+        let range = valueRange ?? fittedRange(window: provisional)
+        let ticks = tickRows(height: area.height)
+        let labels = ticks.map { row in label(value(atRow: row, height: area.height, range: range)) }
+        let labelWidth = labels.map(\.count).max() ?? 0
+        let drawAxis = showAxis && area.width >= labelWidth + 1 + 8
+        let plotArea = drawAxis ? area.splitLeft(labelWidth + 1).right : area
+        if drawAxis {
+            for row in 0..<area.height {
+                buffer[area.x + labelWidth, area.y + row] = Cell(glyphs.vertical, style: axisStyle)
+            }
+            for (row, text) in zip(ticks, labels) {
+                let padded = String(repeating: " ", count: labelWidth - text.count) + text
+                buffer.put(padded, x: area.x, y: area.y + row, style: labelStyle)
+                buffer[area.x + labelWidth, area.y + row] = Cell(glyphs.axisTick, style: axisStyle)
+            }
+        }
+        plot(into: &buffer, area: plotArea, range: range, glyphs: glyphs)
+    }
+
+    /// The time span shown: the newest samples of the first series that fit one per dot column.
+    func window(columns: Int, braille: Bool) -> (start: Timestamp, end: Timestamp)? {
+        guard let first = series.first, !first.points.isEmpty else { return nil }
+        let fit = max(1, columns * (braille ? 2 : 1))
+        let shown = first.points.suffix(fit)
+        return (shown.first!.time, shown.last!.time)
+    }
+
+    func fittedRange(window: (start: Timestamp, end: Timestamp)?) -> ClosedRange<Double> {
+        var values = levels.map(\.value)
+        if let window {
+            for line in series {
+                values += line.points.lazy.filter { $0.time >= window.start && $0.time <= window.end }.map(\.value)
+            }
+        }
+        values = values.filter(\.isFinite)
+        guard var low = values.min(), var high = values.max() else { return -1...1 }
+        if high - low < 1e-9 { low -= 1; high += 1 }
+        return low...high
+    }
+
+    /// Rows that carry a y label: top, bottom, and about one every four rows between.
+    func tickRows(height: Int) -> [Int] {
+        guard height > 1 else { return [0] }
+        let count = min(height, max(2, height / 4 + 1))
+        var rows: [Int] = []
+        for index in 0..<count {
+            let row = Int((Double(index * (height - 1)) / Double(count - 1)).rounded())
+            if rows.last != row { rows.append(row) }
+        }
+        return rows
+    }
+
+    func value(atRow row: Int, height: Int, range: ClosedRange<Double>) -> Double {
+        guard height > 1 else { return range.upperBound }
+        return range.upperBound - Double(row) / Double(height - 1) * (range.upperBound - range.lowerBound)
+    }
+
+    func label(_ value: Double) -> String { value.fixed(places: labelPlaces) }
+
+    func plot(into buffer: inout Buffer, area: Rect, range: ClosedRange<Double>, glyphs: GlyphSet) {
+        guard !area.isEmpty else { return }
+        let braille = glyphs.braille
+        let window = window(columns: area.width, braille: braille)
+        var layers: [DotLayer] = []
+        let blank = DotLayer(columns: area.width, rows: area.height, braille: braille, style: .plain, asciiMark: " ")
+        let span = range.upperBound - range.lowerBound
+        func dotRow(_ value: Double) -> Int? {
+            guard value.isFinite, value >= range.lowerBound - 1e-9, value <= range.upperBound + 1e-9, span > 0 else { return nil }
+            return Int(((range.upperBound - value) / span * Double(blank.dotRows - 1)).rounded())
+        }
+        func dotColumn(_ time: Timestamp) -> Int? {
+            guard let window, time >= window.start, time <= window.end else { return nil }
+            let width = Double(window.end.nanoseconds - window.start.nanoseconds)
+            if width <= 0 { return blank.dotColumns - 1 }
+            return Int((Double(time.nanoseconds - window.start.nanoseconds) / width * Double(blank.dotColumns - 1)).rounded())
+        }
+        for level in levels {
+            var layer = DotLayer(columns: area.width, rows: area.height, braille: braille, style: level.style, asciiMark: "-")
+            if let row = dotRow(level.value) { layer.horizontal(atDotRow: row) }
+            layers.append(layer)
+        }
+        for line in series {
+            var layer = DotLayer(columns: area.width, rows: area.height, braille: braille, style: line.style, asciiMark: line.asciiMark)
+            var previous: (x: Int, y: Int)?
+            for point in line.points {
+                // Values outside a fixed range are clamped to the edge rather than dropped.
+                let clamped = min(max(point.value, range.lowerBound), range.upperBound)
+                guard let x = dotColumn(point.time), let y = dotRow(clamped) else { previous = nil; continue }
+                if let previous { layer.line(from: previous, to: (x, y)) } else { layer.set(x, y) }
+                previous = (x, y)
+            }
+            layers.append(layer)
+        }
+        for row in 0..<area.height {
+            for column in 0..<area.width {
+                var combined: UInt8 = 0
+                var top: DotLayer?
+                for layer in layers {
+                    let mask = layer.mask(column: column, row: row)
+                    if mask != 0 { combined |= mask; top = layer }
+                }
+                guard let top else { continue }
+                let character: Character = braille
+                    ? Character(Unicode.Scalar(0x2800 + UInt32(combined))!)
+                    : top.asciiMark
+                buffer[area.x + column, area.y + row] = Cell(character, style: top.style)
+            }
+        }
+        for marker in markers {
+            guard let x = dotColumn(marker.time), let y = dotRow(marker.value) else { continue }
+            buffer[area.x + x / blank.dotsWide, area.y + y / blank.dotsHigh] = Cell(marker.glyph, style: marker.style)
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import HedgeEngine
-public enum HedgeTerminalModule {}

@@ -1,0 +1,27 @@
+import HedgeEngine
+import Synchronization
+
+/// Hands snapshots from the async world to the screen thread: the newest wins (older ones were
+/// never going to be drawn), and the engine never waits for the screen.
+final class SnapshotMailbox: Sendable {
+    struct Mail {
+        var snapshot: EngineSnapshot?
+        var streamEnded: Bool
+        var cancelled: Bool
+    }
+
+    private let state = Mutex(Mail(snapshot: nil, streamEnded: false, cancelled: false))
+
+    func post(_ snapshot: EngineSnapshot) { state.withLock { $0.snapshot = snapshot } }
+    func endOfStream() { state.withLock { $0.streamEnded = true } }
+    func cancel() { state.withLock { $0.cancelled = true } }
+
+    /// Takes the newest unread snapshot (nil when none arrived since the last call).
+    func take() -> Mail {
+        state.withLock { mail in
+            let taken = mail
+            mail.snapshot = nil
+            return taken
+        }
+    }
+}

@@ -1,0 +1,29 @@
+import HedgeCore
+
+/// A named use of colour. Widgets ask for a role; only the theme knows the colour.
+public enum ThemeRole: String, Sendable, Hashable, CaseIterable {
+    case background, text, muted, accent, profit, loss, warning, danger
+    case spreadLine, thresholdLine, meanLine, zeroLine, selected, border, title
+    case stateScanning, stateOpening, stateMonitoring, stateClosing, stateUnwinding, stateError
+
+    /// The role a state is drawn in: states are grouped by what the trader must watch for.
+    public static func forState(_ state: StrategyStateName) -> ThemeRole {
+        switch state {
+        case .scanning, .spreadDetected, .validating, .completed: .stateScanning
+        case .openingLong, .openingShort: .stateOpening
+        case .monitoring, .adjusting: .stateMonitoring
+        case .closing: .stateClosing
+        case .unwinding: .stateUnwinding
+        case .error: .stateError
+        }
+    }
+
+    /// The key in a theme file: `spreadLine` → `spread_line`.
+    public var fileKey: String {
+        var key = ""
+        for character in rawValue {
+            if character.isUppercase { key += "_" + character.lowercased() } else { key.append(character) }
+        }
+        return key
+    }
+}

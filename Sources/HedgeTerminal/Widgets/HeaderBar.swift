@@ -1,0 +1,34 @@
+import HedgeCore
+import HedgeEngine
+
+/// The top line: engine clock in UTC, run mode, venue connections, which strategy is shown.
+struct HeaderBar {
+    var snapshot: EngineSnapshot
+    var selected: Int
+
+    func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
+        guard !area.isEmpty else { return }
+        buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: Style(.text))
+        let limit = area.width
+        var x = buffer.put(" hedgetop ", x: area.x, y: area.y, style: Style(.accent, bold: true), limit: limit)
+        x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
+        let modeStyle = snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : Style(.accent, bold: true)
+        x = buffer.put(" " + snapshot.mode.rawValue.uppercased() + " ", x: x + 1, y: area.y, style: modeStyle, limit: area.maxX - x - 1)
+        for venue in snapshot.venues {
+            guard x < area.maxX - 2 else { break }
+            x = buffer.put("  " + venue.name + " ", x: x, y: area.y, style: Style(.text), limit: area.maxX - x)
+            let mark = venue.connected ? glyphs.connected : glyphs.disconnected
+            x = buffer.put(String(mark), x: x, y: area.y, style: Style(venue.connected ? .profit : .danger, bold: !venue.connected), limit: area.maxX - x)
+            if !venue.connected {
+                x = buffer.put(" down", x: x, y: area.y, style: Style(.danger), limit: area.maxX - x)
+            } else if let latency = venue.latencyMillis {
+                x = buffer.put(" " + latency.fixed(places: 0) + "ms", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
+            }
+        }
+        if snapshot.strategies.count > 1 {
+            let text = " strategy \(selected + 1)/\(snapshot.strategies.count) "
+            let start = area.maxX - text.count
+            if start > x + 1 { buffer.put(text, x: start, y: area.y, style: Style(.muted)) }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import HedgeCore
+import HedgeEngine
+
+/// The spread now and over time: value, mean, z-score, basis, the rules, and the chart with
+/// the entry and exit bands.
+struct SpreadPanel {
+    var strategy: StrategySnapshot
+    var position: (index: Int, count: Int)
+
+    func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
+        var title = "Spread · \(strategy.name) (\(strategy.kind.rawValue))"
+        if position.count > 1 { title += " \(position.index + 1)/\(position.count)" }
+        let inner = buffer.box(area, title: title, glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        var column = buffer.put("spread ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
+        let spreadText = strategy.spreadBps.map { $0.formatted(places: 1, plusSign: true) + " bps" } ?? "waiting for quotes"
+        column = buffer.put(spreadText, in: inner, row: 0, column: column, style: Style(.spreadLine, bold: true), glyphs: glyphs) - inner.x
+        var figures: [String] = []
+        if let mean = strategy.rollingMeanBps { figures.append("mean " + mean.fixed(places: 1, plusSign: true)) }
+        if let z = strategy.zScore { figures.append("z " + z.fixed(places: 2, plusSign: true)) }
+        if let basis = strategy.annualisedBasis { figures.append("basis " + (basis * 100).fixed(places: 2, plusSign: true) + "%/y") }
+        buffer.put("  " + figures.joined(separator: "  "), in: inner, row: 0, column: column, style: Style(.text), glyphs: glyphs)
+        let rules = "entry " + strategy.entryRule + "   exit " + strategy.exitRule
+        buffer.put(rules, in: inner, row: 1, style: Style(.muted), glyphs: glyphs)
+        let chartArea = inner.splitTop(2).rest
+        guard chartArea.height >= 2 else { return }
+        chart(glyphs: glyphs).render(into: &buffer, area: chartArea, glyphs: glyphs)
+    }
+
+    func chart(glyphs: GlyphSet) -> BrailleChart {
+        var levels: [BrailleChart.Level] = []
+        if let band = strategy.entryBandBps {
+            levels += [band.upper, band.lower].map { BrailleChart.Level(value: $0, style: Style(.thresholdLine)) }
+        }
+        if let band = strategy.exitBandBps {
+            levels += [band.upper, band.lower].map { BrailleChart.Level(value: $0, style: Style(.thresholdLine, dim: true)) }
+        }
+        let markers = strategy.markers.map { marker in
+            BrailleChart.Marker(time: marker.time, value: marker.spreadBps,
+                                glyph: marker.kind == .entry ? glyphs.entryMarker : glyphs.exitMarker,
+                                style: Style(marker.kind == .entry ? .accent : .selected, bold: true))
+        }
+        return BrailleChart(
+            series: [
+                BrailleChart.Series(points: strategy.spreadSeries, style: Style(.spreadLine), asciiMark: "*"),
+                BrailleChart.Series(points: strategy.meanSeries, style: Style(.meanLine), asciiMark: "+"),
+            ],
+            levels: levels, markers: markers, labelPlaces: 1)
+    }
+}

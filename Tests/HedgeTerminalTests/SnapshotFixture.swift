@@ -1,0 +1,45 @@
+import HedgeCore
+import HedgeEngine
+@testable import HedgeTerminal
+
+/// A calendar spread on BTC (September vs December) in MONITORING_SPREAD, built by hand.
+enum SnapshotFixture {
+    static let start = Timestamp(seconds: 1_723_161_600) // 2024-08-09 00:00:00 UTC
+
+    static func at(_ seconds: Int64) -> Timestamp { Timestamp(seconds: 1_723_161_600 + seconds) }
+
+    static func leg(_ symbol: String, quantity: FixedDecimal, entry: FixedDecimal, bid: FixedDecimal, ask: FixedDecimal, upnl: FixedDecimal) -> LegSnapshot {
+        LegSnapshot(instrument: InstrumentID(venue: "binance-usdm", symbol: symbol), margining: .linear, settlementAsset: "USDT",
+                    quote: Quote(bid: bid, bidSize: 3, ask: ask, askSize: 2, time: at(600)),
+                    quantity: quantity, averageEntry: entry, mark: bid, unrealisedPnL: upnl, realisedPnL: .zero,
+                    fees: "1.25", funding: .zero, liquidationPrice: nil)
+    }
+
+    static var strategy: StrategySnapshot {
+        let spread = (0..<120).map { SeriesPoint(time: at(Int64($0 * 5)), value: 40 + 10 * Double(($0 % 20) - 10) / 10) }
+        let mean = (0..<120).map { SeriesPoint(time: at(Int64($0 * 5)), value: 40) }
+        let pnl = (0..<60).map { SeriesPoint(time: at(Int64($0 * 10)), value: Double($0) * 0.5 - 5) }
+        return StrategySnapshot(
+            name: "cal-btc", kind: .calendar, state: .monitoring, stateSince: at(408), paused: false, haltReason: nil,
+            legs: PerLeg(a: leg("BTCUSDT_240927", quantity: "0.5", entry: "61950.1", bid: "62010.5", ask: "62011.0", upnl: "30.20"),
+                         b: leg("BTCUSDT_241227", quantity: "-0.5", entry: "62870.0", bid: "62930.0", ask: "62931.5", upnl: "-30.75")),
+            spreadBps: "44.5", rollingMeanBps: 40.25, zScore: 1.234, annualisedBasis: 0.0512,
+            entryBandBps: (upper: 52, lower: 28), exitBandBps: (upper: 42, lower: 38),
+            entryRule: "|z| >= 2.0", exitRule: "|z| <= 0.5",
+            pnl: PnLSummary(realised: "12.50", unrealised: "-0.55", fees: "2.50", funding: "0.10", net: "9.55"),
+            spreadSeries: spread, meanSeries: mean, pnlSeries: pnl,
+            markers: [ChartMarker(time: at(400), kind: .entry, spreadBps: 45)],
+            transitions: [
+                Transition(from: .scanning, to: .spreadDetected, reason: "z 2.1 above entry", time: at(390)),
+                Transition(from: .openingShort, to: .monitoring, reason: "both legs filled", time: at(408)),
+            ],
+            openOrders: [], completedCycles: 3)
+    }
+
+    static var snapshot: EngineSnapshot {
+        EngineSnapshot(sequence: 7, time: at(600), mode: .paper, strategies: [strategy],
+                       venues: [VenueStatus(name: "binance-usdm", connected: true, latencyMillis: 12)],
+                       log: [LogEntry(time: at(408), severity: .info, strategy: "cal-btc", message: "spread opened"),
+                             LogEntry(time: at(500), severity: .warning, strategy: "cal-btc", message: "leg B quote stale 2s")])
+    }
+}
