@@ -51,8 +51,15 @@ extension Hedgetop {
             if headless {
                 await printLog(snapshots, until: duration)
             } else {
-                let exit = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
-                if case .failed(let message) = exit { throw ValidationError(message) }
+                do {
+                    _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
+                } catch let error as ScreenError {
+                    // The terminal is restored by now: the message can go to stderr.
+                    engineTask.cancel()
+                    await engineTask.value
+                    printError("hedgetop: \(error.message)")
+                    throw ExitCode.failure
+                }
             }
             engineTask.cancel()
             await engineTask.value
@@ -107,4 +114,10 @@ func installStopSignals() {
 /// An environment variable, without Foundation.
 func environmentValue(_ name: String) -> String? {
     getenv(name).map { String(cString: $0) }
+}
+
+/// Writes a line to standard error (after the screen is torn down).
+func printError(_ message: String) {
+    var line = message + "\n"
+    line.withUTF8 { bytes in _ = write(STDERR_FILENO, bytes.baseAddress, bytes.count) }
 }

@@ -55,19 +55,26 @@ struct StrategyRunner {
         let pnl = breakdown.map { PnLSummary(realised: $0.realised, unrealised: $0.unrealised, fees: $0.fees, funding: $0.funding, net: $0.net) } ?? .zero
         let legs = PerLeg(a: legSnapshot(.a), b: legSnapshot(.b))
         var annualised: Double?
-        if let expiry = machine.earliestExpiry, let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid {
-            // The dated (or later-dated) leg is the "future"; the other is the reference.
-            let (future, reference) = config.legs.b.kind.expiry.map { bExpiry in
-                (config.legs.a.kind.expiry.map { $0 > bExpiry } ?? false) ? (a, b) : (b, a)
-            } ?? (a, b)
-            annualised = SpreadMath.annualisedBasis(future: future, spot: reference, now: now, expiry: expiry)
+        if let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid {
+            switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
+            case (let expiryA?, let expiryB?) where expiryA != expiryB:
+                // Calendar: the carry implied between the two expiries.
+                let (far, near, farExpiry, nearExpiry) = expiryA > expiryB ? (a, b, expiryA, expiryB) : (b, a, expiryB, expiryA)
+                annualised = SpreadMath.annualisedBasis(future: far, spot: near, now: nearExpiry, expiry: farExpiry)
+            case (let expiry?, nil):
+                annualised = SpreadMath.annualisedBasis(future: a, spot: b, now: now, expiry: expiry)
+            case (nil, let expiry?):
+                annualised = SpreadMath.annualisedBasis(future: b, spot: a, now: now, expiry: expiry)
+            default:
+                annualised = nil
+            }
         }
         return StrategySnapshot(
             name: config.name, kind: config.kind, state: machine.stateName, stateSince: machine.stateSince,
             paused: machine.paused, haltReason: machine.haltReason, legs: legs, spreadBps: machine.spreadBps,
             rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualised,
             entryBandBps: machine.band(config.entry), exitBandBps: machine.band(config.exit),
-            entryRule: "enter |dev| ≥ \(config.entry)", exitRule: "exit |dev| ≤ \(config.exit)",
+            entryRule: "|dev| ≥ \(config.entry)", exitRule: "|dev| ≤ \(config.exit)",
             pnl: pnl, spreadSeries: spreadSeries.points, meanSeries: meanSeries.points, pnlSeries: pnlSeries.points,
             markers: Array(markers), transitions: Array(transitions),
             openOrders: machine.workingOrders.map {

@@ -19,11 +19,11 @@ public struct SyntheticCalendarFeed: MarketFeed {
         public var nearDays: Double = 30
         public var farDays: Double = 120
         /// Stationary σ of the far leg's deviation from fair carry, in bps.
-        public var deviationBps: Double = 6
+        public var deviationBps: Double = 8
         /// Half-life of a deviation, in seconds.
-        public var halfLife: Double = 6
+        public var halfLife: Double = 5
         /// Chance of a jump per second, and its size in σ.
-        public var jumpsPerSecond: Double = 0.02
+        public var jumpsPerSecond: Double = 0.03
         public var jumpSigma: Double = 3
         /// Time between quote updates of each leg.
         public var tick: Duration = .milliseconds(100)

@@ -1,0 +1,68 @@
+import Foundation
+import Testing
+
+/// `hedgetop` as a new user runs it: in a real terminal (tmux), on the simulated market.
+@Suite("Live screen in tmux", .serialized)
+struct LiveScreenTests {
+    let utf8 = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
+
+    @Test("at 120×40 it shows a state and a spread; q quits with status 0 and the terminal restored")
+    func showsStateAndQuits() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: utf8)
+        let screen = try session.waitForScreen { screen in
+            stateNames.contains { screen.contains($0) } && screen.contains("bps")
+        }
+        #expect(screen.contains("PAPER"))
+        #expect(screen.contains("BTCUSDT_"))
+        #expect(screen.contains("⠀") || screen.unicodeScalars.contains { (0x2800...0x28FF).contains($0.value) }, "braille chart expected")
+        try session.send("q")
+        let (status, stty) = try session.waitForExit()
+        #expect(status == 0)
+        // Cooked mode again: line editing and echo are back on.
+        #expect(stty.contains(" icanon") && stty.contains(" echo"), "stty after exit:\n\(stty)")
+        let after = try session.screen()
+        #expect(!stateNames.contains { after.contains($0) }, "the screen should be gone after quitting:\n\(after)")
+    }
+
+    @Test("Ctrl-C quits cleanly too")
+    func controlCQuits() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: utf8)
+        _ = try session.waitForScreen { $0.contains("SCANNING_SPREADS") }
+        try session.send("C-c")
+        let (status, stty) = try session.waitForExit()
+        #expect(status == 0)
+        #expect(stty.contains(" icanon") && stty.contains(" echo"))
+    }
+
+    @Test("resizing down to a tiny terminal shows a message, and back up redraws")
+    func resizeNeverCrashes() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: utf8)
+        _ = try session.waitForScreen { $0.contains("SCANNING_SPREADS") }
+        try session.resize(width: 40, height: 10)
+        _ = try session.waitForScreen { $0.contains("too small") }
+        try session.resize(width: 80, height: 24)
+        _ = try session.waitForScreen { screen in stateNames.contains { screen.contains($0) } }
+        try session.resize(width: 200, height: 60)
+        _ = try session.waitForScreen { screen in stateNames.contains { screen.contains($0) } && screen.contains("Legs") }
+        try session.send("q")
+        #expect(try session.waitForExit().status == 0)
+    }
+
+    @Test("an unknown TERM falls back to xterm-256color and says so")
+    func unknownTermFallsBack() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: ["LANG": "C.UTF-8", "TERM": "no-such-terminal"])
+        let screen = try session.waitForScreen { $0.contains("SCANNING_SPREADS") }
+        #expect(screen.contains("xterm-256color"))
+        try session.send("q")
+        #expect(try session.waitForExit().status == 0)
+    }
+
+    @Test("with a non-UTF-8 locale the screen is plain ASCII")
+    func asciiWithoutUTF8() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
+        let screen = try session.waitForScreen { $0.contains("SCANNING_SPREADS") && $0.contains("bps") }
+        #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII on screen:\n\(screen)")
+        try session.send("q")
+        #expect(try session.waitForExit().status == 0)
+    }
+}

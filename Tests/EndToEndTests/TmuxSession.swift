@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+
+/// A program running in a private tmux server, driven the way a person would: keys in with
+/// `send-keys`, the screen out with `capture-pane -p`.
+final class TmuxSession {
+    let socket: String
+    let directory: URL
+    let statusFile: URL
+
+    /// The `hedgetop` binary built beside this test bundle.
+    static func hedgetopPath() throws -> String {
+        let exe = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        // The XCTest bundle on Linux is a directory; the runner may sit inside it.
+        for _ in 0..<3 {
+            let candidate = dir.appendingPathComponent("hedgetop").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir = dir.deletingLastPathComponent()
+        }
+        throw E2EError("hedgetop binary not found near \(exe.path); run `swift build` first")
+    }
+
+    /// Starts `command` in a new detached session of `width`×`height`, with `environment` set.
+    init(width: Int, height: Int, environment: [String: String] = [:], arguments: String = "") throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
+            throw E2EError("tmux is not installed (apt-get install tmux); .ci/run installs it")
+        }
+        socket = "hedgetop-e2e-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        statusFile = directory.appendingPathComponent("status")
+        let binary = try Self.hedgetopPath()
+        let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+        let log = directory.appendingPathComponent("hedgetop.log").path
+        // After the program exits, record its status and whether the tty is back in cooked mode.
+        let script = "env \(env) \(binary) \(arguments) --log-file \(log); echo \"exit=$?\" > \(statusFile.path); stty -a >> \(statusFile.path); sleep 60"
+        try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", script])
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs a tmux client command and returns what it printed. Output goes through a file, not
+    /// a pipe: a tmux server started by the command inherits it and would hold a pipe open.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let outputPath = directory.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
+        defer { unlink(outputPath) }
+        let argv = ["/usr/bin/tmux", "-L", socket] + arguments
+        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        var cArgs = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArgs { free(pointer) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
+        guard spawned == 0 else { throw E2EError("cannot start tmux: \(String(cString: strerror(spawned)))") }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+    }
+
+    func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
+
+    func send(_ keys: String...) throws { try tmux(["send-keys"] + keys) }
+
+    func resize(width: Int, height: Int) throws {
+        try tmux(["resize-window", "-x", "\(width)", "-y", "\(height)"])
+    }
+
+    /// Polls the screen until `condition` holds, for up to `seconds`.
+    func waitForScreen(seconds: Double = 15, _ condition: (String) -> Bool) throws -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if condition(last) { return last }
+            Thread.sleep(forTimeInterval: 0.2)
+        }
+        throw E2EError("screen never matched within \(seconds)s; last screen:\n\(last)")
+    }
+
+    /// Waits for the program to exit; returns its status line and `stty -a` after it.
+    func waitForExit(seconds: Double = 10) throws -> (status: Int, stty: String) {
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let text = try? String(contentsOf: statusFile, encoding: .utf8), text.contains("speed") || text.contains("line") {
+                let first = text.split(separator: "\n").first ?? ""
+                let status = Int(first.replacingOccurrences(of: "exit=", with: "")) ?? -1
+                return (status, text)
+            }
+            Thread.sleep(forTimeInterval: 0.1)
+        }
+        throw E2EError("hedgetop did not exit within \(seconds)s; screen:\n\((try? screen()) ?? "")")
+    }
+}
+
+struct E2EError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The state names the screen may show.
+let stateNames = ["SCANNING_SPREADS", "SPREAD_DETECTED", "VALIDATING_OPPORTUNITY", "OPENING_LONG_LEG", "OPENING_SHORT_LEG",
+                  "MONITORING_SPREAD", "ADJUSTING_POSITIONS", "CLOSING_SPREAD", "COMPLETED", "UNWINDING", "ERROR"]
