@@ -148,3 +148,19 @@ struct HedgingStateMachineOpeningTests {
         #expect(second.path == [.scanning])
     }
 }
+
+extension HedgingStateMachineOpeningTests {
+    @Test("a failed open that is flattened reports its real loss in the cycle result",
+          .disabled("the cycle baseline is only taken when both legs are hedged, so a flattened failed open reports net 0"))
+    func failedOpenReportsLoss() {
+        var desk = Desk()
+        desk.detect()
+        let open = desk.validate()                       // sell 0.1 A at 60059.99
+        var actions = desk.reject(desk.fill(open).firstOrder())
+        for _ in 0..<3 { actions = desk.reject(actions.firstOrder()) }
+        desk.quote(.a, "60100")
+        let done = desk.fill(actions.firstOrder())       // buy 0.1 A back at 60100.01
+        // 0.1 × (60059.99 − 60100.01) = −4.002 USDT
+        #expect(done.cycleEvents.contains { if case .closed(_, let net, _, _) = $0 { net == "-4.002" } else { false } })
+    }
+}
