@@ -53,7 +53,8 @@ let package = Package(
         ),
         .testTarget(
             name: "HedgeCoreTests",
-            dependencies: ["HedgeCore", .product(name: "PropertyBased", package: "swift-property-based")]
+            dependencies: ["HedgeCore", .product(name: "PropertyBased", package: "swift-property-based")],
+            resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"]),
         .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),

@@ -10,8 +10,9 @@ extension HedgingStateMachine {
             case .monitoring:
                 accept("closing both legs")
                 startClosing("manual close", now: now, into: &actions)
-            case .error where hasPosition:
-                accept("closing what is open")
+            case .error(let reason) where hasPosition:
+                accept("closing what is open; staying halted until resumed")
+                haltWhenFlat = reason
                 startClosing("manual close from ERROR", now: now, into: &actions)
             case .openingFirst, .openingSecond, .adjusting:
                 closeRequested = true

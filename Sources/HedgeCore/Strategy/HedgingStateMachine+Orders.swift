@@ -107,6 +107,8 @@ extension HedgingStateMachine {
         let second = first.other
         if outcome.filled.isZero {
             noteError()
+            // Nothing opened, so a close asked for meanwhile is done; it must not close the next spread.
+            closeRequested = false
             let reason = "leg \(first) did not fill (\(outcome.shortfall ?? "no fill")); nothing open"
             actions.append(.alert(.warning, reason))
             if killRequested { haltAfterKill(now: now, into: &actions); return }
@@ -206,6 +208,9 @@ extension HedgingStateMachine {
         enter(.completed, "\(reason); cycle net \(net.formatted(places: 2)) USD", now: now, into: &actions)
         if killRequested {
             haltAfterKill(now: now, into: &actions)
+        } else if let haltReason = haltWhenFlat {
+            haltWhenFlat = nil
+            enter(.error(reason: "\(haltReason); closed manually, flat"), "closed from ERROR: flat, still halted", now: now, into: &actions)
         } else if !config.singleShot {
             actions.append(.scheduleTimer(.cooldown, at: now + config.cooldown))
         }
@@ -214,6 +219,7 @@ extension HedgingStateMachine {
     mutating func haltAfterKill(now: Timestamp, into actions: inout [StrategyAction]) {
         killRequested = false
         closeRequested = false
+        haltWhenFlat = nil
         enter(.error(reason: "halted by kill switch; flat"), "kill switch: flat, halted", now: now, into: &actions)
     }
 

@@ -89,6 +89,9 @@ public struct HedgingStateMachine: Sendable {
     var consecutiveBadQuotes = 0
     var closeRequested = false
     var killRequested = false
+    /// Set by a manual close from ERROR: once flat, halt again with this reason instead of
+    /// cooling down into SCANNING (ERROR leaves to SCANNING only by a manual resume).
+    var haltWhenFlat: String?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config
