@@ -86,7 +86,9 @@ final class RecordingLines {
             if sourceDone {
                 if let truncation, !truncationReported {
                     truncationReported = true
-                    throw MarketDataFault(.truncatedGzip, "\(truncation); the last \(end - start) bytes (a partial line) were dropped")
+                    let dropped = end - start
+                    start = end
+                    throw MarketDataFault(.truncatedGzip, "\(truncation); the last \(dropped) bytes (a partial line) were dropped")
                 }
                 guard start < end else { return nil }
                 // A last line without a newline.

@@ -59,7 +59,12 @@ public struct ReplayFeed: MarketFeed {
             } catch {
                 throw ReplayError(file: source.path, line: 0, fault: error)
             }
-            let window = source.format == .quoteCSV ? Duration.zero : options.reorderWindow
+            let window: Duration
+            switch source.format {
+            case .quoteCSV: window = .zero
+            case .binance: window = options.reorderWindow ?? .milliseconds(250)
+            case .bybit: window = options.reorderWindow ?? .seconds(3)
+            }
             files.append(FileReplay(reader: reader, window: window, options: options))
         }
         if let first = files.first { first.statistics.notes.insert(contentsOf: notes, at: 0) }
@@ -182,8 +187,8 @@ final class FileReplay {
             let event = decoded[index]
             index += 1
             let time = event.time.nanoseconds
-            if time < lastReleased {
-                try refuse(MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is earlier than \(Timestamp(nanoseconds: lastReleased)), already replayed\(window > 0 ? " (beyond the \(window / 1_000_000) ms reorder window)" : "")"))
+            if time < lastReleased || (window > 0 && newest != .min && time < newest - window) {
+                try refuse(MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is earlier than \(Timestamp(nanoseconds: max(lastReleased, newest))), beyond the \(window / 1_000_000) ms reorder window; sort the file or widen ReplayOptions.reorderWindow"))
                 continue
             }
             if window == 0 {

@@ -14,12 +14,14 @@ public struct ReplayOptions: Sendable, Hashable {
     /// How late (in venue time) an event may arrive within one file and still be put back in
     /// order. Venues interleave streams whose event times are not monotonic (USD-M depth `E` runs
     /// up to 66 ms behind its bookTicker in the 2024 recording), so recordings need some slack;
-    /// anything later counts as out of order. CSV files are held to strict order.
-    public var reorderWindow: Duration
+    /// anything later counts as out of order. nil takes each format's default: 250 ms for Binance,
+    /// 3 s for Bybit (its orderbook messages run up to 2.9 s behind the connection's tickers in the
+    /// 2026 recording), and strict order for CSV.
+    public var reorderWindow: Duration?
     /// Messages kept per reason for the report.
     public var examplesPerReason: Int
 
-    public init(policy: BadInputPolicy = .skip, reorderWindow: Duration = .milliseconds(250), examplesPerReason: Int = 5) {
+    public init(policy: BadInputPolicy = .skip, reorderWindow: Duration? = nil, examplesPerReason: Int = 5) {
         self.policy = policy
         self.reorderWindow = reorderWindow
         self.examplesPerReason = examplesPerReason
