@@ -24,13 +24,15 @@ let package = Package(
             pkgConfig: "ncursesw",
             providers: [.apt(["libncurses-dev"])]
         ),
+        /// zlib, for gunzip in the replay readers (Foundation on Linux cannot inflate gzip).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
         /// Pure values and rules: no I/O, no clock, no tasks.
         .target(
             name: "HedgeCore",
             dependencies: [.product(name: "DequeModule", package: "swift-collections")]
         ),
         /// Venues (simulated) and market feeds.
-        .target(name: "HedgeVenues", dependencies: ["HedgeCore"]),
+        .target(name: "HedgeVenues", dependencies: ["HedgeCore", "CZlib"]),
         /// The runtime: drives strategies on venues, publishes snapshots, takes commands.
         .target(
             name: "HedgeEngine",
@@ -56,7 +58,7 @@ let package = Package(
             dependencies: ["HedgeCore", .product(name: "PropertyBased", package: "swift-property-based")],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"]),
+        .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
         .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"]),
         .testTarget(name: "EndToEndTests", dependencies: []),

@@ -1,0 +1,89 @@
+import Foundation
+import HedgeCore
+
+/// A contract the catalog does not know, with what to do about it.
+public struct UnknownContract: Error, Sendable, Hashable, CustomStringConvertible {
+    public var instrument: InstrumentID
+    public var known: Int
+    public var description: String {
+        "no contract spec for \(instrument) among \(known) known; load the venue's instrument response (ContractCatalog.load(contentsOf:)) or add the spec"
+    }
+}
+
+/// A response file the catalog could not read.
+public struct ContractFileError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var reason: String
+    public var description: String { "\(file): \(reason)" }
+}
+
+/// Contract specs by venue and symbol, loaded from the venues' instrument responses
+/// (Binance exchangeInfo, Bybit v5 instruments-info) or taken from the built-in table.
+public struct ContractCatalog: Sendable, Hashable {
+    public private(set) var specs: [InstrumentID: ContractSpec] = [:]
+
+    public init(_ specs: [ContractSpec] = []) {
+        for spec in specs { self.specs[spec.id] = spec }
+    }
+
+    /// The spec of `instrument`, or an error that says how to get it.
+    public func spec(for instrument: InstrumentID) throws(UnknownContract) -> ContractSpec {
+        guard let spec = specs[instrument] else { throw UnknownContract(instrument: instrument, known: specs.count) }
+        return spec
+    }
+
+    public func spec(venue: String, symbol: String) throws(UnknownContract) -> ContractSpec {
+        try spec(for: InstrumentID(venue: venue, symbol: symbol))
+    }
+
+    /// Adds specs; ones already here win, so a hand-checked table is not overwritten by an old file.
+    public mutating func add(_ more: [ContractSpec]) {
+        for spec in more where specs[spec.id] == nil { specs[spec.id] = spec }
+    }
+
+    /// Loads a saved instrument response (wrapped `{"_source_url", ..., "response": {...}}`, or
+    /// bare), telling Binance COIN-M, Binance USD-M and Bybit linear apart by their shape.
+    public mutating func load(contentsOf url: URL) throws(ContractFileError) {
+        let name = url.lastPathComponent
+        let object: Any
+        do { object = try JSONSerialization.jsonObject(with: try Data(contentsOf: url)) }
+        catch { throw ContractFileError(file: name, reason: "not JSON (\(error.localizedDescription))") }
+        guard let wrapper = object as? [String: Any] else { throw ContractFileError(file: name, reason: "not a JSON object") }
+        let response = wrapper["response"] as? [String: Any] ?? wrapper
+        let source = (wrapper["_source_url"] as? String) ?? name
+        if let result = response["result"] as? [String: Any], let list = result["list"] as? [[String: Any]] {
+            add(try BybitInstrumentsInfo.specs(list, category: result["category"] as? String ?? "linear", file: name))
+        } else if let symbols = response["symbols"] as? [[String: Any]] {
+            let coinMargined = source.contains("dapi") || symbols.contains { $0["contractSize"] != nil && $0["marginAsset"] as? String != "USDT" && $0["contractType"] != nil && ($0["symbol"] as? String)?.contains("_") == true }
+            add(try BinanceExchangeInfo.specs(symbols, venue: coinMargined ? "binance-coinm" : "binance-usdm", file: name))
+        } else {
+            throw ContractFileError(file: name, reason: "neither a Binance exchangeInfo (\"symbols\") nor a Bybit instruments-info (\"result.list\")")
+        }
+    }
+
+    /// The built-in table: the instruments of the 2024-08-08 Binance recordings (which have no
+    /// exchangeInfo of their own) and of the 2021 and 2026 recordings' headline contracts.
+    ///
+    /// BTCUSD_PERP's filters are the 2021 dapi exchangeInfo's (tick 0.1, 100 USD a contract, step 1;
+    /// unchanged since). USD-M BTCUSDT's 2021 tick was 0.01, but every price in the 2024 recording
+    /// is a multiple of 0.1, its tick since 2023, so the table says 0.1 (lot 0.001 from 2021; the
+    /// 2021 min notional of 5 USDT is kept). Spot BTCUSDT: tick 0.01 and lot 0.00001 as printed.
+    public static let builtIn: ContractCatalog = {
+        let hour = Duration.seconds(3600)
+        return ContractCatalog([
+            ContractSpec(id: InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT"), kind: .perpetual, margining: .linear,
+                         contractSize: 1, tickSize: "0.1", lotStep: "0.001", minNotional: "5",
+                         baseAsset: "BTC", quoteAsset: "USDT", settlementAsset: "USDT", fundingInterval: hour * 8),
+            ContractSpec(id: InstrumentID(venue: "binance-coinm", symbol: "BTCUSD_PERP"), kind: .perpetual, margining: .inverse,
+                         contractSize: 100, tickSize: "0.1", lotStep: 1,
+                         baseAsset: "BTC", quoteAsset: "USD", settlementAsset: "BTC", fundingInterval: hour * 8),
+            ContractSpec(id: InstrumentID(venue: "binance-spot", symbol: "BTCUSDT"), kind: .spot, margining: .linear,
+                         contractSize: 1, tickSize: "0.01", lotStep: "0.00001", minNotional: "5",
+                         baseAsset: "BTC", quoteAsset: "USDT", settlementAsset: "USDT",
+                         fees: FeeSchedule(maker: "0.001", taker: "0.001")),
+            ContractSpec(id: InstrumentID(venue: "bybit-linear", symbol: "BTCUSDT"), kind: .perpetual, margining: .linear,
+                         contractSize: 1, tickSize: "0.1", lotStep: "0.001", minNotional: "5",
+                         baseAsset: "BTC", quoteAsset: "USDT", settlementAsset: "USDT", fundingInterval: hour * 8),
+        ])
+    }()
+}
