@@ -150,8 +150,7 @@ struct HedgingStateMachineOpeningTests {
 }
 
 extension HedgingStateMachineOpeningTests {
-    @Test("a failed open that is flattened reports its real loss in the cycle result",
-          .disabled("the cycle baseline is only taken when both legs are hedged, so a flattened failed open reports net 0"))
+    @Test("a failed open that is flattened reports its real loss in the cycle result")
     func failedOpenReportsLoss() {
         var desk = Desk()
         desk.detect()

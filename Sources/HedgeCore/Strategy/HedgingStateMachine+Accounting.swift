@@ -38,13 +38,13 @@ extension HedgingStateMachine {
 
     /// The open (or just closed) cycle's net PnL in USD.
     func cycleNetPnL() -> FixedDecimal? {
-        guard let cycle, let pa = referencePrice(.a), let pb = referencePrice(.b) else { return nil }
+        guard let baseline = cycle?.baseline ?? attemptBaseline, let pa = referencePrice(.a), let pb = referencePrice(.b) else { return nil }
         do {
             var total = FixedDecimal.zero
             let now = legNetBeforeUnrealised()
             for leg in Leg.allCases {
                 let price = leg == .a ? pa : pb
-                let gained = try now[leg] - cycle.baseline[leg] + positions[leg].unrealisedPnL(mark: price)
+                let gained = try now[leg] - baseline[leg] + positions[leg].unrealisedPnL(mark: price)
                 total = try total + usd(gained, leg: leg, price: price)
             }
             return total

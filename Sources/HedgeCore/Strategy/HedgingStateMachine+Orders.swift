@@ -106,6 +106,7 @@ extension HedgingStateMachine {
         let first = opportunity.firstLeg
         let second = first.other
         if outcome.filled.isZero {
+            attemptBaseline = nil
             noteError()
             // Nothing opened, so a close asked for meanwhile is done; it must not close the next spread.
             closeRequested = false
@@ -158,7 +159,7 @@ extension HedgingStateMachine {
     mutating func openCycle(now: Timestamp, into actions: inout [StrategyAction]) {
         let spread = spreadBps ?? .zero
         cycle = Cycle(openedAt: now, entrySpreadBps: spread, entryDeviationSign: (deviationBps ?? 0) >= 0 ? 1 : -1,
-                      entryVolatility: statistics.standardDeviation, baseline: legNetBeforeUnrealised())
+                      entryVolatility: statistics.standardDeviation, baseline: attemptBaseline ?? legNetBeforeUnrealised())
         actions.append(.cycleEvent(.opened(spreadBps: spread, time: now)))
     }
 
@@ -203,6 +204,7 @@ extension HedgingStateMachine {
         let net = cycleNetPnL() ?? .zero
         actions.append(.cycleEvent(.closed(spreadBps: spreadBps, netPnL: net, reason: reason, time: now)))
         cycle = nil
+        attemptBaseline = nil
         closeRequested = false
         completedCycles += 1
         enter(.completed, "\(reason); cycle net \(net.formatted(places: 2)) USD", now: now, into: &actions)
@@ -239,7 +241,7 @@ extension HedgingStateMachine {
         guard case .unwinding(var unwind) = state, unwind.order == nil else { return }
         if !hasPosition {
             actions.append(.cancelTimer(.hedgeDeadline))
-            if cycle != nil || unwind.goal == .flatten {
+            if cycle != nil || attemptBaseline != nil || unwind.goal == .flatten {
                 completeCycle("flat after unwinding (\(unwind.reason))", now: now, into: &actions)
             } else {
                 enter(.scanning, "flat after unwinding (\(unwind.reason))", now: now, into: &actions)

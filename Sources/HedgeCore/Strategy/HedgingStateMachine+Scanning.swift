@@ -209,6 +209,7 @@ extension HedgingStateMachine {
         }
         actions.append(.cancelTimer(.validationTimeout))
         let first = opportunity.firstLeg
+        attemptBaseline = legNetBeforeUnrealised()
         let order = makeOrder(leg: first, side: opportunity.sides[first], quantity: opportunity.quantities[first], purpose: .open, reduceOnly: false, now: now, into: &actions)
         enter(.openingFirst(opportunity, order: order), "validated; leg \(first) first (thinner book), \(opportunity.sides[first]) \(opportunity.quantities[first])", now: now, into: &actions)
     }

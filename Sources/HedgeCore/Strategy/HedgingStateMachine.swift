@@ -82,6 +82,9 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var completedCycles = 0
 
     var cycle: Cycle?
+    /// Each leg's realised + funding − fees when the first leg was sent, so a cycle that fails
+    /// while opening still reports what it cost.
+    var attemptBaseline: PerLeg<FixedDecimal>?
     var working: [OrderID: WorkingOrder] = [:]
     var orderCounter = 0
     var nextSampleAt: Timestamp?
