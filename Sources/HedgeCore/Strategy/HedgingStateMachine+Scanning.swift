@@ -37,19 +37,29 @@ extension HedgingStateMachine {
         nextSampleAt = now + config.sampleInterval
     }
 
-    /// The fair spread in bps: 0 where the legs converge (cross, basis), the rolling mean for a calendar.
-    public var fairSpreadBps: Double? {
+    /// The fair spread in bps as `threshold` judges it. A z threshold is always against the
+    /// rolling mean; a bps threshold against the kind's fair value: 0 where the legs converge
+    /// (cross, basis), the rolling mean for a calendar (carry).
+    public func fairSpreadBps(for threshold: Threshold) -> Double? {
+        let mean = statistics.count >= config.warmupSamples ? statistics.mean : nil
+        if case .z = threshold { return mean }
         switch config.kind {
-        case .cross, .basis: 0
-        case .calendar: statistics.count >= config.warmupSamples ? statistics.mean : nil
+        case .cross, .basis: return 0
+        case .calendar: return mean
         }
     }
 
-    /// How far the spread is from fair, in bps (positive: A is rich).
-    public var deviationBps: Double? {
-        guard let spreadBps, let fair = fairSpreadBps else { return nil }
+    /// The fair spread the entry rule judges against.
+    public var fairSpreadBps: Double? { fairSpreadBps(for: config.entry) }
+
+    /// How far the spread is from fair as `threshold` judges it, in bps (positive: A is rich).
+    public func deviationBps(for threshold: Threshold) -> Double? {
+        guard let spreadBps, let fair = fairSpreadBps(for: threshold) else { return nil }
         return spreadBps.doubleValue - fair
     }
+
+    /// The deviation the entry rule judges.
+    public var deviationBps: Double? { deviationBps(for: config.entry) }
 
     /// The current z-score of the spread against its rolling window, once warmed up.
     public var zScore: Double? {
@@ -59,7 +69,7 @@ extension HedgingStateMachine {
 
     /// |deviation| measured in the threshold's unit, or nil while it cannot be judged.
     func measure(_ threshold: Threshold) -> Double? {
-        guard let deviation = deviationBps else { return nil }
+        guard let deviation = deviationBps(for: threshold) else { return nil }
         switch threshold {
         case .bps: return abs(deviation)
         case .z:
@@ -77,7 +87,7 @@ extension HedgingStateMachine {
 
     /// The band where the entry (or exit) rule holds, in bps of spread, for the chart.
     public func band(_ threshold: Threshold) -> (upper: Double, lower: Double)? {
-        guard let fair = fairSpreadBps else { return nil }
+        guard let fair = fairSpreadBps(for: threshold) else { return nil }
         let width: Double
         switch threshold {
         case .bps(let value): width = value.doubleValue

@@ -11,6 +11,8 @@ import Logging
 /// One task owns it; the screen only ever sees the snapshots it publishes.
 public final class Engine {
     public let mode: RunMode
+    /// The engine's clock when it started.
+    public let startedAt: Timestamp
     public private(set) var now: Timestamp
     private var feed: any MarketFeed
     private var pendingMarket: MarketEvent?
@@ -28,20 +30,33 @@ public final class Engine {
     /// Set when anything the screen shows has changed since the last snapshot.
     public private(set) var changed = true
     private let logger: Logger
+    /// Everything the end-of-run report needs.
+    public private(set) var record = RunRecord()
+    private var nextDrawdownSample: Timestamp
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
 
+    /// - Parameter startedAt: the engine's clock at start; nil starts it at the feed's first event
+    ///   (a replay).
     public init(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: any MarketFeed, mode: RunMode,
-                startedAt: Timestamp, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
+                startedAt: Timestamp?, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
+        var feed = feed
+        let first = feed.next()
+        let startedAt = startedAt ?? first?.time ?? .zero
         self.mode = mode
+        self.startedAt = startedAt
         self.now = startedAt
         self.feed = feed
+        self.pendingMarket = first
+        self.feedEnded = first == nil
         self.venues = Dictionary(uniqueKeysWithValues: venues.map { ($0.name, $0) })
         self.runners = strategies.map { StrategyRunner(config: $0, startedAt: startedAt) }
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
         self.logger = logger
+        self.nextDrawdownSample = startedAt
         for (index, config) in strategies.enumerated() {
+            record.started(config.name, at: startedAt)
             for leg in Leg.allCases {
                 routes[config.legs[leg].id, default: []].append((index, leg))
             }
@@ -121,7 +136,21 @@ public final class Engine {
             runners[strategy].sampleCharts(at: now)
             if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
         }
+        if now >= nextDrawdownSample { sampleDrawdown() }
         changed = true
+    }
+
+    static let drawdownSampleInterval: Duration = .milliseconds(100)
+
+    /// Marks the total net PnL for the drawdown figure, at most every 100 ms of data time.
+    private func sampleDrawdown() {
+        nextDrawdownSample = now + Self.drawdownSampleInterval
+        var total = FixedDecimal.zero
+        for runner in runners {
+            guard let net = runner.machine.pnlBreakdown()?.net, let sum = try? total + net else { return }
+            total = sum
+        }
+        record.mark(net: total)
     }
 
     /// Tells a strategy how much margin its venues have free.
@@ -157,7 +186,8 @@ public final class Engine {
                 queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: now)
             }
         case .orderUpdate(let strategy, let leg, let update):
-            record(update, strategy: strategy, leg: leg)
+            log(update, strategy: strategy, leg: leg)
+            record.orderFinished(update, at: now)
             deliver(.order(leg, update), to: strategy)
             if case .filled = update { refreshMargin(strategy) }
             changed = true
@@ -169,7 +199,7 @@ public final class Engine {
         }
     }
 
-    private func record(_ update: OrderUpdate, strategy: Int, leg: Leg) {
+    private func log(_ update: OrderUpdate, strategy: Int, leg: Leg) {
         let name = runners[strategy].name
         switch update {
         case .accepted:
@@ -203,6 +233,7 @@ public final class Engine {
                 let latency = venue.nextLatency()
                 venues[order.instrument.venue] = venue
                 queue.schedule(.orderArrives(strategy: strategy, order), at: now + latency)
+                record.orderSent(order.id, at: now)
                 append(LogEntry(time: now, severity: .info, strategy: name,
                                 message: "leg \(order.leg) \(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)\(order.reduceOnly ? " reduce-only" : "") [\(order.id)]"))
             case .cancelOrder(let id, let leg):
@@ -217,6 +248,7 @@ public final class Engine {
                 runners[strategy].timerGenerations[timer] = nil
             case .transition(let transition):
                 runners[strategy].record(transition)
+                record.record(transition, strategy: name)
                 append(LogEntry(time: now, severity: transition.to == .error || transition.to == .unwinding ? .error : .notice,
                                 strategy: name, message: "\(transition.from) → \(transition.to): \(transition.reason)"))
             case .alert(let level, let message):
@@ -233,6 +265,8 @@ public final class Engine {
                 append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message))
             case .cycleEvent(let event):
                 runners[strategy].record(event)
+                record.record(event, strategy: name)
+                sampleDrawdown()
                 if case .closed(_, let net, let reason, _) = event {
                     append(LogEntry(time: now, severity: .notice, strategy: name, message: "cycle closed (\(reason)): net \(net.formatted(places: 2, plusSign: true)) USD"))
                 }
@@ -312,6 +346,9 @@ public final class Engine {
             strategies: runners.map { $0.snapshot(at: now) },
             venues: venueStatus, log: Array(log.suffix(logTail)), acknowledgements: Array(acknowledgements))
     }
+
+    /// The feed, for its statistics in reports.
+    public var marketFeed: any MarketFeed { feed }
 
     /// The state machines, for reports and tests.
     public var machines: [HedgingStateMachine] { runners.map(\.machine) }

@@ -30,7 +30,7 @@ public struct PaperScenario {
     }
 
     /// An engine over this scenario.
-    public func makeEngine(mode: RunMode = .paper, startedAt: Timestamp, logger: Logger? = nil) -> Engine {
+    public func makeEngine(mode: RunMode = .paper, startedAt: Timestamp?, logger: Logger? = nil) -> Engine {
         if let logger {
             return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, logger: logger)
         }

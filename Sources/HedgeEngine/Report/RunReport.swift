@@ -1,0 +1,139 @@
+import HedgeCore
+
+/// The end-of-run report of a replay (or any run): what traded, what it earned and cost, how
+/// long each state lasted, how fast orders came back, and what input was skipped and why.
+/// Money is written as exact decimal strings; `--json` writes this same structure.
+public struct RunReport: Sendable, Codable {
+    public struct Money: Sendable, Codable, Hashable {
+        public var realised: FixedDecimal
+        public var unrealised: FixedDecimal
+        public var fees: FixedDecimal
+        public var funding: FixedDecimal
+        public var net: FixedDecimal
+    }
+
+    public struct Strategy: Sendable, Codable {
+        public var name: String
+        public var kind: StrategyKind
+        public var legs: [String]
+        public var finalState: StrategyStateName
+        public var haltReason: String?
+        public var cycles: Int
+        public var trades: [RunRecord.Trade]
+        /// USD; inverse legs valued at their last mark.
+        public var pnl: Money
+        public var maxDrawdown: FixedDecimal
+        /// Seconds in each state.
+        public var secondsInState: [String: Double]
+        /// Signed contract quantity left open per leg at the end.
+        public var openPositions: [String: FixedDecimal]
+    }
+
+    public struct Latency: Sendable, Codable {
+        public var orders: Int
+        public var rejected: Int
+        public var p50Millis: Double?
+        public var p90Millis: Double?
+        public var p99Millis: Double?
+        public var maxMillis: Double?
+    }
+
+    public struct Input: Sendable, Codable {
+        public var linesRead: Int
+        public var events: Int
+        public var skipped: [String: Int]
+        public var examples: [String: [String]]
+        public var notes: [String]
+
+        public init(linesRead: Int, events: Int, skipped: [String: Int], examples: [String: [String]], notes: [String]) {
+            self.linesRead = linesRead
+            self.events = events
+            self.skipped = skipped
+            self.examples = examples
+            self.notes = notes
+        }
+    }
+
+    public var from: Timestamp
+    public var to: Timestamp
+    public var strategies: [Strategy]
+    public var latency: Latency
+    public var input: Input?
+    /// Wall-clock seconds the run took (not part of the deterministic result).
+    public var wallSeconds: Double?
+
+    /// Builds the report from a finished engine.
+    public init(engine: Engine, from: Timestamp, input: Input?, wallSeconds: Double? = nil) {
+        let record = engine.record
+        let end = engine.now
+        self.from = from
+        self.to = end
+        let stateTimes = record.timeInState(upTo: end)
+        strategies = engine.machines.map { machine in
+            let config = machine.config
+            let breakdown = machine.pnlBreakdown()
+            let money = Money(realised: breakdown?.realised ?? .zero, unrealised: breakdown?.unrealised ?? .zero,
+                              fees: breakdown?.fees ?? .zero, funding: breakdown?.funding ?? .zero, net: breakdown?.net ?? .zero)
+            var seconds: [String: Double] = [:]
+            for (state, duration) in stateTimes[config.name] ?? [:] { seconds[state.rawValue] = duration.secondsDouble }
+            var open: [String: FixedDecimal] = [:]
+            for leg in Leg.allCases where !machine.positions[leg].isFlat {
+                open[config.legs[leg].id.description] = machine.positions[leg].quantity
+            }
+            return Strategy(
+                name: config.name, kind: config.kind, legs: [config.legs.a.id.description, config.legs.b.id.description],
+                finalState: machine.stateName, haltReason: machine.haltReason, cycles: machine.completedCycles,
+                trades: record.trades.filter { $0.strategy == config.name }, pnl: money, maxDrawdown: record.maxDrawdown,
+                secondsInState: seconds, openPositions: open)
+        }
+        let sorted = record.orderLatencies.map { $0.secondsDouble * 1000 }.sorted()
+        func percentile(_ p: Double) -> Double? {
+            guard !sorted.isEmpty else { return nil }
+            let rank = Int((p / 100 * Double(sorted.count)).rounded(.up)) - 1
+            return sorted[min(max(rank, 0), sorted.count - 1)]
+        }
+        latency = Latency(orders: record.ordersSent, rejected: record.ordersRejected, p50Millis: percentile(50),
+                          p90Millis: percentile(90), p99Millis: percentile(99), maxMillis: sorted.last)
+        self.input = input
+        self.wallSeconds = wallSeconds
+    }
+
+    /// The report as people read it.
+    public var text: String {
+        var lines: [String] = []
+        lines.append("replay \(from) → \(to) (\((to - from).compact) of data)")
+        if let input {
+            let skipped = input.skipped.values.reduce(0, +)
+            lines.append("input: \(input.linesRead) lines, \(input.events) events, \(skipped) skipped")
+            for reason in input.skipped.keys.sorted() {
+                lines.append("  skipped \(reason): \(input.skipped[reason] ?? 0)")
+                for example in input.examples[reason] ?? [] { lines.append("    \(example)") }
+            }
+            for note in input.notes { lines.append("  note: \(note)") }
+        }
+        for strategy in strategies {
+            lines.append("")
+            lines.append("\(strategy.name) (\(strategy.kind)) \(strategy.legs.joined(separator: " / "))")
+            lines.append("  final state \(strategy.finalState)\(strategy.haltReason.map { ": \($0)" } ?? ""), cycles \(strategy.cycles)")
+            for (index, trade) in strategy.trades.enumerated() {
+                let exit = trade.exitSpreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "open"
+                let net = trade.netPnL.map { $0.formatted(places: 2, plusSign: true) } ?? "—"
+                let held = trade.closedAt.map { ($0 - trade.openedAt).compact } ?? "—"
+                lines.append("  #\(index + 1) \(CivilTime(trade.openedAt).clock) entry \(trade.entrySpreadBps.formatted(places: 1)) bps → exit \(exit), held \(held), net \(net) USD\(trade.reason.map { " (\($0))" } ?? "")")
+            }
+            let pnl = strategy.pnl
+            lines.append("  PnL USD: price \(pnl.realised.formatted(places: 2, plusSign: true)), open \(pnl.unrealised.formatted(places: 2, plusSign: true)), fees \(pnl.fees.negated.formatted(places: 2, plusSign: true)), funding \(pnl.funding.formatted(places: 2, plusSign: true)), net \(pnl.net.formatted(places: 2, plusSign: true))")
+            lines.append("  max drawdown \(strategy.maxDrawdown.formatted(places: 2)) USD")
+            let states = strategy.secondsInState.sorted { $0.value > $1.value }
+                .map { "\($0.key) \(Duration.milliseconds(Int64($0.value * 1000)).compact)" }
+            lines.append("  time in state: \(states.joined(separator: ", "))")
+            if !strategy.openPositions.isEmpty {
+                lines.append("  still open: \(strategy.openPositions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))")
+            }
+        }
+        lines.append("")
+        func ms(_ value: Double?) -> String { value.map { "\(($0 * 10).rounded() / 10) ms" } ?? "—" }
+        lines.append("orders \(latency.orders), rejected \(latency.rejected); round trip p50 \(ms(latency.p50Millis)), p90 \(ms(latency.p90Millis)), p99 \(ms(latency.p99Millis)), max \(ms(latency.maxMillis))")
+        return lines.joined(separator: "\n")
+    }
+}

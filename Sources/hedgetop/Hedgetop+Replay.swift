@@ -1,0 +1,206 @@
+import ArgumentParser
+import Foundation
+import HedgeCore
+import HedgeEngine
+import HedgeTerminal
+import HedgeVenues
+
+extension StrategyKind: ExpressibleByArgument {}
+
+extension Threshold: ExpressibleByArgument {
+    /// "2z" or "2.5σ" in standard deviations; "15bps" or "15" in basis points.
+    public init?(argument: String) {
+        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
+        if text.hasSuffix("z") || text.hasSuffix("σ") {
+            guard let value = Double(text.dropLast()), value > 0, value.isFinite else { return nil }
+            self = .z(value)
+        } else {
+            let number = text.hasSuffix("bps") ? String(text.dropLast(3)) : text
+            guard let value = FixedDecimal(number), value >= .zero else { return nil }
+            self = .bps(value)
+        }
+    }
+}
+
+extension Hedgetop {
+    /// Replays recorded market data through a strategy and reports what it would have done.
+    struct Replay: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Replay recorded market data through a strategy and print a report.",
+            discussion: """
+            Formats are told from the file names: Binance recordings (usdm_*, cm_*, spot_*, *_BINANCE_DELIVERY.ws.*), \
+            Bybit JSON lines (*BYBIT*.jsonl) and the quote CSV (*.csv: ts_ns,venue,symbol,bid_px,bid_qty,ask_px,ask_qty). \
+            Venues: binance-usdm, binance-coinm, binance-spot, bybit-linear, bybit-spot, csv.
+            """)
+
+        @Argument(help: "Recorded files (plain or gzip).")
+        var files: [String]
+
+        @Option(help: "Strategy kind: basis, calendar or cross.")
+        var kind: StrategyKind
+
+        @Option(help: "The two legs, A,B, each VENUE:SYMBOL (the spread is A − B).")
+        var legs: String
+
+        @Option(help: "max (as fast as possible) or a speed factor such as 1 or 10.")
+        var speed: String = "max"
+
+        @Flag(help: "Show the live screen while replaying.")
+        var watch = false
+
+        @Option(help: "Also write the report as JSON to this file.")
+        var json: String?
+
+        @Option(name: .customLong("contracts"), help: "Instrument responses to take contract specs from (Binance exchangeInfo, Bybit instruments-info). Repeatable.")
+        var contractFiles: [String] = []
+
+        @Option(help: "On a bad input line: skip (count it and go on) or stop (fail with file and line).")
+        var onBadInput: BadInputChoice = .skip
+
+        @Option(help: "Entry threshold on the deviation from fair value: e.g. 2z or 15bps (default by kind).")
+        var entry: Threshold?
+
+        @Option(help: "Exit threshold: e.g. 0.5z or 2bps (default by kind).")
+        var exit: Threshold?
+
+        @Option(help: "Target notional per leg in USD.")
+        var notional: String = "50000"
+
+        @Option(help: "Override both legs' taker fee rate, e.g. 0.0002 (default: the contract's).")
+        var takerFee: String?
+
+        @Option(help: "Screen frames per second with --watch.")
+        var fps: Int = 4
+
+        enum BadInputChoice: String, ExpressibleByArgument, CaseIterable { case skip, stop }
+
+        var legIDs: [InstrumentID] { legs.split(separator: ",").compactMap { InstrumentID(parsing: String($0)) } }
+
+        func validate() throws {
+            guard legIDs.count == 2, legs.split(separator: ",").count == 2 else {
+                throw ValidationError("--legs takes two VENUE:SYMBOL separated by a comma, e.g. binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP")
+            }
+            if speed != "max" {
+                guard let factor = Double(speed), factor > 0, factor.isFinite else {
+                    throw ValidationError("--speed takes max or a positive number, got \(speed)")
+                }
+            }
+            guard let amount = FixedDecimal(notional), amount.isPositive else { throw ValidationError("--notional must be a positive number") }
+            if let takerFee { guard FixedDecimal(takerFee) != nil else { throw ValidationError("--taker-fee must be a decimal rate such as 0.0002") } }
+            for file in files where !FileManager.default.isReadableFile(atPath: file) {
+                throw ValidationError("cannot read \(file)")
+            }
+            guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30") }
+        }
+
+        func run() async throws {
+            var catalog = ContractCatalog.builtIn
+            for file in contractFiles {
+                do { try catalog.load(contentsOf: URL(fileURLWithPath: file)) }
+                catch { throw ValidationError("\(error)") }
+            }
+            let instruments = legIDs
+            var specs: [ContractSpec] = []
+            for id in instruments {
+                do { specs.append(try catalog.spec(for: id)) }
+                catch { throw ValidationError("\(error)") }
+            }
+            if let takerFee, let rate = FixedDecimal(takerFee) {
+                for index in specs.indices { specs[index].fees.taker = rate }
+            }
+            let options = ReplayOptions(policy: onBadInput == .skip ? .skip : .stop)
+            let feed: ReplayFeed
+            do { feed = try ReplayFeed(paths: files, instruments: instruments, options: options, catalog: catalog) }
+            catch { throw ValidationError("\(error)") }
+
+            let config = strategyConfig(legs: PerLeg(a: specs[0], b: specs[1]))
+            var venueSettings = SimulatedVenue.Settings()
+            venueSettings.seed = 7
+            let venueNames = Set(instruments.map(\.venue)).sorted()
+            let venues = venueNames.map { name in
+                SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: venueSettings)
+            }
+            let started = ContinuousClock.now
+            let finished: Engine
+            if watch {
+                let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                finished = try await runWatched(EngineBox(engine))
+            } else {
+                let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                while let next = engine.nextEventTime { engine.run(until: next) }
+                finished = engine
+            }
+            let wall = (ContinuousClock.now - started).secondsDouble
+            let replayFeed = finished.marketFeed as? ReplayFeed
+            let input = replayFeed.map(\.statistics).map { stats in
+                RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
+                                skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
+                                examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
+                                notes: stats.notes)
+            }
+            let report = RunReport(engine: finished, from: finished.startedAt, input: input, wallSeconds: wall)
+            print(report.text)
+            if let json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            }
+            if let failure = replayFeed?.failure {
+                printError("hedgetop: replay stopped: \(failure)")
+                throw ExitCode.failure
+            }
+        }
+
+        /// The strategy for this replay: thresholds by kind unless given.
+        func strategyConfig(legs: PerLeg<ContractSpec>) -> StrategyConfig {
+            let (defaultEntry, defaultExit): (Threshold, Threshold) = switch kind {
+            case .calendar: (.z(2), .z(0.5))
+            case .cross: (.bps(5), .bps(1))
+            case .basis: (.bps(50), .bps(10))
+            }
+            return StrategyConfig(
+                name: "\(kind)-replay", kind: kind, legs: legs, targetNotional: FixedDecimal(notional) ?? 50_000,
+                entry: entry ?? defaultEntry, exit: exit ?? defaultExit, minEdgeBps: "1", profitTargetBps: nil,
+                stopLossBps: "100", spreadStopBps: nil, maxHolding: .seconds(24 * 3600), cooldown: .seconds(30),
+                volatilityStopMultiple: nil, expiryGuard: .seconds(3600), marginGuardRatio: 0.8, maxSlippageBps: "10",
+                orderTimeout: .seconds(5), hedgeDeadline: .seconds(10), maxHedgeAttempts: 3, driftTolerance: "0.02",
+                sampleInterval: .milliseconds(100), window: 600, warmupSamples: 100)
+        }
+
+        /// Replays on the live screen at the chosen speed; returns the engine when the feed ends
+        /// or the screen quits.
+        func runWatched(_ box: EngineBox) async throws -> Engine {
+            let pace: EngineLoop<ContinuousClock>.Pace = speed == "max" ? .fastest : .realTime(speed: Double(speed) ?? 1)
+            let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
+            let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            let (sender, commands) = CommandSender.makeChannel()
+            let engineTask = Task { [box] in await loop.run(box.take(), commands: commands, snapshots: sink) }
+            do {
+                _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
+            } catch let error as ScreenError {
+                engineTask.cancel()
+                await engineTask.value
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            }
+            engineTask.cancel()
+            await engineTask.value
+            return box.take()
+        }
+    }
+}
+
+/// Hands the engine to the loop's task and back once it has finished. Only one side holds it at
+/// a time: the loop while running, this command after `await engineTask.value`.
+final class EngineBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var engine: Engine
+
+    init(_ engine: Engine) { self.engine = engine }
+
+    func take() -> Engine {
+        lock.lock()
+        defer { lock.unlock() }
+        return engine
+    }
+}
