@@ -98,6 +98,12 @@ public struct RunReport: Sendable, Codable {
         self.wallSeconds = wallSeconds
     }
 
+    /// A holding time: tenths of a second when short, compact otherwise.
+    static func holding(_ duration: Duration) -> String {
+        let seconds = duration.secondsDouble
+        return seconds < 10 ? "\((seconds * 10).rounded() / 10)s" : duration.compact
+    }
+
     /// The report as people read it.
     public var text: String {
         var lines: [String] = []
@@ -118,7 +124,7 @@ public struct RunReport: Sendable, Codable {
             for (index, trade) in strategy.trades.enumerated() {
                 let exit = trade.exitSpreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "open"
                 let net = trade.netPnL.map { $0.formatted(places: 2, plusSign: true) } ?? "—"
-                let held = trade.closedAt.map { ($0 - trade.openedAt).compact } ?? "—"
+                let held = trade.closedAt.map { Self.holding($0 - trade.openedAt) } ?? "—"
                 lines.append("  #\(index + 1) \(CivilTime(trade.openedAt).clock) entry \(trade.entrySpreadBps.formatted(places: 1)) bps → exit \(exit), held \(held), net \(net) USD\(trade.reason.map { " (\($0))" } ?? "")")
             }
             let pnl = strategy.pnl
