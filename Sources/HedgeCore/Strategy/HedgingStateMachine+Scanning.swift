@@ -119,7 +119,7 @@ extension HedgingStateMachine {
         guard let spread = spreadBps else { return nil }
 
         // SPREAD_DETECTED is a passing state: prices are locked and both legs sized right now.
-        pass(through: .spreadDetected, "spread \(spread) bps, deviation \(deviation.formatted1) bps ≥ \(config.entry); edge needs \(required.formatted1) bps", now: now, into: &actions)
+        pass(through: .spreadDetected, "spread \(spread.formatted(places: 1)) bps, deviation \(deviation.formatted1) bps ≥ \(config.entry); edge needs \(required.formatted1) bps", now: now, into: &actions)
 
         // Buy the cheap leg, sell the rich one: deviation > 0 means A is rich.
         let sides = deviation > 0 ? PerLeg(a: Side.sell, b: .buy) : PerLeg(a: .buy, b: .sell)

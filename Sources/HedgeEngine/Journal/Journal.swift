@@ -1,0 +1,241 @@
+import Foundation
+import GRDB
+import HedgeCore
+
+/// The trading journal: an SQLite file (WAL, `synchronous = FULL`) where an order's intent is
+/// written before the order is sent, then its fills, the state transitions, cycle results,
+/// funding, commands and errors. It is what `hedgetop history` reads and what recovery rebuilds
+/// from. Every write is its own transaction, durable when the call returns.
+public final class Journal {
+    /// The schema this build writes. A file from a newer schema is refused, never rewritten.
+    public static let schemaVersion = 1
+
+    public let path: String
+    private let database: DatabasePool
+
+    /// Opens (creating if needed) the journal at `path`.
+    public init(path: String) throws(JournalError) {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(2)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        do {
+            database = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+        try migrate()
+    }
+
+    /// Turns SQLite's codes into what a trader can act on.
+    static func explain(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            switch error.resultCode {
+            case .SQLITE_NOTADB, .SQLITE_CORRUPT:
+                return "not a hedgetop journal or corrupt (\(error.message ?? "\(error.resultCode)")); move it aside to start a new one"
+            case .SQLITE_BUSY, .SQLITE_LOCKED:
+                return "locked by another process (another hedgetop on the same journal?)"
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY:
+                return "cannot open for writing (\(error.message ?? "\(error.resultCode)")); check the path and its permissions"
+            default:
+                return error.message ?? "\(error)"
+            }
+        }
+        return "\(error)"
+    }
+
+    private func migrate() throws(JournalError) {
+        do {
+            let found = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            if found > Self.schemaVersion {
+                throw JournalError(path: path, reason: "written by a newer hedgetop (schema \(found), this one reads up to \(Self.schemaVersion)); upgrade hedgetop or use another --journal")
+            }
+            guard found < Self.schemaVersion else { return }
+            try database.write { db in
+                try db.execute(sql: """
+                    CREATE TABLE IF NOT EXISTS orders (
+                        id TEXT PRIMARY KEY, strategy TEXT NOT NULL, leg TEXT NOT NULL, venue TEXT NOT NULL,
+                        symbol TEXT NOT NULL, side TEXT NOT NULL, quantity TEXT NOT NULL, purpose TEXT NOT NULL,
+                        reduce_only INTEGER NOT NULL, intent_at INTEGER NOT NULL,
+                        status TEXT NOT NULL, filled TEXT NOT NULL, reason TEXT, updated_at INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS fills (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, strategy TEXT NOT NULL,
+                        leg TEXT NOT NULL, side TEXT NOT NULL, price TEXT NOT NULL, quantity TEXT NOT NULL,
+                        fee TEXT NOT NULL, liquidity TEXT NOT NULL, time INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS transitions (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, from_state TEXT NOT NULL,
+                        to_state TEXT NOT NULL, reason TEXT NOT NULL, time INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS cycles (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, opened_at INTEGER,
+                        entry_spread_bps TEXT, closed_at INTEGER, exit_spread_bps TEXT, net_pnl TEXT, reason TEXT);
+                    CREATE TABLE IF NOT EXISTS funding (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, leg TEXT NOT NULL,
+                        amount TEXT NOT NULL, rate TEXT NOT NULL, time INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS commands (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, command_id INTEGER NOT NULL, strategy TEXT,
+                        accepted INTEGER NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL);
+                    CREATE TABLE IF NOT EXISTS errors (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, message TEXT NOT NULL, time INTEGER NOT NULL);
+                    PRAGMA user_version = \(Self.schemaVersion);
+                    """)
+            }
+        } catch let error as JournalError {
+            throw error
+        } catch {
+            throw JournalError(path: path, reason: Self.explain(error))
+        }
+    }
+
+    private func write(_ sql: String, _ arguments: StatementArguments) throws(JournalError) {
+        do {
+            try database.write { db in try db.execute(sql: sql, arguments: arguments) }
+        } catch {
+            throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Records an order before it is sent: if the process dies now, recovery knows to ask the venue.
+    public func orderIntent(_ order: OrderRequest, strategy: String, at time: Timestamp) throws(JournalError) {
+        try write("""
+            INSERT INTO orders (id, strategy, leg, venue, symbol, side, quantity, purpose, reduce_only, intent_at, status, filled, updated_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', '0', ?)
+            """, [order.id.rawValue, strategy, order.leg.description, order.instrument.venue, order.instrument.symbol,
+                  order.side.rawValue, order.quantity.description, order.purpose.rawValue, order.reduceOnly,
+                  time.nanoseconds, time.nanoseconds])
+    }
+
+    /// Records a venue's answer: fills go to `fills`, and the order's status follows.
+    public func orderUpdate(_ update: OrderUpdate, strategy: String, leg: Leg, at time: Timestamp) throws(JournalError) {
+        let id = update.orderID.rawValue
+        switch update {
+        case .accepted:
+            try write("UPDATE orders SET status = 'accepted', updated_at = ? WHERE id = ? AND status = 'intent'", [time.nanoseconds, id])
+        case .filled(let fill, let remaining):
+            do {
+                try database.write { db in
+                    try db.execute(sql: """
+                        INSERT INTO fills (order_id, strategy, leg, side, price, quantity, fee, liquidity, time)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: [id, strategy, leg.description, fill.side.rawValue, fill.price.description,
+                                         fill.quantity.description, fill.fee.description, fill.liquidity.rawValue, fill.time.nanoseconds])
+                    let filled = try String.fetchOne(db, sql: "SELECT filled FROM orders WHERE id = ?", arguments: [id])
+                        .flatMap { FixedDecimal($0) } ?? .zero
+                    let total = (try? filled + fill.quantity) ?? filled
+                    try db.execute(sql: "UPDATE orders SET filled = ?, status = ?, updated_at = ? WHERE id = ?",
+                                   arguments: [total.description, remaining.isZero ? "filled" : "partial", time.nanoseconds, id])
+                }
+            } catch {
+                throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
+            }
+        case .rejected(_, let reason):
+            try write("UPDATE orders SET status = 'rejected', reason = ?, updated_at = ? WHERE id = ?", [reason, time.nanoseconds, id])
+        case .cancelled(_, let filled, let reason):
+            try write("UPDATE orders SET status = 'cancelled', filled = ?, reason = ?, updated_at = ? WHERE id = ?",
+                      [filled.description, reason, time.nanoseconds, id])
+        }
+    }
+
+    public func transition(_ transition: Transition, strategy: String) throws(JournalError) {
+        try write("INSERT INTO transitions (strategy, from_state, to_state, reason, time) VALUES (?, ?, ?, ?, ?)",
+                  [strategy, transition.from.rawValue, transition.to.rawValue, transition.reason, transition.time.nanoseconds])
+    }
+
+    public func cycle(_ event: CycleEvent, strategy: String) throws(JournalError) {
+        switch event {
+        case .opened(let spread, let time):
+            try write("INSERT INTO cycles (strategy, opened_at, entry_spread_bps) VALUES (?, ?, ?)",
+                      [strategy, time.nanoseconds, spread.description])
+        case .closed(let spread, let net, let reason, let time):
+            do {
+                try database.write { db in
+                    let open = try Int64.fetchOne(db, sql: "SELECT seq FROM cycles WHERE strategy = ? AND closed_at IS NULL ORDER BY seq DESC LIMIT 1",
+                                                  arguments: [strategy])
+                    if let open {
+                        try db.execute(sql: "UPDATE cycles SET closed_at = ?, exit_spread_bps = ?, net_pnl = ?, reason = ? WHERE seq = ?",
+                                       arguments: [time.nanoseconds, spread?.description, net.description, reason, open])
+                    } else {
+                        try db.execute(sql: "INSERT INTO cycles (strategy, closed_at, exit_spread_bps, net_pnl, reason) VALUES (?, ?, ?, ?, ?)",
+                                       arguments: [strategy, time.nanoseconds, spread?.description, net.description, reason])
+                    }
+                }
+            } catch {
+                throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
+            }
+        }
+    }
+
+    public func funding(strategy: String, leg: Leg, amount: FixedDecimal, rate: FixedDecimal, at time: Timestamp) throws(JournalError) {
+        try write("INSERT INTO funding (strategy, leg, amount, rate, time) VALUES (?, ?, ?, ?, ?)",
+                  [strategy, leg.description, amount.description, rate.description, time.nanoseconds])
+    }
+
+    public func command(_ acknowledgement: CommandAcknowledgement, strategy: String?) throws(JournalError) {
+        try write("INSERT INTO commands (command_id, strategy, accepted, message, time) VALUES (?, ?, ?, ?, ?)",
+                  [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.message,
+                   acknowledgement.time.nanoseconds])
+    }
+
+    public func error(_ message: String, strategy: String?, at time: Timestamp) throws(JournalError) {
+        try write("INSERT INTO errors (strategy, message, time) VALUES (?, ?, ?)", [strategy, message, time.nanoseconds])
+    }
+
+    // MARK: - Reading
+
+    /// A cycle as the journal holds it.
+    public struct CycleRow: Sendable, Hashable, Codable {
+        public var strategy: String
+        public var openedAt: Timestamp?
+        public var entrySpreadBps: FixedDecimal?
+        public var closedAt: Timestamp?
+        public var exitSpreadBps: FixedDecimal?
+        public var netPnL: FixedDecimal?
+        public var reason: String?
+    }
+
+    /// Every cycle, oldest first.
+    public func cycles() throws(JournalError) -> [CycleRow] {
+        do {
+            return try database.read { db in
+                try Row.fetchAll(db, sql: "SELECT * FROM cycles ORDER BY seq").map { row in
+                    CycleRow(
+                        strategy: row["strategy"],
+                        openedAt: (row["opened_at"] as Int64?).map(Timestamp.init(nanoseconds:)),
+                        entrySpreadBps: (row["entry_spread_bps"] as String?).flatMap(FixedDecimal.init),
+                        closedAt: (row["closed_at"] as Int64?).map(Timestamp.init(nanoseconds:)),
+                        exitSpreadBps: (row["exit_spread_bps"] as String?).flatMap(FixedDecimal.init),
+                        netPnL: (row["net_pnl"] as String?).flatMap(FixedDecimal.init),
+                        reason: row["reason"])
+                }
+            }
+        } catch {
+            throw JournalError(path: path, reason: "read failed: \(Self.explain(error))")
+        }
+    }
+
+    /// How many rows each table holds, for a summary.
+    public func counts() throws(JournalError) -> [String: Int] {
+        do {
+            return try database.read { db in
+                var counts: [String: Int] = [:]
+                for table in ["orders", "fills", "transitions", "cycles", "funding", "commands", "errors"] {
+                    counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
+                }
+                return counts
+            }
+        } catch {
+            throw JournalError(path: path, reason: "read failed: \(Self.explain(error))")
+        }
+    }
+}
+
+/// A journal problem, naming the file and what to do.
+public struct JournalError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "journal \(path): \(reason)" }
+}
