@@ -32,10 +32,13 @@ public struct SyntheticBasisFeed: MarketFeed {
             self.start = start
             var market = SyntheticMarket.Parameters()
             market.initialPrice = 60_600
-            market.deviationBps = 9
-            market.halfLife = 6
-            market.jumpsPerSecond = 0.03
+            market.deviationBps = 10
+            market.halfLife = 5
+            market.jumpsPerSecond = 0.04
             market.jumpSigma = 3
+            // The basis blows out upward (leveraged longs buy the future in a rally) more often
+            // than it collapses.
+            market.jumpUpProbability = 0.75
             self.market = market
         }
 

@@ -19,6 +19,8 @@ public struct SyntheticMarket: Sendable {
         /// Chance of a jump per second, and its size in σ of the deviation.
         public var jumpsPerSecond: Double = 0.03
         public var jumpSigma: Double = 3
+        /// Chance a jump widens the spread (0.5: either way alike).
+        public var jumpUpProbability: Double = 0.5
         public var regime = RegimeSwitch.Parameters()
 
         public init() {}
@@ -52,7 +54,7 @@ public struct SyntheticMarket: Sendable {
         let noise = scale * parameters.deviationBps * (1 - decay * decay).squareRoot()
         deviationBps = deviationBps * decay + noise * random.gaussian()
         if random.unit() < parameters.jumpsPerSecond * dt {
-            deviationBps += (random.unit() < 0.5 ? -1 : 1) * parameters.jumpSigma * scale * parameters.deviationBps
+            deviationBps += (random.unit() < 1 - parameters.jumpUpProbability ? -1 : 1) * parameters.jumpSigma * scale * parameters.deviationBps
         }
         // The regime applies from the next step: this step's draws were made in the old one.
         regimeSwitch.step(dt)
