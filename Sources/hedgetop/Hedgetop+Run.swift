@@ -16,6 +16,9 @@ extension Hedgetop {
         static let configuration = CommandConfiguration(
             abstract: "Run the strategies on the embedded simulated market with the live screen.")
 
+        @Option(help: "The simulated market and strategy to run.")
+        var scenario: PaperScenario.Name = .calendar
+
         @Option(help: "Seed of the simulated market: the same seed gives the same market.")
         var seed: UInt64 = 42
 
@@ -42,9 +45,10 @@ extension Hedgetop {
             let (snapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             let seed = self.seed
+            let scenario = self.scenario
             let engineTask = Task {
                 let start = Timestamp.wallClockNow()
-                let engine = PaperScenario.calendarDemo(start: start, seed: seed).makeEngine(mode: .paper, startedAt: start, logger: logger)
+                let engine = scenario.scenario(start: start, seed: seed).makeEngine(mode: .paper, startedAt: start, logger: logger)
                 await loop.run(engine, commands: commands, snapshots: snapshotSink)
             }
             defer { engineTask.cancel() }
@@ -98,6 +102,14 @@ extension Hedgetop {
             }
             printer.cancel()
         }
+    }
+}
+
+/// `--scenario calendar|cross|basis`: an unknown name is refused with the list; `--help` lists
+/// each with a line on what it trades.
+extension PaperScenario.Name: ExpressibleByArgument {
+    public static var allValueDescriptions: [String: String] {
+        Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.summary) })
     }
 }
 

@@ -1,0 +1,38 @@
+import HedgeCore
+import HedgeVenues
+
+extension PaperScenario {
+    /// A basis trade on a COIN-M-style venue: the BTC dated future (expiring in 14 days) against
+    /// the perpetual, both inverse (100 USD a contract, margined in BTC). The dated leg trades at
+    /// a carry of about 10 % a year; the strategy sells it and buys the perpetual when the basis
+    /// annualises past 13.5 %, and closes when it is back under 10.5 %. The perpetual's funding
+    /// follows the basis. Tuned so a new user sees a whole cycle within about a minute.
+    public static func basis(start: Timestamp, seed: UInt64 = 42) -> PaperScenario {
+        var parameters = SyntheticBasisFeed.Parameters(start: start)
+        parameters.seed = seed
+        let feed = SyntheticBasisFeed(parameters)
+        let dated = feed.contracts[0], perpetual = feed.contracts[1]
+        let days = parameters.expiresAfter.secondsDouble / 86_400
+        let config = StrategyConfig(
+            name: "btc-basis", kind: .basis, legs: PerLeg(a: dated, b: perpetual), targetNotional: 50_000,
+            entry: .bps(annualised: 0.135, days: days), exit: .bps(annualised: 0.105, days: days),
+            minEdgeBps: "1", profitTargetBps: "15", stopLossBps: "40",
+            spreadStopBps: "30", maxHolding: .seconds(600), cooldown: .seconds(5), volatilityStopMultiple: 4,
+            expiryGuard: .seconds(86_400), marginGuardRatio: 0.8, maxSlippageBps: "5",
+            orderTimeout: .seconds(3), hedgeDeadline: .seconds(5), maxHedgeAttempts: 3,
+            driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
+        var settings = SimulatedVenue.Settings()
+        settings.seed = seed &+ 1
+        let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)
+        return PaperScenario(strategies: [config], venues: [venue], feed: feed)
+    }
+}
+
+extension Threshold {
+    /// The basis in bps that annualises to `rate` with `days` to expiry: rate × days / 365 × 10 000,
+    /// to 0.1 bp. Fixed when the strategy starts; the bps it stands for shrink as expiry nears.
+    static func bps(annualised rate: Double, days: Double) -> Threshold {
+        let tenths = (rate * days / 365 * 100_000).rounded()
+        return .bps(FixedDecimal(units: Int64(tenths) * FixedDecimal.one / 10))
+    }
+}
