@@ -37,8 +37,10 @@ extension HedgingStateMachine {
     }
 
     /// The open (or just closed) cycle's net PnL in USD.
-    func cycleNetPnL() -> FixedDecimal? {
-        guard let baseline = cycle?.baseline ?? attemptBaseline, let pa = referencePrice(.a), let pb = referencePrice(.b) else { return nil }
+    func cycleNetPnL(executable: Bool = false) -> FixedDecimal? {
+        guard let baseline = cycle?.baseline ?? attemptBaseline else { return nil }
+        let prices = executable ? PerLeg(a: closePrice(.a), b: closePrice(.b)) : PerLeg(a: referencePrice(.a), b: referencePrice(.b))
+        guard let pa = prices.a, let pb = prices.b else { return nil }
         do {
             var total = FixedDecimal.zero
             let now = legNetBeforeUnrealised()
@@ -53,9 +55,18 @@ extension HedgingStateMachine {
         }
     }
 
-    /// The open cycle's net PnL in bps of the target notional.
+    /// The price closing a leg's position would trade at now: the bid for a long, the ask for a
+    /// short. Exit rules judge PnL on it, not on a mark that may be a second old.
+    func closePrice(_ leg: Leg) -> FixedDecimal? {
+        guard let quote = quotes[leg] else { return referencePrice(leg) }
+        let quantity = positions[leg].quantity
+        if quantity.isZero { return quote.mid }
+        return quantity.isPositive ? quote.bid : quote.ask
+    }
+
+    /// The open cycle's net PnL in bps of the target notional, at the prices closing would get.
     func cyclePnLBps() -> Double? {
-        guard let net = cycleNetPnL(), config.targetNotional.isPositive else { return nil }
+        guard let net = cycleNetPnL(executable: true), config.targetNotional.isPositive else { return nil }
         return net.doubleValue / config.targetNotional.doubleValue * 10_000
     }
 }
