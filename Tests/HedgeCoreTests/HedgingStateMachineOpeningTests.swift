@@ -163,3 +163,21 @@ extension HedgingStateMachineOpeningTests {
         #expect(done.cycleEvents.contains { if case .closed(_, let net, _, _) = $0 { net == "-4.002" } else { false } })
     }
 }
+
+extension HedgingStateMachineOpeningTests {
+    @Test("the profit target is judged at the prices closing would get, not at a stale mark")
+    func profitTargetIgnoresStaleMark() throws {
+        // Target 5 bps of 6000 USD = 3 USD. A is sold at 60059.99, B bought at 60000.01 (0.1 BTC each).
+        var desk = Desk(Desk.config { $0.profitTargetBps = "5"; $0.exit = .bps("0.01") })
+        try #require(desk.open() != nil)
+        #expect(desk.state == .monitoring)
+        // A stale mark on A far below: at the marks the spread would show +6 USD.
+        desk.send(.mark(.a, "60000"))
+        desk.send(.mark(.b, "60000"))
+        // The books have not moved: closing now buys A at 60060.01 and sells B at 59999.99,
+        // −0.002 − 0.002 = −0.004 USD, so no profit target.
+        let actions = desk.quote(.b, "60000")
+        #expect(!actions.path.contains(.closing), "\(actions.rendered)")
+        #expect(desk.state == .monitoring)
+    }
+}
