@@ -128,3 +128,48 @@ struct EngineSettlementTests {
         #expect(engine.positionBreaks == 0)
     }
 }
+
+/// A feed that slips extra events into another, in time order.
+struct InjectingFeed: MarketFeed {
+    var base: any MarketFeed
+    var injections: [MarketEvent]
+    var held: MarketEvent?
+    var contracts: [ContractSpec] { base.contracts }
+
+    mutating func next() -> MarketEvent? {
+        if held == nil { held = base.next() }
+        if let first = injections.first, held.map({ first.time <= $0.time }) ?? true {
+            injections.removeFirst()
+            return first
+        }
+        defer { held = nil }
+        return held
+    }
+}
+
+@Suite("Engine with venue liquidation")
+struct EngineLiquidationTests {
+    @Test("an isolated leg liquidated while the spread is open: the strategy is told, flattens the other, and loses nothing")
+    func liquidationReachesStrategy() throws {
+        let hedgeAt = try firstOrderTime(.hedge)
+        let start = Timestamp(seconds: 1_800_000_000)
+        var scenario = PaperScenario.calendarDemo(start: start, seed: 42)
+        let legA = scenario.strategies[0].legs.a
+        var settings = SimulatedVenue.Settings()
+        settings.seed = 43
+        settings.marginModes = [legA.id: .isolated]
+        scenario.venues = [SimulatedVenue(name: legA.id.venue, contracts: scenario.feed.contracts, settings: settings)]
+        // Two absurd marks a moment apart: one crosses a long's liquidation price, the other a short's.
+        scenario.feed = InjectingFeed(base: scenario.feed, injections: [
+            .mark(legA.id, "1000", time: hedgeAt + .seconds(1)),
+            .mark(legA.id, "1000000", time: hedgeAt + .seconds(1) + .milliseconds(1)),
+        ])
+        let engine = scenario.makeEngine(startedAt: start)
+        engine.run(until: hedgeAt + .seconds(20))
+        let log = engine.logText
+        #expect(log.contains { $0.contains("LIQUIDATED") })
+        #expect(engine.path.contains(.unwinding))
+        #expect(engine.venuePosition(legA.id)?.isFlat == true || engine.machines[0].hasWorkingOrder(on: .a))
+        engine.expectNoPositionLost()
+    }
+}
