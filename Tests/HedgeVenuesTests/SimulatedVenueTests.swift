@@ -92,7 +92,7 @@ struct SimulatedVenueTests {
     func crossedQuoteIgnored() {
         var venue = venue()
         venue.onMarket(quote("61900", "1", "61800", "1"))
-        #expect(venue.books[btcusdt.id]?.bid == "61800.20")
+        #expect(venue.books[btcusdt.id]?.top?.bid == "61800.20")
     }
 }
 

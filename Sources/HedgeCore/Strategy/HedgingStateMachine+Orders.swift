@@ -25,8 +25,7 @@ extension HedgingStateMachine {
         let id = update.orderID
         guard var order = working[id] else {
             // A fill for an order we no longer track still changes the position: never lose it.
-            if case .filled(let fill, _) = update {
-                applyFill(fill, leg: leg, into: &actions)
+            if case .filled(let fill, _) = update, applyFill(fill, leg: leg, into: &actions) {
                 actions.append(.alert(.warning, "fill for unknown order \(id) on leg \(leg) applied to the position"))
             }
             return
@@ -36,9 +35,10 @@ extension HedgingStateMachine {
         case .accepted:
             return
         case .filled(let fill, let remaining):
-            applyFill(fill, leg: leg, into: &actions)
-            order.filled = (try? order.filled + fill.quantity) ?? order.filled
-            working[id] = order
+            if applyFill(fill, leg: leg, into: &actions) {
+                order.filled = (try? order.filled + fill.quantity) ?? order.filled
+                working[id] = order
+            }
             guard remaining.isZero else { return }
             outcome = OrderOutcome(request: order.request, filled: order.filled, shortfall: nil)
         case .rejected(_, let reason):
@@ -53,12 +53,24 @@ extension HedgingStateMachine {
         orderFinished(outcome, now: now, into: &actions)
     }
 
-    mutating func applyFill(_ fill: Fill, leg: Leg, into actions: inout [StrategyAction]) {
+    /// Applies a fill to the leg's position unless its trade id was already applied.
+    /// Returns whether it was applied.
+    @discardableResult
+    mutating func applyFill(_ fill: Fill, leg: Leg, into actions: inout [StrategyAction]) -> Bool {
+        if let tradeID = fill.tradeID {
+            let key = AppliedTrade(leg: leg, tradeID: tradeID)
+            guard appliedTrades.insert(key).inserted else { return false }
+            appliedTradeOrder.append(key)
+            if appliedTradeOrder.count > Self.appliedTradeLimit, let oldest = appliedTradeOrder.popFirst() {
+                appliedTrades.remove(oldest)
+            }
+        }
         do {
             try positions[leg].apply(fill)
         } catch {
             actions.append(.alert(.critical, "leg \(leg) fill \(fill.orderID) could not be applied: \(error)"))
         }
+        return true
     }
 
     /// Routes a finished order to the state that was waiting for it.

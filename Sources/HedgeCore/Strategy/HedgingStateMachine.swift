@@ -1,3 +1,5 @@
+import DequeModule
+
 /// The futures/futures hedging state machine: a value that takes an event and returns actions.
 ///
 /// No I/O, no clock, no tasks: `now` comes in with every event, orders and timers go out as
@@ -59,6 +61,15 @@ public struct HedgingStateMachine: Sendable {
         var baseline: PerLeg<FixedDecimal>
     }
 
+    /// A venue execution already applied to a leg's position.
+    struct AppliedTrade: Sendable, Hashable {
+        var leg: Leg
+        var tradeID: UInt64
+    }
+
+    /// How many trade ids are remembered for de-duplication.
+    static let appliedTradeLimit = 4096
+
     /// An order the machine sent and has not seen finish.
     struct WorkingOrder: Sendable {
         var request: OrderRequest
@@ -86,6 +97,9 @@ public struct HedgingStateMachine: Sendable {
     /// while opening still reports what it cost.
     var attemptBaseline: PerLeg<FixedDecimal>?
     var working: [OrderID: WorkingOrder] = [:]
+    /// Venue trade ids already applied, per leg, so a fill reported twice counts once (bounded).
+    var appliedTrades = Set<AppliedTrade>()
+    var appliedTradeOrder = Deque<AppliedTrade>()
     var orderCounter = 0
     var nextSampleAt: Timestamp?
     var consecutiveErrors = 0
@@ -126,6 +140,8 @@ public struct HedgingStateMachine: Sendable {
             }
         case .command(let command):
             onCommand(command, now: now, into: &actions)
+        case .positionClosed(let leg, let fill, let reason):
+            onPositionClosed(leg, fill, reason: reason, now: now, into: &actions)
         }
         return actions
     }
@@ -182,6 +198,11 @@ public struct HedgingStateMachine: Sendable {
     public var workingOrders: [(request: OrderRequest, filled: FixedDecimal, sentAt: Timestamp)] {
         working.values.sorted { $0.sentAt < $1.sentAt || ($0.sentAt == $1.sentAt && $0.request.id.rawValue < $1.request.id.rawValue) }
             .map { ($0.request, $0.filled, $0.sentAt) }
+    }
+
+    /// Whether an order on `leg` is working (sent, no final answer yet).
+    public func hasWorkingOrder(on leg: Leg) -> Bool {
+        working.values.contains { $0.request.leg == leg }
     }
 
     /// When the open spread was entered and at what spread.

@@ -14,6 +14,17 @@ public enum StrategyEvent: Sendable {
     case mark(Leg, FixedDecimal)
     /// A trader's command.
     case command(StrategyCommand)
+    /// The venue closed a leg's position on its own (liquidation, or settlement of a dated future
+    /// at expiry): `fill` is that closing trade, applied to the position like any other.
+    case positionClosed(Leg, Fill, reason: PositionClosure)
+}
+
+/// Why a venue closed a position without an order from the strategy.
+public enum PositionClosure: String, Sendable, Hashable, Codable {
+    /// The mark crossed the liquidation price.
+    case liquidation
+    /// A dated future reached its expiry and settled.
+    case settlement
 }
 
 /// Free margin and margin ratio of the account that holds a leg.

@@ -51,9 +51,13 @@ public struct Fill: Sendable, Hashable, Codable {
     public var fee: FixedDecimal
     public var liquidity: Liquidity
     public var time: Timestamp
+    /// The venue's id for this execution, unique per venue. A fill reported twice (a late answer
+    /// after a cancel told the truth) carries the same id, so it is counted once.
+    public var tradeID: UInt64?
 
     public init(orderID: OrderID, side: Side, price: FixedDecimal, quantity: FixedDecimal,
-                fee: FixedDecimal, liquidity: Liquidity, time: Timestamp) {
+                fee: FixedDecimal, liquidity: Liquidity, time: Timestamp, tradeID: UInt64? = nil) {
+        self.tradeID = tradeID
         self.orderID = orderID
         self.side = side
         self.price = price

@@ -26,6 +26,17 @@ public final class Engine {
     private var acknowledgements = Deque<CommandAcknowledgement>()
     private var nextMarginRefresh: [Timestamp]
     private var sequence: UInt64 = 0
+    /// Which strategy and leg sent each order, for answers the venue sends on its own.
+    private var owners: [OrderID: (strategy: Int, leg: Leg)] = [:]
+    /// When each instrument's last market data reaches the strategies, so latency never reorders it.
+    private var marketArrival: [InstrumentID: Timestamp] = [:]
+    /// Scheduled items (orders, answers, venue reports) per instrument not yet performed.
+    private var inFlight: [InstrumentID: Int] = [:]
+    /// Instruments whose strategy positions disagreed with the venue with nothing in flight.
+    private var disagreeing: Set<InstrumentID> = []
+    /// How many times a strategy's position was found to disagree with the venue's with no order
+    /// or answer in flight (0 in a healthy run).
+    public private(set) var positionBreaks = 0
     private var logCount: UInt64 = 0
     /// Set when anything the screen shows has changed since the last snapshot.
     public private(set) var changed = true
@@ -66,18 +77,25 @@ public final class Engine {
     }
 
     /// The time of the next thing to happen: market data or a scheduled item.
+    /// Once the feed has ended, funding and expiries ahead no longer count: without market data
+    /// they would only fast-forward a replay to a date it never saw.
     public var nextEventTime: Timestamp? {
-        let market = peekMarket()?.time
-        switch (market, queue.nextTime) {
-        case (let m?, let q?): return min(m, q)
-        case (let m?, nil): return m
-        case (nil, let q?): return q
-        case (nil, nil): return nil
-        }
+        guard let market = peekMarket()?.time else { return queue.nextTime }
+        return [market, queue.nextTime, nextSettlementTime].compactMap { $0 }.min()
     }
 
-    /// Nothing left to do: the feed has ended and nothing is scheduled.
+    /// Nothing left to do: the feed has ended and nothing is scheduled. (Funding and expiries
+    /// still ahead need market data to be meaningful, so they do not keep a run alive.)
     public var isFinished: Bool { peekMarket() == nil && queue.isEmpty }
+
+    /// The earliest funding time or expiry on any venue.
+    private var nextSettlementTime: Timestamp? {
+        var next: Timestamp?
+        for venue in venues.values {
+            if let time = venue.nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
+        }
+        return next
+    }
 
     private func peekMarket() -> MarketEvent? {
         if pendingMarket == nil && !feedEnded {
@@ -94,6 +112,15 @@ public final class Engine {
         while true {
             let market = peekMarket()
             let scheduled = queue.nextTime
+            // Funding and expiries settle before anything else at the same instant: only what is
+            // open at that time pays or settles.
+            if market != nil, let settlement = nextSettlementTime, settlement <= time,
+               market.map({ settlement <= $0.time }) ?? true, scheduled.map({ settlement <= $0 }) ?? true {
+                advanceClock(to: settlement)
+                settleVenues()
+                processed += 1
+                continue
+            }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
             if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0.time }) ?? true {
                 guard let (due, item) = queue.popDue(notAfter: time) else { break }
@@ -106,6 +133,7 @@ public final class Engine {
             } else {
                 break
             }
+            checkPositions()
             processed += 1
         }
         if time > now { now = time }
@@ -120,7 +148,78 @@ public final class Engine {
 
     private func onMarket(_ event: MarketEvent) {
         let instrument = event.instrument
-        venues[instrument.venue]?.onMarket(event)
+        guard var venue = venues[instrument.venue] else {
+            deliverMarket(event)
+            return
+        }
+        let reports = venue.onMarket(event)
+        let withheld = venue.withholdsFromStrategy(event)
+        let latency = withheld ? .zero : venue.nextMarketDataLatency()
+        venues[instrument.venue] = venue
+        schedule(reports, from: instrument.venue)
+        guard !withheld, routes[instrument] != nil else { return }
+        if latency == .zero && (marketArrival[instrument] ?? now) <= now {
+            deliverMarket(event)
+        } else {
+            // Per instrument in order: jitter never lets an older update overtake a newer one.
+            let arrival = max(now + latency, marketArrival[instrument] ?? now)
+            marketArrival[instrument] = arrival
+            queue.schedule(.marketData(event), at: arrival)
+        }
+    }
+
+    /// Settles what fell due on every venue (funding, expiries) and sends the reports on.
+    private func settleVenues() {
+        for name in venues.keys.sorted() {
+            guard var venue = venues[name] else { continue }
+            let reports = venue.advance(to: now)
+            venues[name] = venue
+            schedule(reports, from: name)
+        }
+    }
+
+    /// Sends the venue's own reports to the strategies after the answer latency.
+    private func schedule(_ reports: [VenueReport], from venueName: String) {
+        guard !reports.isEmpty, var venue = venues[venueName] else { return }
+        for report in reports {
+            let back = venue.nextLatency()
+            switch report {
+            case .order(let update, let delivery):
+                guard let owner = owners[update.orderID] else { continue }
+                scheduleUpdate(update, strategy: owner.strategy, leg: owner.leg, delivery: delivery, at: now + back)
+            case .funding(let id, let amount, let rate, _, _):
+                append(LogEntry(time: now, severity: .info, strategy: nil,
+                                message: "\(venueName): funding on \(id.symbol) at rate \(rate): \(amount.isNegative ? "paid" : "received") \(amount.magnitude)"))
+                queue.schedule(.venueReport(report), at: now + back)
+            case .positionClosed(let id, let fill, let reason):
+                append(LogEntry(time: now, severity: .error, strategy: nil,
+                                message: "\(venueName): \(id.symbol) position \(reason == .liquidation ? "liquidated" : "settled at expiry"): \(fill.side) \(fill.quantity) @ \(fill.price)"))
+                inFlight[id, default: 0] += 1
+                queue.schedule(.venueReport(report), at: now + back)
+            }
+        }
+        venues[venueName] = venue
+    }
+
+    /// Schedules an order update as the venue's fault plan says it travels.
+    private func scheduleUpdate(_ update: OrderUpdate, strategy: Int, leg: Leg, delivery: AnswerDelivery, at time: Timestamp) {
+        switch delivery {
+        case .normal:
+            break
+        case .delayed(let extra):
+            inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
+            queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: time + extra)
+            return
+        case .dropped:
+            return
+        }
+        inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
+        queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: time)
+    }
+
+    /// Market data reaching the strategies.
+    private func deliverMarket(_ event: MarketEvent) {
+        let instrument = event.instrument
         guard let targets = routes[instrument] else { return }
         for (strategy, leg) in targets {
             let strategyEvent: StrategyEvent
@@ -169,23 +268,38 @@ public final class Engine {
     private func perform(_ item: ScheduledItem) {
         switch item {
         case .orderArrives(let strategy, let order):
+            inFlight[order.instrument, default: 0] -= 1
             guard var venue = venues[order.instrument.venue] else {
                 let update = OrderUpdate.rejected(order.id, reason: "no venue named \(order.instrument.venue)")
-                queue.schedule(.orderUpdate(strategy: strategy, order.leg, update), at: now)
+                scheduleUpdate(update, strategy: strategy, leg: order.leg, delivery: .normal, at: now)
                 return
             }
-            let updates = venue.execute(order, at: now)
+            var reports: [VenueReport] = []
+            let (updates, delivery) = venue.receive(order, at: now, reports: &reports)
             let back = venue.nextLatency()
             venues[order.instrument.venue] = venue
+            schedule(reports, from: order.instrument.venue)
+            if updates.isEmpty {
+                append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
+                                message: "\(order.instrument.venue) is down: order \(order.id) lost"))
+            } else if delivery == .dropped {
+                append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
+                                message: "\(order.instrument.venue) executed order \(order.id); its answers are lost (fault injection)"))
+            }
             for update in updates {
-                queue.schedule(.orderUpdate(strategy: strategy, order.leg, update), at: now + back)
+                scheduleUpdate(update, strategy: strategy, leg: order.leg, delivery: delivery, at: now + back)
             }
         case .cancelArrives(let strategy, let id, let leg):
-            guard let venue = venues[runners[strategy].machine.config.legs[leg].id.venue] else { return }
-            for update in venue.cancel(id) {
-                queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: now)
+            let venueName = runners[strategy].machine.config.legs[leg].id.venue
+            guard var venue = venues[venueName] else { return }
+            let updates = venue.cancel(id, at: now)
+            let back = venue.nextLatency()
+            venues[venueName] = venue
+            for update in updates {
+                scheduleUpdate(update, strategy: strategy, leg: leg, delivery: .normal, at: now + back)
             }
         case .orderUpdate(let strategy, let leg, let update):
+            inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
             log(update, strategy: strategy, leg: leg)
             record.orderFinished(update, at: now)
             deliver(.order(leg, update), to: strategy)
@@ -196,6 +310,72 @@ public final class Engine {
             runners[strategy].timerGenerations[timer] = nil
             deliver(.timer(timer), to: strategy)
             changed = true
+        case .marketData(let event):
+            deliverMarket(event)
+        case .venueReport(let report):
+            deliverVenueReport(report)
+            changed = true
+        }
+    }
+
+    /// Funding and closed positions reach every strategy holding the instrument. With one
+    /// strategy on it, it gets the venue's own figures; with several, each gets its share, worked
+    /// out on its own position at the venue's mark.
+    private func deliverVenueReport(_ report: VenueReport) {
+        switch report {
+        case .funding(let id, let amount, let rate, let mark, _):
+            let targets = routes[id] ?? []
+            for (strategy, leg) in targets {
+                let share = targets.count == 1 ? amount
+                    : ((try? Funding.payment(position: runners[strategy].machine.positions[leg], mark: mark, rate: rate)) ?? .zero)
+                guard !share.isZero else { continue }
+                append(LogEntry(time: now, severity: .info, strategy: runners[strategy].name,
+                                message: "leg \(leg) funding \(share.formatted(places: 8, plusSign: true)) \(runners[strategy].machine.config.legs[leg].settlementAsset) at rate \(rate)"))
+                deliver(.funding(leg, amount: share, rate: rate), to: strategy)
+            }
+        case .positionClosed(let id, let fill, let reason):
+            inFlight[id, default: 0] -= 1
+            let targets = routes[id] ?? []
+            for (strategy, leg) in targets {
+                var share = fill
+                if targets.count > 1 {
+                    let held = runners[strategy].machine.positions[leg].quantity
+                    guard !held.isZero else { continue }
+                    share.quantity = held.magnitude
+                    share.side = held.isPositive ? .sell : .buy
+                    share.fee = (try? runners[strategy].machine.config.legs[leg].fee(quantity: held.magnitude, price: fill.price, liquidity: .taker)) ?? .zero
+                    if reason == .settlement { share.fee = .zero }
+                }
+                append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
+                                message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
+                deliver(.positionClosed(leg, share, reason: reason), to: strategy)
+                refreshMargin(strategy)
+            }
+        case .order:
+            break
+        }
+    }
+
+    /// After every event: each instrument's position summed over the strategies must equal the
+    /// venue's unless an order or an answer is in flight. A disagreement is logged once.
+    private func checkPositions() {
+        for (instrument, targets) in routes {
+            guard let venuePosition = venues[instrument.venue]?.positions[instrument] else { continue }
+            var held = FixedDecimal.zero
+            var working = false
+            for (strategy, leg) in targets {
+                held = (try? held + runners[strategy].machine.positions[leg].quantity) ?? held
+                working = working || runners[strategy].machine.hasWorkingOrder(on: leg)
+            }
+            if held == venuePosition.quantity || working || (inFlight[instrument] ?? 0) > 0 {
+                if held == venuePosition.quantity { disagreeing.remove(instrument) }
+                continue
+            }
+            if disagreeing.insert(instrument).inserted {
+                positionBreaks += 1
+                append(LogEntry(time: now, severity: .error, strategy: nil,
+                                message: "POSITION MISMATCH on \(instrument): strategies hold \(held), the venue \(venuePosition.quantity)"))
+            }
         }
     }
 
@@ -227,17 +407,20 @@ public final class Engine {
             switch action {
             case .placeOrder(let order):
                 guard var venue = venues[order.instrument.venue] else {
-                    queue.schedule(.orderUpdate(strategy: strategy, order.leg, .rejected(order.id, reason: "no venue named \(order.instrument.venue)")), at: now)
+                    scheduleUpdate(.rejected(order.id, reason: "no venue named \(order.instrument.venue)"), strategy: strategy, leg: order.leg, delivery: .normal, at: now)
                     continue
                 }
                 let latency = venue.nextLatency()
                 venues[order.instrument.venue] = venue
+                owners[order.id] = (strategy, order.leg)
+                inFlight[order.instrument, default: 0] += 1
                 queue.schedule(.orderArrives(strategy: strategy, order), at: now + latency)
                 record.orderSent(order.id, at: now)
                 append(LogEntry(time: now, severity: .info, strategy: name,
                                 message: "leg \(order.leg) \(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)\(order.reduceOnly ? " reduce-only" : "") [\(order.id)]"))
             case .cancelOrder(let id, let leg):
-                let latency = venues[runners[strategy].machine.config.legs[leg].id.venue]?.settings.latency ?? .zero
+                let venueName = runners[strategy].machine.config.legs[leg].id.venue
+                let latency = venues[venueName]?.nextLatency() ?? .zero
                 queue.schedule(.cancelArrives(strategy: strategy, id, leg), at: now + latency)
             case .scheduleTimer(let timer, let time):
                 runners[strategy].nextGeneration += 1
@@ -338,12 +521,20 @@ public final class Engine {
         changed = false
         let venueStatus = venues.keys.sorted().map { name in
             let venue = venues[name]!
-            return VenueStatus(name: name, connected: !feedEnded,
-                               latencyMillis: (venue.settings.latency + venue.settings.jitter / 2).secondsDouble * 1000 * 2)
+            return VenueStatus(name: name, connected: !feedEnded && !venue.isDown(at: now),
+                               latencyMillis: venue.settings.orderLatency.typical.secondsDouble * 1000 * 2)
+        }
+        let strategies = runners.map { runner in
+            var snapshot = runner.snapshot(at: now)
+            for leg in Leg.allCases {
+                let id = snapshot.legs[leg].instrument
+                snapshot.legs[leg].liquidationPrice = venues[id.venue]?.liquidationPrice(id)
+            }
+            return snapshot
         }
         return EngineSnapshot(
             sequence: sequence, time: now, mode: mode,
-            strategies: runners.map { $0.snapshot(at: now) },
+            strategies: strategies,
             venues: venueStatus, log: Array(log.suffix(logTail)), acknowledgements: Array(acknowledgements))
     }
 
@@ -356,5 +547,17 @@ public final class Engine {
     /// The venues' positions, for reports and reconciliation.
     public func venuePosition(_ instrument: InstrumentID) -> Position? {
         venues[instrument.venue]?.positions[instrument]
+    }
+
+    /// A venue as it stands, for reports and tests.
+    public func venue(named name: String) -> SimulatedVenue? { venues[name] }
+
+    /// Legs whose strategy position differs from the venue's right now, described.
+    public func positionDisagreements() -> [String] {
+        routes.keys.sorted { $0.symbol < $1.symbol }.compactMap { instrument in
+            let held = (routes[instrument] ?? []).reduce(FixedDecimal.zero) { (try? $0 + runners[$1.strategy].machine.positions[$1.leg].quantity) ?? $0 }
+            let venue = venues[instrument.venue]?.positions[instrument]?.quantity ?? .zero
+            return held == venue ? nil : "\(instrument): strategies \(held), venue \(venue)"
+        }
     }
 }

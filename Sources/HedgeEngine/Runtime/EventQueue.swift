@@ -1,5 +1,6 @@
 import HeapModule
 import HedgeCore
+import HedgeVenues
 
 /// What the engine has scheduled for later: orders in flight, venue answers, timers.
 enum ScheduledItem: Sendable {
@@ -11,6 +12,10 @@ enum ScheduledItem: Sendable {
     case orderUpdate(strategy: Int, Leg, OrderUpdate)
     /// A strategy timer fires (if it is still the current one).
     case timer(strategy: Int, StrategyTimer, generation: UInt64)
+    /// Market data reaches the strategies after the market-data latency.
+    case marketData(MarketEvent)
+    /// Something the venue did on its own (funding, liquidation, settlement) reaches the strategies.
+    case venueReport(VenueReport)
 }
 
 /// A time-ordered queue; items due at the same instant keep the order they were scheduled in,

@@ -10,7 +10,7 @@ public struct PaperScenario {
 
     /// `hedgetop`'s default: one BTC calendar spread (near vs far quarterly) on the simulated
     /// venue, tuned so a new user sees a whole cycle within about a minute.
-    public static func calendarDemo(start: Timestamp, seed: UInt64 = 42) -> PaperScenario {
+    public static func calendarDemo(start: Timestamp, seed: UInt64 = 42, faults: FaultPlan = .none) -> PaperScenario {
         var parameters = SyntheticCalendarFeed.Parameters(start: start)
         parameters.seed = seed
         let feed = SyntheticCalendarFeed(parameters)
@@ -25,6 +25,7 @@ public struct PaperScenario {
             driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
         var settings = SimulatedVenue.Settings()
         settings.seed = seed &+ 1
+        settings.faults = faults
         let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)
         return PaperScenario(strategies: [config], venues: [venue], feed: feed)
     }

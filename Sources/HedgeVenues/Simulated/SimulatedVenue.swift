@@ -1,149 +1,162 @@
 import HedgeCore
 
-/// A paper venue: fills market orders against the current top of book with the contract's fees,
-/// keeps balances per settlement asset and positions per contract, and refuses what a real
-/// venue would refuse (lot, tick, minimum notional, reduce-only, margin).
+/// A paper venue. It keeps a book per instrument from market data (depth when the feed sends it,
+/// else the top of book), matches market orders by walking the levels and rests limit orders until
+/// the market crosses them, charges maker and taker fees, keeps balances per settlement asset with
+/// cross or isolated margin, pays funding, settles dated futures at expiry, liquidates when the
+/// mark crosses the liquidation price, and refuses what a real venue would refuse. Faults
+/// (rejections, delays, dropped answers, stale data, outages) come from a seeded `FaultPlan`.
 ///
-/// With only the top of book known, a market order larger than the displayed size fills the
-/// displayed size at the best price and the rest one tick worse (NautilusTrader's model).
+/// It is a value: the engine owns it and calls it in data-time order.
 public struct SimulatedVenue: Sendable {
     public struct Settings: Sendable, Hashable {
-        /// One-way latency between the strategy and the venue.
-        public var latency: Duration = .milliseconds(4)
-        /// Uniform extra latency, drawn from the seeded generator.
-        public var jitter: Duration = .milliseconds(3)
+        /// One-way latency of orders and of the venue's answers.
+        public var orderLatency = LatencyModel(base: .milliseconds(4), jitter: .uniform(.milliseconds(3)))
+        /// Delay between the venue's event time and the strategy seeing the market data.
+        public var marketDataLatency = LatencyModel(base: .milliseconds(1), jitter: .uniform(.milliseconds(2)))
         public var seed: UInt64 = 7
         /// Wallet balance per settlement asset at start.
         public var balances: [String: FixedDecimal] = ["USDT": 1_000_000, "USD": 1_000_000, "BTC": 20, "ETH": 300]
-        /// Reject the next N orders (fault injection).
-        public var rejectNext = 0
+        /// Margin mode per instrument; cross when absent.
+        public var marginModes: [InstrumentID: MarginMode] = [:]
+        /// Binance PERCENT_PRICE: a limit price must lie within these multiples of the mark.
+        public var priceBandLower: FixedDecimal = "0.85"
+        public var priceBandUpper: FixedDecimal = "1.15"
+        /// Faults to inject.
+        public var faults = FaultPlan.none
 
         public init() {}
+    }
+
+    /// How a position is margined: from the whole account (cross) or from margin set aside for it.
+    public enum MarginMode: String, Sendable, Hashable, Codable {
+        case cross, isolated
+    }
+
+    /// An order as the venue remembers it, so a cancel of a finished order can answer the truth.
+    struct OrderRecord: Sendable {
+        enum Status: Sendable { case working, filled, cancelled, rejected }
+        var request: OrderRequest
+        var status: Status
+        var filled: FixedDecimal = .zero
+        /// Everything reported after acceptance, in order.
+        var history: [OrderUpdate] = []
+        var delivery: AnswerDelivery
+        var sequence: UInt64
+
+        var remaining: FixedDecimal { (try? request.quantity - filled) ?? .zero }
+    }
+
+    /// A funding payment announced by the feed and not yet paid.
+    struct PendingFunding: Sendable {
+        var rate: FixedDecimal
+        var due: Timestamp
     }
 
     public let name: String
     public private(set) var settings: Settings
     public private(set) var contracts: [InstrumentID: ContractSpec]
-    public private(set) var books: [InstrumentID: Quote] = [:]
-    public private(set) var positions: [InstrumentID: Position] = [:]
-    public private(set) var balances: [String: FixedDecimal]
-    private var random: SeededRandom
-    private var fillCount = 0
+    public internal(set) var books: [InstrumentID: SimulatedBook] = [:]
+    /// The venue's mark price per instrument (from `.mark`; else the book's mid is used).
+    public internal(set) var marks: [InstrumentID: FixedDecimal] = [:]
+    public internal(set) var positions: [InstrumentID: Position] = [:]
+    /// Wallet balance per settlement asset (isolated margin included).
+    public internal(set) var balances: [String: FixedDecimal]
+    /// Margin set aside for each isolated position.
+    public internal(set) var isolatedMargin: [InstrumentID: FixedDecimal] = [:]
+    /// Dated contracts already settled.
+    public internal(set) var expired: Set<InstrumentID> = []
+    var orders: [OrderID: OrderRecord] = [:]
+    /// Resting limit orders, oldest first.
+    var resting: [OrderID] = []
+    var pendingFunding: [InstrumentID: PendingFunding] = [:]
+    var faultState: FaultState
+    private var orderRandom: SeededRandom
+    private var marketRandom: SeededRandom
+    var tradeCount: UInt64 = 0
+    var orderSequence: UInt64 = 0
+    var now: Timestamp = .zero
 
     public init(name: String, contracts: [ContractSpec], settings: Settings = Settings()) {
         self.name = name
         self.settings = settings
         self.contracts = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) })
         self.balances = settings.balances
-        self.random = SeededRandom(seed: settings.seed)
+        self.orderRandom = SeededRandom(seed: settings.seed)
+        self.marketRandom = SeededRandom(seed: settings.seed &* 0x9E37_79B9 &+ 1)
+        self.faultState = FaultState(settings.faults)
         for contract in contracts { positions[contract.id] = Position(spec: contract) }
     }
 
-    /// The delay before an order reaches the venue, or a report reaches the strategy.
+    /// The delay before an order reaches the venue, or an answer reaches the strategy.
     public mutating func nextLatency() -> Duration {
-        let jitter = settings.jitter.nanosecondsClamped
-        let extra = jitter > 0 ? Int64(random.unit() * Double(jitter)) : 0
-        return .nanoseconds(settings.latency.nanosecondsClamped + extra)
+        settings.orderLatency.sample(&orderRandom)
     }
 
-    /// Market data moves the book.
-    public mutating func onMarket(_ event: MarketEvent) {
-        if case .quote(let id, let quote) = event, contracts[id] != nil, quote.defect == nil {
-            books[id] = quote
-        }
+    /// The delay before the strategy sees a piece of market data.
+    public mutating func nextMarketDataLatency() -> Duration {
+        settings.marketDataLatency.sample(&marketRandom)
     }
 
     /// Makes the next `count` orders fail, as a venue under stress would.
-    public mutating func injectRejections(_ count: Int) { settings.rejectNext += count }
+    public mutating func injectRejections(_ count: Int) { faultState.rejectNext += count }
 
-    /// Executes an order that has reached the venue: all its updates, in order.
-    public mutating func execute(_ order: OrderRequest, at now: Timestamp) -> [OrderUpdate] {
-        if let reason = refusal(order) { return [.rejected(order.id, reason: reason)] }
-        guard let spec = contracts[order.instrument], let book = books[order.instrument] else {
-            return [.rejected(order.id, reason: "no market for \(order.instrument)")]
-        }
-        var updates: [OrderUpdate] = [.accepted(order.id)]
-        let shown = book.size(toTake: order.side)
-        let top = book.price(toTake: order.side)
-        var slices: [(price: FixedDecimal, quantity: FixedDecimal)] = []
-        if order.quantity <= shown {
-            slices.append((top, order.quantity))
-        } else {
-            let rest = (try? order.quantity - shown) ?? .zero
-            let worse = (try? (order.side == .buy ? top + spec.tickSize : top - spec.tickSize)) ?? top
-            if shown.isPositive { slices.append((top, shown)) }
-            if rest.isPositive && worse.isPositive { slices.append((worse, rest)) }
-        }
-        var remaining = order.quantity
-        for slice in slices {
-            guard let fee = try? spec.fee(quantity: slice.quantity, price: slice.price, liquidity: .taker) else { continue }
-            fillCount += 1
-            let fill = Fill(orderID: order.id, side: order.side, price: slice.price, quantity: slice.quantity,
-                            fee: fee, liquidity: .taker, time: now)
-            record(fill, spec: spec)
-            remaining = (try? remaining - slice.quantity) ?? .zero
-            updates.append(.filled(fill, remaining: remaining))
-        }
-        if remaining.isPositive {
-            updates.append(.cancelled(order.id, filled: (try? order.quantity - remaining) ?? .zero, reason: "IOC remainder"))
-        }
-        return updates
+    /// The margin mode of an instrument.
+    public func marginMode(_ id: InstrumentID) -> MarginMode { settings.marginModes[id] ?? .cross }
+
+    /// The mark price: the venue's mark when the feed sends one, else the book's mid.
+    public func markPrice(_ id: InstrumentID) -> FixedDecimal? { marks[id] ?? books[id]?.mid }
+
+    /// Whether the strategy should not see this market data (a stale-data fault).
+    public func withholdsFromStrategy(_ event: MarketEvent) -> Bool {
+        faultState.isStale(event.instrument, at: event.time, forVenue: false)
     }
 
-    /// Cancels an order. Market orders finish at once here, so there is never anything to cancel.
-    public func cancel(_ id: OrderID) -> [OrderUpdate] { [] }
+    /// Whether the venue is down at `time` (an outage fault).
+    public func isDown(at time: Timestamp) -> Bool { faultState.isDown(at: time) }
 
-    /// Why the venue refuses `order`, in its own words, or nil.
-    private mutating func refusal(_ order: OrderRequest) -> String? {
-        if settings.rejectNext > 0 {
-            settings.rejectNext -= 1
-            return "rejected by fault injection"
+    /// Market data moves the book, the marks and the funding schedule; resting orders that the
+    /// market crosses fill, and positions whose liquidation price the mark crosses are closed.
+    /// Returns what the strategies must be told.
+    @discardableResult
+    public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
+        var reports = advance(to: event.time)
+        let id = event.instrument
+        guard let spec = contracts[id], !expired.contains(id),
+              !faultState.isStale(id, at: event.time, forVenue: true) else { return reports }
+        var markMoved = false
+        switch event {
+        case .quote(_, let quote):
+            guard quote.defect == nil else { return reports }
+            books[id, default: SimulatedBook()].apply(quote)
+            reports += matchResting(id, spec: spec, trade: nil)
+            markMoved = marks[id] == nil
+        case .depth(_, let depth):
+            guard let top = depth.top, top.defect == nil else { return reports }
+            books[id, default: SimulatedBook()].apply(depth)
+            reports += matchResting(id, spec: spec, trade: nil)
+            markMoved = marks[id] == nil
+        case .trade(_, let trade):
+            reports += matchResting(id, spec: spec, trade: trade)
+        case .mark(_, let price, _):
+            guard price.isPositive else { return reports }
+            marks[id] = price
+            markMoved = true
+        case .fundingRate(_, let rate, let next, _):
+            if spec.kind == .perpetual && next > now { pendingFunding[id] = PendingFunding(rate: rate, due: next) }
         }
-        guard let spec = contracts[order.instrument] else { return "unknown symbol \(order.instrument.symbol)" }
-        guard let book = books[order.instrument] else { return "no market data for \(order.instrument.symbol)" }
-        if let problem = spec.violation(quantity: order.quantity, price: book.price(toTake: order.side)) { return problem }
-        let position = positions[order.instrument] ?? Position(spec: spec)
-        if order.reduceOnly {
-            let reduces = !position.isFlat && position.quantity.isPositive == (order.side == .sell)
-                && order.quantity <= position.quantity.magnitude
-            if !reduces { return "reduce-only order would increase the position" }
-        } else {
-            let margin = marginStatus(asset: spec.settlementAsset)
-            let notional = (try? spec.settlementNotional(quantity: order.quantity, price: book.mid)) ?? .max
-            let required = (try? notional.multiplied(by: spec.initialMarginRate, rounding: .up)) ?? .max
-            if required > margin.available {
-                return "insufficient margin: needs \(required) \(spec.settlementAsset), \(margin.available) free"
-            }
-        }
-        return nil
+        if markMoved { reports += checkLiquidation(spec.settlementAsset) }
+        return reports
     }
+}
 
-    /// Applies a fill to the position and the wallet (realised PnL minus fee).
-    private mutating func record(_ fill: Fill, spec: ContractSpec) {
-        var position = positions[spec.id] ?? Position(spec: spec)
-        let realised = (try? position.apply(fill)) ?? .zero
-        positions[spec.id] = position
-        let balance = balances[spec.settlementAsset] ?? .zero
-        balances[spec.settlementAsset] = (try? balance + realised - fill.fee) ?? balance
-    }
-
-    /// Free margin and margin ratio of the account that settles in `asset`, at the books' mids.
-    public func marginStatus(asset: String) -> MarginStatus {
-        var equity = balances[asset] ?? .zero
-        var initial = FixedDecimal.zero
-        var maintenance = FixedDecimal.zero
-        for (id, position) in positions where !position.isFlat && position.spec.settlementAsset == asset {
-            guard let mark = books[id]?.mid,
-                  let upnl = try? position.unrealisedPnL(mark: mark),
-                  let notional = try? position.spec.settlementNotional(quantity: position.quantity.magnitude, price: mark),
-                  let im = try? notional.multiplied(by: position.spec.initialMarginRate, rounding: .up),
-                  let mm = try? notional.multiplied(by: position.spec.maintenanceMarginRate, rounding: .up) else { continue }
-            equity = (try? equity + upnl) ?? equity
-            initial = (try? initial + im) ?? initial
-            maintenance = (try? maintenance + mm) ?? maintenance
-        }
-        let available = (try? equity - initial) ?? .zero
-        let ratio = equity.isPositive ? maintenance.doubleValue / equity.doubleValue : (maintenance.isZero ? 0 : 1)
-        return MarginStatus(available: available, marginRatio: ratio)
-    }
+/// What the venue tells a strategy without being asked: fills of resting orders, funding,
+/// positions it closed.
+public enum VenueReport: Sendable, Hashable {
+    /// An update of an order (a resting order filled or cancelled), delivered as `delivery` says.
+    case order(OrderUpdate, delivery: AnswerDelivery)
+    /// Funding paid (negative) or received on the instrument's position at `time`.
+    case funding(InstrumentID, amount: FixedDecimal, rate: FixedDecimal, mark: FixedDecimal, time: Timestamp)
+    /// The venue closed the instrument's position: liquidation or settlement at expiry.
+    case positionClosed(InstrumentID, Fill, PositionClosure)
 }
