@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-collections", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -44,7 +45,10 @@ let package = Package(
             ]
         ),
         /// The screen: cell grid, widgets, themes, keys, the ncurses backend.
-        .target(name: "HedgeTerminal", dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw"]),
+        .target(
+            name: "HedgeTerminal",
+            dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "hedgetop",
             dependencies: [
