@@ -64,7 +64,7 @@ let package = Package(
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
-        .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"]),
+        .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"], exclude: ["Expected"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )
