@@ -17,6 +17,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -46,7 +47,10 @@ let package = Package(
             ]
         ),
         /// The screen: cell grid, widgets, themes, keys, the ncurses backend.
-        .target(name: "HedgeTerminal", dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw"]),
+        .target(
+            name: "HedgeTerminal",
+            dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "hedgetop",
             dependencies: [
@@ -62,7 +66,7 @@ let package = Package(
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
-        .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"]),
+        .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"], exclude: ["Expected"]),
         .testTarget(name: "EndToEndTests", dependencies: []),
     ]
 )

@@ -25,6 +25,9 @@ extension Hedgetop {
         @Option(help: "Screen frames per second (1-30).")
         var fps: Int = 4
 
+        @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
+        var theme: String?
+
         @Option(help: "Where logs go (never the terminal while the screen is up).")
         var logFile: String?
 
@@ -56,7 +59,7 @@ extension Hedgetop {
                 await printLog(snapshots, until: duration)
             } else {
                 do {
-                    _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
+                    _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions.withTheme(theme, fps: fps))
                 } catch let error as ScreenError {
                     // The terminal is restored by now: the message can go to stderr.
                     engineTask.cancel()

@@ -14,10 +14,12 @@ final class CursesTerminal {
     let notice: String?
     private let screen: OpaquePointer
     private var pairs: [ThemeRole: Int16] = [:]
-    private let boldRoles: Set<ThemeRole>
+    private var boldRoles: Set<ThemeRole>
+    private let colour: ScreenOptions.ColourPolicy
     /// What is on the screen now, so a frame only hands ncurses the cells that changed.
     private var shown: Buffer?
     private var closed = false
+    private var coloursStarted = false
 
     init(theme: Theme, colour: ScreenOptions.ColourPolicy, forceASCII: Bool) throws(ScreenError) {
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
@@ -39,6 +41,7 @@ final class CursesTerminal {
             throw ScreenError(code: .unknownTerminal, message: "ncurses knows neither TERM nor xterm-256color; set TERM to a known terminal (e.g. xterm-256color)")
         }
         boldRoles = theme.boldRoles
+        self.colour = colour
         cbreak()
         noecho()
         keypad(hedgetop_stdscr(), true)
@@ -50,10 +53,19 @@ final class CursesTerminal {
 
     deinit { close() }
 
+    /// Switches theme live: new colour pairs, and every cell is sent again at the next frame.
+    func apply(theme: Theme) {
+        boldRoles = theme.boldRoles
+        pairs = [:]
+        setUpColours(theme: theme, colour: colour)
+        shown = nil
+        clearok(hedgetop_stdscr(), true)
+    }
+
     private func setUpColours(theme: Theme, colour: ScreenOptions.ColourPolicy) {
         let noColorSet = getenv("NO_COLOR").map { $0.pointee != 0 } ?? false
         guard colour == .automatic, !noColorSet, has_colors() else { return }
-        start_color()
+        if !coloursStarted { start_color(); coloursStarted = true }
         let defaults = use_default_colors() == OK
         let colours = Int(hedgetop_colors())
         let backgroundBasic: UInt8? = {

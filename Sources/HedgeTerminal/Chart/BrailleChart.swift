@@ -41,8 +41,19 @@ public struct BrailleChart: Sendable {
         }
     }
 
+    /// Which stretch of time the x axis covers.
+    public enum TimeSpan: Sendable, Hashable {
+        /// The newest samples of the first series, one per dot column.
+        case fit
+        /// The last `Duration` up to the newest sample, samples placed by time.
+        case last(Duration)
+        /// Everything from the first sample to the last, placed by time.
+        case all
+    }
+
     public var series: [Series]
     public var levels: [Level]
+    public var span: TimeSpan = .fit
     public var markers: [Marker]
     /// Fixed value range; nil fits the visible samples and levels.
     public var valueRange: ClosedRange<Double>?
@@ -89,7 +100,12 @@ public struct BrailleChart: Sendable {
 
     /// The time span shown: the newest samples of the first series that fit one per dot column.
     func window(columns: Int, braille: Bool) -> (start: Timestamp, end: Timestamp)? {
-        guard let first = series.first, !first.points.isEmpty else { return nil }
+        guard let first = series.first, let newest = first.points.last else { return nil }
+        switch span {
+        case .fit: break
+        case .all: return (first.points[0].time, newest.time)
+        case .last(let duration): return (newest.time + (Duration.zero - duration), newest.time)
+        }
         let fit = max(1, columns * (braille ? 2 : 1))
         let shown = first.points.suffix(fit)
         return (shown.first!.time, shown.last!.time)

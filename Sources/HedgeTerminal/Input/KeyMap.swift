@@ -1,13 +1,25 @@
-/// What the trader wants when pressing a key, before the screen decides how to do it.
+/// What the trader wants when pressing a key, before the screen decides how to do it (which
+/// depends on the mode: a dialog or the help overlay may be up).
 public enum ScreenIntent: Sendable, Hashable {
     case quit
     case closeSpread
+    case rebalance
     case togglePause
     case killSwitch
+    case nextTheme
     case toggleHelp
+    /// Esc: close whatever is open, at once.
     case dismiss
+    /// y or Enter in a dialog.
+    case confirm
+    /// n in a dialog.
+    case cancel
     case nextStrategy
     case previousStrategy
+    /// Shorter chart window.
+    case zoomIn
+    /// Longer chart window.
+    case zoomOut
     case relayout
     case unknown(KeyPress)
 }
@@ -37,20 +49,32 @@ public struct KeyMap: Sendable {
 
     public static let standard = KeyMap(bindings: [
         Binding(keys: [.character("q")], label: "q", intent: .quit, summary: "quit",
-                help: "quit the screen", onKeyBar: true),
+                help: "quit (asks first while a spread is open)", onKeyBar: true),
         Binding(keys: [.character("c")], label: "c", intent: .closeSpread, summary: "close",
-                help: "close the selected strategy's spread (both legs)", onKeyBar: true),
+                help: "close the selected strategy's spread, both legs (asks first)", onKeyBar: true),
+        Binding(keys: [.character("r")], label: "r", intent: .rebalance, summary: "rebal",
+                help: "rebalance the selected strategy's legs to the hedge ratio (asks first)", onKeyBar: false),
         Binding(keys: [.character("p")], label: "p", intent: .togglePause, summary: "pause",
-                help: "pause or resume opening new spreads", onKeyBar: true),
+                help: "pause or resume opening new spreads on the selected strategy", onKeyBar: true),
         Binding(keys: [.character("K")], label: "K", intent: .killSwitch, summary: "kill",
-                help: "kill switch: flatten everything and halt (press K twice)", onKeyBar: true),
-        Binding(keys: [.tab, .down, .right], label: "tab", intent: .nextStrategy, summary: "next",
-                help: "select the next strategy (also down, right)", onKeyBar: true),
-        Binding(keys: [.backTab, .up, .left], label: "shift-tab", intent: .previousStrategy, summary: "prev",
-                help: "select the previous strategy (also up, left)", onKeyBar: false),
-        Binding(keys: [.character("?"), .character("h")], label: "?", intent: .toggleHelp, summary: "help",
-                help: "show or hide this help", onKeyBar: true),
+                help: "kill switch: flatten every leg of every strategy and halt (asks first)", onKeyBar: true),
+        Binding(keys: [.tab, .down, .right], label: "tab ↓ →", intent: .nextStrategy, summary: "next",
+                help: "select the next strategy", onKeyBar: true),
+        Binding(keys: [.backTab, .up, .left], label: "S-tab ↑ ←", intent: .previousStrategy, summary: "prev",
+                help: "select the previous strategy", onKeyBar: false),
+        Binding(keys: [.character("+"), .character("=")], label: "+", intent: .zoomIn, summary: "zoom",
+                help: "spread chart: shorter time window (1m 5m 15m 1h all)", onKeyBar: false),
+        Binding(keys: [.character("-"), .character("_")], label: "-", intent: .zoomOut, summary: "unzoom",
+                help: "spread chart: longer time window", onKeyBar: false),
+        Binding(keys: [.character("t")], label: "t", intent: .nextTheme, summary: "theme",
+                help: "next colour theme", onKeyBar: true),
+        Binding(keys: [.character("?"), .character("h")], label: "? h", intent: .toggleHelp, summary: "help",
+                help: "show or hide this help (any key closes it)", onKeyBar: true),
         Binding(keys: [.escape], label: "Esc", intent: .dismiss, summary: "back",
-                help: "close help, cancel a pending confirmation", onKeyBar: false),
+                help: "close a dialog or this help at once; clear the status line", onKeyBar: false),
+        Binding(keys: [.character("y"), .character("Y"), .enter], label: "y Enter", intent: .confirm, summary: "yes",
+                help: "in a dialog: confirm", onKeyBar: false),
+        Binding(keys: [.character("n"), .character("N")], label: "n", intent: .cancel, summary: "no",
+                help: "in a dialog: cancel", onKeyBar: false),
     ])
 }

@@ -20,7 +20,9 @@ struct ScreenLoop: Sendable {
         terminal.setKeyTimeout(milliseconds: min(50, frameMilliseconds))
         let dashboard = Dashboard(glyphs: terminal.glyphs)
         var input = ScreenInput()
-        if let notice = terminal.notice { input.show(StatusMessage(text: notice, role: .warning, expires: .seconds(10))) }
+        if let notice = terminal.notice { input.show(StatusMessage(text: notice, role: .warning, expires: .seconds(10)), log: .warning) }
+        if let warning = options.themeWarning { input.themeChanged(to: "default", problem: warning, now: .zero) }
+        var themeName = options.themeName
         var snapshot: EngineSnapshot?
         var needsDraw = true
         var lastFrame: ContinuousClock.Instant?
@@ -59,6 +61,17 @@ struct ScreenLoop: Sendable {
                 case .send(let command, let strategy):
                     let id = commands.send(command, to: strategy)
                     input.commandSent(id: id, action: command, strategy: strategy, now: clock.now - start)
+                case .nextTheme:
+                    themeName = options.themeCatalog.name(after: themeName)
+                    switch options.themeCatalog.load(themeName) {
+                    case .success(let theme):
+                        terminal.apply(theme: theme)
+                        input.themeChanged(to: themeName, problem: nil, now: clock.now - start)
+                    case .failure(let error):
+                        terminal.apply(theme: .defaultDark)
+                        input.themeChanged(to: themeName, problem: error.description + "; using the default theme", now: clock.now - start)
+                    }
+                    needsDraw = true
                 case .redraw:
                     needsDraw = true
                 case .relayout:

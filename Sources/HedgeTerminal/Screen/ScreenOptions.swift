@@ -10,6 +10,12 @@ public struct ScreenOptions: Sendable {
     /// Most frames a second; the screen draws only when something changed.
     public var fps: Int
     public var theme: Theme
+    /// The name `t` cycles from (a catalog name, or the path given).
+    public var themeName: String
+    /// Where `t` finds the next theme.
+    public var themeCatalog: ThemeCatalog
+    /// Why the requested theme could not be used; shown in the status line and event log.
+    public var themeWarning: String?
     public var colour: ColourPolicy
     /// ASCII charts and boxes even on a UTF-8 terminal (fonts without braille).
     public var forceASCII: Bool
@@ -18,9 +24,13 @@ public struct ScreenOptions: Sendable {
     public var exitWhenEngineStops: Bool
 
     public init(fps: Int = 4, theme: Theme = .defaultDark, colour: ColourPolicy = .automatic,
-                forceASCII: Bool = false, exitWhenEngineStops: Bool = false) {
+                forceASCII: Bool = false, exitWhenEngineStops: Bool = false,
+                themeName: String = "default", themeCatalog: ThemeCatalog = ThemeCatalog(directory: nil), themeWarning: String? = nil) {
         self.fps = fps
         self.theme = theme
+        self.themeName = themeName
+        self.themeCatalog = themeCatalog
+        self.themeWarning = themeWarning
         self.colour = colour
         self.forceASCII = forceASCII
         self.exitWhenEngineStops = exitWhenEngineStops
@@ -37,4 +47,13 @@ public enum ScreenExitReason: Sendable, Hashable {
     case engineStopped
     /// The task running the screen was cancelled.
     case cancelled
+}
+
+extension ScreenOptions {
+    /// Options with the theme `--theme` asks for (a name in the catalog or a path); a theme
+    /// that cannot be used gives the default and a warning, never an error.
+    public static func withTheme(_ request: String?, fps: Int = 4, catalog: ThemeCatalog = .standard()) -> ScreenOptions {
+        let (theme, warning) = catalog.resolve(request)
+        return ScreenOptions(fps: fps, theme: theme, themeName: request ?? "default", themeCatalog: catalog, themeWarning: warning)
+    }
 }

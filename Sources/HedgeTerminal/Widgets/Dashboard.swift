@@ -22,8 +22,11 @@ public struct Dashboard: Sendable {
     private func draw(_ snapshot: EngineSnapshot?, input: ScreenInput, into buffer: inout Buffer) {
         let area = buffer.area
         guard area.width >= Self.minimumWidth, area.height >= Self.minimumHeight else {
-            CentredNotice(lines: ["terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(area.width)×\(area.height)",
-                                  "enlarge the window, or press q to quit"],
+            var lines = ["terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(area.width)×\(area.height)",
+                         "enlarge the window, or press q to quit"]
+            // A dialog must still be readable before anyone answers it.
+            if let dialog = input.dialog { lines.append(dialog.title + "? y/Enter yes, n/Esc no") }
+            CentredNotice(lines: lines,
                           style: Style(.warning, bold: true)).render(into: &buffer, area: area, glyphs: glyphs)
             return
         }
@@ -33,6 +36,7 @@ public struct Dashboard: Sendable {
         guard let snapshot else {
             CentredNotice(lines: ["waiting for the engine's first snapshot…"], style: Style(.muted))
                 .render(into: &buffer, area: body, glyphs: glyphs)
+            drawOverlays(input: input, body: body, into: &buffer)
             return
         }
         let selected = input.selectedIndex(in: snapshot)
@@ -40,24 +44,66 @@ public struct Dashboard: Sendable {
         guard !snapshot.strategies.isEmpty else {
             let (top, logArea) = body.splitBottom(max(4, body.height / 3))
             CentredNotice(lines: ["no strategies running"], style: Style(.muted)).render(into: &buffer, area: top, glyphs: glyphs)
-            EventLogView(entries: snapshot.log).render(into: &buffer, area: logArea, glyphs: glyphs)
+            EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: logArea, glyphs: glyphs)
+            drawOverlays(input: input, body: body, into: &buffer)
             return
         }
         let strategy = snapshot.strategies[selected]
-        // Bottom up: the log grows with the screen, the legs table has a fixed height, and the
-        // charts take what is left (the spread chart gets the most width: it is what is traded).
-        let logRows = min(10, max(4, body.height / 5))
-        let (upper, logArea) = body.splitBottom(logRows)
-        let (panels, legsArea) = upper.splitBottom(5)
-        let (spreadArea, side) = panels.splitLeft(panels.width * 3 / 5)
-        let (stateArea, pnlArea) = side.splitTop(side.height / 2)
-        SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count))
-            .render(into: &buffer, area: spreadArea, glyphs: glyphs)
-        StatePanel(strategy: strategy, now: snapshot.time).render(into: &buffer, area: stateArea, glyphs: glyphs)
-        PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries).render(into: &buffer, area: pnlArea, glyphs: glyphs)
-        LegsTable(legs: strategy.legs).render(into: &buffer, area: legsArea, glyphs: glyphs)
-        EventLogView(entries: snapshot.log).render(into: &buffer, area: logArea, glyphs: glyphs)
+        let layout = Layout(body: body, strategyCount: snapshot.strategies.count)
+        StrategiesList(strategies: snapshot.strategies, selected: selected, now: snapshot.time)
+            .render(into: &buffer, area: layout.strategies, glyphs: glyphs)
+        SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count), window: input.chartWindow)
+            .render(into: &buffer, area: layout.spread, glyphs: glyphs)
+        StatePanel(strategy: strategy, now: snapshot.time).render(into: &buffer, area: layout.state, glyphs: glyphs)
+        PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries).render(into: &buffer, area: layout.pnl, glyphs: glyphs)
+        LegsTable(legs: strategy.legs).render(into: &buffer, area: layout.legs, glyphs: glyphs)
+        if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
+        if let risk = layout.risk { RiskPanel(strategy: strategy).render(into: &buffer, area: risk, glyphs: glyphs) }
+        EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: layout.log, glyphs: glyphs)
+        drawOverlays(input: input, body: body, into: &buffer)
+    }
+
+    private func drawOverlays(input: ScreenInput, body: Rect, into buffer: inout Buffer) {
         if input.showingHelp { HelpOverlay(keyMap: input.keyMap).render(into: &buffer, area: body, glyphs: glyphs) }
+        if let dialog = input.dialog { ConfirmDialog(dialog: dialog).render(into: &buffer, area: body, glyphs: glyphs) }
+    }
+
+    /// Where each panel goes. Bottom up: the event log, then orders and risk (dropped first
+    /// when short of rows), the legs (fixed), the strategies list (capped), and the charts take
+    /// what is left; the spread chart gets the most width, it is what is traded.
+    struct Layout: Equatable {
+        var strategies: Rect
+        var spread: Rect
+        var state: Rect
+        var pnl: Rect
+        var legs: Rect
+        var orders: Rect?
+        var risk: Rect?
+        var log: Rect
+
+        init(body: Rect, strategyCount: Int) {
+            let roomy = body.height >= 30
+            let logRows = roomy ? min(12, max(6, body.height / 5)) : 4
+            var (upper, log) = body.splitBottom(logRows)
+            if roomy {
+                let (rest, bottom) = upper.splitBottom(7)
+                let (ordersArea, riskArea) = bottom.splitLeft(bottom.width * 11 / 20)
+                orders = ordersArea
+                risk = riskArea
+                upper = rest
+            }
+            let (withoutLegs, legs) = upper.splitBottom(5)
+            let listRows = min(strategyCount, roomy ? 6 : 1) + 3
+            let (list, panels) = withoutLegs.splitTop(listRows)
+            let (spread, side) = panels.splitLeft(panels.width * 3 / 5)
+            let (state, pnl) = side.splitTop((side.height + 1) / 2)
+            self.strategies = list
+            self.spread = spread
+            self.state = state
+            self.pnl = pnl
+            self.legs = legs
+            self.log = log
+        }
     }
 }
 
@@ -65,7 +111,7 @@ extension Buffer {
     /// For terminals without UTF-8: look-alikes for the few symbols we print, '?' for the rest
     /// (names and messages from the engine may hold any character).
     mutating func replaceNonASCII() {
-        let lookalikes: [Character: Character] = ["…": "~", "—": "-", "–": "-", "→": ">", "›": ">", "·": "-", "×": "x", "●": "*", "○": "o"]
+        let lookalikes: [Character: Character] = ["…": "~", "—": "-", "–": "-", "→": ">", "›": ">", "·": "-", "×": "x", "●": "*", "○": "o", "↓": "v", "↑": "^", "←": "<", "↳": ">", "‖": "|"]
         for y in 0..<height {
             for x in 0..<width where !self[x, y].character.isASCII {
                 self[x, y].character = lookalikes[self[x, y].character] ?? "?"

@@ -1,9 +1,20 @@
 import HedgeCore
 import HedgeEngine
 
-/// The newest events, coloured by severity so warnings and errors catch the eye.
+/// The newest events, coloured by severity so warnings and errors catch the eye. The engine's
+/// log and the screen's own notes (command answers, theme problems) are merged by time.
 struct EventLogView {
     var entries: [LogEntry]
+
+    init(entries: [LogEntry], notes: [ScreenNote] = [], now: Timestamp? = nil) {
+        guard !notes.isEmpty else { self.entries = entries; return }
+        let fallback = now ?? entries.last?.time ?? .zero
+        let merged = entries.map { ($0.time, $0) }
+            + notes.map { ($0.time ?? fallback, LogEntry(time: $0.time ?? fallback, severity: $0.severity, strategy: "screen", message: $0.message)) }
+        self.entries = merged.enumerated()
+            .sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset }
+            .map(\.element.1)
+    }
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         let inner = buffer.box(area, title: "Events", glyphs: glyphs)

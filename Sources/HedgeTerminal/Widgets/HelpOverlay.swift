@@ -3,7 +3,7 @@ struct HelpOverlay {
     var keyMap: KeyMap
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        let lines = keyMap.bindings.map { $0.label.padded(to: 9) + $0.help }
+        let lines = keyMap.bindings.map { $0.label.padded(to: 11) + $0.help }
         let width = min(area.width, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(area.height, lines.count + 3)
         let box = Rect(x: area.x + (area.width - width) / 2, y: area.y + (area.height - height) / 2, width: width, height: height)

@@ -6,10 +6,12 @@ import HedgeEngine
 struct SpreadPanel {
     var strategy: StrategySnapshot
     var position: (index: Int, count: Int)
+    var window: ChartWindow = .all
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         var title = "Spread · \(strategy.name) (\(strategy.kind.rawValue))"
         if position.count > 1 { title += " \(position.index + 1)/\(position.count)" }
+        title += " · " + window.label
         let inner = buffer.box(area, title: title, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         var column = buffer.put("spread ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
@@ -40,11 +42,13 @@ struct SpreadPanel {
                                 glyph: marker.kind == .entry ? glyphs.entryMarker : glyphs.exitMarker,
                                 style: Style(marker.kind == .entry ? .accent : .selected, bold: true))
         }
-        return BrailleChart(
+        var chart = BrailleChart(
             series: [
                 BrailleChart.Series(points: strategy.spreadSeries, style: Style(.spreadLine), asciiMark: "*"),
                 BrailleChart.Series(points: strategy.meanSeries, style: Style(.meanLine), asciiMark: "+"),
             ],
             levels: levels, markers: markers, labelPlaces: 1)
+        chart.span = window.duration.map { .last($0) } ?? .all
+        return chart
     }
 }

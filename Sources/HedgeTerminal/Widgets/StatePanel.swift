@@ -27,7 +27,7 @@ struct StatePanel {
             buffer.put("halt: " + reason, in: inner, row: row, style: Style(.danger, bold: true), glyphs: glyphs)
             row += 1
         }
-        if inner.height >= 6 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
+        if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
         if row < inner.height {
             let stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)  \(strategy.kind.rawValue)"
             buffer.put(stats, in: inner, row: row, style: Style(.muted), glyphs: glyphs)
@@ -44,18 +44,37 @@ struct StatePanel {
         }
     }
 
-    /// One line of the diagram; cut to the states around the current one when narrow.
+    /// Off the happy path: reached from monitoring (adjust) or from anywhere (unwind, error).
+    private static let branches: [(StrategyStateName, String)] = [(.adjusting, "adjust"), (.unwinding, "unwind"), (.error, "error")]
+
+    /// The state diagram: the happy path flowed over as many rows as the width needs, then the
+    /// states off it; the current state is lit (reverse, its state colour).
     private func drawPath(into buffer: inout Buffer, inner: Rect, row: Int, glyphs: GlyphSet) -> Int {
         let separator = glyphs.braille ? " › " : " > "
-        let full = Self.path.map(\.1).joined(separator: separator)
-        guard full.count <= inner.width, row < inner.height else { return row }
-        var column = 0
+        var row = row, column = 0
         for (index, (state, word)) in Self.path.enumerated() {
-            if index > 0 { column = buffer.put(separator, in: inner, row: row, column: column, style: Style(.muted), glyphs: glyphs) - inner.x }
-            let lit = state == strategy.state
-            let style = lit ? Style(ThemeRole.forState(state), bold: true, reverse: true) : Style(.muted)
-            column = buffer.put(word, in: inner, row: row, column: column, style: style, glyphs: glyphs) - inner.x
+            let lead = index == 0 ? "" : separator
+            if column + lead.count + word.count > inner.width, column > 0 {
+                row += 1
+                column = 0
+            }
+            guard row < inner.height else { return row }
+            if column > 0 || index > 0 {
+                column = buffer.put(column == 0 ? String(separator.dropFirst()) : lead, in: inner, row: row, column: column, style: Style(.muted), glyphs: glyphs) - inner.x
+            }
+            column = buffer.put(word, in: inner, row: row, column: column, style: style(for: state), glyphs: glyphs) - inner.x
+        }
+        row += 1
+        guard row < inner.height else { return row }
+        column = buffer.put("  ↳ ", in: inner, row: row, style: Style(.muted), glyphs: glyphs) - inner.x
+        for (index, (state, word)) in Self.branches.enumerated() {
+            if index > 0 { column = buffer.put(" · ", in: inner, row: row, column: column, style: Style(.muted), glyphs: glyphs) - inner.x }
+            column = buffer.put(word, in: inner, row: row, column: column, style: style(for: state), glyphs: glyphs) - inner.x
         }
         return row + 1
+    }
+
+    private func style(for state: StrategyStateName) -> Style {
+        state == strategy.state ? Style(ThemeRole.forState(state), bold: true, reverse: true) : Style(.muted)
     }
 }

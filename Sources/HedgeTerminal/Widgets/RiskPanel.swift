@@ -1,0 +1,74 @@
+import HedgeCore
+import HedgeEngine
+
+/// What the selected strategy risks: exposure per leg in the base asset, notional, how far each
+/// leg's mark is from its liquidation price, and the net exposure of the pair.
+struct RiskPanel {
+    var strategy: StrategySnapshot
+
+    /// The base asset of a leg: the symbol's part before its quote asset ("BTCUSDT_240927" → BTC).
+    static func baseAsset(_ leg: LegSnapshot) -> String {
+        let symbol = leg.instrument.symbol
+        for quote in ["USDT", "USDC", "FDUSD", "BUSD", "USD"] {
+            if let range = symbol.range(of: quote), range.lowerBound > symbol.startIndex {
+                return String(symbol[..<range.lowerBound])
+            }
+        }
+        return leg.margining == .inverse ? leg.settlementAsset : symbol
+    }
+
+    struct Row {
+        var leg: Leg
+        var exposure: String
+        var notional: String
+        var liquidation: String
+        var liquidationRole: ThemeRole
+    }
+
+    static func row(_ leg: Leg, _ snap: LegSnapshot) -> Row {
+        let quantity = snap.quantity
+        let exposure: String
+        let notional: String
+        if snap.margining == .linear {
+            exposure = quantity.formatted(places: 4, plusSign: true) + " " + baseAsset(snap)
+            notional = snap.mark.map { (quantity.magnitude.doubleValue * $0.doubleValue).fixed(places: 2) } ?? "—"
+        } else {
+            // Inverse contracts are a USD face per contract; the face is not in the snapshot.
+            exposure = quantity.formatted(places: 0, plusSign: true) + " ct"
+            notional = "—"
+        }
+        var liquidation = "—", role = ThemeRole.muted
+        if let liq = snap.liquidationPrice, let mark = snap.mark, mark.isPositive, !quantity.isZero {
+            let distance = abs(liq.doubleValue - mark.doubleValue) / mark.doubleValue * 100
+            liquidation = distance.fixed(places: 1) + "% @" + liq.formatted(places: 1)
+            role = distance < 5 ? .danger : (distance < 15 ? .warning : .text)
+        }
+        return Row(leg: leg, exposure: exposure, notional: notional, liquidation: liquidation, liquidationRole: role)
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
+        let inner = buffer.box(area, title: "Risk", glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        var row = 0
+        // The snapshot carries no account margin; say so rather than show a made-up number.
+        buffer.put("margin use ", in: inner, row: row, style: Style(.muted), glyphs: glyphs)
+        buffer.put("not reported", in: inner, row: row, column: 11, style: Style(.muted, dim: true), glyphs: glyphs)
+        row += 1
+        let rows = Leg.allCases.map { Self.row($0, strategy.legs[$0]) }
+        let columns: [TableColumn<Row>] = [
+            TableColumn(title: "leg", width: 3, priority: 9) { ($0.leg.description, .accent) },
+            TableColumn(title: "exposure", width: 14, priority: 8, rightAligned: true) { ($0.exposure, .text) },
+            TableColumn(title: "notional $", width: 11, priority: 7, rightAligned: true) { ($0.notional, .text) },
+            TableColumn(title: "to liq", width: 16, priority: 6, flexible: true) { ($0.liquidation, $0.liquidationRole) },
+        ]
+        let table = Rect(x: inner.x, y: inner.y + row, width: inner.width, height: inner.height - row)
+        row += TableLayout(columns: columns).render(rows, into: &buffer, inner: table, glyphs: glyphs)
+        let a = strategy.legs.a, b = strategy.legs.b
+        if row < inner.height, a.margining == .linear, b.margining == .linear, Self.baseAsset(a) == Self.baseAsset(b) {
+            let net = a.quantity.doubleValue + b.quantity.doubleValue
+            let hedged = abs(net) < 1e-9
+            buffer.put("net " + net.fixed(places: 4, plusSign: true) + " " + Self.baseAsset(a) + (hedged ? "  hedged" : "  UNHEDGED"),
+                       in: inner, row: row, style: Style(hedged ? .profit : .warning, bold: !hedged), glyphs: glyphs)
+        }
+    }
+}

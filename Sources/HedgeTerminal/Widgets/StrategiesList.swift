@@ -1,0 +1,41 @@
+import HedgeCore
+import HedgeEngine
+
+/// Every strategy on one line: the selected one is lit, and the rest of the screen shows it.
+struct StrategiesList {
+    var strategies: [StrategySnapshot]
+    var selected: Int
+    var now: Timestamp
+
+    static func columns(now: Timestamp, glyphs: GlyphSet) -> [TableColumn<StrategySnapshot>] {
+        [
+            TableColumn(title: "strategy", width: 14, priority: 9) { ($0.name, .accent) },
+            TableColumn(title: "kind", width: 9, priority: 3) { ($0.kind.rawValue, .muted) },
+            TableColumn(title: "legs", width: 20, priority: 2, flexible: true) {
+                ($0.legs.a.instrument.symbol + " / " + $0.legs.b.instrument.symbol, .text)
+            },
+            TableColumn(title: "state", width: 22, priority: 8) { strategy in
+                (strategy.state.rawValue + (strategy.paused ? " ‖" : ""), ThemeRole.forState(strategy.state))
+            },
+            TableColumn(title: "spread bps", width: 10, priority: 7, rightAligned: true) {
+                ($0.spreadBps?.formatted(places: 1, plusSign: true) ?? "—", .spreadLine)
+            },
+            TableColumn(title: "PnL USD", width: 11, priority: 6, rightAligned: true) { ($0.pnl.net.usd, PnLPanel.role($0.pnl.net)) },
+            TableColumn(title: "in state", width: 8, priority: 5, rightAligned: true) { ((now - $0.stateSince).compact, .muted) },
+        ]
+    }
+
+    func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
+        let title = strategies.count > 1 ? "Strategies \(selected + 1)/\(strategies.count)" : "Strategies"
+        let inner = buffer.box(area, title: title, glyphs: glyphs)
+        guard !inner.isEmpty else { return }
+        // Scroll so the selected row is always visible.
+        let visible = max(1, inner.height - 1)
+        let first = max(0, min(selected - visible + 1, strategies.count - visible))
+        let rows = Array(strategies.dropFirst(first))
+        TableLayout(columns: Self.columns(now: now, glyphs: glyphs))
+            .render(rows, into: &buffer, inner: inner, glyphs: glyphs) { index in
+                index + first == selected ? Style(.selected, bold: true, reverse: true) : nil
+            }
+    }
+}

@@ -1,0 +1,61 @@
+/// A column of a table widget: fixed width, dropped (lowest priority first) when too narrow.
+struct TableColumn<Row> {
+    var title: String
+    var width: Int
+    /// Higher survives longer when the table is narrow.
+    var priority: Int
+    var rightAligned: Bool = false
+    /// Takes the spare width.
+    var flexible: Bool = false
+    var value: (Row) -> (String, ThemeRole)
+}
+
+/// Draws rows under a header, columns fitted to the width.
+struct TableLayout<Row> {
+    var columns: [TableColumn<Row>]
+
+    func fitted(to width: Int) -> [TableColumn<Row>] {
+        var shown = columns
+        func total(_ set: [TableColumn<Row>]) -> Int { set.reduce(0) { $0 + $1.width } + max(0, set.count - 1) }
+        while total(shown) > width, shown.count > 1, let weakest = shown.indices.min(by: { shown[$0].priority < shown[$1].priority }) {
+            shown.remove(at: weakest)
+        }
+        if let flexible = shown.firstIndex(where: \.flexible) { shown[flexible].width += max(0, width - total(shown)) }
+        return shown
+    }
+
+    /// Header on row 0, then one row per item; returns the rows drawn (header included).
+    @discardableResult
+    func render(_ rows: [Row], into buffer: inout Buffer, inner: Rect, glyphs: GlyphSet, rowStyle: (Int) -> Style? = { _ in nil }) -> Int {
+        let shown = fitted(to: inner.width)
+        func cellText(_ text: String, _ column: TableColumn<Row>) -> String {
+            column.rightAligned ? text.leftPadded(to: column.width) : text.padded(to: column.width)
+        }
+        var x = 0
+        for column in shown {
+            buffer.put(cellText(column.title, column), in: inner, row: 0, column: x, style: Style(.muted, underline: true), glyphs: glyphs)
+            x += column.width + 1
+        }
+        var drawn = 1
+        for (index, row) in rows.enumerated() where index + 1 < inner.height {
+            x = 0
+            let override = rowStyle(index)
+            for column in shown {
+                let (text, role) = column.value(row)
+                var style = Style(role)
+                if let override { style.reverse = override.reverse; style.bold = override.bold }
+                buffer.put(cellText(text, column), in: inner, row: index + 1, column: x, style: style, glyphs: glyphs)
+                if let override, x + column.width < inner.width {
+                    // Fill the gap between columns so a selected row reads as one bar.
+                    buffer.put(" ", in: inner, row: index + 1, column: x + column.width, style: override, glyphs: glyphs)
+                }
+                x += column.width + 1
+            }
+            if let override, x - 1 < inner.width {
+                buffer.restyle(Rect(x: inner.x + max(0, x - 1), y: inner.y + index + 1, width: inner.width - max(0, x - 1), height: 1), style: override)
+            }
+            drawn += 1
+        }
+        return drawn
+    }
+}
