@@ -64,6 +64,8 @@ enum ReachableState: String, CaseIterable, CustomTestStringConvertible {
         switch command {
         case .close: [.openingFirst, .openingSecond, .monitoring, .adjusting, .unwinding, .errorWithPosition].contains(self)
         case .rebalance: false   // the reachable MONITORING is balanced; see the drift rows
+        case .resize: self == .monitoring
+        case .setThresholds: true
         case .pause: self != .errorFlat   // the kill switch that halted it also paused it
         case .kill: true
         case .resume: [.errorFlat, .errorWithPosition].contains(self)
@@ -73,7 +75,8 @@ enum ReachableState: String, CaseIterable, CustomTestStringConvertible {
 
 @Suite("Hedging state machine: commands")
 struct HedgingStateMachineCommandTests {
-    static let commands: [StrategyCommand] = [.close, .rebalance, .pause, .resume, .kill]
+    static let commands: [StrategyCommand] = [.close, .rebalance, .resize(percent: 50), .setThresholds(entry: .bps("8"), exit: .bps("2")),
+                                              .pause, .resume, .kill]
 
     @Test("the harness reaches every state", arguments: ReachableState.allCases)
     func reachesState(_ state: ReachableState) {

@@ -40,6 +40,12 @@ extension HedgingStateMachine {
             case .scanning, .validating, .openingFirst, .openingSecond, .adjusting, .closing, .unwinding, .completed, .error:
                 refuse(hasPosition ? "not while \(stateName)" : "nothing open")
             }
+        case .resize(let percent):
+            let result = resize(percent: percent, now: now, into: &actions)
+            if result.accepted { accept(result.message) } else { refuse(result.message) }
+        case .setThresholds(let entry, let exit):
+            let result = setThresholds(entry: entry, exit: exit)
+            if result.accepted { accept(result.message) } else { refuse(result.message) }
         case .pause:
             if paused {
                 refuse("already paused")
@@ -97,5 +103,60 @@ extension HedgingStateMachine {
                 haltAfterKill(now: now, into: &actions)
             }
         }
+    }
+}
+
+/// Resizing the open spread and changing thresholds while it runs.
+extension HedgingStateMachine {
+    /// The runtime says whether portfolio limits let this strategy open a new spread.
+    public mutating func blockEntries(_ reason: String?) {
+        entryBlockedReason = reason
+    }
+
+    /// Why `entry`/`exit` cannot be used, or nil.
+    static func thresholdProblem(entry: Threshold, exit: Threshold) -> String? {
+        switch (entry, exit) {
+        case (.bps(let e), _) where !e.isPositive: return "entry \(entry) must be above 0"
+        case (.z(let e), _) where !(e > 0 && e.isFinite): return "entry \(entry) must be above 0"
+        case (_, .bps(let x)) where x.isNegative: return "exit \(exit) must not be negative"
+        case (_, .z(let x)) where !(x >= 0 && x.isFinite): return "exit \(exit) must not be negative"
+        case (.bps(let e), .bps(let x)) where x >= e: return "exit \(exit) must be inside entry \(entry)"
+        case (.z(let e), .z(let x)) where x >= e: return "exit \(exit) must be inside entry \(entry)"
+        default: return nil
+        }
+    }
+
+    mutating func setThresholds(entry: Threshold?, exit: Threshold?) -> (accepted: Bool, message: String) {
+        let newEntry = entry ?? config.entry
+        let newExit = exit ?? config.exit
+        if entry == nil && exit == nil { return (false, "no threshold given") }
+        if let problem = Self.thresholdProblem(entry: newEntry, exit: newExit) { return (false, problem) }
+        config.entry = newEntry
+        config.exit = newExit
+        return (true, "entry \(newEntry), exit \(newExit)")
+    }
+
+    /// Orders that move both legs by `percent`: the first leg now, the hedge after it fills.
+    mutating func resize(percent: Int, now: Timestamp, into actions: inout [StrategyAction]) -> (accepted: Bool, message: String) {
+        guard case .monitoring = state else {
+            return (false, hasPosition ? "not while \(stateName)" : "nothing open")
+        }
+        guard percent != 0, (-90...100).contains(percent) else { return (false, "resize must be between -90 % and +100 %, not 0") }
+        // Leg A moves first; the hedge on B follows the filled quantity.
+        let leg = Leg.a
+        let position = positions[leg]
+        guard !position.isFlat,
+              let change = try? position.quantity.magnitude.multiplied(by: FixedDecimal(units: Int64(abs(percent)) * FixedDecimal.one / 100)),
+              let quantity = try? config.legs[leg].roundQuantity(change, .down), quantity.isPositive else {
+            return (false, "a \(percent) % change is less than one lot of leg \(leg)")
+        }
+        let growing = percent > 0
+        let side: Side = position.quantity.isPositive == growing ? .buy : .sell
+        if let problem = config.legs[leg].violation(quantity: quantity, price: quotes[leg]?.price(toTake: side)) {
+            return (false, "leg \(leg): \(problem)")
+        }
+        let order = makeOrder(leg: leg, side: side, quantity: quantity, purpose: .adjust, reduceOnly: !growing, now: now, into: &actions)
+        enter(.adjusting(order: order, hedgeAfter: true), "resize \(percent > 0 ? "+" : "")\(percent) %: \(side) \(quantity) on leg \(leg)", now: now, into: &actions)
+        return (true, "\(side) \(quantity) on leg \(leg), then the hedge on leg B")
     }
 }

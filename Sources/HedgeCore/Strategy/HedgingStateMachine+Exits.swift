@@ -55,7 +55,7 @@ extension HedgingStateMachine {
         guard let shortfall = hedgeShortfall(now: now) else { return }
         let leg = shortfall.excessLeg.other
         let order = makeOrder(leg: leg, side: shortfall.hedgeSide, quantity: shortfall.hedgeQuantity, purpose: .adjust, reduceOnly: false, now: now, into: &actions)
-        enter(.adjusting(order: order), "\(reason): \(shortfall.hedgeSide) \(shortfall.hedgeQuantity) on leg \(leg)", now: now, into: &actions)
+        enter(.adjusting(order: order, hedgeAfter: false), "\(reason): \(shortfall.hedgeSide) \(shortfall.hedgeQuantity) on leg \(leg)", now: now, into: &actions)
     }
 
     mutating func onMargin(_ leg: Leg, _ status: MarginStatus, now: Timestamp, into actions: inout [StrategyAction]) {

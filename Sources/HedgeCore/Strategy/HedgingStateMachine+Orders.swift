@@ -81,10 +81,23 @@ extension HedgingStateMachine {
             firstLegFinished(opportunity, outcome, now: now, into: &actions)
         case .openingSecond(let opportunity, let order) where order == id:
             secondLegFinished(opportunity, outcome, now: now, into: &actions)
-        case .adjusting(let order) where order == id:
+        case .adjusting(let order, let hedgeAfter) where order == id:
             if let shortfall = outcome.shortfall {
                 noteError()
                 actions.append(.alert(.warning, "adjustment on leg \(outcome.request.leg) \(shortfall)"))
+            }
+            // A resize changed one leg: match it on the other before calling the spread balanced.
+            // Growing adds to the other leg; shrinking trims it (reduce-only).
+            if hedgeAfter, !closeRequested, !killRequested, let missing = hedgeShortfall(now: now) {
+                let shrinking = outcome.request.reduceOnly
+                let leg = shrinking ? missing.excessLeg : missing.excessLeg.other
+                let side: Side = shrinking ? (positions[leg].quantity.isPositive ? .sell : .buy) : missing.hedgeSide
+                let quantity = shrinking ? missing.trimQuantity : missing.hedgeQuantity
+                let hedge = makeOrder(leg: leg, side: side, quantity: quantity, purpose: .adjust, reduceOnly: shrinking,
+                                      now: now, into: &actions)
+                state = .adjusting(order: hedge, hedgeAfter: false)
+                actions.append(.alert(.info, "resize: \(side) \(quantity) on leg \(leg) to match"))
+                return
             }
             enterMonitoringOrClose("adjusted leg \(outcome.request.leg) by \(outcome.filled)", now: now, into: &actions)
         case .closing(let reason, var pending):

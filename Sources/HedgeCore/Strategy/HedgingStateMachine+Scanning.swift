@@ -17,7 +17,7 @@ extension HedgingStateMachine {
 
         switch state {
         case .scanning:
-            if !paused, let opportunity = detect(now: now, into: &actions) {
+            if !paused, entryBlockedReason == nil, let opportunity = detect(now: now, into: &actions) {
                 enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes", now: now, into: &actions)
                 actions.append(.scheduleTimer(.validationTimeout, at: now + config.orderTimeout))
             }

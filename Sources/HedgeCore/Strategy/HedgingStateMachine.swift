@@ -6,7 +6,8 @@ import DequeModule
 /// actions, and the runtime feeds the venue's answers back. The same events in the same order
 /// give the same actions, so a replay is deterministic.
 public struct HedgingStateMachine: Sendable {
-    public let config: StrategyConfig
+    /// The strategy's settings; thresholds can change by command while it runs.
+    public internal(set) var config: StrategyConfig
 
     /// Where the machine is, with what that state needs to know.
     enum State: Sendable {
@@ -20,8 +21,9 @@ public struct HedgingStateMachine: Sendable {
         case openingSecond(Opportunity, order: OrderID)
         /// Both legs hedged; marking to market and checking exits.
         case monitoring
-        /// Restoring the hedge ratio with one order.
-        case adjusting(order: OrderID)
+        /// Restoring the hedge ratio, or resizing: one order, then (when `hedgeAfter`) one on the
+        /// other leg to hedge what it changed.
+        case adjusting(order: OrderID, hedgeAfter: Bool)
         /// Both legs closing together; `pending` are the orders still working.
         case closing(reason: String, pending: [OrderID])
         /// A leg is unhedged: re-hedge within the deadline, else flatten the excess.
@@ -105,6 +107,8 @@ public struct HedgingStateMachine: Sendable {
     var consecutiveErrors = 0
     var consecutiveBadQuotes = 0
     var closeRequested = false
+    /// Why new spreads may not open now (a portfolio limit), set by the runtime.
+    public internal(set) var entryBlockedReason: String?
     var killRequested = false
     /// Set by a manual close from ERROR: once flat, halt again with this reason instead of
     /// cooling down into SCANNING (ERROR leaves to SCANNING only by a manual resume).

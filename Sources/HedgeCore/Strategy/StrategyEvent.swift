@@ -33,10 +33,13 @@ public struct MarginStatus: Sendable, Hashable, Codable {
     public var available: FixedDecimal
     /// Maintenance margin / equity: 1 means liquidation.
     public var marginRatio: Double
+    /// Initial margin in use / equity: how much of the account is committed.
+    public var utilisation: Double
 
-    public init(available: FixedDecimal, marginRatio: Double) {
+    public init(available: FixedDecimal, marginRatio: Double, utilisation: Double = 0) {
         self.available = available
         self.marginRatio = marginRatio
+        self.utilisation = utilisation
     }
 }
 
@@ -65,6 +68,10 @@ public enum StrategyTimer: Sendable, Hashable, CustomStringConvertible {
 public enum StrategyCommand: Sendable, Hashable, CustomStringConvertible {
     case close
     case rebalance
+    /// Grow (+) or shrink (−) the open spread by this many percent, both legs.
+    case resize(percent: Int)
+    /// New entry and/or exit thresholds.
+    case setThresholds(entry: Threshold?, exit: Threshold?)
     case pause
     case resume
     case kill
@@ -72,6 +79,8 @@ public enum StrategyCommand: Sendable, Hashable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .close: "close"
+        case .resize(let percent): "resize \(percent > 0 ? "+" : "")\(percent) %"
+        case .setThresholds: "thresholds"
         case .rebalance: "rebalance"
         case .pause: "pause"
         case .resume: "resume"

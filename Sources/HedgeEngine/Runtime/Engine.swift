@@ -11,6 +11,8 @@ import Logging
 /// One task owns it; the screen only ever sees the snapshots it publishes.
 public final class Engine {
     public let mode: RunMode
+    /// Limits across strategies on opening new spreads.
+    public let limits: PortfolioLimits
     /// The engine's clock when it started.
     public let startedAt: Timestamp
     public private(set) var now: Timestamp
@@ -51,11 +53,12 @@ public final class Engine {
     /// - Parameter startedAt: the engine's clock at start; nil starts it at the feed's first event
     ///   (a replay).
     public init(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: any MarketFeed, mode: RunMode,
-                startedAt: Timestamp?, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
+                startedAt: Timestamp?, limits: PortfolioLimits = .none, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
         var feed = feed
         let first = feed.next()
         let startedAt = startedAt ?? first?.time ?? .zero
         self.mode = mode
+        self.limits = limits
         self.startedAt = startedAt
         self.now = startedAt
         self.feed = feed
@@ -231,12 +234,25 @@ public final class Engine {
             case .mark(_, let price, _): strategyEvent = .mark(leg, price)
             case .trade, .fundingRate: continue
             }
+            if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
             deliver(strategyEvent, to: strategy)
             runners[strategy].sampleCharts(at: now)
             if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
         }
         if now >= nextDrawdownSample { sampleDrawdown() }
         changed = true
+    }
+
+    /// Lets a scanning strategy open only within the portfolio limits; says so when that changes.
+    private func applyLimits(to strategy: Int) {
+        var others: [HedgingStateMachine] = []
+        others.reserveCapacity(runners.count - 1)
+        for index in runners.indices where index != strategy { others.append(runners[index].machine) }
+        let reason = limits.entryBlock(for: runners[strategy].machine, others: others)
+        guard reason != runners[strategy].machine.entryBlockedReason else { return }
+        runners[strategy].machine.blockEntries(reason)
+        let message = reason.map { "new spreads blocked: \($0)" } ?? "portfolio limits allow new spreads again"
+        append(LogEntry(time: now, severity: reason == nil ? .info : .notice, strategy: runners[strategy].name, message: message))
     }
 
     static let drawdownSampleInterval: Duration = .milliseconds(100)
@@ -467,6 +483,8 @@ public final class Engine {
         let strategyCommand: StrategyCommand = switch command.action {
         case .close: .close
         case .rebalance: .rebalance
+        case .resize(let percent): .resize(percent: percent)
+        case .setThresholds(let entry, let exit): .setThresholds(entry: entry, exit: exit)
         case .pause: .pause
         case .resume: .resume
         case .kill: .kill

@@ -1,3 +1,5 @@
+import HedgeCore
+
 /// What the screen asks the engine to do. Commands are ordered, never dropped, and each gets
 /// exactly one `CommandAcknowledgement`.
 public struct EngineCommand: Sendable, Hashable {
@@ -11,6 +13,10 @@ public struct EngineCommand: Sendable, Hashable {
         case close
         /// Restore the hedge ratio between the legs.
         case rebalance
+        /// Grow (+) or shrink (−) the open spread by this many percent.
+        case resize(percent: Int)
+        /// New entry and/or exit thresholds.
+        case setThresholds(entry: Threshold?, exit: Threshold?)
         /// Stop opening new spreads; open ones are still managed.
         case pause
         case resume

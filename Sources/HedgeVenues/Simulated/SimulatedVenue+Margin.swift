@@ -78,7 +78,8 @@ extension SimulatedVenue {
         }
         let available = (try? equity - initial) ?? .zero
         let cross = equity.isPositive ? maintenance.doubleValue / equity.doubleValue : (maintenance.isZero ? 0 : 1)
-        return MarginStatus(available: available, marginRatio: max(cross, worstIsolated))
+        let utilisation = equity.isPositive ? initial.doubleValue / equity.doubleValue : (initial.isZero ? 0 : 1)
+        return MarginStatus(available: available, marginRatio: max(cross, worstIsolated), utilisation: utilisation)
     }
 
     /// The mark at which the position in `id` is liquidated, rounded to the tick on the side that

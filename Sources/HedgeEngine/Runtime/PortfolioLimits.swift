@@ -1,0 +1,66 @@
+import HedgeCore
+
+/// Limits across all strategies. A strategy that would break one does not open a new spread;
+/// what is open is still managed and can always be closed.
+public struct PortfolioLimits: Sendable, Hashable {
+    /// Spreads open (or opening) at once, across strategies.
+    public var maxOpenSpreads: Int?
+    /// Target notional of one spread, in USD per leg.
+    public var maxNotionalPerSpread: FixedDecimal?
+    /// Open notional across strategies (USD, leg A of each), including the one about to open.
+    public var maxTotalNotional: FixedDecimal?
+    /// Initial margin in use / equity on any account a strategy's legs use.
+    public var maxMarginUtilisation: Double?
+
+    public init(maxOpenSpreads: Int? = nil, maxNotionalPerSpread: FixedDecimal? = nil,
+                maxTotalNotional: FixedDecimal? = nil, maxMarginUtilisation: Double? = nil) {
+        self.maxOpenSpreads = maxOpenSpreads
+        self.maxNotionalPerSpread = maxNotionalPerSpread
+        self.maxTotalNotional = maxTotalNotional
+        self.maxMarginUtilisation = maxMarginUtilisation
+    }
+
+    public static let none = PortfolioLimits()
+
+    /// Why `candidate` may not open a new spread given the other strategies, or nil.
+    public func entryBlock(for candidate: HedgingStateMachine, others: [HedgingStateMachine]) -> String? {
+        let config = candidate.config
+        if let max = maxNotionalPerSpread, config.targetNotional > max {
+            return "target notional \(config.targetNotional) above the per-spread limit \(max)"
+        }
+        if let max = maxOpenSpreads {
+            let open = others.filter { $0.hasPosition || $0.stateName.isOpening }.count
+            if open >= max { return "\(open) spreads open, the limit is \(max)" }
+        }
+        if let max = maxTotalNotional {
+            var total = config.targetNotional
+            for other in others {
+                guard let notional = other.openNotional, let sum = try? total + notional else { continue }
+                total = sum
+            }
+            if total > max { return "total notional would be \(total.formatted(places: 0)), the limit is \(max)" }
+        }
+        if let max = maxMarginUtilisation {
+            for leg in Leg.allCases {
+                if let margin = candidate.margins[leg], margin.utilisation >= max {
+                    return "margin use \((margin.utilisation * 100).formatted1) % on leg \(leg)'s account, the limit is \((max * 100).formatted1) %"
+                }
+            }
+        }
+        return nil
+    }
+}
+
+extension StrategyStateName {
+    /// Orders are going out to open a spread.
+    var isOpening: Bool { self == .openingLong || self == .openingShort || self == .spreadDetected || self == .validating }
+}
+
+extension HedgingStateMachine {
+    /// USD notional of leg A's open position at its reference price, nil when flat.
+    var openNotional: FixedDecimal? {
+        let position = positions.a
+        guard !position.isFlat, let price = marks.a ?? quotes.a?.mid else { return nil }
+        return try? config.legs.a.quoteNotional(quantity: position.quantity.magnitude, price: price)
+    }
+}
