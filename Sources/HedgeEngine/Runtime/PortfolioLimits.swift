@@ -35,7 +35,7 @@ public struct PortfolioLimits: Sendable, Hashable {
         if let max = maxTotalNotional {
             var total = config.targetNotional
             for other in others {
-                guard let notional = other.openNotional, let sum = try? total + notional else { continue }
+                guard let notional = other.committedNotional, let sum = try? total + notional else { continue }
                 total = sum
             }
             if total > max { return "total notional would be \(total.formatted(places: 0)), the limit is \(max)" }
@@ -57,10 +57,14 @@ extension StrategyStateName {
 }
 
 extension HedgingStateMachine {
-    /// USD notional of leg A's open position at its reference price, nil when flat.
-    var openNotional: FixedDecimal? {
+    /// USD notional this strategy holds or is about to: leg A's position at its reference price,
+    /// or the target while a spread is being validated or opened. Nil when it commits nothing.
+    var committedNotional: FixedDecimal? {
         let position = positions.a
-        guard !position.isFlat, let price = marks.a ?? quotes.a?.mid else { return nil }
-        return try? config.legs.a.quoteNotional(quantity: position.quantity.magnitude, price: price)
+        if !position.isFlat, let price = marks.a ?? quotes.a?.mid,
+           let held = try? config.legs.a.quoteNotional(quantity: position.quantity.magnitude, price: price) {
+            return stateName.isOpening ? max(held, config.targetNotional) : held
+        }
+        return stateName.isOpening ? config.targetNotional : nil
     }
 }
