@@ -24,5 +24,16 @@ let package = Package(
             swiftSettings: [.swiftLanguageMode(.v5)],
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        /// A plain executable for profilers: `ReplayProfile feed|engine QUOTES.csv`.
+        .executableTarget(
+            name: "ReplayProfile",
+            dependencies: [
+                .product(name: "HedgeCore", package: "hedgetop"),
+                .product(name: "HedgeVenues", package: "hedgetop"),
+                .product(name: "HedgeEngine", package: "hedgetop"),
+            ],
+            path: "Sources/ReplayProfile",
+            swiftSettings: [.swiftLanguageMode(.v5)]
+        ),
     ]
 )

@@ -106,12 +106,20 @@ struct LappedCSVFeed: MarketFeed {
     var current: ReplayFeed
     var contracts: [ContractSpec] { current.contracts }
 
+    /// Reads the span from the file's first and last rows, so the long replay's process holds
+    /// nothing but the replay itself (no decoded recording) and its peak memory is the engine's.
     init(csv: (path: String, rows: Int), laps: Int) {
         path = csv.path
         self.laps = laps
-        let quotes = Fixtures.recordedQuotes
-        let span = quotes.last!.1.time.nanoseconds - quotes.first!.1.time.nanoseconds + 1_000_000
-        fileSpan = Int64(csv.rows / quotes.count) * span
+        let handle = FileHandle(forReadingAtPath: path)!
+        let head = String(decoding: handle.readData(ofLength: 4096), as: UTF8.self).split(separator: "\n")
+        let size = handle.seekToEndOfFile()
+        handle.seek(toFileOffset: size - 4096)
+        let tail = String(decoding: handle.readDataToEndOfFile(), as: UTF8.self).split(separator: "\n")
+        handle.closeFile()
+        let first = Int64(head[1].prefix { $0 != "," })!
+        let last = Int64(tail[tail.count - 1].prefix { $0 != "," })!
+        fileSpan = last - first + 1_000_000
         current = try! ReplayFeed(paths: [path], instruments: Fixtures.instruments)
     }
 
