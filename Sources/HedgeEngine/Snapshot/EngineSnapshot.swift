@@ -54,6 +54,9 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
     public var exitBandBps: (upper: Double, lower: Double)?
     public var entryRule: String
     public var exitRule: String
+    /// The thresholds themselves, for the adjust dialog.
+    public var entry: Threshold
+    public var exit: Threshold
     public var pnl: PnLSummary
     /// Spread in bps over time, bounded and downsampled; oldest first.
     public var spreadSeries: [SeriesPoint]
@@ -73,7 +76,10 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
                 entryBandBps: (upper: Double, lower: Double)?, exitBandBps: (upper: Double, lower: Double)?,
                 entryRule: String, exitRule: String, pnl: PnLSummary, spreadSeries: [SeriesPoint],
                 meanSeries: [SeriesPoint], pnlSeries: [SeriesPoint], markers: [ChartMarker],
-                transitions: [Transition], openOrders: [OrderSnapshot], completedCycles: Int) {
+                transitions: [Transition], openOrders: [OrderSnapshot], completedCycles: Int,
+                entry: Threshold = .bps(0), exit: Threshold = .bps(0)) {
+        self.entry = entry
+        self.exit = exit
         self.name = name
         self.kind = kind
         self.state = state

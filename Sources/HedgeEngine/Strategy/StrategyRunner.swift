@@ -81,7 +81,7 @@ struct StrategyRunner {
                 OrderSnapshot(id: $0.request.id, leg: $0.request.leg, instrument: $0.request.instrument, side: $0.request.side,
                               quantity: $0.request.quantity, filled: $0.filled, purpose: $0.request.purpose, sentAt: $0.sentAt)
             },
-            completedCycles: machine.completedCycles)
+            completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit)
     }
 
     private func legSnapshot(_ leg: Leg) -> LegSnapshot {

@@ -4,6 +4,8 @@ public enum ScreenIntent: Sendable, Hashable {
     case quit
     case closeSpread
     case rebalance
+    /// Open the adjust dialog: resize, thresholds, rebalance.
+    case adjust
     case togglePause
     case killSwitch
     case nextTheme
@@ -54,6 +56,8 @@ public struct KeyMap: Sendable {
                 help: "close the selected strategy's spread, both legs (asks first)", onKeyBar: true),
         Binding(keys: [.character("r")], label: "r", intent: .rebalance, summary: "rebal",
                 help: "rebalance the selected strategy's legs to the hedge ratio (asks first)", onKeyBar: false),
+        Binding(keys: [.character("a")], label: "a", intent: .adjust, summary: "adjust",
+                help: "adjust: resize (+/-), entry (e/E) and exit (x/X) thresholds, rebalance (r)", onKeyBar: true),
         Binding(keys: [.character("p")], label: "p", intent: .togglePause, summary: "pause",
                 help: "pause or resume opening new spreads on the selected strategy", onKeyBar: true),
         Binding(keys: [.character("K")], label: "K", intent: .killSwitch, summary: "kill",
@@ -67,7 +71,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("-"), .character("_")], label: "-", intent: .zoomOut, summary: "unzoom",
                 help: "spread chart: longer time window", onKeyBar: false),
         Binding(keys: [.character("t")], label: "t", intent: .nextTheme, summary: "theme",
-                help: "next colour theme", onKeyBar: true),
+                help: "next colour theme", onKeyBar: false),
         Binding(keys: [.character("?"), .character("h")], label: "? h", intent: .toggleHelp, summary: "help",
                 help: "show or hide this help (any key closes it)", onKeyBar: true),
         Binding(keys: [.escape], label: "Esc", intent: .dismiss, summary: "back",

@@ -6,6 +6,7 @@ public struct Dialog: Sendable, Hashable {
     public enum Purpose: Sendable, Hashable {
         case close(strategy: String)
         case rebalance(strategy: String)
+        case adjust(AdjustDraft)
         case kill
         case quit
     }
@@ -89,6 +90,7 @@ public struct ScreenInput: Sendable {
             mode = .normal
             return [.redraw]
         case .confirm(let dialog):
+            if case .adjust(let draft) = dialog.purpose { return handleInAdjust(key, intent: intent, draft: draft, now: now) }
             return handleInDialog(intent, dialog: dialog, now: now)
         case .normal:
             return handleNormal(intent, key: key, snapshot: snapshot, now: now)
@@ -103,6 +105,7 @@ public struct ScreenInput: Sendable {
             case .quit: return [.quit]
             case .close(let name): return [.send(.close, strategy: name), .redraw]
             case .rebalance(let name): return [.send(.rebalance, strategy: name), .redraw]
+            case .adjust(let draft): return draft.commands.map { .send($0, strategy: draft.strategy) } + [.redraw]
             case .kill:
                 say("kill switch sent: flattening everything", .danger, now: now, shown: nil)
                 return [.send(.kill, strategy: nil), .redraw]
@@ -115,6 +118,45 @@ public struct ScreenInput: Sendable {
             say("y or Enter confirms, n or Esc cancels", .warning, now: now)
             return [.redraw]
         }
+    }
+
+    /// Keys in the adjust dialog edit the draft; y/Enter sends it, r rebalances, n/Esc cancels.
+    private mutating func handleInAdjust(_ key: KeyPress, intent: ScreenIntent, draft: AdjustDraft, now: Duration) -> [Action] {
+        var draft = draft
+        switch key {
+        case .character("+"), .character("="): draft.resize(by: 10)
+        case .character("-"), .character("_"): draft.resize(by: -10)
+        case .character("e"): draft.stepEntry(up: true)
+        case .character("E"): draft.stepEntry(up: false)
+        case .character("x"): draft.stepExit(up: true)
+        case .character("X"): draft.stepExit(up: false)
+        case .character("r"):
+            mode = .normal
+            return [.send(.rebalance, strategy: draft.strategy), .redraw]
+        default:
+            switch intent {
+            case .confirm:
+                mode = .normal
+                if draft.commands.isEmpty {
+                    say("adjust: nothing changed, nothing sent", .muted, now: now)
+                    return [.redraw]
+                }
+                return draft.commands.map { .send($0, strategy: draft.strategy) } + [.redraw]
+            case .cancel, .dismiss:
+                mode = .normal
+                say("adjust cancelled", .muted, now: now)
+                return [.redraw]
+            default:
+                say("+/- resize, e/E entry, x/X exit, r rebalance, y send, n cancel", .warning, now: now)
+                return [.redraw]
+            }
+        }
+        if !draft.canResize && draft.resizePercent != 0 {
+            draft.resizePercent = 0
+            say("no open spread to resize", .warning, now: now)
+        }
+        mode = .confirm(Dialog(purpose: .adjust(draft), title: "Adjust", lines: draft.lines, danger: false))
+        return [.redraw]
     }
 
     private mutating func handleNormal(_ intent: ScreenIntent, key: KeyPress, snapshot: EngineSnapshot?, now: Duration) -> [Action] {
@@ -168,6 +210,12 @@ public struct ScreenInput: Sendable {
             lines.append(closing ? "Both legs will be closed at market." : "The legs will be brought back to the hedge ratio.")
             mode = .confirm(Dialog(purpose: closing ? .close(strategy: strategy.name) : .rebalance(strategy: strategy.name),
                                    title: closing ? "Close spread" : "Rebalance", lines: lines, danger: false))
+            return [.redraw]
+        case .adjust:
+            guard let strategy else { return noStrategy(now: now) }
+            let draft = AdjustDraft(strategy: strategy.name, entry: strategy.entry, exit: strategy.exit,
+                                    canResize: strategy.state == .monitoring)
+            mode = .confirm(Dialog(purpose: .adjust(draft), title: "Adjust", lines: draft.lines, danger: false))
             return [.redraw]
         case .togglePause:
             guard let strategy else { return noStrategy(now: now) }

@@ -1,0 +1,79 @@
+import HedgeCore
+import HedgeEngine
+import Testing
+@testable import HedgeTerminal
+
+/// The adjust dialog: resize and thresholds edited with keys, sent only on confirm.
+@Suite struct AdjustDialogTests {
+    static var open: EngineSnapshot {
+        var snapshot = SnapshotFixture.snapshot
+        snapshot.strategies[0].entry = .z(2)
+        snapshot.strategies[0].exit = .z(0.5)
+        return snapshot
+    }
+
+    func press(_ keys: [KeyPress], on input: inout ScreenInput, snapshot: EngineSnapshot = Self.open) -> [ScreenInput.Action] {
+        var last: [ScreenInput.Action] = []
+        for key in keys { last = input.handle(key, snapshot: snapshot, now: .zero) }
+        return last
+    }
+
+    @Test func aOpensTheDialogWithTheCurrentThresholds() throws {
+        var input = ScreenInput()
+        _ = press([.character("a")], on: &input)
+        let dialog = try #require(input.dialog)
+        #expect(dialog.title == "Adjust")
+        #expect(dialog.lines.contains { $0.contains("entry    2.0σ") })
+        #expect(dialog.lines.contains { $0.contains("exit     0.5σ") })
+    }
+
+    @Test func resizeAndThresholdsAreSentOnConfirm() {
+        var input = ScreenInput()
+        let name = Self.open.strategies[0].name
+        let actions = press([.character("a"), .character("+"), .character("+"), .character("e"), .character("X"), .enter], on: &input)
+        #expect(actions == [.send(.resize(percent: 20), strategy: name),
+                            .send(.setThresholds(entry: .z(2.1), exit: .z(0.4)), strategy: name), .redraw])
+        #expect(input.dialog == nil)
+    }
+
+    @Test func nothingChangedSendsNothing() {
+        var input = ScreenInput()
+        let actions = press([.character("a"), .enter], on: &input)
+        #expect(actions == [.redraw])
+        #expect(input.status?.text.contains("nothing sent") == true)
+    }
+
+    @Test func escapeCancelsWithoutSending() {
+        var input = ScreenInput()
+        let actions = press([.character("a"), .character("+"), .escape], on: &input)
+        #expect(actions == [.redraw])
+        #expect(input.dialog == nil)
+    }
+
+    @Test func rRebalancesAtOnce() {
+        var input = ScreenInput()
+        let actions = press([.character("a"), .character("r")], on: &input)
+        #expect(actions == [.send(.rebalance, strategy: Self.open.strategies[0].name), .redraw])
+    }
+
+    @Test func resizeIsBoundedAndOnlyForAnOpenSpread() throws {
+        var draft = AdjustDraft(strategy: "s", entry: .bps("5"), exit: .bps("1"), canResize: true)
+        for _ in 0..<20 { draft.resize(by: 10) }
+        #expect(draft.resizePercent == 100)
+        for _ in 0..<30 { draft.resize(by: -10) }
+        #expect(draft.resizePercent == -90)
+        var input = ScreenInput()
+        var flat = Self.open
+        flat.strategies[0].state = .scanning
+        _ = press([.character("a"), .character("+")], on: &input, snapshot: flat)
+        #expect(input.dialog?.lines.contains { $0.contains("no open spread") } == true)
+    }
+
+    @Test func thresholdsNeverStepBelowTheirFloor() {
+        var draft = AdjustDraft(strategy: "s", entry: .bps("1"), exit: .bps("0"), canResize: false)
+        draft.stepEntry(up: false)
+        draft.stepExit(up: false)
+        #expect(draft.entry == .bps("1"))
+        #expect(draft.exit == .bps("0"))
+    }
+}
