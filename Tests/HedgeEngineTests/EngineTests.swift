@@ -141,3 +141,21 @@ struct EngineLoopTests {
         #expect(acknowledged)
     }
 }
+
+@Suite("Engine snapshot")
+struct EngineSnapshotContentTests {
+    @Test("the snapshot carries each leg's margin and the measured order round trips")
+    func marginAndLatency() throws {
+        let snapshot = runDemo(seconds: 120).snapshot()
+        let strategy = try #require(snapshot.strategies.first)
+        let margin = try #require(strategy.legs.a.margin)
+        #expect(margin.available.isPositive)
+        #expect((0..<1).contains(margin.utilisation))
+        let venue = try #require(snapshot.venues.first)
+        let p50 = try #require(venue.latencyMillis)
+        let p99 = try #require(venue.latencyP99Millis)
+        // The demo venue's order latency is a few milliseconds each way.
+        #expect(p50 > 1 && p50 < 100)
+        #expect(p99 >= p50)
+    }
+}

@@ -12,7 +12,8 @@ enum SnapshotFixture {
         LegSnapshot(instrument: InstrumentID(venue: "binance-usdm", symbol: symbol), margining: .linear, settlementAsset: "USDT",
                     quote: Quote(bid: bid, bidSize: 3, ask: ask, askSize: 2, time: at(600)),
                     quantity: quantity, averageEntry: entry, mark: bid, unrealisedPnL: upnl, realisedPnL: .zero,
-                    fees: "1.25", funding: .zero, liquidationPrice: nil)
+                    fees: "1.25", funding: .zero, liquidationPrice: nil,
+                    margin: MarginStatus(available: "950000", marginRatio: 0.031, utilisation: 0.0625))
     }
 
     static var strategy: StrategySnapshot {
@@ -38,7 +39,7 @@ enum SnapshotFixture {
 
     static var snapshot: EngineSnapshot {
         EngineSnapshot(sequence: 7, time: at(600), mode: .paper, strategies: [strategy],
-                       venues: [VenueStatus(name: "binance-usdm", connected: true, latencyMillis: 12)],
+                       venues: [VenueStatus(name: "binance-usdm", connected: true, latencyMillis: 12, latencyP99Millis: 31)],
                        log: [LogEntry(time: at(408), severity: .info, strategy: "cal-btc", message: "spread opened"),
                              LogEntry(time: at(500), severity: .warning, strategy: "cal-btc", message: "leg B quote stale 2s")])
     }

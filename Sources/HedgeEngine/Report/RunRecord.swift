@@ -63,15 +63,19 @@ public struct RunRecord: Sendable {
         sentAt[id] = time
     }
 
-    mutating func orderFinished(_ update: OrderUpdate, at time: Timestamp) {
+    /// Records the end of an order; returns its round trip when this update finished it.
+    @discardableResult
+    mutating func orderFinished(_ update: OrderUpdate, at time: Timestamp) -> Duration? {
         let id = update.orderID
         switch update {
-        case .accepted: return
-        case .filled(_, let remaining) where !remaining.isZero: return
+        case .accepted: return nil
+        case .filled(_, let remaining) where !remaining.isZero: return nil
         case .rejected: ordersRejected += 1
         case .filled, .cancelled: break
         }
-        if let sent = sentAt.removeValue(forKey: id) { orderLatencies.append(time - sent) }
+        guard let sent = sentAt.removeValue(forKey: id) else { return nil }
+        orderLatencies.append(time - sent)
+        return time - sent
     }
 
     /// Tracks drawdown of the total net PnL.

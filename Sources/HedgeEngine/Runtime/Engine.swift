@@ -46,6 +46,8 @@ public final class Engine {
     /// Everything the end-of-run report needs.
     public private(set) var record = RunRecord()
     private var nextDrawdownSample: Timestamp
+    /// Recent order round trips per venue, for the header.
+    private var latencies: [String: LatencyWindow] = [:]
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
@@ -317,7 +319,9 @@ public final class Engine {
         case .orderUpdate(let strategy, let leg, let update):
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
             log(update, strategy: strategy, leg: leg)
-            record.orderFinished(update, at: now)
+            if let roundTrip = record.orderFinished(update, at: now) {
+                latencies[runners[strategy].machine.config.legs[leg].id.venue, default: LatencyWindow()].add(roundTrip)
+            }
             deliver(.order(leg, update), to: strategy)
             if case .filled = update { refreshMargin(strategy) }
             changed = true
@@ -540,7 +544,7 @@ public final class Engine {
         let venueStatus = venues.keys.sorted().map { name in
             let venue = venues[name]!
             return VenueStatus(name: name, connected: !feedEnded && !venue.isDown(at: now),
-                               latencyMillis: venue.settings.orderLatency.typical.secondsDouble * 1000 * 2)
+                               latencyMillis: latencies[name]?.percentile(50), latencyP99Millis: latencies[name]?.percentile(99))
         }
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)

@@ -137,11 +137,14 @@ public struct LegSnapshot: Sendable, Hashable {
     public var funding: FixedDecimal
     /// Isolated-margin liquidation estimate, when a position is open.
     public var liquidationPrice: FixedDecimal?
+    /// The account behind this leg as the venue last reported it.
+    public var margin: MarginStatus?
 
     public init(instrument: InstrumentID, margining: Margining, settlementAsset: String, quote: Quote?,
                 quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
                 unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
-                funding: FixedDecimal, liquidationPrice: FixedDecimal?) {
+                funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil) {
+        self.margin = margin
         self.instrument = instrument
         self.margining = margining
         self.settlementAsset = settlementAsset
@@ -230,10 +233,13 @@ public struct OrderSnapshot: Sendable, Hashable {
 public struct VenueStatus: Sendable, Hashable {
     public var name: String
     public var connected: Bool
-    /// Median order round trip, when known.
+    /// Median order round trip over the recent orders to this venue, when any were sent.
     public var latencyMillis: Double?
+    /// 99th percentile of the same.
+    public var latencyP99Millis: Double?
 
-    public init(name: String, connected: Bool, latencyMillis: Double?) {
+    public init(name: String, connected: Bool, latencyMillis: Double?, latencyP99Millis: Double? = nil) {
+        self.latencyP99Millis = latencyP99Millis
         self.name = name
         self.connected = connected
         self.latencyMillis = latencyMillis

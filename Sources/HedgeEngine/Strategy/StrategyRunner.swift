@@ -93,6 +93,6 @@ struct StrategyRunner {
             instrument: spec.id, margining: spec.margining, settlementAsset: spec.settlementAsset,
             quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
             unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
-            funding: position.funding, liquidationPrice: nil)
+            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg])
     }
 }

@@ -22,7 +22,9 @@ struct HeaderBar {
             if !venue.connected {
                 x = buffer.put(" down", x: x, y: area.y, style: Style(.danger), limit: area.maxX - x)
             } else if let latency = venue.latencyMillis {
-                x = buffer.put(" " + latency.fixed(places: 0) + "ms", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
+                // Measured order round trips: median / 99th percentile.
+                let p99 = venue.latencyP99Millis.map { "/" + $0.fixed(places: 0) } ?? ""
+                x = buffer.put(" rtt " + latency.fixed(places: 0) + p99 + "ms", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
             }
         }
         if snapshot.strategies.count > 1 {

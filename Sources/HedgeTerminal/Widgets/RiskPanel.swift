@@ -50,9 +50,18 @@ struct RiskPanel {
         let inner = buffer.box(area, title: "Risk", glyphs: glyphs)
         guard !inner.isEmpty else { return }
         var row = 0
-        // The snapshot carries no account margin; say so rather than show a made-up number.
+        // Initial margin in use / equity of each leg's account, as the venue last reported it.
         buffer.put("margin use ", in: inner, row: row, style: Style(.muted), glyphs: glyphs)
-        buffer.put("not reported", in: inner, row: row, column: 11, style: Style(.muted, dim: true), glyphs: glyphs)
+        var column = 11
+        for leg in Leg.allCases {
+            guard let margin = strategy.legs[leg].margin else {
+                column = buffer.put("\(leg) —  ", in: inner, row: row, column: column, style: Style(.muted, dim: true), glyphs: glyphs) - inner.x
+                continue
+            }
+            let use = margin.utilisation * 100
+            let role: ThemeRole = margin.marginRatio >= 0.8 || use >= 80 ? .danger : (use >= 50 ? .warning : .text)
+            column = buffer.put("\(leg) " + use.fixed(places: 1) + "%  ", in: inner, row: row, column: column, style: Style(role), glyphs: glyphs) - inner.x
+        }
         row += 1
         let rows = Leg.allCases.map { Self.row($0, strategy.legs[$0]) }
         let columns: [TableColumn<Row>] = [
