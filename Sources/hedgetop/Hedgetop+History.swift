@@ -11,11 +11,23 @@ extension Hedgetop {
         @Option(help: "The journal file (default: $XDG_STATE_HOME/hedgetop/journal.sqlite).")
         var journal: String?
 
+        @Option(help: "A configuration file: its journal.path is read (--journal wins).")
+        var config: String?
+
         @Flag(help: "Print JSON instead of a table.")
         var json = false
 
         func run() async throws {
-            let path = journal ?? defaultJournalPath()
+            var configured: String?
+            if let config {
+                let file = HedgetopConfig.load(path: config)
+                do { try file.validated() } catch {
+                    printConfigErrors(error)
+                    throw ExitCode.failure
+                }
+                configured = file.journalPath
+            }
+            let path = journal ?? configured ?? defaultJournalPath()
             // Never a silently empty history: a missing file is an error, not a new journal.
             guard FileManager.default.fileExists(atPath: path) else {
                 printError("hedgetop: no journal at \(path); pass --journal PATH")

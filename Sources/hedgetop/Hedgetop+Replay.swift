@@ -8,17 +8,10 @@ import HedgeVenues
 extension StrategyKind: ExpressibleByArgument {}
 
 extension Threshold: ExpressibleByArgument {
-    /// "2z" or "2.5σ" in standard deviations; "15bps" or "15" in basis points.
+    /// "2z" or "2.5σ" in standard deviations; "15bps" or "15" in basis points (the same parser
+    /// as the configuration file's).
     public init?(argument: String) {
-        let text = argument.trimmingCharacters(in: .whitespaces).lowercased()
-        if text.hasSuffix("z") || text.hasSuffix("σ") {
-            guard let value = Double(text.dropLast()), value > 0, value.isFinite else { return nil }
-            self = .z(value)
-        } else {
-            let number = text.hasSuffix("bps") ? String(text.dropLast(3)) : text
-            guard let value = FixedDecimal(number), value >= .zero else { return nil }
-            self = .bps(value)
-        }
+        self.init(parsing: argument)
     }
 }
 
@@ -33,17 +26,20 @@ extension Hedgetop {
             Venues: binance-usdm, binance-coinm, binance-spot, bybit-linear, bybit-spot, csv.
             """)
 
-        @Argument(help: "Recorded files (plain or gzip).")
-        var files: [String]
+        @Argument(help: "Recorded files (plain or gzip); with --config, they replace replay.files.")
+        var files: [String] = []
 
-        @Option(help: "Strategy kind: basis, calendar or cross.")
-        var kind: StrategyKind
+        @Option(help: "A configuration file (TOML): replay files, contracts, strategies, venues, screen. Options given here win over it.")
+        var config: String?
 
-        @Option(help: "The two legs, A,B, each VENUE:SYMBOL (the spread is A − B).")
-        var legs: String
+        @Option(help: "Strategy kind: basis, calendar or cross (required without --config).")
+        var kind: StrategyKind?
 
-        @Option(help: "max (as fast as possible) or a speed factor such as 1 or 10.")
-        var speed: String = "max"
+        @Option(help: "The two legs, A,B, each VENUE:SYMBOL (the spread is A − B; required without --config).")
+        var legs: String?
+
+        @Option(help: "max (as fast as possible) or a speed factor such as 1 or 10 (default: max).")
+        var speed: String?
 
         @Flag(help: "Show the live screen while replaying.")
         var watch = false
@@ -54,8 +50,8 @@ extension Hedgetop {
         @Option(name: .customLong("contracts"), help: "Instrument responses to take contract specs from (Binance exchangeInfo, Bybit instruments-info). Repeatable.")
         var contractFiles: [String] = []
 
-        @Option(help: "On a bad input line: skip (count it and go on) or stop (fail with file and line).")
-        var onBadInput: BadInputChoice = .skip
+        @Option(help: "On a bad input line: skip (count it and go on) or stop (fail with file and line); default skip.")
+        var onBadInput: BadInputChoice?
 
         @Option(help: "Entry threshold on the deviation from fair value: e.g. 2z or 15bps (default by kind).")
         var entry: Threshold?
@@ -63,37 +59,48 @@ extension Hedgetop {
         @Option(help: "Exit threshold: e.g. 0.5z or 2bps (default by kind).")
         var exit: Threshold?
 
-        @Option(help: "Target notional per leg in USD.")
-        var notional: String = "50000"
+        @Option(help: "Target notional per leg in USD (default: 50000).")
+        var notional: String?
 
         @Option(help: "Override both legs' taker fee rate, e.g. 0.0002 (default: the contract's).")
         var takerFee: String?
 
-        @Option(help: "Screen frames per second with --watch.")
-        var fps: Int = 4
+        @Option(help: "Screen frames per second with --watch (default: 4).")
+        var fps: Int?
 
         enum BadInputChoice: String, ExpressibleByArgument, CaseIterable { case skip, stop }
 
-        var legIDs: [InstrumentID] { legs.split(separator: ",").compactMap { InstrumentID(parsing: String($0)) } }
+        var legIDs: [InstrumentID] { (legs ?? "").split(separator: ",").compactMap { InstrumentID(parsing: String($0)) } }
 
         func validate() throws {
-            guard legIDs.count == 2, legs.split(separator: ",").count == 2 else {
-                throw ValidationError("--legs takes two VENUE:SYMBOL separated by a comma, e.g. binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP")
+            if config == nil {
+                guard !files.isEmpty else { throw ValidationError("Missing expected argument '<files> ...' (or give --config FILE with replay.files)") }
+                guard kind != nil else { throw ValidationError("Missing expected argument '--kind <kind>' (or give --config FILE with [[strategies]])") }
+                guard legs != nil else { throw ValidationError("Missing expected argument '--legs <legs>' (or give --config FILE with [[strategies]])") }
             }
-            if speed != "max" {
+            if let legs {
+                guard legIDs.count == 2, legs.split(separator: ",").count == 2 else {
+                    throw ValidationError("--legs takes two VENUE:SYMBOL separated by a comma, e.g. binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP")
+                }
+            }
+            if let speed, speed != "max" {
                 guard let factor = Double(speed), factor > 0, factor.isFinite else {
                     throw ValidationError("--speed takes max or a positive number, got \(speed)")
                 }
             }
-            guard let amount = FixedDecimal(notional), amount.isPositive else { throw ValidationError("--notional must be a positive number") }
+            if let notional {
+                guard let amount = FixedDecimal(notional), amount.isPositive else { throw ValidationError("--notional must be a positive number") }
+            }
             if let takerFee { guard FixedDecimal(takerFee) != nil else { throw ValidationError("--taker-fee must be a decimal rate such as 0.0002") } }
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
-            guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30") }
+            if let fps { guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30") } }
         }
 
         func run() async throws {
+            if let config { return try await runConfigured(HedgetopConfig.load(path: config)) }
+            let kind = self.kind ?? .calendar
             var catalog = ContractCatalog.builtIn
             for file in contractFiles {
                 do { try catalog.load(contentsOf: URL(fileURLWithPath: file)) }
@@ -108,25 +115,55 @@ extension Hedgetop {
             if let takerFee, let rate = FixedDecimal(takerFee) {
                 for index in specs.indices { specs[index].fees.taker = rate }
             }
-            let options = ReplayOptions(policy: onBadInput == .skip ? .skip : .stop)
+            let options = ReplayOptions(policy: onBadInput == .stop ? .stop : .skip)
             let feed: ReplayFeed
             do { feed = try ReplayFeed(paths: files, instruments: instruments, options: options, catalog: catalog) }
             catch { throw ValidationError("\(error)") }
 
-            let config = strategyConfig(legs: PerLeg(a: specs[0], b: specs[1]))
+            let config = StrategyConfig.replayDefaults(kind: kind, legs: PerLeg(a: specs[0], b: specs[1]),
+                                                       targetNotional: notional.flatMap { FixedDecimal($0) } ?? 50_000, entry: entry, exit: exit)
             var venueSettings = SimulatedVenue.Settings()
             venueSettings.seed = 7
             let venueNames = Set(instruments.map(\.venue)).sorted()
             let venues = venueNames.map { name in
                 SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: venueSettings)
             }
+            try await replay(strategies: [config], venues: venues, feed: feed, speed: speed ?? "max", options: ScreenOptions(fps: fps ?? 4))
+        }
+
+        /// `--config FILE`: the file's replay, with this command line's options over it. Every
+        /// error of the file is printed and nothing starts.
+        func runConfigured(_ file: HedgetopConfig) async throws {
+            var overrides = ReplayOverrides()
+            overrides.files = files
+            overrides.contracts = contractFiles
+            overrides.kind = kind
+            overrides.legs = legs.map { $0.split(separator: ",").map(String.init) }
+            overrides.entry = entry
+            overrides.exit = exit
+            overrides.notional = notional.flatMap { FixedDecimal($0) }
+            overrides.takerFee = takerFee.flatMap { FixedDecimal($0) }
+            overrides.speed = speed
+            overrides.policy = onBadInput.map { $0 == .stop ? .stop : .skip }
+            let setup: ReplaySetup
+            do { setup = try file.replaySetup(overrides) } catch {
+                printConfigErrors(error)
+                throw ExitCode.failure
+            }
+            try await replay(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, speed: setup.speed,
+                             options: ScreenOptions.withTheme(file.theme, fps: fps ?? file.fps ?? 4))
+        }
+
+        /// Runs the replay (headless, or on the screen with --watch), prints the report and
+        /// writes it as JSON when asked.
+        func replay(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: ReplayFeed, speed: String, options: ScreenOptions) async throws {
             let started = ContinuousClock.now
             let finished: Engine
             if watch {
-                let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
-                finished = try await runWatched(EngineBox(engine))
+                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                finished = try await runWatched(EngineBox(engine), speed: speed, options: options)
             } else {
-                let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil)
                 while let next = engine.nextEventTime { engine.run(until: next) }
                 finished = engine
             }
@@ -151,32 +188,16 @@ extension Hedgetop {
             }
         }
 
-        /// The strategy for this replay: thresholds by kind unless given.
-        func strategyConfig(legs: PerLeg<ContractSpec>) -> StrategyConfig {
-            let (defaultEntry, defaultExit): (Threshold, Threshold) = switch kind {
-            case .calendar: (.z(2), .z(0.5))
-            case .cross: (.bps(5), .bps(1))
-            case .basis: (.bps(50), .bps(10))
-            }
-            return StrategyConfig(
-                name: "\(kind)-replay", kind: kind, legs: legs, targetNotional: FixedDecimal(notional) ?? 50_000,
-                entry: entry ?? defaultEntry, exit: exit ?? defaultExit, minEdgeBps: "1", profitTargetBps: nil,
-                stopLossBps: "100", spreadStopBps: nil, maxHolding: .seconds(24 * 3600), cooldown: .seconds(30),
-                volatilityStopMultiple: nil, expiryGuard: .seconds(3600), marginGuardRatio: 0.8, maxSlippageBps: "10",
-                orderTimeout: .seconds(5), hedgeDeadline: .seconds(10), maxHedgeAttempts: 3, driftTolerance: "0.02",
-                sampleInterval: .milliseconds(100), window: 600, warmupSamples: 100)
-        }
-
         /// Replays on the live screen at the chosen speed; returns the engine when the feed ends
         /// or the screen quits.
-        func runWatched(_ box: EngineBox) async throws -> Engine {
+        func runWatched(_ box: EngineBox, speed: String, options: ScreenOptions) async throws -> Engine {
             let pace: EngineLoop<ContinuousClock>.Pace = speed == "max" ? .fastest : .realTime(speed: Double(speed) ?? 1)
             let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             let engineTask = Task { [box] in await loop.run(box.take(), commands: commands, snapshots: sink) }
             do {
-                _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions(fps: fps))
+                _ = try await runScreen(snapshots: snapshots, commands: sender, options: options)
             } catch let error as ScreenError {
                 engineTask.cancel()
                 await engineTask.value

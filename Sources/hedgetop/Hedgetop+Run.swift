@@ -16,14 +16,17 @@ extension Hedgetop {
         static let configuration = CommandConfiguration(
             abstract: "Run the strategies on the embedded simulated market with the live screen.")
 
-        @Option(help: "The simulated market and strategy to run.")
-        var scenario: PaperScenario.Name = .calendar
+        @Option(help: "A configuration file (TOML): market, strategies, venues, limits, screen. Options given here win over it.")
+        var config: String?
 
-        @Option(help: "Seed of the simulated market: the same seed gives the same market.")
-        var seed: UInt64 = 42
+        @Option(help: "The simulated market and strategy to run (default: calendar).")
+        var scenario: PaperScenario.Name?
 
-        @Option(help: "Screen frames per second (1-30).")
-        var fps: Int = 4
+        @Option(help: "Seed of the simulated market: the same seed gives the same market (default: 42).")
+        var seed: UInt64?
+
+        @Option(help: "Screen frames per second (1-30, default: 4).")
+        var fps: Int?
 
         @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
         var theme: String?
@@ -38,20 +41,46 @@ extension Hedgetop {
         var duration: Double?
 
         func validate() throws {
-            guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
+            if let fps, !(1...30).contains(fps) { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
         }
 
         func run() async throws {
+            // The whole configuration is checked before anything starts: a bad file prints every
+            // error and exits non-zero.
+            let start = Timestamp.wallClockNow()
+            var fps = self.fps ?? 4
+            var theme = self.theme
+            var file: HedgetopConfig?
+            if let config {
+                let loaded = HedgetopConfig.load(path: config)
+                do {
+                    _ = try loaded.paperScenario(start: start, scenario: scenario, seed: seed)
+                } catch {
+                    printConfigErrors(error)
+                    throw ExitCode.failure
+                }
+                fps = self.fps ?? loaded.fps ?? fps
+                theme = self.theme ?? loaded.theme
+                file = loaded
+            }
             let logger = try makeLogger()
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: 1))
             let (snapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             let seed = self.seed
             let scenario = self.scenario
-            let engineTask = Task {
-                let start = Timestamp.wallClockNow()
-                let engine = scenario.scenario(start: start, seed: seed).makeEngine(mode: .paper, startedAt: start, logger: logger)
+            let engineTask = Task { [file] in
+                // Built again here (the same start and seed give the same market): a scenario's
+                // feed is not Sendable, so it is made on the task that runs it.
+                let paper: PaperScenario
+                if let file {
+                    guard let checked = try? file.paperScenario(start: start, scenario: scenario, seed: seed) else { return }
+                    paper = checked
+                } else {
+                    paper = (scenario ?? .calendar).scenario(start: start, seed: seed ?? 42)
+                }
+                let engine = paper.makeEngine(mode: .paper, startedAt: start, logger: logger)
                 await loop.run(engine, commands: commands, snapshots: snapshotSink)
             }
             defer { engineTask.cancel() }
@@ -114,6 +143,12 @@ extension PaperScenario.Name: ExpressibleByArgument {
     public static var allValueDescriptions: [String: String] {
         Dictionary(uniqueKeysWithValues: allCases.map { ($0.rawValue, $0.summary) })
     }
+}
+
+/// Prints every error of a configuration file on standard error, then what to do.
+func printConfigErrors(_ errors: ConfigErrors) {
+    for line in errors.lines { printError("hedgetop: " + line) }
+    printError("hedgetop: \(errors.errors.count) error\(errors.errors.count == 1 ? "" : "s") in \(errors.file); nothing was started")
 }
 
 /// Set by SIGINT or SIGTERM: the program stops cleanly instead of dying mid-write.

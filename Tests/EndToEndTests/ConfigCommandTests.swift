@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// `hedgetop run --config` and `hedgetop replay --config` as a trader runs them.
+@Suite("Configuration file on the command line")
+struct ConfigCommandTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
+    static let data = root + "/../shared/data"
+
+    /// Runs hedgetop with `arguments` in a fresh state directory; returns its exit status,
+    /// standard output and error.
+    func hedgetop(_ arguments: [String], files: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-config-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try TmuxSession.hedgetopPath())
+        process.arguments = arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory.path) }
+        process.currentDirectoryURL = directory
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = directory.path + "/state"
+        process.environment = environment
+        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
+        process.standardOutput = try FileHandle(forWritingTo: out)
+        process.standardError = try FileHandle(forWritingTo: err)
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    }
+
+    @Test("a bad file: every error on stderr with its line and key, exit non-zero, nothing started")
+    func badFile() throws {
+        let bad = """
+        [screen]
+        fps = "fast"
+        [[strategies]]
+        kind = "calendar"
+        legs = ["sim:far", "nowhere:near"]
+        target_notional = "lots"
+        entry = "2z"
+        exit = "3z"
+        stop_los_bps = 40
+        """
+        let run = try hedgetop(["run", "--config", "$DIR/bad.toml", "--headless", "--duration", "1"], files: ["bad.toml": bad])
+        #expect(run.status != 0)
+        #expect(run.error.contains("bad.toml:2: screen.fps: expected an integer, got the string \"fast\""), "stderr: \(run.error)")
+        #expect(run.error.contains("bad.toml:5: strategies[0].legs[1]: unknown venue \"nowhere\""), "stderr: \(run.error)")
+        #expect(run.error.contains("bad.toml:6: strategies[0].target_notional:"), "stderr: \(run.error)")
+        #expect(run.error.contains("bad.toml:8: strategies[0].exit:"), "stderr: \(run.error)")
+        #expect(run.error.contains("bad.toml:9: strategies[0].stop_los_bps: unknown key (did you mean stop_loss_bps?)"), "stderr: \(run.error)")
+        #expect(run.error.contains("5 errors"), "stderr: \(run.error)")
+        // Nothing started: no event log printed, no log file made.
+        #expect(run.output.isEmpty)
+    }
+
+    @Test("broken TOML names its line and column")
+    func brokenTOML() throws {
+        let run = try hedgetop(["run", "--config", "$DIR/broken.toml", "--headless", "--duration", "1"],
+                              files: ["broken.toml": "[screen]\nfps = = 4\n"])
+        #expect(run.status != 0)
+        #expect(run.error.contains("broken.toml:2:"), "stderr: \(run.error)")
+        #expect(run.error.contains("not valid TOML"), "stderr: \(run.error)")
+    }
+
+    @Test("the example file runs headless: both strategies start")
+    func exampleRuns() throws {
+        let run = try hedgetop(["run", "--config", Self.root + "/hedgetop.example.toml", "--headless", "--duration", "1"])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.output.contains("[btc-calendar] calendar"), "output: \(run.output)")
+        #expect(run.output.contains("[btc-calendar-wide] calendar"), "output: \(run.output)")
+        #expect(run.output.contains("25000 USD a leg, enter 3.0σ, exit 1.0σ"), "output: \(run.output)")
+    }
+
+    @Test("replay --config takes files, contracts and the strategy from the file")
+    func replayConfig() throws {
+        let feed = Self.data + "/cryptofeed/20210417_BINANCE_DELIVERY.ws.7.0"
+        guard FileManager.default.fileExists(atPath: feed) else { return }
+        let text = """
+        [replay]
+        files = ["\(feed)"]
+        contracts = ["\(Self.data)/contract_specs/20210417_dapi.binance.com_dapi_v1_exchangeInfo.json"]
+        [[strategies]]
+        name = "basis-2021"
+        kind = "basis"
+        legs = ["binance-coinm:BTCUSD_210924", "binance-coinm:BTCUSD_PERP"]
+        target_notional = 50000
+        entry = "50bps"
+        exit = "10bps"
+        """
+        let run = try hedgetop(["replay", "--config", "$DIR/replay.toml"], files: ["replay.toml": text])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.output.contains("basis-2021"), "output: \(run.output)")
+        #expect(run.output.contains("input: 9645 lines"), "output: \(run.output)")
+    }
+}
