@@ -151,19 +151,20 @@ extension Hedgetop {
                 throw ExitCode.failure
             }
             try await replay(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, speed: setup.speed,
-                             options: ScreenOptions.withTheme(file.theme, fps: fps ?? file.fps ?? 4))
+                             options: ScreenOptions.withTheme(file.theme, fps: fps ?? file.fps ?? 4), limits: file.limits)
         }
 
         /// Runs the replay (headless, or on the screen with --watch), prints the report and
         /// writes it as JSON when asked.
-        func replay(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: ReplayFeed, speed: String, options: ScreenOptions) async throws {
+        func replay(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: ReplayFeed, speed: String, options: ScreenOptions,
+                    limits: PortfolioLimits = .none) async throws {
             let started = ContinuousClock.now
             let finished: Engine
             if watch {
-                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
                 finished = try await runWatched(EngineBox(engine), speed: speed, options: options)
             } else {
-                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
                 while let next = engine.nextEventTime { engine.run(until: next) }
                 finished = engine
             }

@@ -207,7 +207,7 @@ extension HedgetopConfig {
             baseVenues: Dictionary(uniqueKeysWithValues: base.venues.map { ($0.name, $0.settings) }),
             venueNames: base.venues.map(\.name), start: start, errors: &errors)
         if !errors.isEmpty { throw ConfigErrors(file: file, errors: Self.ordered(errors)) }
-        return PaperScenario(strategies: build.strategies, venues: build.venues, feed: base.feed)
+        return PaperScenario(strategies: build.strategies, venues: build.venues, feed: base.feed, limits: limits)
     }
 
     static func ordered(_ errors: [ConfigError]) -> [ConfigError] {

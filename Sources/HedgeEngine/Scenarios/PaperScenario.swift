@@ -7,6 +7,8 @@ public struct PaperScenario {
     public var strategies: [StrategyConfig]
     public var venues: [SimulatedVenue]
     public var feed: any MarketFeed
+    /// Limits across the strategies on opening new spreads.
+    public var limits: PortfolioLimits = .none
 
     /// `hedgetop`'s default: one BTC calendar spread (near vs far quarterly) on the simulated
     /// venue, tuned so a new user sees a whole cycle within about a minute.
@@ -33,8 +35,8 @@ public struct PaperScenario {
     /// An engine over this scenario.
     public func makeEngine(mode: RunMode = .paper, startedAt: Timestamp?, logger: Logger? = nil) -> Engine {
         if let logger {
-            return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, logger: logger)
+            return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, limits: limits, logger: logger)
         }
-        return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt)
+        return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, limits: limits)
     }
 }

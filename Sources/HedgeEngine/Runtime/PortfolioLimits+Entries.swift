@@ -1,27 +1,8 @@
 import HedgeCore
 
-/// Limits across all strategies. A strategy that would break one does not open a new spread;
-/// what is open is still managed and can always be closed.
-public struct PortfolioLimits: Sendable, Hashable {
-    /// Spreads open (or opening) at once, across strategies.
-    public var maxOpenSpreads: Int?
-    /// Target notional of one spread, in USD per leg.
-    public var maxNotionalPerSpread: FixedDecimal?
-    /// Open notional across strategies (USD, leg A of each), including the one about to open.
-    public var maxTotalNotional: FixedDecimal?
-    /// Initial margin in use / equity on any account a strategy's legs use.
-    public var maxMarginUtilisation: Double?
-
-    public init(maxOpenSpreads: Int? = nil, maxNotionalPerSpread: FixedDecimal? = nil,
-                maxTotalNotional: FixedDecimal? = nil, maxMarginUtilisation: Double? = nil) {
-        self.maxOpenSpreads = maxOpenSpreads
-        self.maxNotionalPerSpread = maxNotionalPerSpread
-        self.maxTotalNotional = maxTotalNotional
-        self.maxMarginUtilisation = maxMarginUtilisation
-    }
-
-    public static let none = PortfolioLimits()
-
+/// Enforcing the limits: a strategy that would break one does not open a new spread; what is
+/// open is still managed and can always be closed.
+extension PortfolioLimits {
     /// Why `candidate` may not open a new spread given the other strategies, or nil.
     public func entryBlock(for candidate: HedgingStateMachine, others: [HedgingStateMachine]) -> String? {
         let config = candidate.config
