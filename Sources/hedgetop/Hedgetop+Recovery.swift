@@ -138,3 +138,17 @@ final class FlatWatch: Sendable {
     /// What is still open, for the message when flattening ran out of time.
     var stillOpen: String { state.withLock { $0.open } }
 }
+
+extension Hedgetop.Replay {
+    /// `--journal PATH`: the replay's orders, fills and cycles go to that journal (no recovery:
+    /// a replay starts from nothing). A bad journal is a clear message and no replay.
+    func attachReplayJournal(_ engine: Engine) throws {
+        guard let journal else { return }
+        do {
+            engine.attach(journal: try Journal(path: journal), venueState: nil)
+        } catch {
+            printError("hedgetop: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -69,6 +69,9 @@ extension Hedgetop {
         @Option(help: "Override both legs' taker fee rate, e.g. 0.0002 (default: the contract's).")
         var takerFee: String?
 
+        @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
+        var journal: String?
+
         @Option(help: "Screen frames per second with --watch.")
         var fps: Int = 4
 
@@ -124,9 +127,11 @@ extension Hedgetop {
             let finished: Engine
             if watch {
                 let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                try attachReplayJournal(engine)
                 finished = try await runWatched(EngineBox(engine))
             } else {
                 let engine = Engine(strategies: [config], venues: venues, feed: feed, mode: .replay, startedAt: nil)
+                try attachReplayJournal(engine)
                 while let next = engine.nextEventTime { engine.run(until: next) }
                 finished = engine
             }
