@@ -65,6 +65,9 @@ extension Hedgetop {
         @Option(help: "Override both legs' taker fee rate, e.g. 0.0002 (default: the contract's).")
         var takerFee: String?
 
+        @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
+        var journal: String?
+
         @Option(help: "Screen frames per second with --watch (default: 4).")
         var fps: Int?
 
@@ -162,9 +165,11 @@ extension Hedgetop {
             let finished: Engine
             if watch {
                 let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
+                try attachReplayJournal(engine)
                 finished = try await runWatched(EngineBox(engine), speed: speed, options: options)
             } else {
                 let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
+                try attachReplayJournal(engine)
                 while let next = engine.nextEventTime { engine.run(until: next) }
                 finished = engine
             }

@@ -40,9 +40,25 @@ extension Hedgetop {
         @Option(help: "With --headless: stop after this many seconds.")
         var duration: Double?
 
+        @Option(help: "The journal (SQLite) every order, fill and result is written to, and recovered from on start (default: $XDG_STATE_HOME/hedgetop/journal.sqlite).")
+        var journal: String?
+
+        @Option(help: "Where the simulated venues keep their positions, balances and orders between runs (default: paper-venues-SCENARIO.json beside the journal).")
+        var venueState: String?
+
+        @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge (complete the missing leg) or flatten (close what is open).")
+        var halfOpen: HalfOpenPolicy = .flatten
+
+        @Option(help: "On SIGINT/SIGTERM or quitting: keep open spreads (the next start recovers them) or flatten them and wait until flat. SIGHUP always flattens.")
+        var onExit: ExitPolicy = .keep
+
+        @Option(help: "Data time runs this many times as fast as the clock (demos and tests).")
+        var speed: Double = 1
+
         func validate() throws {
             if let fps, !(1...30).contains(fps) { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+            guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
         }
 
         func run() async throws {
@@ -65,23 +81,25 @@ extension Hedgetop {
                 file = loaded
             }
             let logger = try makeLogger()
-            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: 1))
-            let (snapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
+            let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
+            installShutdownSignals()
+            let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
+            let scenarioName = scenario ?? file?.scenario ?? .calendar
             let seed = self.seed
             let scenario = self.scenario
-            let engineTask = Task { [file] in
-                // Built again here (the same start and seed give the same market): a scenario's
-                // feed is not Sendable, so it is made on the task that runs it.
-                let paper: PaperScenario
-                if let file {
-                    guard let checked = try? file.paperScenario(start: start, scenario: scenario, seed: seed) else { return }
-                    paper = checked
-                } else {
-                    paper = (scenario ?? .calendar).scenario(start: start, seed: seed ?? 42)
-                }
-                let engine = paper.makeEngine(mode: .paper, startedAt: start, logger: logger)
-                await loop.run(engine, commands: commands, snapshots: snapshotSink)
+            let (engine, journalLock) = try makeRecoveredEngine(
+                journalPath: journalPath, venueStatePath: venueState ?? Self.defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
+                policy: halfOpen, logger: logger
+            ) { start in
+                if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
+                return scenarioName.scenario(start: start, seed: seed ?? 42)
+            }
+            let box = EngineBox(engine)
+            let (snapshots, watch) = FlatWatch.relay(engineSnapshots)
+            let engineTask = Task { [box] in
+                await loop.run(box.take(), commands: commands, snapshots: snapshotSink)
             }
             defer { engineTask.cancel() }
             if headless {
@@ -97,8 +115,18 @@ extension Hedgetop {
                     throw ExitCode.failure
                 }
             }
+            if onExit == .flatten || hangupRequested.load(ordering: .relaxed) {
+                let flat = await flattenBeforeExit(sender: sender, watch: watch, limit: .seconds(30))
+                if !flat {
+                    engineTask.cancel()
+                    await engineTask.value
+                    printError("hedgetop: still open after 30 s: \(watch.stillOpen); the journal and the venue state hold it, and the next start recovers it")
+                    throw ExitCode.failure
+                }
+            }
             engineTask.cancel()
             await engineTask.value
+            withExtendedLifetime(journalLock) {}
         }
 
         /// Logs go to a file: `--log-file`, else `$XDG_STATE_HOME/hedgetop/hedgetop.log`.

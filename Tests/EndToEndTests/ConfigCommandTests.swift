@@ -67,7 +67,9 @@ struct ConfigCommandTests {
 
     @Test("the example file runs headless: both strategies start")
     func exampleRuns() throws {
-        let run = try hedgetop(["run", "--config", Self.root + "/hedgetop.example.toml", "--headless", "--duration", "1"])
+        // The example names its own journal beside itself; a test keeps its journal in its own directory.
+        let run = try hedgetop(["run", "--config", Self.root + "/hedgetop.example.toml", "--journal", "$DIR/journal.sqlite",
+                                "--headless", "--duration", "1"])
         #expect(run.status == 0, "stderr: \(run.error)")
         #expect(run.output.contains("[btc-calendar] calendar"), "output: \(run.output)")
         #expect(run.output.contains("[btc-calendar-wide] calendar"), "output: \(run.output)")

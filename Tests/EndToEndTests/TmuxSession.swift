@@ -31,6 +31,9 @@ final class TmuxSession {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         statusFile = directory.appendingPathComponent("status")
         let binary = try Self.hedgetopPath()
+        // Each session its own state directory: its own journal and venue state, never the user's.
+        var environment = environment
+        if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = directory.path }
         let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
         let log = directory.appendingPathComponent("hedgetop.log").path
         // After the program exits, record its status and whether the tty is back in cooked mode.

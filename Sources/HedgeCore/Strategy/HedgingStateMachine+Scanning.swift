@@ -25,7 +25,9 @@ extension HedgingStateMachine {
             validate(opportunity, now: now, into: &actions)
         case .monitoring:
             checkExits(now: now, into: &actions)
-        case .openingFirst, .openingSecond, .adjusting, .closing, .unwinding, .completed, .error:
+        case .unwinding:
+            resumeRecoveryIfPriced(now: now, into: &actions)
+        case .openingFirst, .openingSecond, .adjusting, .closing, .completed, .error:
             break
         }
     }

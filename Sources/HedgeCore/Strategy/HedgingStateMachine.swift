@@ -113,6 +113,9 @@ public struct HedgingStateMachine: Sendable {
     /// Set by a manual close from ERROR: once flat, halt again with this reason instead of
     /// cooling down into SCANNING (ERROR leaves to SCANNING only by a manual resume).
     var haltWhenFlat: String?
+    /// Set when rebuilt from a journal with positions: the machine waits in UNWINDING for both
+    /// legs' prices, then judges the hedge and resolves a half-open spread by this policy.
+    var recoveryPending: HalfOpenPolicy?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config

@@ -8,10 +8,12 @@ import HedgeCore
 /// from. Every write is its own transaction, durable when the call returns.
 public final class Journal {
     /// The schema this build writes. A file from a newer schema is refused, never rewritten.
-    public static let schemaVersion = 1
+    public static let schemaVersion = 2
 
     public let path: String
-    private let database: DatabasePool
+    let database: DatabasePool
+    /// When set, every write fails with this reason (tests of the engine's safe mode).
+    var injectedFailure: String?
 
     /// Opens (creating if needed) the journal at `path`.
     public init(path: String) throws(JournalError) {
@@ -54,7 +56,8 @@ public final class Journal {
             }
             guard found < Self.schemaVersion else { return }
             try database.write { db in
-                try db.execute(sql: """
+                if found < 1 {
+                    try db.execute(sql: """
                     CREATE TABLE IF NOT EXISTS orders (
                         id TEXT PRIMARY KEY, strategy TEXT NOT NULL, leg TEXT NOT NULL, venue TEXT NOT NULL,
                         symbol TEXT NOT NULL, side TEXT NOT NULL, quantity TEXT NOT NULL, purpose TEXT NOT NULL,
@@ -78,8 +81,23 @@ public final class Journal {
                         accepted INTEGER NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL);
                     CREATE TABLE IF NOT EXISTS errors (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, message TEXT NOT NULL, time INTEGER NOT NULL);
-                    PRAGMA user_version = \(Self.schemaVersion);
                     """)
+                }
+                if found < 2 {
+                    // Version 2: fills name their venue, symbol and the venue's trade id (so
+                    // recovery can tell which venue fills the journal already holds), and
+                    // reconciliations record every difference recovery found with the venue.
+                    try db.execute(sql: """
+                    ALTER TABLE fills ADD COLUMN venue TEXT;
+                    ALTER TABLE fills ADD COLUMN symbol TEXT;
+                    ALTER TABLE fills ADD COLUMN trade_id INTEGER;
+                    CREATE INDEX IF NOT EXISTS fills_by_trade ON fills (venue, trade_id);
+                    CREATE TABLE IF NOT EXISTS reconciliations (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, venue TEXT NOT NULL, symbol TEXT NOT NULL,
+                        journal_quantity TEXT NOT NULL, venue_quantity TEXT NOT NULL, action TEXT NOT NULL, time INTEGER NOT NULL);
+                    """)
+                }
+                try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
             }
         } catch let error as JournalError {
             throw error
@@ -89,8 +107,14 @@ public final class Journal {
     }
 
     private func write(_ sql: String, _ arguments: StatementArguments) throws(JournalError) {
+        try transaction { db in try db.execute(sql: sql, arguments: arguments) }
+    }
+
+    /// One durable transaction; a failure names the file and the cause.
+    func transaction(_ body: (Database) throws -> Void) throws(JournalError) {
+        if let injectedFailure { throw JournalError(path: path, reason: "write failed: \(injectedFailure)") }
         do {
-            try database.write { db in try db.execute(sql: sql, arguments: arguments) }
+            try database.write { db in try body(db) }
         } catch {
             throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
         }
@@ -109,27 +133,28 @@ public final class Journal {
     }
 
     /// Records a venue's answer: fills go to `fills`, and the order's status follows.
-    public func orderUpdate(_ update: OrderUpdate, strategy: String, leg: Leg, at time: Timestamp) throws(JournalError) {
+    /// A fill of no order the journal holds (a liquidation, a settlement) names its instrument.
+    public func orderUpdate(_ update: OrderUpdate, strategy: String, leg: Leg, instrument: InstrumentID? = nil, at time: Timestamp) throws(JournalError) {
         let id = update.orderID.rawValue
         switch update {
         case .accepted:
             try write("UPDATE orders SET status = 'accepted', updated_at = ? WHERE id = ? AND status = 'intent'", [time.nanoseconds, id])
         case .filled(let fill, let remaining):
-            do {
-                try database.write { db in
+            try transaction { db in
+                    let row = try Row.fetchOne(db, sql: "SELECT venue, symbol FROM orders WHERE id = ?", arguments: [id])
+                    let venue: String? = instrument?.venue ?? row?["venue"]
+                    let symbol: String? = instrument?.symbol ?? row?["symbol"]
                     try db.execute(sql: """
-                        INSERT INTO fills (order_id, strategy, leg, side, price, quantity, fee, liquidity, time)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        INSERT INTO fills (order_id, strategy, leg, side, price, quantity, fee, liquidity, time, venue, symbol, trade_id)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                         """, arguments: [id, strategy, leg.description, fill.side.rawValue, fill.price.description,
-                                         fill.quantity.description, fill.fee.description, fill.liquidity.rawValue, fill.time.nanoseconds])
+                                         fill.quantity.description, fill.fee.description, fill.liquidity.rawValue, fill.time.nanoseconds,
+                                         venue, symbol, fill.tradeID.map { Int64(bitPattern: $0) }])
                     let filled = try String.fetchOne(db, sql: "SELECT filled FROM orders WHERE id = ?", arguments: [id])
                         .flatMap { FixedDecimal($0) } ?? .zero
                     let total = (try? filled + fill.quantity) ?? filled
                     try db.execute(sql: "UPDATE orders SET filled = ?, status = ?, updated_at = ? WHERE id = ?",
                                    arguments: [total.description, remaining.isZero ? "filled" : "partial", time.nanoseconds, id])
-                }
-            } catch {
-                throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
             }
         case .rejected(_, let reason):
             try write("UPDATE orders SET status = 'rejected', reason = ?, updated_at = ? WHERE id = ?", [reason, time.nanoseconds, id])
@@ -150,8 +175,7 @@ public final class Journal {
             try write("INSERT INTO cycles (strategy, opened_at, entry_spread_bps) VALUES (?, ?, ?)",
                       [strategy, time.nanoseconds, spread.description])
         case .closed(let spread, let net, let reason, let time):
-            do {
-                try database.write { db in
+            try transaction { db in
                     let open = try Int64.fetchOne(db, sql: "SELECT seq FROM cycles WHERE strategy = ? AND closed_at IS NULL ORDER BY seq DESC LIMIT 1",
                                                   arguments: [strategy])
                     if let open {
@@ -161,9 +185,6 @@ public final class Journal {
                         try db.execute(sql: "INSERT INTO cycles (strategy, closed_at, exit_spread_bps, net_pnl, reason) VALUES (?, ?, ?, ?, ?)",
                                        arguments: [strategy, time.nanoseconds, spread?.description, net.description, reason])
                     }
-                }
-            } catch {
-                throw JournalError(path: path, reason: "write failed: \(Self.explain(error))")
             }
         }
     }
@@ -221,7 +242,7 @@ public final class Journal {
         do {
             return try database.read { db in
                 var counts: [String: Int] = [:]
-                for table in ["orders", "fills", "transitions", "cycles", "funding", "commands", "errors"] {
+                for table in ["orders", "fills", "transitions", "cycles", "funding", "commands", "errors", "reconciliations"] {
                     counts[table] = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table)") ?? 0
                 }
                 return counts

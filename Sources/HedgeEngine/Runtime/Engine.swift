@@ -19,10 +19,10 @@ public final class Engine {
     private var feed: any MarketFeed
     private var pendingMarket: MarketEvent?
     public private(set) var feedEnded = false
-    private var venues: [String: SimulatedVenue]
-    private var runners: [StrategyRunner]
+    var venues: [String: SimulatedVenue]
+    var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
-    private var routes: [InstrumentID: [(strategy: Int, leg: Leg)]] = [:]
+    var routes: [InstrumentID: [(strategy: Int, leg: Leg)]] = [:]
     private var queue = EventQueue()
     private var log = Deque<LogEntry>()
     private var acknowledgements = Deque<CommandAcknowledgement>()
@@ -33,7 +33,7 @@ public final class Engine {
     /// When each instrument's last market data reaches the strategies, so latency never reorders it.
     private var marketArrival: [InstrumentID: Timestamp] = [:]
     /// Scheduled items (orders, answers, venue reports) per instrument not yet performed.
-    private var inFlight: [InstrumentID: Int] = [:]
+    var inFlight: [InstrumentID: Int] = [:]
     /// Instruments whose strategy positions disagreed with the venue with nothing in flight.
     private var disagreeing: Set<InstrumentID> = []
     /// How many times a strategy's position was found to disagree with the venue's with no order
@@ -48,6 +48,16 @@ public final class Engine {
     private var nextDrawdownSample: Timestamp
     /// Recent order round trips per venue, for the header.
     private var latencies: [String: LatencyWindow] = [:]
+    /// The journal every order intent, fill, transition and result is written to (Engine+Journal).
+    var journal: Journal?
+    /// Where the simulated venues' books of account are saved after every change.
+    var venueState: VenueStateFile?
+    /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
+    /// refused, and what is open is still managed (Engine+Journal).
+    public internal(set) var durabilityFailure: String?
+    var durableWrites = 0
+    /// Test hook: the process kills itself with SIGKILL right after this many durable writes.
+    public var killAfterDurableWrites: Int?
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
@@ -161,6 +171,7 @@ public final class Engine {
         let withheld = venue.withholdsFromStrategy(event)
         let latency = withheld ? .zero : venue.nextMarketDataLatency()
         venues[instrument.venue] = venue
+        if !reports.isEmpty { saveVenues() }
         schedule(reports, from: instrument.venue)
         guard !withheld, routes[instrument] != nil else { return }
         if latency == .zero && (marketArrival[instrument] ?? now) <= now {
@@ -179,6 +190,7 @@ public final class Engine {
             guard var venue = venues[name] else { continue }
             let reports = venue.advance(to: now)
             venues[name] = venue
+            if !reports.isEmpty { saveVenues() }
             schedule(reports, from: name)
         }
     }
@@ -207,7 +219,7 @@ public final class Engine {
     }
 
     /// Schedules an order update as the venue's fault plan says it travels.
-    private func scheduleUpdate(_ update: OrderUpdate, strategy: Int, leg: Leg, delivery: AnswerDelivery, at time: Timestamp) {
+    func scheduleUpdate(_ update: OrderUpdate, strategy: Int, leg: Leg, delivery: AnswerDelivery, at time: Timestamp) {
         switch delivery {
         case .normal:
             break
@@ -271,7 +283,7 @@ public final class Engine {
     }
 
     /// Tells a strategy how much margin its venues have free.
-    private func refreshMargin(_ strategy: Int) {
+    func refreshMargin(_ strategy: Int) {
         nextMarginRefresh[strategy] = now + Self.marginRefreshInterval
         let config = runners[strategy].machine.config
         for leg in Leg.allCases {
@@ -296,6 +308,7 @@ public final class Engine {
             let (updates, delivery) = venue.receive(order, at: now, reports: &reports)
             let back = venue.nextLatency()
             venues[order.instrument.venue] = venue
+            saveVenues()
             schedule(reports, from: order.instrument.venue)
             if updates.isEmpty {
                 append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
@@ -313,12 +326,14 @@ public final class Engine {
             let updates = venue.cancel(id, at: now)
             let back = venue.nextLatency()
             venues[venueName] = venue
+            saveVenues()
             for update in updates {
                 scheduleUpdate(update, strategy: strategy, leg: leg, delivery: .normal, at: now + back)
             }
         case .orderUpdate(let strategy, let leg, let update):
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
             log(update, strategy: strategy, leg: leg)
+            journalWrite { try $0.orderUpdate(update, strategy: runners[strategy].name, leg: leg, at: now) }
             if let roundTrip = record.orderFinished(update, at: now) {
                 latencies[runners[strategy].machine.config.legs[leg].id.venue, default: LatencyWindow()].add(roundTrip)
             }
@@ -351,6 +366,7 @@ public final class Engine {
                 guard !share.isZero else { continue }
                 append(LogEntry(time: now, severity: .info, strategy: runners[strategy].name,
                                 message: "leg \(leg) funding \(share.formatted(places: 8, plusSign: true)) \(runners[strategy].machine.config.legs[leg].settlementAsset) at rate \(rate)"))
+                journalWrite { try $0.funding(strategy: runners[strategy].name, leg: leg, amount: share, rate: rate, at: now) }
                 deliver(.funding(leg, amount: share, rate: rate), to: strategy)
             }
         case .positionClosed(let id, let fill, let reason):
@@ -368,6 +384,7 @@ public final class Engine {
                 }
                 append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
                                 message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
+                journalWrite { try $0.orderUpdate(.filled(share, remaining: .zero), strategy: runners[strategy].name, leg: leg, instrument: id, at: now) }
                 deliver(.positionClosed(leg, share, reason: reason), to: strategy)
                 refreshMargin(strategy)
             }
@@ -416,16 +433,18 @@ public final class Engine {
 
     // MARK: - Strategy actions
 
-    private func deliver(_ event: StrategyEvent, to strategy: Int) {
+    func deliver(_ event: StrategyEvent, to strategy: Int) {
         let actions = runners[strategy].machine.handle(event, at: now)
         if !actions.isEmpty { performActions(actions, strategy: strategy, commandID: nil) }
     }
 
-    private func performActions(_ actions: [StrategyAction], strategy: Int, commandID: UInt64?) {
+    func performActions(_ actions: [StrategyAction], strategy: Int, commandID: UInt64?) {
         let name = runners[strategy].name
         for action in actions {
             switch action {
             case .placeOrder(let order):
+                // The intent is durable before the order can reach the venue.
+                guard journalIntent(order, strategy: strategy) else { continue }
                 guard var venue = venues[order.instrument.venue] else {
                     scheduleUpdate(.rejected(order.id, reason: "no venue named \(order.instrument.venue)"), strategy: strategy, leg: order.leg, delivery: .normal, at: now)
                     continue
@@ -452,6 +471,7 @@ public final class Engine {
             case .transition(let transition):
                 runners[strategy].record(transition)
                 record.record(transition, strategy: name)
+                journalWrite { try $0.transition(transition, strategy: name) }
                 append(LogEntry(time: now, severity: transition.to == .error || transition.to == .unwinding ? .error : .notice,
                                 strategy: name, message: "\(transition.from) → \(transition.to): \(transition.reason)"))
             case .alert(let level, let message):
@@ -460,15 +480,19 @@ public final class Engine {
                 case .warning: .warning
                 case .critical: .error
                 }
+                if level == .critical { journalWrite { try $0.error(message, strategy: name, at: now) } }
                 append(LogEntry(time: now, severity: severity, strategy: name, message: message))
             case .commandResult(_, let accepted, let message):
                 if let commandID {
-                    acknowledge(CommandAcknowledgement(commandID: commandID, accepted: accepted, message: "\(name): \(message)", time: now))
+                    let acknowledgement = CommandAcknowledgement(commandID: commandID, accepted: accepted, message: "\(name): \(message)", time: now)
+                    acknowledge(acknowledgement)
+                    journalWrite { try $0.command(acknowledgement, strategy: name) }
                 }
                 append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message))
             case .cycleEvent(let event):
                 runners[strategy].record(event)
                 record.record(event, strategy: name)
+                journalWrite { try $0.cycle(event, strategy: name) }
                 sampleDrawdown()
                 if case .closed(_, let net, let reason, _) = event {
                     append(LogEntry(time: now, severity: .notice, strategy: name, message: "cycle closed (\(reason)): net \(net.formatted(places: 2, plusSign: true)) USD"))
@@ -522,7 +546,7 @@ public final class Engine {
 
     // MARK: - Log and snapshots
 
-    private func append(_ entry: LogEntry) {
+    func append(_ entry: LogEntry) {
         var entry = entry
         logCount += 1
         entry.id = logCount

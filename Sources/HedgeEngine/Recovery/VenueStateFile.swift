@@ -1,0 +1,80 @@
+import Foundation
+import HedgeVenues
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Where the simulated venues keep their books of account between runs: one JSON file,
+/// replaced atomically (write a temporary file, fsync it, rename it over, fsync the directory)
+/// after every change, so a crash at any instant leaves either the old state or the new one.
+/// This is the venue's truth that recovery reconciles the journal against.
+public struct VenueStateFile: Sendable {
+    public static let formatVersion = 1
+
+    struct Contents: Codable {
+        var version: Int
+        var venues: [VenueLedger]
+    }
+
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// The ledgers saved by an earlier run; empty when there is no file yet.
+    public func load() throws(VenueStateError) -> [VenueLedger] {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        do {
+            let data = try Data(contentsOf: URL(fileURLWithPath: path))
+            let contents = try JSONDecoder().decode(Contents.self, from: data)
+            guard contents.version <= Self.formatVersion else {
+                throw VenueStateError(path: path, reason: "written by a newer hedgetop (format \(contents.version)); upgrade hedgetop or use another --venue-state")
+            }
+            return contents.venues
+        } catch let error as VenueStateError {
+            throw error
+        } catch {
+            throw VenueStateError(path: path, reason: "unreadable (\(error)); move it aside only once the venue's positions are known to be flat")
+        }
+    }
+
+    /// Replaces the file with these ledgers, durably.
+    public func save(_ ledgers: [VenueLedger]) throws(VenueStateError) {
+        let data: Data
+        do {
+            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, venues: ledgers))
+        } catch {
+            throw VenueStateError(path: path, reason: "cannot encode: \(error)")
+        }
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw VenueStateError(path: path, reason: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        var ok = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                if written <= 0 { return false }
+                offset += written
+            }
+            return true
+        }
+        ok = ok && fsync(fd) == 0
+        close(fd)
+        guard ok, rename(temporary, path) == 0 else {
+            throw VenueStateError(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
+        }
+        let directory = (path as NSString).deletingLastPathComponent
+        let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dfd >= 0 {
+            fsync(dfd)
+            close(dfd)
+        }
+    }
+}
+
+/// A venue state file that cannot be used, naming it and what to do.
+public struct VenueStateError: Error, Sendable, Hashable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "venue state \(path): \(reason)" }
+}

@@ -1,0 +1,154 @@
+import HedgeCore
+import HedgeVenues
+
+/// Recovery on start: the venues take back their saved books, each strategy is rebuilt from the
+/// journal, and both are reconciled. What the venue reports wins; every difference is logged
+/// (event log, and the journal's `reconciliations` and `errors`).
+extension Engine {
+    /// What recovery found and did, one line each.
+    public struct RecoveryReport: Sendable, Hashable {
+        public var lines: [String] = []
+        /// Differences between the journal and the venues (0 after a clean stop or a crash the
+        /// journal's order intents fully explain).
+        public var differences = 0
+        /// Venue fills the journal did not have, now written to it.
+        public var adoptedFills = 0
+    }
+
+    /// Restores the venues from `ledgers`, then rebuilds every strategy from the journal
+    /// attached with `attach(journal:venueState:)` and reconciles it with its venues. Call once,
+    /// before the first event. A half-open spread goes to UNWINDING and is resolved by `policy`.
+    public func recover(venueLedgers ledgers: [VenueLedger], policy: HalfOpenPolicy) throws -> RecoveryReport {
+        var report = RecoveryReport()
+        for ledger in ledgers {
+            guard var venue = venues[ledger.name] else {
+                if ledger.positions.contains(where: { !$0.isFlat }) {
+                    throw VenueLedgerError(message: "the saved venue state has open positions on venue \(ledger.name), which this run does not have")
+                }
+                continue
+            }
+            try venue.restore(ledger)
+            venues[ledger.name] = venue
+        }
+        if let journal {
+            for index in runners.indices {
+                try recoverStrategy(index, journal: journal, policy: policy, report: &report)
+            }
+        }
+        // Positions no strategy trades are the trader's to see.
+        for name in venues.keys.sorted() {
+            for (id, position) in venues[name]!.positions.sorted(by: { $0.key.symbol < $1.key.symbol })
+            where !position.isFlat && routes[id] == nil {
+                note("venue \(name) holds \(position.quantity) \(id.symbol), which no strategy trades: left alone", severity: .warning, report: &report)
+                report.differences += 1
+            }
+        }
+        saveVenues()
+        return report
+    }
+
+    private func note(_ message: String, severity: LogEntry.Severity, strategy: String? = nil, report: inout RecoveryReport) {
+        report.lines.append((strategy.map { "[\($0)] " } ?? "") + message)
+        append(LogEntry(time: now, severity: severity, strategy: strategy, message: "recovery: \(message)"))
+    }
+
+    private func recoverStrategy(_ index: Int, journal: Journal, policy: HalfOpenPolicy, report: inout RecoveryReport) throws {
+        let config = runners[index].machine.config
+        let name = config.name
+        let prefix = name + "-"
+
+        // 1. Orders the venues know of: every fill the journal lacks is adopted; unfinished
+        //    orders take the venue's final answer.
+        let unfinished = try journal.unfinishedOrders(strategy: name)
+        for venueName in Set(Leg.allCases.map { config.legs[$0].id.venue }).sorted() {
+            guard let venue = venues[venueName] else { continue }
+            var known = try journal.tradeIDs(venue: venueName)
+            for entry in venue.ledger.orders where entry.request.id.rawValue.hasPrefix(prefix) {
+                for update in entry.history {
+                    guard case .filled(let fill, let remaining) = update, let tradeID = fill.tradeID, !known.contains(tradeID) else { continue }
+                    if !unfinished.contains(where: { $0.request.id == entry.request.id }) {
+                        note("venue \(venueName) filled order \(fill.orderID) (trade \(tradeID)) that the journal did not have as unfinished", severity: .error, strategy: name, report: &report)
+                        report.differences += 1
+                    }
+                    try journal.orderUpdate(.filled(fill, remaining: remaining), strategy: name, leg: entry.request.leg, instrument: entry.request.instrument, at: now)
+                    known.insert(tradeID)
+                    report.adoptedFills += 1
+                    note("adopted fill of \(fill.orderID): leg \(entry.request.leg) \(fill.side) \(fill.quantity) @ \(fill.price) (trade \(tradeID))", severity: .notice, strategy: name, report: &report)
+                }
+            }
+        }
+        for order in unfinished {
+            guard let status = venues[order.request.instrument.venue]?.orderStatus(order.request.id) else {
+                try journal.orderNeverArrived(order.request.id, at: now)
+                note("order \(order.request.id) (\(order.request.purpose) \(order.request.side) \(order.request.quantity)) had an intent but never reached the venue", severity: .notice, strategy: name, report: &report)
+                continue
+            }
+            guard status.finished else {
+                note("order \(order.request.id) still working at the venue", severity: .warning, strategy: name, report: &report)
+                continue
+            }
+            let ending = status.history.last
+            let (word, reason): (String, String) = switch ending {
+            case .rejected(_, let reason): ("rejected", reason)
+            case .cancelled(_, _, let reason): ("cancelled", reason)
+            default: ("filled", "filled")
+            }
+            try journal.orderFinished(order.request.id, status: word, filled: status.filled, reason: "\(reason) (learnt on recovery)", at: now)
+            note("order \(order.request.id) ended at the venue while we were down: \(word), filled \(status.filled)", severity: .notice, strategy: name, report: &report)
+        }
+
+        // 2. Positions from the journal's fills and funding, in time order; the baseline is the
+        //    strategy's net at the last moment both legs were flat.
+        var positions = config.legs.map { Position(spec: $0) }
+        var baseline = PerLeg<FixedDecimal>(repeating: .zero)
+        enum Entry { case fill(Leg, Fill), funding(Leg, FixedDecimal) }
+        var entries: [(Timestamp, Int, Entry)] = []
+        for (order, row) in try journal.fills(strategy: name).enumerated() { entries.append((row.fill.time, order, .fill(row.leg, row.fill))) }
+        for (order, payment) in try journal.fundingPayments(strategy: name).enumerated() {
+            entries.append((payment.time, 1_000_000_000 + order, .funding(payment.leg, payment.amount)))
+        }
+        entries.sort { ($0.0, $0.1) < ($1.0, $1.1) }
+        for (_, _, entry) in entries {
+            switch entry {
+            case .fill(let leg, let fill): try positions[leg].apply(fill)
+            case .funding(let leg, let amount): try positions[leg].applyFunding(amount)
+            }
+            if positions.a.isFlat && positions.b.isFlat {
+                baseline = positions.map { (try? $0.realisedPnL + $0.funding - $0.feesPaid) ?? .zero }
+            }
+        }
+
+        // 3. The venue wins: a leg that differs takes the venue's quantity through an adoption
+        //    fill at the venue's entry (journaled, so the next start rebuilds the same).
+        for leg in Leg.allCases {
+            let id = config.legs[leg].id
+            guard let venuePosition = venues[id.venue]?.positions[id], (routes[id]?.count ?? 0) == 1 else { continue }
+            let held = positions[leg].quantity
+            guard held != venuePosition.quantity else { continue }
+            report.differences += 1
+            let difference = try venuePosition.quantity - held
+            let price = venuePosition.isFlat ? positions[leg].averageEntry : venuePosition.averageEntry
+            let fill = Fill(orderID: OrderID("reconcile-\(name)-\(leg)-\(now.nanoseconds)"), side: difference.isPositive ? .buy : .sell,
+                            price: price, quantity: difference.magnitude, fee: .zero, liquidity: .taker, time: now)
+            try positions[leg].apply(fill)
+            positions[leg].quantity = venuePosition.quantity
+            positions[leg].averageEntry = venuePosition.averageEntry
+            try journal.orderUpdate(.filled(fill, remaining: .zero), strategy: name, leg: leg, instrument: id, at: now)
+            let action = "adopted the venue's \(venuePosition.quantity) @ \(venuePosition.averageEntry)"
+            try journal.reconciliation(strategy: name, instrument: id, journal: held, venue: venuePosition.quantity, action: action, at: now)
+            try? journal.error("recovery: leg \(leg) \(id): journal \(held), venue \(venuePosition.quantity); \(action)", strategy: name, at: now)
+            note("leg \(leg) \(id): the journal has \(held), the venue \(venuePosition.quantity); \(action)", severity: .error, strategy: name, report: &report)
+        }
+
+        // 4. The machine, restored into SCANNING, or UNWINDING until prices let it judge the hedge.
+        let cycle = try journal.openCycle(strategy: name)
+        let recovered = RecoveredStrategy(
+            positions: positions, openedAt: cycle?.openedAt, entrySpreadBps: cycle?.entrySpreadBps, baseline: baseline,
+            lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name))
+        let (machine, actions) = HedgingStateMachine.restored(config: config, from: recovered, policy: policy, at: now)
+        runners[index].machine = machine
+        let held = Leg.allCases.map { "leg \($0) \(machine.positions[$0].quantity)" }.joined(separator: ", ")
+        note("rebuilt: \(held)\(cycle.map { _ in ", cycle open" } ?? ""); \(machine.stateName)", severity: .notice, strategy: name, report: &report)
+        performActions(actions, strategy: index, commandID: nil)
+    }
+}

@@ -1,0 +1,155 @@
+import ArgumentParser
+import Foundation
+import HedgeCore
+import HedgeEngine
+import HedgeVenues
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What `hedgetop run` does with open spreads when it is told to stop.
+enum ExitPolicy: String, ExpressibleByArgument, CaseIterable {
+    /// Leave them open: the journal and the venue state hold them; the next start recovers them.
+    case keep
+    /// Close them through the strategies and wait (bounded) until flat.
+    case flatten
+}
+
+extension HalfOpenPolicy: ExpressibleByArgument {}
+
+/// Set by SIGHUP (the terminal went away): the run stops as for SIGTERM, and flattens whatever
+/// `--on-exit` says, because nobody is left to watch an open spread.
+let hangupRequested = Atomic<Bool>(false)
+
+/// SIGINT and SIGTERM stop the run; SIGHUP stops it and flattens.
+func installShutdownSignals() {
+    installStopSignals()
+    signal(SIGHUP) { _ in
+        hangupRequested.store(true, ordering: .relaxed)
+        stopRequested.store(true, ordering: .relaxed)
+    }
+}
+
+extension Hedgetop.Run {
+    /// The engine for this run, recovered from the journal and the venue state: a corrupt,
+    /// locked or newer journal (or venue state) is a clear message and no trading.
+    func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
+                             market: (Timestamp) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+        func fail(_ message: String) -> ExitCode {
+            printError("hedgetop: \(message); not trading")
+            return ExitCode.failure
+        }
+        let directory = (journalPath as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let lock: JournalLock
+        let journal: Journal
+        let ledgers: [VenueLedger]
+        do {
+            lock = try JournalLock(journalPath: journalPath)
+            journal = try Journal(path: journalPath)
+        } catch {
+            throw fail("\(error)")
+        }
+        let state = VenueStateFile(path: venueStatePath)
+        do { ledgers = try state.load() } catch { throw fail("\(error)") }
+        // The clock never runs backwards across a restart.
+        var start = Timestamp.wallClockNow()
+        if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
+        let engine = try market(start).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        engine.attach(journal: journal, venueState: nil)
+        do {
+            let report = try engine.recover(venueLedgers: ledgers, policy: policy)
+            if report.differences > 0 {
+                printError("hedgetop: recovery found \(report.differences) difference(s) with the venue and adopted the venue's records (see the log and the journal's reconciliations)")
+            }
+        } catch {
+            throw fail("recovery failed: \(error)")
+        }
+        engine.attach(journal: journal, venueState: state)
+        if let text = environmentValue("HEDGETOP_TEST_KILL_AFTER_WRITES"), let count = Int(text), count > 0 {
+            engine.killAfterDurableWrites = count
+        }
+        return (engine, lock)
+    }
+
+    /// The venue state file beside the journal, one per scenario.
+    static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
+        let directory = (journal as NSString).deletingLastPathComponent
+        return (directory.isEmpty ? "." : directory) + "/paper-venues-\(scenario.rawValue).json"
+    }
+
+    /// Closes every open spread through the strategies (pause first, so none opens meanwhile)
+    /// and waits until every leg is flat with no order working, at most `limit`. Returns whether
+    /// it got there.
+    func flattenBeforeExit(sender: CommandSender, watch: FlatWatch, limit: Duration) async -> Bool {
+        sender.send(.pause, to: nil)
+        let close = sender.send(.close, to: nil)
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while ContinuousClock.now < deadline {
+            if watch.isFlat(after: close) { return true }
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+}
+
+/// Forwards the engine's snapshots and remembers whether the latest one was flat everywhere, and
+/// the newest command acknowledged, for a flatten-on-exit that waits until flat.
+final class FlatWatch: Sendable {
+    private let state = Mutex<(flat: Bool, acknowledged: UInt64, open: String)>((false, 0, ""))
+
+    /// A stream carrying the same snapshots, and the watch that sees them pass.
+    static func relay(_ upstream: AsyncStream<EngineSnapshot>) -> (AsyncStream<EngineSnapshot>, FlatWatch) {
+        let watch = FlatWatch()
+        let (stream, continuation) = AsyncStream.makeStream(of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
+        Task {
+            for await snapshot in upstream {
+                watch.see(snapshot)
+                continuation.yield(snapshot)
+            }
+            continuation.finish()
+        }
+        return (stream, watch)
+    }
+
+    private func see(_ snapshot: EngineSnapshot) {
+        var open: [String] = []
+        for strategy in snapshot.strategies {
+            for leg in Leg.allCases where !strategy.legs[leg].quantity.isZero {
+                open.append("\(strategy.name) leg \(leg) \(strategy.legs[leg].quantity)")
+            }
+            if !strategy.openOrders.isEmpty { open.append("\(strategy.name): \(strategy.openOrders.count) order(s) working") }
+        }
+        let acknowledged = snapshot.acknowledgements.map(\.commandID).max() ?? 0
+        state.withLock { state in
+            state.flat = open.isEmpty
+            state.open = open.joined(separator: ", ")
+            state.acknowledged = max(state.acknowledged, acknowledged)
+        }
+    }
+
+    /// Flat in a snapshot taken after `command` was acknowledged.
+    func isFlat(after command: UInt64) -> Bool {
+        state.withLock { $0.flat && $0.acknowledged >= command }
+    }
+
+    /// What is still open, for the message when flattening ran out of time.
+    var stillOpen: String { state.withLock { $0.open } }
+}
+
+extension Hedgetop.Replay {
+    /// `--journal PATH`: the replay's orders, fills and cycles go to that journal (no recovery:
+    /// a replay starts from nothing). A bad journal is a clear message and no replay.
+    func attachReplayJournal(_ engine: Engine) throws {
+        guard let journal else { return }
+        do {
+            engine.attach(journal: try Journal(path: journal), venueState: nil)
+        } catch {
+            printError("hedgetop: \(error)")
+            throw ExitCode.failure
+        }
+    }
+}

@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+import HedgeCore
+import HedgeVenues
+import Testing
+@testable import HedgeEngine
+
+@Suite("Engine journal and recovery")
+struct EngineRecoveryTests {
+    static let start = Timestamp(seconds: 1_800_000_000)
+
+    func temporaryJournal() throws -> Journal {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("engine-journal-\(UUID().uuidString).sqlite").path
+        return try Journal(path: path)
+    }
+
+    func journalOrderIDs(_ journal: Journal) throws -> Set<String> {
+        Set(try journal.database.read { db in try String.fetchAll(db, sql: "SELECT id FROM orders") })
+    }
+
+    /// A venue of the demo scenario holding `quantity` of its far contract, bought at the market.
+    func venueHolding(_ quantity: FixedDecimal) -> (VenueLedger, InstrumentID) {
+        let scenario = PaperScenario.calendarDemo(start: Self.start)
+        var venue = scenario.venues[0]
+        var feed = scenario.feed
+        for _ in 0..<4 { if let event = feed.next() { venue.onMarket(event) } }
+        let far = scenario.strategies[0].legs.a.id
+        let updates = venue.execute(OrderRequest(id: "manual-1", leg: .a, instrument: far, side: .buy, quantity: quantity, purpose: .open), at: Self.start)
+        #expect(updates.contains { if case .filled = $0 { true } else { false } })
+        return (venue.ledger, far)
+    }
+
+    @Test("an order's intent is in the journal before its venue sees it, and every venue fill reaches the journal")
+    func intentBeforeSend() throws {
+        let journal = try temporaryJournal()
+        let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        while engine.now < Self.start + .seconds(120), let next = engine.nextEventTime {
+            engine.run(until: next)
+            let atVenue = Set(engine.venue(named: "sim")!.ledger.orders.map(\.request.id.rawValue))
+            let journaled = try journalOrderIDs(journal)
+            #expect(atVenue.isSubset(of: journaled), "at the venue without an intent: \(atVenue.subtracting(journaled))")
+            if !atVenue.isSubset(of: journaled) { break }
+        }
+        let venueFills = engine.venue(named: "sim")!.ledger.fills
+        #expect(venueFills.count >= 4)
+        let journalTrades = try journal.tradeIDs(venue: "sim")
+        let undelivered = venueFills.filter { !journalTrades.contains($0.tradeID!) }
+        // Only answers still travelling back may be missing.
+        #expect(undelivered.count <= 2)
+        #expect(try journal.cycles().count >= 1)
+    }
+
+    @Test("a failed journal write pauses every strategy and no new spread opens; it is logged")
+    func journalFailureSafeMode() throws {
+        let journal = try temporaryJournal()
+        let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        engine.run(until: Self.start + .seconds(5))
+        journal.injectedFailure = "disk I/O error"
+        engine.run(until: Self.start + .seconds(200))
+        let failure = engine.durabilityFailure ?? "none"
+        let safe = failure.hasSuffix("write failed: disk I/O error")
+        #expect(safe)
+        #expect(engine.machines.allSatisfy { $0.paused })
+        #expect(engine.machines[0].completedCycles == 0 || !engine.machines[0].hasPosition)
+        let opens = engine.venue(named: "sim")!.ledger.orders.filter { $0.request.purpose == .open }
+        #expect(opens.isEmpty)
+        #expect(engine.snapshot(logTail: 500).log.contains { $0.message.contains("SAFE MODE") })
+    }
+
+    @Test("the venue holds a position the journal does not know: adopted, logged, then flattened by policy")
+    func venuePositionAdopted() throws {
+        let journal = try temporaryJournal()
+        let (ledger, far) = venueHolding("0.5")
+        let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: [ledger], policy: .flatten)
+        #expect(report.differences == 1)
+        #expect(engine.machines[0].positions.a.quantity == "0.5")
+        #expect(engine.machines[0].stateName == .unwinding)
+        #expect(try journal.counts()["reconciliations"] == 1)
+        #expect(report.lines.contains { $0.contains("the journal has 0, the venue 0.5") })
+        engine.run(until: Self.start + .seconds(30))
+        #expect(!engine.machines[0].hasPosition)
+        #expect(engine.venuePosition(far)?.quantity == .zero)
+        #expect(engine.positionDisagreements().isEmpty)
+    }
+
+    @Test("the journal has a position the venue does not: the venue's flat book wins, and the next start agrees")
+    func journalPositionDropped() throws {
+        let journal = try temporaryJournal()
+        let far = PaperScenario.calendarDemo(start: Self.start).strategies[0].legs.a.id
+        let order = OrderRequest(id: "btc-calendar-7", leg: .a, instrument: far, side: .buy, quantity: "0.3", purpose: .open)
+        try journal.orderIntent(order, strategy: "btc-calendar", at: Self.start)
+        try journal.orderUpdate(.filled(Fill(orderID: order.id, side: .buy, price: "63000", quantity: "0.3", fee: "1", liquidity: .taker,
+                                             time: Self.start, tradeID: 99), remaining: .zero),
+                                strategy: "btc-calendar", leg: .a, at: Self.start)
+        let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: [], policy: .flatten)
+        #expect(report.differences == 1)
+        #expect(!engine.machines[0].hasPosition)
+        #expect(engine.machines[0].stateName == .scanning)
+        // The adoption is journaled: the next start finds nothing to reconcile.
+        let again = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
+        again.attach(journal: journal, venueState: nil)
+        #expect(try again.recover(venueLedgers: [], policy: .flatten).differences == 0)
+        // New orders never reuse the journal's ids.
+        engine.run(until: Self.start + .seconds(120))
+        let ids = engine.venue(named: "sim")!.ledger.orders.map(\.request.id.rawValue)
+        #expect(!ids.isEmpty && !ids.contains("btc-calendar-7") && !ids.contains("btc-calendar-1"))
+    }
+}
