@@ -203,7 +203,8 @@ extension Hedgetop {
             let (sender, commands) = CommandSender.makeChannel()
             let engineTask = Task { [box] in await loop.run(box.take(), commands: commands, snapshots: sink) }
             do {
-                _ = try await runScreen(snapshots: snapshots, commands: sender, options: options)
+                installStopSignals()
+                try await showScreen(snapshots: snapshots, commands: sender, options: options)
             } catch let error as ScreenError {
                 engineTask.cancel()
                 await engineTask.value

@@ -106,7 +106,7 @@ extension Hedgetop {
                 await printLog(snapshots, until: duration)
             } else {
                 do {
-                    _ = try await runScreen(snapshots: snapshots, commands: sender, options: ScreenOptions.withTheme(theme, fps: fps))
+                    try await showScreen(snapshots: snapshots, commands: sender, options: ScreenOptions.withTheme(theme, fps: fps))
                 } catch let error as ScreenError {
                     // The terminal is restored by now: the message can go to stderr.
                     engineTask.cancel()
@@ -177,6 +177,23 @@ extension PaperScenario.Name: ExpressibleByArgument {
 func printConfigErrors(_ errors: ConfigErrors) {
     for line in errors.lines { printError("hedgetop: " + line) }
     printError("hedgetop: \(errors.errors.count) error\(errors.errors.count == 1 ? "" : "s") in \(errors.file); nothing was started")
+}
+
+/// Runs the screen until the trader quits, or until SIGTERM or SIGHUP asks the program to stop:
+/// then the screen is closed (the terminal restored) so the exit policy can run.
+func showScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender, options: ScreenOptions) async throws {
+    let screen = Task { try await runScreen(snapshots: snapshots, commands: commands, options: options) }
+    let watcher = Task {
+        while !Task.isCancelled {
+            if stopRequested.load(ordering: .relaxed) {
+                screen.cancel()
+                return
+            }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+    }
+    defer { watcher.cancel() }
+    _ = try await screen.value
 }
 
 /// Set by SIGINT or SIGTERM: the program stops cleanly instead of dying mid-write.

@@ -66,3 +66,43 @@ struct LiveScreenTests {
         #expect(try session.waitForExit().status == 0)
     }
 }
+
+extension LiveScreenTests {
+    @Test("SIGTERM while the screen is up closes it, restores the terminal and exits 0")
+    func sigtermClosesTheScreen() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: utf8)
+        _ = try session.waitForScreen { $0.contains("SCANNING_SPREADS") }
+        let panePID = try session.tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        // The pane runs a shell whose child is hedgetop.
+        let kill = Process()
+        kill.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        kill.arguments = ["-TERM", "-P", panePID, "hedgetop"]
+        try kill.run()
+        kill.waitUntilExit()
+        let (status, stty) = try session.waitForExit()
+        #expect(status == 0)
+        #expect(stty.contains(" icanon") && stty.contains(" echo"), "stty after exit:\n\(stty)")
+    }
+}
+
+extension LiveScreenTests {
+    @Test("SIGHUP (the terminal went away) ends the run after flattening, never leaving it stuck")
+    func sighupEndsTheRun() throws {
+        let session = try TmuxSession(width: 120, height: 40, environment: utf8)
+        _ = try session.waitForScreen { $0.contains("SCANNING_SPREADS") }
+        let panePID = try session.tmux(["display-message", "-p", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)
+        let pgrep = Process()
+        pgrep.executableURL = URL(fileURLWithPath: "/usr/bin/pgrep")
+        pgrep.arguments = ["-P", panePID, "hedgetop"]
+        let out = Pipe()
+        pgrep.standardOutput = out
+        try pgrep.run()
+        pgrep.waitUntilExit()
+        let pid = try #require(Int32(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)))
+        kill(pid, SIGHUP)
+        let deadline = Date().addingTimeInterval(15)
+        while Date() < deadline, kill(pid, 0) == 0 { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(kill(pid, 0) != 0, "hedgetop still running 15 s after SIGHUP")
+    }
+}
