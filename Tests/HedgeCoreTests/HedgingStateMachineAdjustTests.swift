@@ -81,3 +81,17 @@ struct HedgingStateMachineAdjustTests {
         #expect(desk.state == .validating)
     }
 }
+
+@Suite("Hedging state machine: leg order policy")
+struct LegOrderTests {
+    @Test("the policy picks the first leg; thinner-first follows the book", arguments: [
+        (LegOrder.thinnerFirst, Leg.b), (.aFirst, .a), (.bFirst, .b),
+    ])
+    func firstLeg(order: LegOrder, expected: Leg) {
+        var desk = Desk(Desk.config { $0.legOrder = order })
+        // B shows 0.05 BTC against 10 on A: B is the thinner book.
+        desk.detect(bSize: "0.05")
+        let first = desk.validate(bSize: "0.05")
+        #expect(first.leg == expected)
+    }
+}

@@ -267,7 +267,7 @@ struct ConfigFileTests {
         target_notional = -5
         entry = "2z"
         exit = "0.5z"
-        leg_order = "a-first"
+        leg_order = "cheapest-first"
         [[strategies]]
         kind = "calendar"
         legs = ["sim:far", "sim:nope"]

@@ -77,3 +77,16 @@ import Testing
         #expect(draft.exit == .bps("0"))
     }
 }
+
+extension AdjustDialogTests {
+    @Test func kInAdjustKillsOnlyThatStrategyAfterConfirming() throws {
+        var input = ScreenInput()
+        let name = Self.open.strategies[0].name
+        _ = press([.character("a"), .character("k")], on: &input)
+        let dialog = try #require(input.dialog)
+        #expect(dialog.danger)
+        #expect(dialog.title == "KILL \(name)")
+        let actions = press([.character("y")], on: &input)
+        #expect(actions == [.send(.kill, strategy: name), .redraw])
+    }
+}

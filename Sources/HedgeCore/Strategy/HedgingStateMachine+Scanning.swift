@@ -155,7 +155,11 @@ extension HedgingStateMachine {
                 let shown = (leg == .a ? qa : qb).size(toTake: sides[leg])
                 cover[leg] = needed.isPositive ? shown.doubleValue / needed.doubleValue : .infinity
             }
-            let first: Leg = cover.a <= cover.b ? .a : .b
+            let first: Leg = switch config.legOrder {
+            case .thinnerFirst: cover.a <= cover.b ? .a : .b
+            case .aFirst: .a
+            case .bFirst: .b
+            }
             let second = first.other
             let firstQuantity = try config.legs[first].quantity(forBase: base, price: prices[first], rounding: .down)
             if let problem = config.legs[first].violation(quantity: firstQuantity, price: prices[first]) {

@@ -24,6 +24,15 @@ extension Double {
     }
 }
 
+/// Which leg is sent first when a spread opens; the second always hedges what the first filled.
+public enum LegOrder: String, Sendable, Hashable, Codable, CaseIterable {
+    /// The leg whose book shows less of the size needed: the harder fill goes first, while
+    /// nothing is at risk yet.
+    case thinnerFirst = "thinner-first"
+    case aFirst = "a-first"
+    case bFirst = "b-first"
+}
+
 /// Everything that shapes one strategy's decisions. Defaults are a sensible calendar spread.
 public struct StrategyConfig: Sendable, Hashable, Codable {
     public var name: String
@@ -72,6 +81,8 @@ public struct StrategyConfig: Sendable, Hashable, Codable {
     public var maxConsecutiveErrors: Int
     /// Halt (ERROR) after this many refused quotes in a row while scanning.
     public var badQuoteLimit: Int
+    /// Which leg opens first.
+    public var legOrder: LegOrder = .thinnerFirst
 
     public init(
         name: String, kind: StrategyKind, legs: PerLeg<ContractSpec>, targetNotional: FixedDecimal,

@@ -162,8 +162,12 @@ extension HedgetopConfig {
         if let warmup { overrides.append { $0.warmupSamples = warmup } }
         if let value = table.bool("single_shot") { overrides.append { $0.singleShot = value } }
         if let value = table.int("max_consecutive_errors", in: 1...1_000) { overrides.append { $0.maxConsecutiveErrors = value } }
-        if let order = table.string("leg_order", expected: "\"thinner-first\""), order != "thinner-first" {
-            table.fail("leg_order", "\"\(order)\" is not supported: the first leg is always the thinner book (\"thinner-first\"), so the second hedges what filled")
+        if let text = table.string("leg_order", expected: "\"thinner-first\", \"a-first\" or \"b-first\"") {
+            if let order = LegOrder(rawValue: text) {
+                overrides.append { $0.legOrder = order }
+            } else {
+                table.fail("leg_order", "\"\(text)\" is not a leg order: \"thinner-first\" (the thinner book first), \"a-first\" or \"b-first\"; the second leg always hedges what the first filled")
+            }
         }
         settings.overrides = overrides
         return settings

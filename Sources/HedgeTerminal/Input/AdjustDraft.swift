@@ -64,7 +64,7 @@ public struct AdjustDraft: Sendable, Hashable {
             resize,
             "entry    \(entry)" + (entry != originalEntry ? "  (was \(originalEntry))" : "") + "   [ e / E ]",
             "exit     \(exit)" + (exit != originalExit ? "  (was \(originalExit))" : "") + "   [ x / X ]",
-            "r rebalances now. y/Enter sends \(commands.isEmpty ? "nothing" : "the changes"), n/Esc cancels.",
+            "r rebalances now, k kills this strategy (asks). y/Enter sends \(commands.isEmpty ? "nothing" : "the changes"), n/Esc cancels.",
         ]
     }
 }

@@ -57,7 +57,7 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("r")], label: "r", intent: .rebalance, summary: "rebal",
                 help: "rebalance the selected strategy's legs to the hedge ratio (asks first)", onKeyBar: false),
         Binding(keys: [.character("a")], label: "a", intent: .adjust, summary: "adjust",
-                help: "adjust: resize (+/-), entry (e/E) and exit (x/X) thresholds, rebalance (r)", onKeyBar: true),
+                help: "adjust: resize (+/-), thresholds (e/E x/X), rebalance (r), kill one (k)", onKeyBar: true),
         Binding(keys: [.character("p")], label: "p", intent: .togglePause, summary: "pause",
                 help: "pause or resume opening new spreads on the selected strategy", onKeyBar: true),
         Binding(keys: [.character("K")], label: "K", intent: .killSwitch, summary: "kill",

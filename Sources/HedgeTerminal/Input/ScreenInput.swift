@@ -7,6 +7,8 @@ public struct Dialog: Sendable, Hashable {
         case close(strategy: String)
         case rebalance(strategy: String)
         case adjust(AdjustDraft)
+        /// The kill switch for one strategy.
+        case killOne(strategy: String)
         case kill
         case quit
     }
@@ -106,6 +108,9 @@ public struct ScreenInput: Sendable {
             case .close(let name): return [.send(.close, strategy: name), .redraw]
             case .rebalance(let name): return [.send(.rebalance, strategy: name), .redraw]
             case .adjust(let draft): return draft.commands.map { .send($0, strategy: draft.strategy) } + [.redraw]
+            case .killOne(let name):
+                say("kill switch sent for \(name): flattening it", .danger, now: now, shown: nil)
+                return [.send(.kill, strategy: name), .redraw]
             case .kill:
                 say("kill switch sent: flattening everything", .danger, now: now, shown: nil)
                 return [.send(.kill, strategy: nil), .redraw]
@@ -133,6 +138,11 @@ public struct ScreenInput: Sendable {
         case .character("r"):
             mode = .normal
             return [.send(.rebalance, strategy: draft.strategy), .redraw]
+        case .character("k"):
+            let lines = ["\(draft.strategy): every leg is flattened, then this strategy halts until resumed.",
+                         "Other strategies keep trading."]
+            mode = .confirm(Dialog(purpose: .killOne(strategy: draft.strategy), title: "KILL \(draft.strategy)", lines: lines, danger: true))
+            return [.redraw]
         default:
             switch intent {
             case .confirm:
