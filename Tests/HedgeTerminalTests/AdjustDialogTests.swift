@@ -90,3 +90,25 @@ extension AdjustDialogTests {
         #expect(actions == [.send(.kill, strategy: name), .redraw])
     }
 }
+
+/// The spread chart's time window moves in whole dot columns, so frames between shifts are
+/// identical and the terminal gets only what changed.
+@Suite struct ChartWindowStepTests {
+    @Test func theWindowEndMovesOnlyWhenAWholeColumnOfTimeHasPassed() throws {
+        let start = Timestamp(seconds: 1_800_000_000)
+        func chart(newest offsetMillis: Int64) -> BrailleChart {
+            let points = (0...1200).map { SeriesPoint(time: start + .milliseconds(Int64($0) * 250), value: 1) }
+                + [SeriesPoint(time: start + .milliseconds(300_000 + offsetMillis), value: 1)]
+            var chart = BrailleChart(series: [BrailleChart.Series(points: points, style: Style(.spreadLine))])
+            chart.span = .last(.seconds(300))
+            return chart
+        }
+        // 90 columns of braille = 180 dot columns over 5 minutes: one column per 1.667 s.
+        let a = try #require(chart(newest: 100).window(columns: 90, braille: true))
+        let b = try #require(chart(newest: 350).window(columns: 90, braille: true))
+        let c = try #require(chart(newest: 2_100).window(columns: 90, braille: true))
+        #expect(a.end == b.end)
+        #expect(c.end > b.end)
+        #expect(a.end - a.start == .seconds(300))
+    }
+}

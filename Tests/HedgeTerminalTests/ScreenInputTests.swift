@@ -213,16 +213,17 @@ import Testing
 
     @Test func plusAndMinusStepTheChartWindowAndStopAtTheEnds() {
         var input = ScreenInput()
-        #expect(input.chartWindow == .all)
-        _ = input.handle(.character("-"), snapshot: nil, now: .zero)
+        #expect(input.chartWindow == .fiveMinutes)
+        for expected in [ChartWindow.fifteenMinutes, .oneHour, .all, .all] {
+            _ = input.handle(.character("-"), snapshot: nil, now: .zero)
+            #expect(input.chartWindow == expected)
+        }
         #expect(input.status?.text == "already showing everything")
         for expected in [ChartWindow.oneHour, .fifteenMinutes, .fiveMinutes, .oneMinute, .oneMinute] {
             _ = input.handle(.character("+"), snapshot: nil, now: .zero)
             #expect(input.chartWindow == expected)
         }
         #expect(input.status?.text == "already the shortest window (1m)")
-        _ = input.handle(.character("-"), snapshot: nil, now: .zero)
-        #expect(input.chartWindow == .fiveMinutes)
     }
 
     @Test func yAndNOutsideADialogSayThereIsNothingToConfirm() {

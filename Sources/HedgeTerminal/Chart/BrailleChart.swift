@@ -60,6 +60,8 @@ public struct BrailleChart: Sendable {
     /// Decimal places of the y-axis labels.
     public var labelPlaces: Int
     public var showAxis: Bool
+    /// A bottom row with the times at the window's start, middle and end (UTC).
+    public var showTimeAxis = false
     public var axisStyle: Style
     public var labelStyle: Style
 
@@ -75,8 +77,10 @@ public struct BrailleChart: Sendable {
         self.labelStyle = labelStyle
     }
 
-    public func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        guard area.width >= 1, area.height >= 1 else { return }
+    public func render(into buffer: inout Buffer, area fullArea: Rect, glyphs: GlyphSet) {
+        guard fullArea.width >= 1, fullArea.height >= 1 else { return }
+        let timeAxis = showTimeAxis && fullArea.height >= 5
+        let area = timeAxis ? fullArea.splitBottom(1).rest : fullArea
         // Labels are fitted to a provisional range first; the plot width then fixes the window.
         let provisional = window(columns: area.width, braille: glyphs.braille)
         let range = valueRange ?? fittedRange(window: provisional)
@@ -96,6 +100,26 @@ public struct BrailleChart: Sendable {
             }
         }
         plot(into: &buffer, area: plotArea, range: range, glyphs: glyphs)
+        if timeAxis, let shown = window(columns: plotArea.width, braille: glyphs.braille) {
+            drawTimes(shown, into: &buffer, row: fullArea.maxY - 1, plot: plotArea)
+        }
+    }
+
+    /// Start, middle and end times under the plot, where they fit without overlapping.
+    func drawTimes(_ shown: (start: Timestamp, end: Timestamp), into buffer: inout Buffer, row: Int, plot: Rect) {
+        let start = CivilTime(shown.start).clock, end = CivilTime(shown.end).clock
+        guard plot.width >= start.count + end.count + 2 else {
+            if plot.width >= end.count { buffer.put(end, x: plot.maxX - end.count, y: row, style: labelStyle) }
+            return
+        }
+        buffer.put(start, x: plot.x, y: row, style: labelStyle)
+        buffer.put(end, x: plot.maxX - end.count, y: row, style: labelStyle)
+        let middleTime = Timestamp(nanoseconds: shown.start.nanoseconds / 2 + shown.end.nanoseconds / 2)
+        let middle = CivilTime(middleTime).clock
+        let middleX = plot.x + (plot.width - middle.count) / 2
+        if middleX > plot.x + start.count + 1, middleX + middle.count < plot.maxX - end.count - 1 {
+            buffer.put(middle, x: middleX, y: row, style: labelStyle)
+        }
     }
 
     /// The time span shown: the newest samples of the first series that fit one per dot column.
@@ -104,7 +128,13 @@ public struct BrailleChart: Sendable {
         switch span {
         case .fit: break
         case .all: return (first.points[0].time, newest.time)
-        case .last(let duration): return (newest.time + (Duration.zero - duration), newest.time)
+        case .last(let duration):
+            // The window's end moves in whole dot columns of time, so the picture shifts one
+            // column at a time instead of re-rounding every sample each frame.
+            let dots = Int64(max(1, columns * (braille ? 2 : 1)))
+            let step = max(1, duration.nanosecondsClamped / dots)
+            let end = Timestamp(nanoseconds: (newest.time.nanoseconds / step + 1) * step)
+            return (end + (Duration.zero - duration), end)
         }
         let fit = max(1, columns * (braille ? 2 : 1))
         let shown = first.points.suffix(fit)

@@ -58,7 +58,9 @@ public struct ScreenInput: Sendable {
     /// The strategy the keys act on, by name so it survives strategies coming and going.
     public private(set) var selectedName: String?
     public private(set) var status: StatusMessage?
-    public private(set) var chartWindow: ChartWindow = .all
+    /// Five minutes by default: long enough to see a cycle, and the picture shifts one column
+    /// at a time, which keeps what is sent to the terminal small.
+    public private(set) var chartWindow: ChartWindow = .fiveMinutes
     /// Newest last, bounded.
     public private(set) var notes: [ScreenNote] = []
     /// Commands sent and not yet acknowledged: id → what was sent, for the status line.

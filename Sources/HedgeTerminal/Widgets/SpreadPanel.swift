@@ -6,7 +6,7 @@ import HedgeEngine
 struct SpreadPanel {
     var strategy: StrategySnapshot
     var position: (index: Int, count: Int)
-    var window: ChartWindow = .all
+    var window: ChartWindow = .fiveMinutes
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         var title = "Spread · \(strategy.name) (\(strategy.kind.rawValue))"
@@ -49,6 +49,7 @@ struct SpreadPanel {
             ],
             levels: levels, markers: markers, labelPlaces: 1)
         chart.span = window.duration.map { .last($0) } ?? .all
+        chart.showTimeAxis = true
         return chart
     }
 }
