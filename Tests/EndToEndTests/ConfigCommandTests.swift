@@ -7,28 +7,8 @@ struct ConfigCommandTests {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../..").standardized.path
     static let data = root + "/../shared/data"
 
-    /// Runs hedgetop with `arguments` in a fresh state directory; returns its exit status,
-    /// standard output and error.
-    func hedgetop(_ arguments: [String], files: [String: String] = [:]) throws -> (status: Int32, output: String, error: String) {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-config-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        for (name, text) in files { try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TmuxSession.hedgetopPath())
-        process.arguments = arguments.map { $0.replacingOccurrences(of: "$DIR", with: directory.path) }
-        process.currentDirectoryURL = directory
-        var environment = ProcessInfo.processInfo.environment
-        environment["XDG_STATE_HOME"] = directory.path + "/state"
-        process.environment = environment
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
+    func hedgetop(_ arguments: [String], files: [String: String] = [:]) throws -> HedgetopProcess {
+        try HedgetopProcess.run(arguments, files: files)
     }
 
     @Test("a bad file: every error on stderr with its line and key, exit non-zero, nothing started")

@@ -9,23 +9,7 @@ struct ReplayCommandTests {
     static let cryptofeed = data + "/cryptofeed/20210417_BINANCE_DELIVERY.ws.7.0"
     static let dapi = data + "/contract_specs/20210417_dapi.binance.com_dapi_v1_exchangeInfo.json"
 
-    /// Runs hedgetop with `arguments`; returns its exit status, standard output and error.
-    func hedgetop(_ arguments: [String]) throws -> (status: Int32, output: String, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TmuxSession.hedgetopPath())
-        process.arguments = arguments
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-replay-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        return (process.terminationStatus, try String(contentsOf: out, encoding: .utf8), try String(contentsOf: err, encoding: .utf8))
-    }
+    func hedgetop(_ arguments: [String]) throws -> HedgetopProcess { try HedgetopProcess.run(arguments) }
 
     func basisArguments(json: String? = nil) -> [String] {
         var arguments = ["replay", Self.cryptofeed, "--kind", "basis", "--legs", "binance-coinm:BTCUSD_210924,binance-coinm:BTCUSD_PERP",
