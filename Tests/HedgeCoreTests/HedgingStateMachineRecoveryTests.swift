@@ -84,3 +84,14 @@ struct HedgingStateMachineRecoveryTests {
         #expect(actions.cycleEvents.count == 1)
     }
 }
+
+extension HedgingStateMachineRecoveryTests {
+    @Test("a restored spread remembers which leg was rich from its positions", arguments: [
+        ("-0.1", "0.1", 1),   // A sold: A was rich
+        ("0.1", "-0.1", -1),  // A bought: B was rich
+    ])
+    func restoredEntrySide(a: String, b: String, sign: Int) {
+        let desk = restore(a: a, b: b, opened: true)
+        #expect(desk.machine.cycle?.entryDeviationSign == sign)
+    }
+}

@@ -180,10 +180,20 @@ extension HedgingStateMachine {
         }
     }
 
+    /// Which way the spread was rich when it was entered, read from the positions: short A means
+    /// A was sold as the rich leg (+1), long A that B was (−1). Survives a restart, unlike a
+    /// deviation seen at the time.
+    var entryDeviationSign: Int {
+        let a = positions.a.quantity
+        if a.isNegative { return 1 }
+        if a.isPositive { return -1 }
+        return (deviationBps ?? 0) >= 0 ? 1 : -1
+    }
+
     /// Records the open spread's entry facts for the exit rules.
     mutating func openCycle(now: Timestamp, into actions: inout [StrategyAction]) {
         let spread = spreadBps ?? .zero
-        cycle = Cycle(openedAt: now, entrySpreadBps: spread, entryDeviationSign: (deviationBps ?? 0) >= 0 ? 1 : -1,
+        cycle = Cycle(openedAt: now, entrySpreadBps: spread, entryDeviationSign: entryDeviationSign,
                       entryVolatility: statistics.standardDeviation, baseline: attemptBaseline ?? legNetBeforeUnrealised())
         actions.append(.cycleEvent(.opened(spreadBps: spread, time: now)))
     }

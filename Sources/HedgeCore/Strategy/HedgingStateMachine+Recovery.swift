@@ -44,7 +44,7 @@ extension HedgingStateMachine {
         machine.orderCounter = recovered.lastOrderNumber
         machine.completedCycles = recovered.completedCycles
         if let openedAt = recovered.openedAt {
-            machine.cycle = Cycle(openedAt: openedAt, entrySpreadBps: recovered.entrySpreadBps ?? .zero, entryDeviationSign: 1,
+            machine.cycle = Cycle(openedAt: openedAt, entrySpreadBps: recovered.entrySpreadBps ?? .zero, entryDeviationSign: machine.entryDeviationSign,
                                   entryVolatility: nil, baseline: recovered.baseline)
         } else if machine.hasPosition {
             machine.attemptBaseline = recovered.baseline
