@@ -34,7 +34,7 @@ import Testing
         ("orders", { buffer, area, glyphs in
             OrdersTable(orders: withOrder.openOrders, now: SnapshotFixture.at(600)).render(into: &buffer, area: area, glyphs: glyphs)
         }),
-        ("risk", { buffer, area, glyphs in RiskPanel(strategy: withOrder).render(into: &buffer, area: area, glyphs: glyphs) }),
+        ("risk", { buffer, area, glyphs in RiskPanel(strategy: withOrder, limits: PortfolioLimits(maxOpenSpreads: 2, maxTotalNotional: 200_000, maxMarginUtilisation: 0.5)).render(into: &buffer, area: area, glyphs: glyphs) }),
         ("state", { buffer, area, glyphs in
             StatePanel(strategy: SnapshotFixture.strategy, now: SnapshotFixture.at(600)).render(into: &buffer, area: area, glyphs: glyphs)
         }),

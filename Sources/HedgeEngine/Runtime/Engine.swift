@@ -581,7 +581,7 @@ public final class Engine {
         return EngineSnapshot(
             sequence: sequence, time: now, mode: mode,
             strategies: strategies,
-            venues: venueStatus, log: Array(log.suffix(logTail)), acknowledgements: Array(acknowledgements))
+            venues: venueStatus, log: Array(log.suffix(logTail)), acknowledgements: Array(acknowledgements), limits: limits)
     }
 
     /// The feed, for its statistics in reports.

@@ -14,9 +14,13 @@ public struct EngineSnapshot: Sendable, Hashable {
     public var log: [LogEntry]
     /// Acknowledgements of recent commands, newest last.
     public var acknowledgements: [CommandAcknowledgement]
+    /// The portfolio limits in force.
+    public var limits: PortfolioLimits
 
     public init(sequence: UInt64, time: Timestamp, mode: RunMode, strategies: [StrategySnapshot],
-                venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = []) {
+                venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = [],
+                limits: PortfolioLimits = .none) {
+        self.limits = limits
         self.sequence = sequence
         self.time = time
         self.mode = mode

@@ -58,7 +58,7 @@ public struct Dashboard: Sendable {
         PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries).render(into: &buffer, area: layout.pnl, glyphs: glyphs)
         LegsTable(legs: strategy.legs).render(into: &buffer, area: layout.legs, glyphs: glyphs)
         if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
-        if let risk = layout.risk { RiskPanel(strategy: strategy).render(into: &buffer, area: risk, glyphs: glyphs) }
+        if let risk = layout.risk { RiskPanel(strategy: strategy, limits: snapshot.limits).render(into: &buffer, area: risk, glyphs: glyphs) }
         EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: layout.log, glyphs: glyphs)
         drawOverlays(input: input, body: body, into: &buffer)
     }

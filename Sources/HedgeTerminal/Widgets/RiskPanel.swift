@@ -5,6 +5,18 @@ import HedgeEngine
 /// leg's mark is from its liquidation price, and the net exposure of the pair.
 struct RiskPanel {
     var strategy: StrategySnapshot
+    var limits: PortfolioLimits = .none
+
+    /// The portfolio limits in one line: what stops new spreads from opening.
+    static func limitsText(_ limits: PortfolioLimits) -> String {
+        var parts: [String] = []
+        if let open = limits.maxOpenSpreads { parts.append("open ≤ \(open)") }
+        if let each = limits.maxNotionalPerSpread { parts.append("each ≤ \(each.formatted(places: 0, grouping: true))") }
+        if let total = limits.maxTotalNotional { parts.append("total ≤ \(total.formatted(places: 0, grouping: true))") }
+        if let margin = limits.maxMarginUtilisation { parts.append("margin ≤ " + (margin * 100).fixed(places: 0) + "%") }
+        if let errors = limits.maxConsecutiveErrors { parts.append("errors ≤ \(errors)") }
+        return parts.isEmpty ? "none" : parts.joined(separator: "  ")
+    }
 
     /// The base asset of a leg: the symbol's part before its quote asset ("BTCUSDT_240927" → BTC).
     static func baseAsset(_ leg: LegSnapshot) -> String {
@@ -72,6 +84,10 @@ struct RiskPanel {
         ]
         let table = Rect(x: inner.x, y: inner.y + row, width: inner.width, height: inner.height - row)
         row += TableLayout(columns: columns).render(rows, into: &buffer, inner: table, glyphs: glyphs)
+        if row < inner.height - 1 {
+            // The net line comes next; the limits go below it when there is room.
+            buffer.put("limits " + Self.limitsText(limits), in: inner, row: inner.height - 1, style: Style(.muted), glyphs: glyphs)
+        }
         let a = strategy.legs.a, b = strategy.legs.b
         if row < inner.height, a.margining == .linear, b.margining == .linear, Self.baseAsset(a) == Self.baseAsset(b) {
             let net = a.quantity.doubleValue + b.quantity.doubleValue
