@@ -18,8 +18,10 @@ public final class Engine {
     public private(set) var now: Timestamp
     private var feed: any MarketFeed
     private var pendingMarket: MarketEvent?
+    /// `pendingMarket`'s time, so the run loop compares times without copying the event.
+    private var pendingMarketTime: Timestamp?
     public private(set) var feedEnded = false
-    private var venues: [String: SimulatedVenue]
+    private var venues: VenueTable
     private var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
     private var routes: [InstrumentID: [(strategy: Int, leg: Leg)]] = [:]
@@ -30,8 +32,12 @@ public final class Engine {
     private var sequence: UInt64 = 0
     /// Which strategy and leg sent each order, for answers the venue sends on its own.
     private var owners: [OrderID: (strategy: Int, leg: Leg)] = [:]
-    /// When each instrument's last market data reaches the strategies, so latency never reorders it.
-    private var marketArrival: [InstrumentID: Timestamp] = [:]
+    /// Each instrument seen in market data: its venue, its strategies, when its data arrives.
+    private var marketRoutes: [MarketRoute] = []
+    /// The route found last, tried first.
+    private var lastMarketRoute = 0
+    /// Whether positions, orders or answers in flight may have changed since `checkPositions` last ran.
+    private var positionsMayDiffer = true
     /// Scheduled items (orders, answers, venue reports) per instrument not yet performed.
     private var inFlight: [InstrumentID: Int] = [:]
     /// Instruments whose strategy positions disagreed with the venue with nothing in flight.
@@ -63,8 +69,9 @@ public final class Engine {
         self.now = startedAt
         self.feed = feed
         self.pendingMarket = first
+        self.pendingMarketTime = first?.time
         self.feedEnded = first == nil
-        self.venues = Dictionary(uniqueKeysWithValues: venues.map { ($0.name, $0) })
+        self.venues = VenueTable(venues)
         self.runners = strategies.map { StrategyRunner(config: $0, startedAt: startedAt) }
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
         self.logger = logger
@@ -83,29 +90,34 @@ public final class Engine {
     /// Once the feed has ended, funding and expiries ahead no longer count: without market data
     /// they would only fast-forward a replay to a date it never saw.
     public var nextEventTime: Timestamp? {
-        guard let market = peekMarket()?.time else { return queue.nextTime }
-        return [market, queue.nextTime, nextSettlementTime].compactMap { $0 }.min()
+        guard let market = peekMarketTime() else { return queue.nextTime }
+        var next = market
+        if let scheduled = queue.nextTime, scheduled < next { next = scheduled }
+        if let settlement = nextSettlementTime, settlement < next { next = settlement }
+        return next
     }
 
     /// Nothing left to do: the feed has ended and nothing is scheduled. (Funding and expiries
     /// still ahead need market data to be meaningful, so they do not keep a run alive.)
-    public var isFinished: Bool { peekMarket() == nil && queue.isEmpty }
+    public var isFinished: Bool { peekMarketTime() == nil && queue.isEmpty }
 
     /// The earliest funding time or expiry on any venue.
     private var nextSettlementTime: Timestamp? {
         var next: Timestamp?
-        for venue in venues.values {
-            if let time = venue.nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
+        for index in 0..<venues.count {
+            if let time = venues[index: index].nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
         }
         return next
     }
 
-    private func peekMarket() -> MarketEvent? {
-        if pendingMarket == nil && !feedEnded {
+    /// The time of the next market event, read from the feed when none is pending.
+    private func peekMarketTime() -> Timestamp? {
+        if pendingMarketTime == nil && !feedEnded {
             pendingMarket = feed.next()
-            if pendingMarket == nil { feedEnded = true }
+            pendingMarketTime = pendingMarket?.time
+            if pendingMarketTime == nil { feedEnded = true }
         }
-        return pendingMarket
+        return pendingMarketTime
     }
 
     /// Processes every event due at or before `time`, in time order. Returns how many ran.
@@ -113,30 +125,32 @@ public final class Engine {
     public func run(until time: Timestamp) -> Int {
         var processed = 0
         while true {
-            let market = peekMarket()
+            let market = peekMarketTime()
             let scheduled = queue.nextTime
             // Funding and expiries settle before anything else at the same instant: only what is
             // open at that time pays or settles.
             if market != nil, let settlement = nextSettlementTime, settlement <= time,
-               market.map({ settlement <= $0.time }) ?? true, scheduled.map({ settlement <= $0 }) ?? true {
+               market.map({ settlement <= $0 }) ?? true, scheduled.map({ settlement <= $0 }) ?? true {
                 advanceClock(to: settlement)
                 settleVenues()
+                positionsMayDiffer = true
                 processed += 1
                 continue
             }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
-            if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0.time }) ?? true {
+            if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0 }) ?? true {
                 guard let (due, item) = queue.popDue(notAfter: time) else { break }
                 advanceClock(to: due)
+                if case .marketData = item {} else { positionsMayDiffer = true }
                 perform(item)
-            } else if let event = market, event.time <= time {
-                pendingMarket = nil
-                advanceClock(to: event.time)
+            } else if let marketTime = market, marketTime <= time, let event = pendingMarket.take() {
+                pendingMarketTime = nil
+                advanceClock(to: marketTime)
                 onMarket(event)
             } else {
                 break
             }
-            checkPositions()
+            if positionsMayDiffer { checkPositions() }
             processed += 1
         }
         if time > now { now = time }
@@ -151,24 +165,47 @@ public final class Engine {
 
     private func onMarket(_ event: MarketEvent) {
         let instrument = event.instrument
-        guard var venue = venues[instrument.venue] else {
+        let routeIndex = marketRoute(for: instrument)
+        guard let venueIndex = marketRoutes[routeIndex].venue else {
             deliverMarket(event)
             return
         }
-        let reports = venue.onMarket(event)
-        let withheld = venue.withholdsFromStrategy(event)
-        let latency = withheld ? .zero : venue.nextMarketDataLatency()
-        venues[instrument.venue] = venue
+        // The venue is changed in place: copying it out would copy its books on the next write.
+        let (reports, withheld, latency, moved) = venues.withVenue(at: venueIndex) { venue in
+            let revision = venue.positionRevision
+            let reports = venue.onMarket(event)
+            let withheld = venue.withholdsFromStrategy(event)
+            let latency = withheld ? Duration.zero : venue.nextMarketDataLatency()
+            return (reports, withheld, latency, venue.positionRevision != revision)
+        }
+        if !reports.isEmpty || moved { positionsMayDiffer = true }
         schedule(reports, from: instrument.venue)
-        guard !withheld, routes[instrument] != nil else { return }
-        if latency == .zero && (marketArrival[instrument] ?? now) <= now {
-            deliverMarket(event)
+        guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
+        let lastArrival = marketRoutes[routeIndex].arrival ?? now
+        if latency == .zero && lastArrival <= now {
+            deliverMarket(event, route: routeIndex)
         } else {
             // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(now + latency, marketArrival[instrument] ?? now)
-            marketArrival[instrument] = arrival
+            let arrival = max(now + latency, lastArrival)
+            marketRoutes[routeIndex].arrival = arrival
             queue.schedule(.marketData(event), at: arrival)
         }
+    }
+
+    /// The index in `marketRoutes` of an instrument's route, made the first time it is seen.
+    /// A feed carries a handful of instruments: comparing them beats hashing their strings.
+    private func marketRoute(for instrument: InstrumentID) -> Int {
+        if lastMarketRoute < marketRoutes.count, marketRoutes[lastMarketRoute].instrument == instrument {
+            return lastMarketRoute
+        }
+        for index in marketRoutes.indices where marketRoutes[index].instrument == instrument {
+            lastMarketRoute = index
+            return index
+        }
+        marketRoutes.append(MarketRoute(instrument: instrument, venue: venues.index(of: instrument.venue),
+                                        targets: routes[instrument] ?? [], arrival: nil))
+        lastMarketRoute = marketRoutes.count - 1
+        return lastMarketRoute
     }
 
     /// Settles what fell due on every venue (funding, expiries) and sends the reports on.
@@ -222,8 +259,12 @@ public final class Engine {
 
     /// Market data reaching the strategies.
     private func deliverMarket(_ event: MarketEvent) {
-        let instrument = event.instrument
-        guard let targets = routes[instrument] else { return }
+        deliverMarket(event, route: marketRoute(for: event.instrument))
+    }
+
+    private func deliverMarket(_ event: MarketEvent, route: Int) {
+        let targets = marketRoutes[route].targets
+        guard !targets.isEmpty else { return }
         for (strategy, leg) in targets {
             let strategyEvent: StrategyEvent
             switch event {
@@ -375,6 +416,7 @@ public final class Engine {
     /// After every event: each instrument's position summed over the strategies must equal the
     /// venue's unless an order or an answer is in flight. A disagreement is logged once.
     private func checkPositions() {
+        positionsMayDiffer = false
         for (instrument, targets) in routes {
             guard let venuePosition = venues[instrument.venue]?.positions[instrument] else { continue }
             var held = FixedDecimal.zero
@@ -414,7 +456,10 @@ public final class Engine {
 
     private func deliver(_ event: StrategyEvent, to strategy: Int) {
         let actions = runners[strategy].machine.handle(event, at: now)
-        if !actions.isEmpty { performActions(actions, strategy: strategy, commandID: nil) }
+        if !actions.isEmpty {
+            positionsMayDiffer = true
+            performActions(actions, strategy: strategy, commandID: nil)
+        }
     }
 
     private func performActions(_ actions: [StrategyAction], strategy: Int, commandID: UInt64?) {
@@ -480,6 +525,7 @@ public final class Engine {
     /// exactly one acknowledgement.
     public func apply(_ command: EngineCommand, at time: Timestamp) {
         advanceClock(to: time)
+        positionsMayDiffer = true
         let strategyCommand: StrategyCommand = switch command.action {
         case .close: .close
         case .rebalance: .rebalance

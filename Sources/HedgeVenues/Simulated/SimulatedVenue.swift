@@ -59,17 +59,32 @@ public struct SimulatedVenue: Sendable {
     public internal(set) var books: [InstrumentID: SimulatedBook] = [:]
     /// The venue's mark price per instrument (from `.mark`; else the book's mid is used).
     public internal(set) var marks: [InstrumentID: FixedDecimal] = [:]
-    public internal(set) var positions: [InstrumentID: Position] = [:]
+    public internal(set) var positions: [InstrumentID: Position] = [:] {
+        didSet { positionRevision &+= 1 }
+    }
+    /// Counts changes to `positions`, so the engine checks them against the strategies only when
+    /// they may have moved.
+    public private(set) var positionRevision: UInt64 = 0
+    /// Whether any contract is dated (has an expiry): without one and with no funding pending,
+    /// nothing settles on its own and `nextSettlementTime` is nil at once.
+    let hasDatedContracts: Bool
     /// Wallet balance per settlement asset (isolated margin included).
     public internal(set) var balances: [String: FixedDecimal]
     /// Margin set aside for each isolated position.
     public internal(set) var isolatedMargin: [InstrumentID: FixedDecimal] = [:]
     /// Dated contracts already settled.
-    public internal(set) var expired: Set<InstrumentID> = []
+    public internal(set) var expired: Set<InstrumentID> = [] {
+        didSet { nextSettlementTime = earliestSettlementTime() }
+    }
     var orders: [OrderID: OrderRecord] = [:]
     /// Resting limit orders, oldest first.
     var resting: [OrderID] = []
-    var pendingFunding: [InstrumentID: PendingFunding] = [:]
+    var pendingFunding: [InstrumentID: PendingFunding] = [:] {
+        didSet { nextSettlementTime = earliestSettlementTime() }
+    }
+    /// The next time something settles on its own (a funding time, an expiry), if any. Kept up to
+    /// date as funding is announced and contracts expire: the engine asks for it per event.
+    public private(set) var nextSettlementTime: Timestamp?
     var faultState: FaultState
     private var orderRandom: SeededRandom
     private var marketRandom: SeededRandom
@@ -81,11 +96,13 @@ public struct SimulatedVenue: Sendable {
         self.name = name
         self.settings = settings
         self.contracts = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) })
+        self.hasDatedContracts = contracts.contains { $0.kind.expiry != nil }
         self.balances = settings.balances
         self.orderRandom = SeededRandom(seed: settings.seed)
         self.marketRandom = SeededRandom(seed: settings.seed &* 0x9E37_79B9 &+ 1)
         self.faultState = FaultState(settings.faults)
         for contract in contracts { positions[contract.id] = Position(spec: contract) }
+        self.nextSettlementTime = earliestSettlementTime()
     }
 
     /// The delay before an order reaches the venue, or an answer reaches the strategy.
