@@ -15,29 +15,32 @@ public final class Engine {
     public let limits: PortfolioLimits
     /// The engine's clock when it started.
     public let startedAt: Timestamp
-    public private(set) var now: Timestamp
-    private var feed: any MarketFeed
-    private var pendingMarket: MarketEvent?
+    // The properties the market-data path touches per event skip dynamic exclusivity checks: one
+    // task owns the engine and no access to them overlaps another (each one cost ≈ 100
+    // instructions a quote).
+    @exclusivity(unchecked) public private(set) var now: Timestamp
+    @exclusivity(unchecked) private var feed: any MarketFeed
+    @exclusivity(unchecked) private var pendingMarket: MarketEvent?
     /// `pendingMarket`'s time, so the run loop compares times without copying the event.
-    private var pendingMarketTime: Timestamp?
-    public private(set) var feedEnded = false
-    private var venues: VenueTable
-    private var runners: [StrategyRunner]
+    @exclusivity(unchecked) private var pendingMarketTime: Timestamp?
+    @exclusivity(unchecked) public private(set) var feedEnded = false
+    @exclusivity(unchecked) private var venues: VenueTable
+    @exclusivity(unchecked) private var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
     private var routes: [InstrumentID: [(strategy: Int, leg: Leg)]] = [:]
-    private var queue = EventQueue()
+    @exclusivity(unchecked) private var queue = EventQueue()
     private var log = Deque<LogEntry>()
     private var acknowledgements = Deque<CommandAcknowledgement>()
-    private var nextMarginRefresh: [Timestamp]
+    @exclusivity(unchecked) private var nextMarginRefresh: [Timestamp]
     private var sequence: UInt64 = 0
     /// Which strategy and leg sent each order, for answers the venue sends on its own.
     private var owners: [OrderID: (strategy: Int, leg: Leg)] = [:]
     /// Each instrument seen in market data: its venue, its strategies, when its data arrives.
-    private var marketRoutes: [MarketRoute] = []
+    @exclusivity(unchecked) private var marketRoutes: [MarketRoute] = []
     /// The route found last, tried first.
-    private var lastMarketRoute = 0
+    @exclusivity(unchecked) private var lastMarketRoute = 0
     /// Whether positions, orders or answers in flight may have changed since `checkPositions` last ran.
-    private var positionsMayDiffer = true
+    @exclusivity(unchecked) private var positionsMayDiffer = true
     /// Scheduled items (orders, answers, venue reports) per instrument not yet performed.
     private var inFlight: [InstrumentID: Int] = [:]
     /// Instruments whose strategy positions disagreed with the venue with nothing in flight.
@@ -47,11 +50,11 @@ public final class Engine {
     public private(set) var positionBreaks = 0
     private var logCount: UInt64 = 0
     /// Set when anything the screen shows has changed since the last snapshot.
-    public private(set) var changed = true
+    @exclusivity(unchecked) public private(set) var changed = true
     private let logger: Logger
     /// Everything the end-of-run report needs.
     public private(set) var record = RunRecord()
-    private var nextDrawdownSample: Timestamp
+    @exclusivity(unchecked) private var nextDrawdownSample: Timestamp
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
@@ -276,7 +279,8 @@ public final class Engine {
             case .trade, .fundingRate: continue
             }
             if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
-            deliver(strategyEvent, to: strategy)
+            runners[strategy].flushPnLSample(before: now)
+            deliver(strategyEvent, to: strategy, flushingCharts: false)
             runners[strategy].sampleCharts(at: now)
             if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
         }
@@ -291,6 +295,7 @@ public final class Engine {
         for index in runners.indices where index != strategy { others.append(runners[index].machine) }
         let reason = limits.entryBlock(for: runners[strategy].machine, others: others)
         guard reason != runners[strategy].machine.entryBlockedReason else { return }
+        runners[strategy].flushPnLSample()
         runners[strategy].machine.blockEntries(reason)
         let message = reason.map { "new spreads blocked: \($0)" } ?? "portfolio limits allow new spreads again"
         append(LogEntry(time: now, severity: reason == nil ? .info : .notice, strategy: runners[strategy].name, message: message))
@@ -454,7 +459,10 @@ public final class Engine {
 
     // MARK: - Strategy actions
 
-    private func deliver(_ event: StrategyEvent, to strategy: Int) {
+    /// - Parameter flushingCharts: false only for market data, whose caller has written the pending
+    ///   chart sample if one was due.
+    private func deliver(_ event: StrategyEvent, to strategy: Int, flushingCharts: Bool = true) {
+        if flushingCharts { runners[strategy].flushPnLSample() }
         let actions = runners[strategy].machine.handle(event, at: now)
         if !actions.isEmpty {
             positionsMayDiffer = true
@@ -548,6 +556,7 @@ public final class Engine {
             targets = Array(runners.indices)
         }
         for index in targets {
+            runners[index].flushPnLSample()
             let actions = runners[index].machine.handle(.command(strategyCommand), at: now)
             performActions(actions, strategy: index, commandID: command.id)
         }
@@ -583,6 +592,7 @@ public final class Engine {
     public func snapshot(logTail: Int = 200) -> EngineSnapshot {
         sequence += 1
         changed = false
+        for index in runners.indices { runners[index].flushPnLSample() }
         let venueStatus = venues.keys.sorted().map { name in
             let venue = venues[name]!
             return VenueStatus(name: name, connected: !feedEnded && !venue.isDown(at: now),

@@ -139,7 +139,7 @@ public struct SimulatedVenue: Sendable {
     public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
         var reports = advance(to: event.time)
         let id = event.instrument
-        guard let spec = contracts[id], !expired.contains(id),
+        guard let spec = contracts[id], expired.isEmpty || !expired.contains(id),
               !faultState.isStale(id, at: event.time, forVenue: true) else { return reports }
         var markMoved = false
         switch event {
