@@ -146,7 +146,7 @@ public struct SimulatedVenue: Sendable {
         case .quote(_, let quote):
             guard quote.defect == nil else { return reports }
             books[id, default: SimulatedBook()].apply(quote)
-            reports += matchResting(id, spec: spec, trade: nil)
+            if !resting.isEmpty { reports += matchResting(id, spec: spec, trade: nil) }
             markMoved = marks[id] == nil
         case .depth(_, let depth):
             guard let top = depth.top, top.defect == nil else { return reports }
@@ -162,7 +162,10 @@ public struct SimulatedVenue: Sendable {
         case .fundingRate(_, let rate, let next, _):
             if spec.kind == .perpetual && next > now { pendingFunding[id] = PendingFunding(rate: rate, due: next) }
         }
-        if markMoved { reports += checkLiquidation(spec.settlementAsset) }
+        if markMoved {
+            let liquidations = checkLiquidation(spec.settlementAsset)
+            if !liquidations.isEmpty { reports += liquidations }
+        }
         return reports
     }
 }
