@@ -89,6 +89,12 @@ public struct SimulatedVenue: Sendable {
     private var orderRandom: SeededRandom
     private var marketRandom: SeededRandom
     var tradeCount: UInt64 = 0
+    /// The instrument of the last market data, known to be one of `contracts` (fixed at start): a
+    /// run of quotes on it skips that lookup.
+    private var lastMarketInstrument: InstrumentID?
+    /// The `positionRevision` at which every position was last seen flat: nothing to liquidate
+    /// until a position changes.
+    private var flatAtRevision: UInt64?
     var orderSequence: UInt64 = 0
     var now: Timestamp = .zero
 
@@ -139,8 +145,14 @@ public struct SimulatedVenue: Sendable {
     public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
         var reports = advance(to: event.time)
         let id = event.instrument
-        guard let spec = contracts[id], expired.isEmpty || !expired.contains(id),
+        if id != lastMarketInstrument {
+            guard contracts[id] != nil else { return reports }
+            lastMarketInstrument = id
+        }
+        guard expired.isEmpty || !expired.contains(id),
               !faultState.isStale(id, at: event.time, forVenue: true) else { return reports }
+        // Only the rarer paths need the spec: fetched there, not copied per quote.
+        var spec: ContractSpec { contracts[id]! }
         var markMoved = false
         switch event {
         case .quote(_, let quote):
@@ -162,11 +174,19 @@ public struct SimulatedVenue: Sendable {
         case .fundingRate(_, let rate, let next, _):
             if spec.kind == .perpetual && next > now { pendingFunding[id] = PendingFunding(rate: rate, due: next) }
         }
-        if markMoved {
+        if markMoved && hasOpenPosition() {
             let liquidations = checkLiquidation(spec.settlementAsset)
             if !liquidations.isEmpty { reports += liquidations }
         }
         return reports
+    }
+
+    /// Whether any position is open; remembers "all flat" until a position changes.
+    private mutating func hasOpenPosition() -> Bool {
+        if flatAtRevision == positionRevision { return false }
+        if positions.values.contains(where: { !$0.isFlat }) { return true }
+        flatAtRevision = positionRevision
+        return false
     }
 }
 
