@@ -593,16 +593,17 @@ public final class Engine {
         sequence += 1
         changed = false
         for index in runners.indices { runners[index].flushPnLSample() }
-        let venueStatus = venues.keys.sorted().map { name in
-            let venue = venues[name]!
-            return VenueStatus(name: name, connected: !feedEnded && !venue.isDown(at: now),
+        // By index, in name order: reading a venue by name would copy it.
+        let venueStatus = (0..<venues.count).map { index in
+            let venue = venues[index: index]
+            return VenueStatus(name: venue.name, connected: !feedEnded && !venue.isDown(at: now),
                                latencyMillis: venue.settings.orderLatency.typical.secondsDouble * 1000 * 2)
         }
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)
             for leg in Leg.allCases {
                 let id = snapshot.legs[leg].instrument
-                snapshot.legs[leg].liquidationPrice = venues[id.venue]?.liquidationPrice(id)
+                snapshot.legs[leg].liquidationPrice = venues.index(of: id.venue).flatMap { venues[index: $0].liquidationPrice(id) }
             }
             return snapshot
         }
