@@ -44,6 +44,8 @@ extension Engine {
             }
         }
         saveVenues()
+        // Venues and machines were changed directly here, not through an event: check positions.
+        positionsMayDiffer = true
         return report
     }
 

@@ -15,23 +15,32 @@ public final class Engine {
     public let limits: PortfolioLimits
     /// The engine's clock when it started.
     public let startedAt: Timestamp
-    public private(set) var now: Timestamp
-    private var feed: any MarketFeed
-    private var pendingMarket: MarketEvent?
-    public private(set) var feedEnded = false
-    var venues: [String: SimulatedVenue]
-    var runners: [StrategyRunner]
+    // The properties the market-data path touches per event skip dynamic exclusivity checks: one
+    // task owns the engine and no access to them overlaps another (each one cost ≈ 100
+    // instructions a quote).
+    @exclusivity(unchecked) public private(set) var now: Timestamp
+    @exclusivity(unchecked) private var feed: any MarketFeed
+    @exclusivity(unchecked) private var pendingMarket: MarketEvent?
+    /// `pendingMarket`'s time, so the run loop compares times without copying the event.
+    @exclusivity(unchecked) private var pendingMarketTime: Timestamp?
+    @exclusivity(unchecked) public private(set) var feedEnded = false
+    @exclusivity(unchecked) var venues: VenueTable
+    @exclusivity(unchecked) var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
     var routes: [InstrumentID: [(strategy: Int, leg: Leg)]] = [:]
-    private var queue = EventQueue()
+    @exclusivity(unchecked) private var queue = EventQueue()
     private var log = Deque<LogEntry>()
     private var acknowledgements = Deque<CommandAcknowledgement>()
-    private var nextMarginRefresh: [Timestamp]
+    @exclusivity(unchecked) private var nextMarginRefresh: [Timestamp]
     private var sequence: UInt64 = 0
     /// Which strategy and leg sent each order, for answers the venue sends on its own.
     private var owners: [OrderID: (strategy: Int, leg: Leg)] = [:]
-    /// When each instrument's last market data reaches the strategies, so latency never reorders it.
-    private var marketArrival: [InstrumentID: Timestamp] = [:]
+    /// Each instrument seen in market data: its venue, its strategies, when its data arrives.
+    @exclusivity(unchecked) private var marketRoutes: [MarketRoute] = []
+    /// The route found last, tried first.
+    @exclusivity(unchecked) private var lastMarketRoute = 0
+    /// Whether positions, orders or answers in flight may have changed since `checkPositions` last ran.
+    @exclusivity(unchecked) var positionsMayDiffer = true
     /// Scheduled items (orders, answers, venue reports) per instrument not yet performed.
     var inFlight: [InstrumentID: Int] = [:]
     /// Instruments whose strategy positions disagreed with the venue with nothing in flight.
@@ -41,11 +50,11 @@ public final class Engine {
     public private(set) var positionBreaks = 0
     private var logCount: UInt64 = 0
     /// Set when anything the screen shows has changed since the last snapshot.
-    public private(set) var changed = true
+    @exclusivity(unchecked) public private(set) var changed = true
     private let logger: Logger
     /// Everything the end-of-run report needs.
     public private(set) var record = RunRecord()
-    private var nextDrawdownSample: Timestamp
+    @exclusivity(unchecked) private var nextDrawdownSample: Timestamp
     /// Recent order round trips per venue, for the header.
     private var latencies: [String: LatencyWindow] = [:]
     /// The journal every order intent, fill, transition and result is written to (Engine+Journal).
@@ -75,8 +84,9 @@ public final class Engine {
         self.now = startedAt
         self.feed = feed
         self.pendingMarket = first
+        self.pendingMarketTime = first?.time
         self.feedEnded = first == nil
-        self.venues = Dictionary(uniqueKeysWithValues: venues.map { ($0.name, $0) })
+        self.venues = VenueTable(venues)
         self.runners = strategies.map { StrategyRunner(config: $0, startedAt: startedAt) }
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
         self.logger = logger
@@ -95,29 +105,34 @@ public final class Engine {
     /// Once the feed has ended, funding and expiries ahead no longer count: without market data
     /// they would only fast-forward a replay to a date it never saw.
     public var nextEventTime: Timestamp? {
-        guard let market = peekMarket()?.time else { return queue.nextTime }
-        return [market, queue.nextTime, nextSettlementTime].compactMap { $0 }.min()
+        guard let market = peekMarketTime() else { return queue.nextTime }
+        var next = market
+        if let scheduled = queue.nextTime, scheduled < next { next = scheduled }
+        if let settlement = nextSettlementTime, settlement < next { next = settlement }
+        return next
     }
 
     /// Nothing left to do: the feed has ended and nothing is scheduled. (Funding and expiries
     /// still ahead need market data to be meaningful, so they do not keep a run alive.)
-    public var isFinished: Bool { peekMarket() == nil && queue.isEmpty }
+    public var isFinished: Bool { peekMarketTime() == nil && queue.isEmpty }
 
     /// The earliest funding time or expiry on any venue.
     private var nextSettlementTime: Timestamp? {
         var next: Timestamp?
-        for venue in venues.values {
-            if let time = venue.nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
+        for index in 0..<venues.count {
+            if let time = venues[index: index].nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
         }
         return next
     }
 
-    private func peekMarket() -> MarketEvent? {
-        if pendingMarket == nil && !feedEnded {
+    /// The time of the next market event, read from the feed when none is pending.
+    private func peekMarketTime() -> Timestamp? {
+        if pendingMarketTime == nil && !feedEnded {
             pendingMarket = feed.next()
-            if pendingMarket == nil { feedEnded = true }
+            pendingMarketTime = pendingMarket?.time
+            if pendingMarketTime == nil { feedEnded = true }
         }
-        return pendingMarket
+        return pendingMarketTime
     }
 
     /// Processes every event due at or before `time`, in time order. Returns how many ran.
@@ -125,30 +140,32 @@ public final class Engine {
     public func run(until time: Timestamp) -> Int {
         var processed = 0
         while true {
-            let market = peekMarket()
+            let market = peekMarketTime()
             let scheduled = queue.nextTime
             // Funding and expiries settle before anything else at the same instant: only what is
             // open at that time pays or settles.
             if market != nil, let settlement = nextSettlementTime, settlement <= time,
-               market.map({ settlement <= $0.time }) ?? true, scheduled.map({ settlement <= $0 }) ?? true {
+               market.map({ settlement <= $0 }) ?? true, scheduled.map({ settlement <= $0 }) ?? true {
                 advanceClock(to: settlement)
                 settleVenues()
+                positionsMayDiffer = true
                 processed += 1
                 continue
             }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
-            if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0.time }) ?? true {
+            if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0 }) ?? true {
                 guard let (due, item) = queue.popDue(notAfter: time) else { break }
                 advanceClock(to: due)
+                if case .marketData = item {} else { positionsMayDiffer = true }
                 perform(item)
-            } else if let event = market, event.time <= time {
-                pendingMarket = nil
-                advanceClock(to: event.time)
+            } else if let marketTime = market, marketTime <= time, let event = pendingMarket.take() {
+                pendingMarketTime = nil
+                advanceClock(to: marketTime)
                 onMarket(event)
             } else {
                 break
             }
-            checkPositions()
+            if positionsMayDiffer { checkPositions() }
             processed += 1
         }
         if time > now { now = time }
@@ -163,25 +180,48 @@ public final class Engine {
 
     private func onMarket(_ event: MarketEvent) {
         let instrument = event.instrument
-        guard var venue = venues[instrument.venue] else {
+        let routeIndex = marketRoute(for: instrument)
+        guard let venueIndex = marketRoutes[routeIndex].venue else {
             deliverMarket(event)
             return
         }
-        let reports = venue.onMarket(event)
-        let withheld = venue.withholdsFromStrategy(event)
-        let latency = withheld ? .zero : venue.nextMarketDataLatency()
-        venues[instrument.venue] = venue
+        // The venue is changed in place: copying it out would copy its books on the next write.
+        let (reports, withheld, latency, moved) = venues.withVenue(at: venueIndex) { venue in
+            let revision = venue.positionRevision
+            let reports = venue.onMarket(event)
+            let withheld = venue.withholdsFromStrategy(event)
+            let latency = withheld ? Duration.zero : venue.nextMarketDataLatency()
+            return (reports, withheld, latency, venue.positionRevision != revision)
+        }
+        if !reports.isEmpty || moved { positionsMayDiffer = true }
         if !reports.isEmpty { saveVenues() }
         schedule(reports, from: instrument.venue)
-        guard !withheld, routes[instrument] != nil else { return }
-        if latency == .zero && (marketArrival[instrument] ?? now) <= now {
-            deliverMarket(event)
+        guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
+        let lastArrival = marketRoutes[routeIndex].arrival ?? now
+        if latency == .zero && lastArrival <= now {
+            deliverMarket(event, route: routeIndex)
         } else {
             // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(now + latency, marketArrival[instrument] ?? now)
-            marketArrival[instrument] = arrival
+            let arrival = max(now + latency, lastArrival)
+            marketRoutes[routeIndex].arrival = arrival
             queue.schedule(.marketData(event), at: arrival)
         }
+    }
+
+    /// The index in `marketRoutes` of an instrument's route, made the first time it is seen.
+    /// A feed carries a handful of instruments: comparing them beats hashing their strings.
+    private func marketRoute(for instrument: InstrumentID) -> Int {
+        if lastMarketRoute < marketRoutes.count, marketRoutes[lastMarketRoute].instrument == instrument {
+            return lastMarketRoute
+        }
+        for index in marketRoutes.indices where marketRoutes[index].instrument == instrument {
+            lastMarketRoute = index
+            return index
+        }
+        marketRoutes.append(MarketRoute(instrument: instrument, venue: venues.index(of: instrument.venue),
+                                        targets: routes[instrument] ?? [], arrival: nil))
+        lastMarketRoute = marketRoutes.count - 1
+        return lastMarketRoute
     }
 
     /// Settles what fell due on every venue (funding, expiries) and sends the reports on.
@@ -236,8 +276,12 @@ public final class Engine {
 
     /// Market data reaching the strategies.
     private func deliverMarket(_ event: MarketEvent) {
-        let instrument = event.instrument
-        guard let targets = routes[instrument] else { return }
+        deliverMarket(event, route: marketRoute(for: event.instrument))
+    }
+
+    private func deliverMarket(_ event: MarketEvent, route: Int) {
+        let targets = marketRoutes[route].targets
+        guard !targets.isEmpty else { return }
         for (strategy, leg) in targets {
             let strategyEvent: StrategyEvent
             switch event {
@@ -249,7 +293,8 @@ public final class Engine {
             case .trade, .fundingRate: continue
             }
             if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
-            deliver(strategyEvent, to: strategy)
+            runners[strategy].flushPnLSample(before: now)
+            deliver(strategyEvent, to: strategy, flushingCharts: false)
             runners[strategy].sampleCharts(at: now)
             if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
         }
@@ -264,6 +309,7 @@ public final class Engine {
         for index in runners.indices where index != strategy { others.append(runners[index].machine) }
         let reason = limits.entryBlock(for: runners[strategy].machine, others: others)
         guard reason != runners[strategy].machine.entryBlockedReason else { return }
+        runners[strategy].flushPnLSample()
         runners[strategy].machine.blockEntries(reason)
         let message = reason.map { "new spreads blocked: \($0)" } ?? "portfolio limits allow new spreads again"
         append(LogEntry(time: now, severity: reason == nil ? .info : .notice, strategy: runners[strategy].name, message: message))
@@ -396,6 +442,7 @@ public final class Engine {
     /// After every event: each instrument's position summed over the strategies must equal the
     /// venue's unless an order or an answer is in flight. A disagreement is logged once.
     private func checkPositions() {
+        positionsMayDiffer = false
         for (instrument, targets) in routes {
             guard let venuePosition = venues[instrument.venue]?.positions[instrument] else { continue }
             var held = FixedDecimal.zero
@@ -433,9 +480,15 @@ public final class Engine {
 
     // MARK: - Strategy actions
 
-    func deliver(_ event: StrategyEvent, to strategy: Int) {
+    /// - Parameter flushingCharts: false only for market data, whose caller has written the pending
+    ///   chart sample if one was due.
+    func deliver(_ event: StrategyEvent, to strategy: Int, flushingCharts: Bool = true) {
+        if flushingCharts { runners[strategy].flushPnLSample() }
         let actions = runners[strategy].machine.handle(event, at: now)
-        if !actions.isEmpty { performActions(actions, strategy: strategy, commandID: nil) }
+        if !actions.isEmpty {
+            positionsMayDiffer = true
+            performActions(actions, strategy: strategy, commandID: nil)
+        }
     }
 
     func performActions(_ actions: [StrategyAction], strategy: Int, commandID: UInt64?) {
@@ -508,6 +561,7 @@ public final class Engine {
     /// exactly one acknowledgement.
     public func apply(_ command: EngineCommand, at time: Timestamp) {
         advanceClock(to: time)
+        positionsMayDiffer = true
         let strategyCommand: StrategyCommand = switch command.action {
         case .close: .close
         case .rebalance: .rebalance
@@ -530,6 +584,7 @@ public final class Engine {
             targets = Array(runners.indices)
         }
         for index in targets {
+            runners[index].flushPnLSample()
             let actions = runners[index].machine.handle(.command(strategyCommand), at: now)
             performActions(actions, strategy: index, commandID: command.id)
         }
@@ -565,16 +620,18 @@ public final class Engine {
     public func snapshot(logTail: Int = 200) -> EngineSnapshot {
         sequence += 1
         changed = false
-        let venueStatus = venues.keys.sorted().map { name in
-            let venue = venues[name]!
-            return VenueStatus(name: name, connected: !feedEnded && !venue.isDown(at: now),
-                               latencyMillis: latencies[name]?.percentile(50), latencyP99Millis: latencies[name]?.percentile(99))
+        for index in runners.indices { runners[index].flushPnLSample() }
+        // By index, in name order: reading a venue by name would copy it.
+        let venueStatus = (0..<venues.count).map { index in
+            let venue = venues[index: index]
+            return VenueStatus(name: venue.name, connected: !feedEnded && !venue.isDown(at: now),
+                               latencyMillis: latencies[venue.name]?.percentile(50), latencyP99Millis: latencies[venue.name]?.percentile(99))
         }
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)
             for leg in Leg.allCases {
                 let id = snapshot.legs[leg].instrument
-                snapshot.legs[leg].liquidationPrice = venues[id.venue]?.liquidationPrice(id)
+                snapshot.legs[leg].liquidationPrice = venues.index(of: id.venue).flatMap { venues[index: $0].liquidationPrice(id) }
             }
             return snapshot
         }

@@ -15,6 +15,12 @@ public struct DownsampledSeries: Sendable {
         points.reserveCapacity(capacity)
     }
 
+    /// Whether a value recorded at `time` would start a new point rather than replace the last one.
+    public func startsNewPoint(at time: Timestamp) -> Bool {
+        guard let last = points.last else { return true }
+        return time - last.time >= interval
+    }
+
     /// Records `value` at `time`; within the current interval the newest value replaces the last.
     public mutating func record(_ value: Double, at time: Timestamp) {
         guard value.isFinite else { return }

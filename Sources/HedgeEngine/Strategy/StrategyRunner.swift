@@ -12,6 +12,11 @@ struct StrategyRunner {
     /// The generation of each scheduled timer; a fired timer whose generation is stale was cancelled.
     var timerGenerations: [StrategyTimer: UInt64] = [:]
     var nextGeneration: UInt64 = 0
+    /// The data time of the last market sample whose PnL has not been worked out yet. Within a
+    /// chart point's interval the newest value replaces the last, so only the last sample before
+    /// the machine next changes (or the chart is read) counts: `pnlBreakdown()` runs then, on the
+    /// same state, instead of per quote.
+    var pendingPnLSample: Timestamp?
 
     static let transitionLimit = 64
     static let markerLimit = 64
@@ -46,7 +51,26 @@ struct StrategyRunner {
             spreadSeries.record(spread.doubleValue, at: now)
             if let mean = machine.fairSpreadBps { meanSeries.record(mean, at: now) }
         }
-        if let pnl = machine.pnlBreakdown() { pnlSeries.record(pnl.net.doubleValue, at: now) }
+        if pnlSeries.startsNewPoint(at: now) {
+            pendingPnLSample = nil
+            if let pnl = machine.pnlBreakdown() { pnlSeries.record(pnl.net.doubleValue, at: now) }
+        } else {
+            pendingPnLSample = now
+        }
+    }
+
+    /// Writes the pending PnL sample: call before the machine changes or the chart is read.
+    mutating func flushPnLSample() {
+        guard let time = pendingPnLSample else { return }
+        pendingPnLSample = nil
+        if let pnl = machine.pnlBreakdown() { pnlSeries.record(pnl.net.doubleValue, at: time) }
+    }
+
+    /// Before market data at `now` reaches the machine: the pending sample must be written now if
+    /// a sample at `now` would start a new point (later samples in its interval replace it anyway).
+    mutating func flushPnLSample(before now: Timestamp) {
+        guard pendingPnLSample != nil, pnlSeries.startsNewPoint(at: now) else { return }
+        flushPnLSample()
     }
 
     func snapshot(at now: Timestamp) -> StrategySnapshot {

@@ -21,7 +21,7 @@ final class QuoteCSV: RecordingReader {
     let notes: [String] = []
     private let entries: [Entry]
     private let venues: [[UInt8]]
-    private var lastMatch = 0
+    @exclusivity(unchecked) private var lastMatch = 0
 
     init(path: String, instruments: [InstrumentID]) throws(MarketDataFault) {
         lines = try RecordingLines(path: path)

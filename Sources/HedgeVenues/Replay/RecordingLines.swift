@@ -15,14 +15,14 @@ final class RecordingLines {
     /// The file's name, for messages ("usdm.gz:1234: ...").
     let name: String
     /// The number of the line last returned (1-based).
-    private(set) var lineNumber = 0
+    @exclusivity(unchecked) private(set) var lineNumber = 0
     let isGzip: Bool
 
     private let descriptor: Int32
     private var buffer: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    private var start = 0
-    private var end = 0
+    @exclusivity(unchecked) private var start = 0
+    @exclusivity(unchecked) private var end = 0
     private var sourceDone = false
     private var truncation: String?
     private var truncationReported = false

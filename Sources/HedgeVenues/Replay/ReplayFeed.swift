@@ -126,13 +126,14 @@ final class FileReplay {
     let reader: any RecordingReader
     let window: Int64
     let options: ReplayOptions
-    var statistics = ReplayStatistics()
-    private var decoded: [MarketEvent] = []
-    private var decodedIndex = 0
-    private var buffer = ReorderBuffer()
-    private var newest = Int64.min
-    private var lastReleased = Int64.min
-    private var ended = false
+    // Per-line state skips dynamic exclusivity checks: one feed, one caller, no overlapping access.
+    @exclusivity(unchecked) var statistics = ReplayStatistics()
+    @exclusivity(unchecked) private var decoded: [MarketEvent] = []
+    @exclusivity(unchecked) private var decodedIndex = 0
+    @exclusivity(unchecked) private var buffer = ReorderBuffer()
+    @exclusivity(unchecked) private var newest = Int64.min
+    @exclusivity(unchecked) private var lastReleased = Int64.min
+    @exclusivity(unchecked) private var ended = false
 
     init(reader: any RecordingReader, window: Duration, options: ReplayOptions) {
         self.reader = reader

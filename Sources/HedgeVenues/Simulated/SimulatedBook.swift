@@ -32,6 +32,10 @@ public struct SimulatedBook: Sendable, Hashable {
         if hasDepth {
             bids = [bid] + bids.filter { $0.price < quote.bid }
             asks = [ask] + asks.filter { $0.price > quote.ask }
+        } else if bids.count == 1 && asks.count == 1 {
+            // In place: a new top per quote allocates nothing.
+            bids[0] = bid
+            asks[0] = ask
         } else {
             bids = [bid]
             asks = [ask]

@@ -2,8 +2,10 @@ import HedgeCore
 
 /// Time-driven settlement: funding on perpetuals at their funding times, dated futures at expiry.
 extension SimulatedVenue {
-    /// The next time something settles on its own (a funding time, an expiry), if any.
-    public var nextSettlementTime: Timestamp? {
+    /// The next time something settles on its own (a funding time, an expiry), if any: what
+    /// `nextSettlementTime` holds.
+    func earliestSettlementTime() -> Timestamp? {
+        if pendingFunding.isEmpty && !hasDatedContracts { return nil }
         var next: Timestamp?
         for pending in pendingFunding.values where next.map({ pending.due < $0 }) ?? true { next = pending.due }
         for (id, spec) in contracts where !expired.contains(id) {

@@ -59,21 +59,42 @@ public struct SimulatedVenue: Sendable {
     public internal(set) var books: [InstrumentID: SimulatedBook] = [:]
     /// The venue's mark price per instrument (from `.mark`; else the book's mid is used).
     public internal(set) var marks: [InstrumentID: FixedDecimal] = [:]
-    public internal(set) var positions: [InstrumentID: Position] = [:]
+    public internal(set) var positions: [InstrumentID: Position] = [:] {
+        didSet { positionRevision &+= 1 }
+    }
+    /// Counts changes to `positions`, so the engine checks them against the strategies only when
+    /// they may have moved.
+    public private(set) var positionRevision: UInt64 = 0
+    /// Whether any contract is dated (has an expiry): without one and with no funding pending,
+    /// nothing settles on its own and `nextSettlementTime` is nil at once.
+    let hasDatedContracts: Bool
     /// Wallet balance per settlement asset (isolated margin included).
     public internal(set) var balances: [String: FixedDecimal]
     /// Margin set aside for each isolated position.
     public internal(set) var isolatedMargin: [InstrumentID: FixedDecimal] = [:]
     /// Dated contracts already settled.
-    public internal(set) var expired: Set<InstrumentID> = []
+    public internal(set) var expired: Set<InstrumentID> = [] {
+        didSet { nextSettlementTime = earliestSettlementTime() }
+    }
     var orders: [OrderID: OrderRecord] = [:]
     /// Resting limit orders, oldest first.
     var resting: [OrderID] = []
-    var pendingFunding: [InstrumentID: PendingFunding] = [:]
+    var pendingFunding: [InstrumentID: PendingFunding] = [:] {
+        didSet { nextSettlementTime = earliestSettlementTime() }
+    }
+    /// The next time something settles on its own (a funding time, an expiry), if any. Kept up to
+    /// date as funding is announced and contracts expire: the engine asks for it per event.
+    public private(set) var nextSettlementTime: Timestamp?
     var faultState: FaultState
     private var orderRandom: SeededRandom
     private var marketRandom: SeededRandom
     var tradeCount: UInt64 = 0
+    /// The instrument of the last market data, known to be one of `contracts` (fixed at start): a
+    /// run of quotes on it skips that lookup.
+    private var lastMarketInstrument: InstrumentID?
+    /// The `positionRevision` at which every position was last seen flat: nothing to liquidate
+    /// until a position changes.
+    private var flatAtRevision: UInt64?
     var orderSequence: UInt64 = 0
     var now: Timestamp = .zero
 
@@ -81,11 +102,13 @@ public struct SimulatedVenue: Sendable {
         self.name = name
         self.settings = settings
         self.contracts = Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) })
+        self.hasDatedContracts = contracts.contains { $0.kind.expiry != nil }
         self.balances = settings.balances
         self.orderRandom = SeededRandom(seed: settings.seed)
         self.marketRandom = SeededRandom(seed: settings.seed &* 0x9E37_79B9 &+ 1)
         self.faultState = FaultState(settings.faults)
         for contract in contracts { positions[contract.id] = Position(spec: contract) }
+        self.nextSettlementTime = earliestSettlementTime()
     }
 
     /// The delay before an order reaches the venue, or an answer reaches the strategy.
@@ -122,14 +145,20 @@ public struct SimulatedVenue: Sendable {
     public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
         var reports = advance(to: event.time)
         let id = event.instrument
-        guard let spec = contracts[id], !expired.contains(id),
+        if id != lastMarketInstrument {
+            guard contracts[id] != nil else { return reports }
+            lastMarketInstrument = id
+        }
+        guard expired.isEmpty || !expired.contains(id),
               !faultState.isStale(id, at: event.time, forVenue: true) else { return reports }
+        // Only the rarer paths need the spec: fetched there, not copied per quote.
+        var spec: ContractSpec { contracts[id]! }
         var markMoved = false
         switch event {
         case .quote(_, let quote):
             guard quote.defect == nil else { return reports }
             books[id, default: SimulatedBook()].apply(quote)
-            reports += matchResting(id, spec: spec, trade: nil)
+            if !resting.isEmpty { reports += matchResting(id, spec: spec, trade: nil) }
             markMoved = marks[id] == nil
         case .depth(_, let depth):
             guard let top = depth.top, top.defect == nil else { return reports }
@@ -145,8 +174,19 @@ public struct SimulatedVenue: Sendable {
         case .fundingRate(_, let rate, let next, _):
             if spec.kind == .perpetual && next > now { pendingFunding[id] = PendingFunding(rate: rate, due: next) }
         }
-        if markMoved { reports += checkLiquidation(spec.settlementAsset) }
+        if markMoved && hasOpenPosition() {
+            let liquidations = checkLiquidation(spec.settlementAsset)
+            if !liquidations.isEmpty { reports += liquidations }
+        }
         return reports
+    }
+
+    /// Whether any position is open; remembers "all flat" until a position changes.
+    private mutating func hasOpenPosition() -> Bool {
+        if flatAtRevision == positionRevision { return false }
+        if positions.values.contains(where: { !$0.isFlat }) { return true }
+        flatAtRevision = positionRevision
+        return false
     }
 }
 

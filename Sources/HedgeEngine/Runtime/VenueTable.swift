@@ -1,0 +1,66 @@
+import HedgeCore
+import HedgeVenues
+
+/// The engine's venues, stored in an array in name order so the market-data path reaches one by
+/// index without hashing its name; by name it reads and writes like the dictionary it replaces.
+struct VenueTable {
+    /// The venues in name order.
+    private(set) var list: [SimulatedVenue]
+    /// The index of each venue in `list`.
+    private let indexByName: [String: Int]
+
+    init(_ venues: [SimulatedVenue]) {
+        let byName = Dictionary(uniqueKeysWithValues: venues.map { ($0.name, $0) })
+        list = byName.keys.sorted().map { byName[$0]! }
+        indexByName = Dictionary(uniqueKeysWithValues: list.enumerated().map { ($1.name, $0) })
+    }
+
+    /// The index of the venue named `name`.
+    func index(of name: String) -> Int? { indexByName[name] }
+
+    /// A venue by name; setting nil is not supported (venues are fixed at start).
+    subscript(name: String) -> SimulatedVenue? {
+        get { indexByName[name].map { list[$0] } }
+        set {
+            guard let index = indexByName[name], let newValue else { return }
+            list[index] = newValue
+        }
+    }
+
+    /// A venue by index, mutated in place.
+    subscript(index index: Int) -> SimulatedVenue {
+        _read { yield list[index] }
+        _modify { yield &list[index] }
+    }
+
+    /// Runs `body` on a venue in place: no copy, even for its non-mutating methods.
+    mutating func withVenue<Result>(at index: Int, _ body: (inout SimulatedVenue) -> Result) -> Result {
+        body(&list[index])
+    }
+
+    /// The venue names, sorted.
+    var keys: [String] { list.map(\.name) }
+    /// The venues, in name order.
+    var values: [SimulatedVenue] { list }
+    var count: Int { list.count }
+    var isEmpty: Bool { list.isEmpty }
+}
+
+extension VenueTable: Sequence {
+    /// Pairs as a dictionary's iterator gives them, in name order.
+    func makeIterator() -> IndexingIterator<[(key: String, value: SimulatedVenue)]> {
+        list.map { (key: $0.name, value: $0) }.makeIterator()
+    }
+}
+
+/// What the engine knows about one instrument seen in market data, found by a short linear scan
+/// instead of hashing the instrument's strings per event.
+struct MarketRoute {
+    let instrument: InstrumentID
+    /// The venue that quotes it, by index in the `VenueTable`.
+    let venue: Int?
+    /// The strategies and legs its data goes to.
+    let targets: [(strategy: Int, leg: Leg)]
+    /// When its last market data reaches the strategies, so latency never reorders it.
+    var arrival: Timestamp?
+}
