@@ -32,8 +32,14 @@ public final class ControlServer: Sendable {
         var encoded: (sequence: UInt64, frame: [UInt8])?
         /// Engine command id → (watcher, the watcher's own id).
         var routes: [UInt64: (watcher: Int, id: UInt64)] = [:]
+        /// Commands waiting for room in flight, in arrival order.
+        var waiting: [(watcher: Int, command: EngineCommand)] = []
         var stopped = false
     }
+
+    /// Commands in flight at most: the engine's snapshots carry only its recent acknowledgements
+    /// (32), so more unanswered at once could lose one.
+    static let commandsInFlight = 16
 
     public init(path: String, name: String, policy: PeerPolicy, commands: CommandSender, logger: Logger) {
         self.path = path
@@ -137,6 +143,7 @@ public final class ControlServer: Sendable {
             }
             state.latest = shared
             state.sequence += 1
+            forwardWaiting(&state)
             return deliveries
         }
         for (watcher, acknowledgement) in deliveries { watcher.post(acknowledgement) }
@@ -215,8 +222,20 @@ public final class ControlServer: Sendable {
         state.withLock { state in
             state.watchers[id] = nil
             state.routes = state.routes.filter { $0.value.watcher != id }
+            state.waiting.removeAll { $0.watcher == id }
+            forwardWaiting(&state)
         }
         logger.info("watcher detached", metadata: ["watcher": "\(id)"])
+    }
+
+    /// Sends waiting commands to the engine while fewer than `commandsInFlight` are unanswered.
+    private func forwardWaiting(_ state: inout State) {
+        while state.routes.count < Self.commandsInFlight, !state.waiting.isEmpty {
+            let (watcher, command) = state.waiting.removeFirst()
+            guard state.watchers[watcher] != nil else { continue }
+            let engineID = commands.send(command.action, to: command.strategy)
+            state.routes[engineID] = (watcher, command.id)
+        }
     }
 
     /// The first frame must be a `hello` of this protocol's version.
@@ -258,8 +277,8 @@ public final class ControlServer: Sendable {
                 continue
             }
             state.withLock { state in
-                let engineID = commands.send(command.action, to: command.strategy)
-                state.routes[engineID] = (watcher.id, command.id)
+                state.waiting.append((watcher.id, command))
+                forwardWaiting(&state)
             }
         }
     }
