@@ -36,7 +36,7 @@ func installShutdownSignals() {
 extension Hedgetop.Run {
     /// The engine for this run, recovered from the journal and the venue state: a corrupt,
     /// locked or newer journal (or venue state) is a clear message and no trading.
-    func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
+    static func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
                              market: (Timestamp) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> ExitCode {
             printError("hedgetop: \(message); not trading")
@@ -84,7 +84,7 @@ extension Hedgetop.Run {
     /// Closes every open spread through the strategies (pause first, so none opens meanwhile)
     /// and waits until every leg is flat with no order working, at most `limit`. Returns whether
     /// it got there.
-    func flattenBeforeExit(sender: CommandSender, watch: FlatWatch, limit: Duration) async -> Bool {
+    static func flattenBeforeExit(sender: CommandSender, watch: FlatWatch, limit: Duration) async -> Bool {
         sender.send(.pause, to: nil)
         let close = sender.send(.close, to: nil)
         let deadline = ContinuousClock.now.advanced(by: limit)

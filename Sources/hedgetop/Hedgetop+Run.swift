@@ -89,7 +89,7 @@ extension Hedgetop {
             let scenarioName = scenario ?? file?.scenario ?? .calendar
             let seed = self.seed
             let scenario = self.scenario
-            let (engine, journalLock) = try makeRecoveredEngine(
+            let (engine, journalLock) = try Self.makeRecoveredEngine(
                 journalPath: journalPath, venueStatePath: venueState ?? Self.defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
                 policy: halfOpen, logger: logger
             ) { start in
@@ -116,7 +116,7 @@ extension Hedgetop {
                 }
             }
             if onExit == .flatten || hangupRequested.load(ordering: .relaxed) {
-                let flat = await flattenBeforeExit(sender: sender, watch: watch, limit: .seconds(30))
+                let flat = await Self.flattenBeforeExit(sender: sender, watch: watch, limit: .seconds(30))
                 if !flat {
                     engineTask.cancel()
                     await engineTask.value

@@ -2,13 +2,13 @@ import HedgeCore
 
 /// What the screen asks the engine to do. Commands are ordered, never dropped, and each gets
 /// exactly one `CommandAcknowledgement`.
-public struct EngineCommand: Sendable, Hashable {
+public struct EngineCommand: Sendable, Hashable, Codable {
     public var id: UInt64
     /// The strategy it targets by name; nil targets every strategy (the kill switch).
     public var strategy: String?
     public var action: Action
 
-    public enum Action: Sendable, Hashable {
+    public enum Action: Sendable, Hashable, Codable {
         /// Close the open spread (both legs).
         case close
         /// Restore the hedge ratio between the legs.

@@ -2,7 +2,7 @@ import HedgeCore
 
 /// Everything the screen shows, frozen at one instant. Immutable and `Sendable`: the engine
 /// publishes one after each burst of events and never waits for anyone to read it.
-public struct EngineSnapshot: Sendable, Hashable {
+public struct EngineSnapshot: Sendable, Hashable, Codable {
     /// Increases by one with each snapshot the engine publishes.
     public var sequence: UInt64
     /// The engine's clock: wall time when paper or live trading, data time in a replay.
@@ -125,7 +125,7 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
 }
 
 /// One leg: its contract, the latest quote, and the position held.
-public struct LegSnapshot: Sendable, Hashable {
+public struct LegSnapshot: Sendable, Hashable, Codable {
     public var instrument: InstrumentID
     public var margining: Margining
     public var settlementAsset: String
@@ -210,7 +210,7 @@ public struct ChartMarker: Sendable, Hashable, Codable {
 }
 
 /// A working order.
-public struct OrderSnapshot: Sendable, Hashable {
+public struct OrderSnapshot: Sendable, Hashable, Codable {
     public var id: OrderID
     public var leg: Leg
     public var instrument: InstrumentID
@@ -234,7 +234,7 @@ public struct OrderSnapshot: Sendable, Hashable {
 }
 
 /// A venue's connection as the header shows it.
-public struct VenueStatus: Sendable, Hashable {
+public struct VenueStatus: Sendable, Hashable, Codable {
     public var name: String
     public var connected: Bool
     /// Median order round trip over the recent orders to this venue, when any were sent.
@@ -251,7 +251,7 @@ public struct VenueStatus: Sendable, Hashable {
 }
 
 /// One line of the event log.
-public struct LogEntry: Sendable, Hashable {
+public struct LogEntry: Sendable, Hashable, Codable {
     public enum Severity: String, Sendable, Hashable, Codable, Comparable {
         case info, notice, warning, error
 
@@ -285,7 +285,7 @@ public struct LogEntry: Sendable, Hashable {
 }
 
 /// The engine's answer to a command from the screen.
-public struct CommandAcknowledgement: Sendable, Hashable {
+public struct CommandAcknowledgement: Sendable, Hashable, Codable {
     public var commandID: UInt64
     public var accepted: Bool
     /// "close accepted", "close refused: nothing open".

@@ -1,0 +1,364 @@
+import Dispatch
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The server end of the control socket (`hedgetop serve`). Each watcher has two threads of its
+/// own (reading commands, writing snapshots) and a mailbox that keeps only the newest snapshot,
+/// so a watcher that stalls or vanishes never holds up the engine or the other watchers.
+///
+/// Commands from watchers are renumbered for the engine (each watcher numbers its own), and each
+/// acknowledgement goes back to the watcher that sent the command, with that watcher's id.
+public final class ControlServer: Sendable {
+    public let path: String
+    public let name: String
+    public let policy: PeerPolicy
+    private let commands: CommandSender
+    private let logger: Logger
+    private let state = Mutex<State>(State())
+    private let listener = Mutex<Int32>(-1)
+
+    private struct State {
+        var watchers: [Int: Watcher] = [:]
+        var nextWatcher = 1
+        /// The newest snapshot, acknowledgements removed (they go to their senders only).
+        var latest: EngineSnapshot?
+        var sequence: UInt64 = 0
+        /// `latest` as a frame, encoded once for every watcher that wants it.
+        var encoded: (sequence: UInt64, frame: [UInt8])?
+        /// Engine command id → (watcher, the watcher's own id).
+        var routes: [UInt64: (watcher: Int, id: UInt64)] = [:]
+        /// Commands waiting for room in flight, in arrival order.
+        var waiting: [(watcher: Int, command: EngineCommand)] = []
+        var stopped = false
+    }
+
+    /// Commands in flight at most: the engine's snapshots carry only its recent acknowledgements
+    /// (32), so more unanswered at once could lose one.
+    static let commandsInFlight = 16
+
+    public init(path: String, name: String, policy: PeerPolicy, commands: CommandSender, logger: Logger) {
+        self.path = path
+        self.name = name
+        self.policy = policy
+        self.commands = commands
+        self.logger = logger
+    }
+
+    /// Creates the directory (0700; 0710 with an allowed group) and the socket (0600; 0660 with
+    /// an allowed group), then accepts watchers on a thread of its own. A live server already on
+    /// this path is an error; a stale socket file is replaced.
+    public func start() throws(SocketError) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let group = policy.allowedGroup
+        if !directory.isEmpty {
+            var info = stat()
+            if stat(directory, &info) != 0 {
+                guard mkdir(directory, group == nil ? 0o700 : 0o710) == 0 || errno == EEXIST else { throw SocketError.errno("mkdir \(directory)") }
+                if let group {
+                    _ = chown(directory, uid_t(UInt32.max), gid_t(group))
+                    _ = chmod(directory, 0o710)
+                }
+            }
+        }
+        if access(path, F_OK) == 0 {
+            if (try? UnixSocket.connect(path: path)) != nil {
+                throw SocketError(operation: "a server is already listening on \(path)", code: EADDRINUSE)
+            }
+            unlink(path)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw SocketError.errno("socket") }
+        var address = try SocketAddress.unix(path)
+        // The socket is created with no access for anyone else: no window before the chmod.
+        let previous = umask(0o177)
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        umask(previous)
+        guard bound == 0 else {
+            let error = SocketError.errno("bind \(path)")
+            close(fd)
+            throw error
+        }
+        if let group {
+            _ = chown(path, uid_t(UInt32.max), gid_t(group))
+            chmod(path, 0o660)
+        } else {
+            chmod(path, 0o600)
+        }
+        guard listen(fd, 16) == 0 else {
+            let error = SocketError.errno("listen \(path)")
+            close(fd)
+            throw error
+        }
+        listener.withLock { $0 = fd }
+        let thread = Thread { [self] in acceptLoop(fd) }
+        thread.name = "hedgetop-accept"
+        thread.start()
+        logger.info("control socket listening", metadata: ["path": "\(path)"])
+    }
+
+    /// Closes every connection and the socket, and removes the socket file.
+    public func stop() {
+        let watchers = state.withLock { state -> [Watcher] in
+            state.stopped = true
+            return Array(state.watchers.values)
+        }
+        for watcher in watchers {
+            watcher.socket.send(.error(WireError(.shuttingDown, "the server \(name) is stopping")))
+            watcher.close()
+        }
+        let fd = listener.withLock { fd in
+            defer { fd = -1 }
+            return fd
+        }
+        if fd >= 0 {
+            Glibc.shutdown(fd, Int32(SHUT_RDWR))
+            unlink(path)
+        }
+    }
+
+    /// How many watchers are connected.
+    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+
+    /// Takes the engine's newest snapshot: routes its acknowledgements to the watchers whose
+    /// commands they answer and offers the rest to every watcher (each takes the newest when its
+    /// turn comes). Cheap: no encoding happens here.
+    public func publish(_ snapshot: EngineSnapshot) {
+        var shared = snapshot
+        shared.acknowledgements = []
+        let deliveries = state.withLock { state -> [(Watcher, CommandAcknowledgement)] in
+            var deliveries: [(Watcher, CommandAcknowledgement)] = []
+            for acknowledgement in snapshot.acknowledgements {
+                guard let route = state.routes.removeValue(forKey: acknowledgement.commandID),
+                      let watcher = state.watchers[route.watcher] else { continue }
+                var own = acknowledgement
+                own.commandID = route.id
+                deliveries.append((watcher, own))
+            }
+            state.latest = shared
+            state.sequence += 1
+            forwardWaiting(&state)
+            return deliveries
+        }
+        for (watcher, acknowledgement) in deliveries { watcher.post(acknowledgement) }
+        for watcher in state.withLock({ Array($0.watchers.values) }) { watcher.wake() }
+    }
+
+    // MARK: - Threads
+
+    private func acceptLoop(_ fd: Int32) {
+        defer { close(fd) }
+        while true {
+            var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let ready = poll(&poller, 1, 250)
+            if state.withLock({ $0.stopped }) { return }
+            guard ready > 0 else { continue }
+            let connection = accept(fd, nil, nil)
+            if connection < 0 {
+                if errno == EINTR || errno == EAGAIN || errno == ECONNABORTED { continue }
+                if state.withLock({ $0.stopped }) { return }
+                logger.error("accept failed", metadata: ["error": "\(String(cString: strerror(errno)))"])
+                usleep(100_000)
+                continue
+            }
+            _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
+            let socket = UnixSocket(descriptor: connection)
+            let thread = Thread { [self] in serve(socket) }
+            thread.name = "hedgetop-watcher"
+            thread.start()
+        }
+    }
+
+    /// One watcher, from handshake to goodbye: this thread reads its commands; another writes.
+    private func serve(_ socket: UnixSocket) {
+        let peer: PeerCredentials
+        do { peer = try socket.peerCredentials() } catch {
+            logger.warning("peer credentials unavailable; connection closed", metadata: ["error": "\(error)"])
+            return
+        }
+        let admission = policy.admit(peer)
+        if case .refused(let message) = admission {
+            logger.warning("connection refused", metadata: ["uid": "\(peer.uid)", "pid": "\(peer.pid)"])
+            socket.send(.error(WireError(.notAllowed, message)))
+            return
+        }
+        socket.setTimeouts(receive: 5, send: 5)
+        let hello: WireHello
+        do {
+            hello = try handshake(socket)
+        } catch {
+            logger.warning("handshake failed; connection closed", metadata: ["uid": "\(peer.uid)", "error": "\(error.message)"])
+            socket.send(.error(error))
+            return
+        }
+        var readOnlyReason: String?
+        if case .watcher(let reason) = admission { readOnlyReason = reason }
+        if readOnlyReason == nil && hello.readOnly { readOnlyReason = "this watcher attached with --read-only" }
+        let interval = Duration.milliseconds(1000 / max(1, min(30, hello.framesPerSecond)))
+        let id = state.withLock { state -> Int? in
+            guard !state.stopped else { return nil }
+            defer { state.nextWatcher += 1 }
+            return state.nextWatcher
+        }
+        guard let id else { return }
+        let watcher = Watcher(id: id, socket: socket, readOnlyReason: readOnlyReason, interval: interval)
+        guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason))) else { return }
+        state.withLock { $0.watchers[id] = watcher }
+        logger.info("watcher attached", metadata: ["watcher": "\(id)", "uid": "\(peer.uid)", "client": "\(hello.client)", "readOnly": "\(readOnlyReason != nil)"])
+        // Reads wait as long as the watcher likes; writes to a watcher that stopped reading give
+        // up after a minute and close it.
+        socket.setTimeouts(receive: 0, send: 60)
+        let writer = Thread { [self] in writeLoop(watcher) }
+        writer.name = "hedgetop-watcher-out"
+        writer.start()
+        readLoop(watcher)
+        watcher.close()
+        state.withLock { state in
+            state.watchers[id] = nil
+            state.routes = state.routes.filter { $0.value.watcher != id }
+            state.waiting.removeAll { $0.watcher == id }
+            forwardWaiting(&state)
+        }
+        logger.info("watcher detached", metadata: ["watcher": "\(id)"])
+    }
+
+    /// Sends waiting commands to the engine while fewer than `commandsInFlight` are unanswered.
+    private func forwardWaiting(_ state: inout State) {
+        while state.routes.count < Self.commandsInFlight, !state.waiting.isEmpty {
+            let (watcher, command) = state.waiting.removeFirst()
+            guard state.watchers[watcher] != nil else { continue }
+            let engineID = commands.send(command.action, to: command.strategy)
+            state.routes[engineID] = (watcher, command.id)
+        }
+    }
+
+    /// The first frame must be a `hello` of this protocol's version.
+    private func handshake(_ socket: UnixSocket) throws(WireError) -> WireHello {
+        guard let payload = try socket.readFrame(limit: WireProtocol.maxClientFrame) else {
+            throw WireError(.malformed, "the connection closed before hello")
+        }
+        guard let probe = WireMessage.helloVersion(payload), probe.magic == WireProtocol.magic else {
+            throw WireError(.malformed, "the first frame must be a hedgetop hello")
+        }
+        guard probe.version == WireProtocol.version else {
+            throw WireError(.version, "protocol version \(probe.version) is not spoken here: server \(name) speaks version \(WireProtocol.version); attach with the same hedgetop version as the server")
+        }
+        let message = try WireMessage.decode(payload)
+        guard message.type == .hello, let hello = message.hello else { throw WireError(.malformed, "the first frame must be hello") }
+        return hello
+    }
+
+    private func readLoop(_ watcher: Watcher) {
+        while true {
+            let message: WireMessage?
+            do {
+                message = try watcher.socket.readMessage(limit: WireProtocol.maxClientFrame)
+            } catch {
+                logger.warning("bad frame; watcher closed", metadata: ["watcher": "\(watcher.id)", "error": "\(error.message)"])
+                watcher.socket.send(.error(error))
+                return
+            }
+            guard let message else { return }
+            guard message.type == .command, let command = message.command else {
+                let error = WireError(.malformed, "a watcher may send only commands after hello, not \(message.type.rawValue)")
+                logger.warning("bad frame; watcher closed", metadata: ["watcher": "\(watcher.id)", "error": "\(error.message)"])
+                watcher.socket.send(.error(error))
+                return
+            }
+            if let reason = watcher.readOnlyReason {
+                watcher.post(CommandAcknowledgement(commandID: command.id, accepted: false,
+                                                    message: "read-only watcher: \(reason)", time: .wallClockNow()))
+                continue
+            }
+            state.withLock { state in
+                state.waiting.append((watcher.id, command))
+                forwardWaiting(&state)
+            }
+        }
+    }
+
+    private func writeLoop(_ watcher: Watcher) {
+        var sent: UInt64 = 0
+        var lastSent = ContinuousClock.now.advanced(by: .seconds(-60))
+        while !watcher.isClosed {
+            watcher.waitForWork()
+            for acknowledgement in watcher.takeAcknowledgements() {
+                guard watcher.socket.send(.acknowledgement(acknowledgement)) else { return watcher.close() }
+            }
+            let due = lastSent.advanced(by: watcher.interval)
+            let now = ContinuousClock.now
+            if now < due {
+                // Not this watcher's turn yet: wait, then send whatever is newest by then.
+                let wait = now.duration(to: due)
+                usleep(UInt32(max(1, wait.components.attoseconds / 1_000_000_000_000 + wait.components.seconds * 1_000_000)))
+            }
+            guard let (sequence, frame) = frame(after: sent) else { continue }
+            guard watcher.socket.write(frame) else { return watcher.close() }
+            sent = sequence
+            lastSent = ContinuousClock.now
+        }
+    }
+
+    /// The newest snapshot as a frame if it is newer than `sequence`; encoded at most once.
+    private func frame(after sequence: UInt64) -> (UInt64, [UInt8])? {
+        let (latest, current, cached) = state.withLock { ($0.latest, $0.sequence, $0.encoded) }
+        guard let latest, current > sequence else { return nil }
+        if let cached, cached.sequence == current { return (current, cached.frame) }
+        guard let frame = try? WireMessage.snapshot(latest).frame() else { return nil }
+        state.withLock { state in
+            if (state.encoded?.sequence ?? 0) < current { state.encoded = (current, frame) }
+        }
+        return (current, frame)
+    }
+}
+
+/// One attached watcher: its socket, its rights, and its mailbox of acknowledgements.
+final class Watcher: Sendable {
+    let id: Int
+    let socket: UnixSocket
+    /// Why its commands are refused; nil for the owner steering.
+    let readOnlyReason: String?
+    let interval: Duration
+    private let mailbox = Mutex<(acknowledgements: [CommandAcknowledgement], closed: Bool)>(([], false))
+    private let bell = DispatchSemaphore(value: 0)
+
+    init(id: Int, socket: UnixSocket, readOnlyReason: String?, interval: Duration) {
+        self.id = id
+        self.socket = socket
+        self.readOnlyReason = readOnlyReason
+        self.interval = interval
+    }
+
+    var isClosed: Bool { mailbox.withLock { $0.closed } }
+
+    func post(_ acknowledgement: CommandAcknowledgement) {
+        mailbox.withLock { $0.acknowledgements.append(acknowledgement) }
+        bell.signal()
+    }
+
+    func wake() { bell.signal() }
+
+    func waitForWork() { _ = bell.wait(timeout: .now() + .milliseconds(500)) }
+
+    func takeAcknowledgements() -> [CommandAcknowledgement] {
+        mailbox.withLock { box in
+            defer { box.acknowledgements.removeAll() }
+            return box.acknowledgements
+        }
+    }
+
+    func close() {
+        let first = mailbox.withLock { box in
+            defer { box.closed = true }
+            return !box.closed
+        }
+        if first { socket.shutdown() }
+        bell.signal()
+    }
+}

@@ -1,0 +1,129 @@
+import ArgumentParser
+import Foundation
+import HedgeCore
+import HedgeEngine
+import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Hedgetop {
+    /// The engine without a screen, steered through a control socket: it keeps trading when the
+    /// SSH session that started it ends; `hedgetop attach` shows the screen from anywhere.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the strategies headless with a control socket; watch and steer them with `hedgetop attach`.")
+
+        @Option(help: "A configuration file (TOML), as for `run`.")
+        var config: String?
+
+        @Option(help: "The server's name: its socket is $XDG_RUNTIME_DIR/hedgetop/NAME.sock (or /tmp/hedgetop-UID/NAME.sock).")
+        var name: String = "main"
+
+        @Option(help: "The control socket's path, instead of the one the name gives.")
+        var socket: String?
+
+        @Option(help: "A group (name or gid) whose members may watch, read-only. Without it only this user can connect.")
+        var allowGroup: String?
+
+        @Option(help: "The simulated market and strategy to run (default: calendar).")
+        var scenario: PaperScenario.Name?
+
+        @Option(help: "Seed of the simulated market (default: 42).")
+        var seed: UInt64?
+
+        @Option(help: "The journal (SQLite), as for `run`.")
+        var journal: String?
+
+        @Option(help: "Where the simulated venues keep their state between runs (default: beside the journal).")
+        var venueState: String?
+
+        @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge or flatten.")
+        var halfOpen: HalfOpenPolicy = .flatten
+
+        @Option(help: "On SIGINT/SIGTERM: keep open spreads (the next start recovers them) or flatten them first. SIGHUP is ignored: the server outlives the session that started it.")
+        var onExit: ExitPolicy = .keep
+
+        @Option(help: "Data time runs this many times as fast as the clock (demos and tests).")
+        var speed: Double = 1
+
+        @Option(help: "Where logs go (default: $XDG_STATE_HOME/hedgetop/serve-NAME.log).")
+        var logFile: String?
+
+        func validate() throws {
+            guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
+            guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
+            if let allowGroup, PeerPolicy.groupID(allowGroup) == nil { throw ValidationError("--allow-group: no group '\(allowGroup)'") }
+        }
+
+        func run() async throws {
+            let start = Timestamp.wallClockNow()
+            var file: HedgetopConfig?
+            if let config {
+                let loaded = HedgetopConfig.load(path: config)
+                do { _ = try loaded.paperScenario(start: start, scenario: scenario, seed: seed) } catch {
+                    printConfigErrors(error)
+                    throw ExitCode.failure
+                }
+                file = loaded
+            }
+            let logPath = logFile ?? (Hedgetop.Run.defaultLogPath() as NSString).deletingLastPathComponent + "/serve-\(name).log"
+            let logger = Logger(label: "hedgetop.serve") { [sink = try FileLogHandler.Sink(path: logPath)] label in FileLogHandler(label: label, sink: sink) }
+            let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
+            let scenarioName = scenario ?? file?.scenario ?? .calendar
+            let (seed, scenario) = (self.seed, self.scenario)
+            let (engine, journalLock) = try Hedgetop.Run.makeRecoveredEngine(
+                journalPath: journalPath,
+                venueStatePath: venueState ?? Hedgetop.Run.defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
+                policy: halfOpen, logger: logger
+            ) { start in
+                if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
+                return scenarioName.scenario(start: start, seed: seed ?? 42)
+            }
+            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
+            let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            let (sender, commands) = CommandSender.makeChannel()
+            let path = socket ?? ControlSocketPath.path(name: name)
+            let policy = PeerPolicy(allowedGroup: allowGroup.flatMap(PeerPolicy.groupID))
+            let server = ControlServer(path: path, name: name, policy: policy, commands: sender, logger: logger)
+            do {
+                try server.start()
+            } catch {
+                printError("hedgetop: \(error); not trading")
+                throw ExitCode.failure
+            }
+            installStopSignals()
+            signal(SIGHUP, SIG_IGN)
+            signal(SIGPIPE, SIG_IGN)
+            let box = EngineBox(engine)
+            let (snapshots, watch) = FlatWatch.relay(engineSnapshots)
+            let engineTask = Task { [box] in
+                await loop.run(box.take(), commands: commands, snapshots: snapshotSink)
+            }
+            let relay = Task {
+                for await snapshot in snapshots { server.publish(snapshot) }
+            }
+            print("hedgetop serve: \(name) listening on \(path) (pid \(getpid())); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
+            fflush(nil)
+            logger.info("serving", metadata: ["name": "\(name)", "socket": "\(path)", "journal": "\(journalPath)"])
+            while !stopRequested.load(ordering: .relaxed) {
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            logger.info("stopping", metadata: ["policy": "\(onExit.rawValue)"])
+            var failed = false
+            if onExit == .flatten {
+                if !(await Hedgetop.Run.flattenBeforeExit(sender: sender, watch: watch, limit: .seconds(30))) {
+                    printError("hedgetop: still open after 30 s: \(watch.stillOpen); the journal and the venue state hold it, and the next start recovers it")
+                    failed = true
+                }
+            }
+            server.stop()
+            engineTask.cancel()
+            await engineTask.value
+            relay.cancel()
+            withExtendedLifetime(journalLock) {}
+            if failed { throw ExitCode.failure }
+        }
+    }
+}
