@@ -75,6 +75,36 @@ extension Hedgetop.Run {
         return (engine, lock)
     }
 
+    /// Loads `--config` and checks it against the market it builds: a bad file prints every
+    /// error and exits non-zero, so nothing starts.
+    static func checkedConfig(_ path: String?, start: Timestamp, scenario: PaperScenario.Name?, seed: UInt64?) throws -> HedgetopConfig? {
+        guard let path else { return nil }
+        let loaded = HedgetopConfig.load(path: path)
+        do {
+            _ = try loaded.paperScenario(start: start, scenario: scenario, seed: seed)
+        } catch {
+            printConfigErrors(error)
+            throw ExitCode.failure
+        }
+        return loaded
+    }
+
+    /// The paper-trading engine `run` and `serve` share: its market from the config file or the
+    /// scenario, recovered from the journal and the venue state. Returns the journal path used.
+    static func makePaperEngine(file: HedgetopConfig?, scenario: PaperScenario.Name?, seed: UInt64?, journal: String?,
+                                venueState: String?, halfOpen: HalfOpenPolicy, logger: Logger) throws -> (Engine, JournalLock, String) {
+        let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
+        let scenarioName = scenario ?? file?.scenario ?? .calendar
+        let (engine, lock) = try makeRecoveredEngine(
+            journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
+            policy: halfOpen, logger: logger
+        ) { start in
+            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
+            return scenarioName.scenario(start: start, seed: seed ?? 42)
+        }
+        return (engine, lock, journalPath)
+    }
+
     /// The venue state file beside the journal, one per scenario.
     static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
         let directory = (journal as NSString).deletingLastPathComponent

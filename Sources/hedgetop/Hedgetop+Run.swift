@@ -67,35 +67,18 @@ extension Hedgetop {
             let start = Timestamp.wallClockNow()
             var fps = self.fps ?? 4
             var theme = self.theme
-            var file: HedgetopConfig?
-            if let config {
-                let loaded = HedgetopConfig.load(path: config)
-                do {
-                    _ = try loaded.paperScenario(start: start, scenario: scenario, seed: seed)
-                } catch {
-                    printConfigErrors(error)
-                    throw ExitCode.failure
-                }
-                fps = self.fps ?? loaded.fps ?? fps
-                theme = self.theme ?? loaded.theme
-                file = loaded
+            let file = try Self.checkedConfig(config, start: start, scenario: scenario, seed: seed)
+            if let file {
+                fps = self.fps ?? file.fps ?? fps
+                theme = self.theme ?? file.theme
             }
             let logger = try makeLogger()
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
             let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             installShutdownSignals()
-            let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
-            let scenarioName = scenario ?? file?.scenario ?? .calendar
-            let seed = self.seed
-            let scenario = self.scenario
-            let (engine, journalLock) = try Self.makeRecoveredEngine(
-                journalPath: journalPath, venueStatePath: venueState ?? Self.defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
-                policy: halfOpen, logger: logger
-            ) { start in
-                if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
-                return scenarioName.scenario(start: start, seed: seed ?? 42)
-            }
+            let (engine, journalLock, _) = try Self.makePaperEngine(
+                file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
             let box = EngineBox(engine)
             let (snapshots, watch) = FlatWatch.relay(engineSnapshots)
             let engineTask = Task { [box] in

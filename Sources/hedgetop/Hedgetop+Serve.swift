@@ -59,28 +59,11 @@ extension Hedgetop {
 
         func run() async throws {
             let start = Timestamp.wallClockNow()
-            var file: HedgetopConfig?
-            if let config {
-                let loaded = HedgetopConfig.load(path: config)
-                do { _ = try loaded.paperScenario(start: start, scenario: scenario, seed: seed) } catch {
-                    printConfigErrors(error)
-                    throw ExitCode.failure
-                }
-                file = loaded
-            }
+            let file = try Hedgetop.Run.checkedConfig(config, start: start, scenario: scenario, seed: seed)
             let logPath = logFile ?? (Hedgetop.Run.defaultLogPath() as NSString).deletingLastPathComponent + "/serve-\(name).log"
             let logger = Logger(label: "hedgetop.serve") { [sink = try FileLogHandler.Sink(path: logPath)] label in FileLogHandler(label: label, sink: sink) }
-            let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
-            let scenarioName = scenario ?? file?.scenario ?? .calendar
-            let (seed, scenario) = (self.seed, self.scenario)
-            let (engine, journalLock) = try Hedgetop.Run.makeRecoveredEngine(
-                journalPath: journalPath,
-                venueStatePath: venueState ?? Hedgetop.Run.defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
-                policy: halfOpen, logger: logger
-            ) { start in
-                if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
-                return scenarioName.scenario(start: start, seed: seed ?? 42)
-            }
+            let (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
+                file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
             let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
