@@ -31,7 +31,8 @@ public actor MetricsEndpoint {
             throw MetricsEndpointError(address: address, cause: error)
         }
         let serverLog = HTTPServerLog(logger: logger)
-        let server = HTTPServer(address: socketAddress, timeout: 10, logger: serverLog,
+        // Generous timeouts: on a busy cooperative pool a timer can fire before quick work is scheduled.
+        let server = HTTPServer(address: socketAddress, timeout: 60, logger: serverLog,
                                 handler: MetricsRequestHandler(metrics: metrics))
         // Whichever comes first: listening, or `run` failing (a bind error ends it at once).
         let (outcomes, outcome) = AsyncStream.makeStream(of: (any Error)?.self)
@@ -45,7 +46,7 @@ public actor MetricsEndpoint {
         }
         let waiting = Task {
             do {
-                try await server.waitUntilListening(timeout: 10)
+                try await server.waitUntilListening(timeout: 60)
                 outcome.yield(nil)
             } catch {
                 outcome.yield(error)
@@ -116,7 +117,7 @@ public struct MetricsEndpointError: Error, Sendable, CustomStringConvertible {
         case SocketError.failed(_, _, let message):
             reason = message.lowercased()
         case SocketError.timeout:
-            reason = "not listening after 10 s"
+            reason = "not listening after 60 s"
         default:
             reason = "\(cause)"
         }

@@ -3,11 +3,12 @@ import MetricsScrape
 import Testing
 
 /// `hedgetop serve --metrics`: the built binary scraped over HTTP on loopback, as Prometheus
-/// would scrape it, and its refusals when the address is bad or taken.
+/// would scrape it, and its refusals when the address is bad or taken. The long test waits with
+/// `Task.sleep` and scrapes off the cooperative pool, so it holds no pool thread other tests need.
 @Suite("Serve metrics")
 struct ServeMetricsTests {
     @Test("serve --metrics answers a scrape with every strategy's series, then stops cleanly on SIGTERM")
-    func scrapeServe() throws {
+    func scrapeServe() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-metrics-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -33,13 +34,13 @@ struct ServeMetricsTests {
         func stderr() -> String { (try? String(contentsOf: err, encoding: .utf8)) ?? "" }
 
         // Port 0: the start line names the port the system chose.
-        let port = try poll("the start line with the metrics address", seconds: 30, detail: stderr) { () -> UInt16? in
+        let port = try await poll("the start line with the metrics address", seconds: 30, detail: stderr) { () -> UInt16? in
             let text = try String(contentsOf: out, encoding: .utf8)
             guard let range = text.range(of: #"metrics at http://127\.0\.0\.1:[0-9]+/metrics"#, options: .regularExpression) else { return nil }
             return UInt16(text[range].dropFirst("metrics at http://127.0.0.1:".count).dropLast("/metrics".count))
         }
-        let exposition = try poll("a scrape with strategy series", seconds: 30, detail: stderr) { () -> Exposition? in
-            guard let reply = try? LoopbackHTTP.request("GET", "/metrics", port: port), reply.status == 200 else { return nil }
+        let exposition = try await poll("a scrape with strategy series", seconds: 30, detail: stderr) { () -> Exposition? in
+            guard let reply = try? await offPool({ try LoopbackHTTP.request("GET", "/metrics", port: port) }), reply.status == 200 else { return nil }
             let exposition = try Exposition(parsing: reply.body) // a malformed exposition fails the test at once
             return exposition.samples(named: "hedgetop_strategy_state").isEmpty ? nil : exposition
         }
@@ -56,14 +57,14 @@ struct ServeMetricsTests {
         }
         #expect(!exposition.samples(named: "hedgetop_venue_up").isEmpty)
         #expect(exposition.types["hedgetop_venue_orders_sent_total"] == "counter")
-        let missing = try LoopbackHTTP.request("GET", "/nothing", port: port)
+        let missing = try await offPool { try LoopbackHTTP.request("GET", "/nothing", port: port) }
         #expect(missing.status == 404)
 
         kill(process.processIdentifier, SIGTERM)
-        try poll("serve to exit after SIGTERM", seconds: 30, detail: stderr) { process.isRunning ? nil : true }
+        try await poll("serve to exit after SIGTERM", seconds: 30, detail: stderr) { process.isRunning ? nil : true }
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "stderr: \(stderr())")
-        #expect(throws: ScrapeError.self) { try LoopbackHTTP.request("GET", "/metrics", port: port) }
+        await #expect(throws: ScrapeError.self) { try await offPool { try LoopbackHTTP.request("GET", "/metrics", port: port) } }
     }
 
     @Test("A bad --metrics address is refused before anything starts")
@@ -85,13 +86,15 @@ struct ServeMetricsTests {
         #expect(!run.output.contains("listening on"))
     }
 
-    /// Polls `probe` every 100 ms until it returns a value; a throw from `probe` ends it at once.
+    /// Polls `probe` every 100 ms until it returns a value or `seconds` pass; a throw from `probe`
+    /// ends it at once.
     @discardableResult
-    func poll<T>(_ what: String, seconds: Double, detail: () -> String, _ probe: () throws -> T?) throws -> T {
+    func poll<T>(_ what: String, seconds: Double, detail: () -> String, _ probe: () async throws -> T?) async throws -> T {
         let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let value = try probe() { return value }
-            Thread.sleep(forTimeInterval: 0.1)
+        while true {
+            if let value = try await probe() { return value }
+            if Date() >= deadline { break } // checked after a probe: a late wake-up still gets one
+            try await Task.sleep(for: .milliseconds(100))
         }
         throw E2EError("no \(what) within \(seconds)s; stderr:\n\(detail())")
     }

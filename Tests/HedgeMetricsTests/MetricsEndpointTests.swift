@@ -6,14 +6,6 @@ import Logging
 import MetricsScrape
 import Testing
 
-/// Blocking socket work on a thread of its own, so it never holds a cooperative-pool thread that
-/// the endpoint's tasks need.
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
-}
-
 /// The endpoint scraped over real HTTP on loopback, as Prometheus would.
 @Suite("Metrics endpoint")
 struct MetricsEndpointTests {
