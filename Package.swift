@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "HedgeVenues", targets: ["HedgeVenues"]),
         .library(name: "HedgeEngine", targets: ["HedgeEngine"]),
         .library(name: "HedgeTerminal", targets: ["HedgeTerminal"]),
+        .library(name: "HedgeMetrics", targets: ["HedgeMetrics"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -18,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -52,10 +55,20 @@ let package = Package(
             name: "HedgeTerminal",
             dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        /// Prometheus metrics of the engine's snapshots, served over HTTP for existing monitoring.
+        .target(
+            name: "HedgeMetrics",
+            dependencies: [
+                "HedgeCore", "HedgeEngine",
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "hedgetop",
             dependencies: [
-                "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal",
+                "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal", "HedgeMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,7 +80,11 @@ let package = Package(
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
+        /// Test support: a plain-socket HTTP client and a strict exposition parser, for scraping
+        /// the metrics endpoint the way Prometheus does.
+        .target(name: "MetricsScrape", path: "Tests/MetricsScrape"),
+        .testTarget(name: "HedgeMetricsTests", dependencies: ["HedgeMetrics", "MetricsScrape", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"], exclude: ["Expected"]),
-        .testTarget(name: "EndToEndTests", dependencies: []),
+        .testTarget(name: "EndToEndTests", dependencies: ["MetricsScrape"]),
     ]
 )

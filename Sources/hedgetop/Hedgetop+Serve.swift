@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import HedgeCore
 import HedgeEngine
+import HedgeMetrics
 import Logging
 
 #if canImport(Glibc)
@@ -51,17 +52,39 @@ extension Hedgetop {
         @Option(help: "Where logs go (default: $XDG_STATE_HOME/hedgetop/serve-NAME.log).")
         var logFile: String?
 
+        @Option(help: ArgumentHelp("Serve Prometheus metrics at http://HOST:PORT/metrics: an IPv4 address, [IPv6] or localhost; port 0 picks a free port.",
+                                   valueName: "host:port"))
+        var metrics: String?
+
         func validate() throws {
             guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
             guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
             if let allowGroup, PeerPolicy.groupID(allowGroup) == nil { throw ValidationError("--allow-group: no group '\(allowGroup)'") }
+            if let metrics {
+                do { _ = try MetricsAddress(parsing: metrics) } catch { throw ValidationError("--metrics: \(error)") }
+            }
         }
 
         func run() async throws {
             let start = Timestamp.wallClockNow()
             let file = try Hedgetop.Run.checkedConfig(config, start: start, scenario: scenario, seed: seed)
             let logPath = logFile ?? (Hedgetop.Run.defaultLogPath() as NSString).deletingLastPathComponent + "/serve-\(name).log"
-            let logger = Logger(label: "hedgetop.serve") { [sink = try FileLogHandler.Sink(path: logPath)] label in FileLogHandler(label: label, sink: sink) }
+            let logSink = try FileLogHandler.Sink(path: logPath)
+            let logger = Logger(label: "hedgetop.serve") { label in FileLogHandler(label: label, sink: logSink) }
+            // Metrics listen before recovery and trading: a port in use stops here, having done nothing.
+            let snapshotMetrics = SnapshotMetrics()
+            let metricsEndpoint = MetricsEndpoint(metrics: snapshotMetrics, logger: Logger(label: "hedgetop.metrics") { label in
+                FileLogHandler(label: label, sink: logSink)
+            })
+            var metricsAddress: MetricsAddress?
+            if let metrics {
+                do {
+                    metricsAddress = try await metricsEndpoint.start(on: try MetricsAddress(parsing: metrics))
+                } catch {
+                    printError("hedgetop: \(error); not trading")
+                    throw ExitCode.failure
+                }
+            }
             let (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
                 file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
@@ -84,10 +107,14 @@ extension Hedgetop {
             let engineTask = Task { [box] in
                 await loop.run(box.take(), commands: commands, snapshots: snapshotSink)
             }
-            let relay = Task {
-                for await snapshot in snapshots { server.publish(snapshot) }
+            let relay = Task { [metricsAddress] in
+                for await snapshot in snapshots {
+                    server.publish(snapshot)
+                    if metricsAddress != nil { snapshotMetrics.record(snapshot, receivedAt: .wallClockNow()) }
+                }
             }
-            print("hedgetop serve: \(name) listening on \(path) (pid \(getpid())); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
+            let metricsNote = metricsAddress.map { "; metrics at \($0.url)" } ?? ""
+            print("hedgetop serve: \(name) listening on \(path) (pid \(getpid()))\(metricsNote); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
             fflush(nil)
             logger.info("serving", metadata: ["name": "\(name)", "socket": "\(path)", "journal": "\(journalPath)"])
             while !stopRequested.load(ordering: .relaxed) {
@@ -102,6 +129,7 @@ extension Hedgetop {
                 }
             }
             server.stop()
+            await metricsEndpoint.stop()
             engineTask.cancel()
             await engineTask.value
             relay.cancel()

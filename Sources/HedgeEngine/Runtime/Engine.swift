@@ -57,6 +57,8 @@ public final class Engine {
     @exclusivity(unchecked) private var nextDrawdownSample: Timestamp
     /// Recent order round trips per venue, for the header.
     private var latencies: [String: LatencyWindow] = [:]
+    /// Orders sent and rejected per venue, for the snapshot's venue status.
+    private var venueOrders: [String: (sent: Int, rejected: Int)] = [:]
     /// The journal every order intent, fill, transition and result is written to (Engine+Journal).
     var journal: Journal?
     /// Where the simulated venues' books of account are saved after every change.
@@ -380,9 +382,11 @@ public final class Engine {
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
             log(update, strategy: strategy, leg: leg)
             journalWrite { try $0.orderUpdate(update, strategy: runners[strategy].name, leg: leg, at: now) }
+            let venueName = runners[strategy].machine.config.legs[leg].id.venue
             if let roundTrip = record.orderFinished(update, at: now) {
-                latencies[runners[strategy].machine.config.legs[leg].id.venue, default: LatencyWindow()].add(roundTrip)
+                latencies[venueName, default: LatencyWindow()].add(roundTrip)
             }
+            if case .rejected = update { venueOrders[venueName, default: (0, 0)].rejected += 1 }
             deliver(.order(leg, update), to: strategy)
             if case .filled = update { refreshMargin(strategy) }
             changed = true
@@ -508,6 +512,7 @@ public final class Engine {
                 inFlight[order.instrument, default: 0] += 1
                 queue.schedule(.orderArrives(strategy: strategy, order), at: now + latency)
                 record.orderSent(order.id, at: now)
+                venueOrders[order.instrument.venue, default: (0, 0)].sent += 1
                 append(LogEntry(time: now, severity: .info, strategy: name,
                                 message: "leg \(order.leg) \(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)\(order.reduceOnly ? " reduce-only" : "") [\(order.id)]"))
             case .cancelOrder(let id, let leg):
@@ -625,7 +630,8 @@ public final class Engine {
         let venueStatus = (0..<venues.count).map { index in
             let venue = venues[index: index]
             return VenueStatus(name: venue.name, connected: !feedEnded && !venue.isDown(at: now),
-                               latencyMillis: latencies[venue.name]?.percentile(50), latencyP99Millis: latencies[venue.name]?.percentile(99))
+                               latencyMillis: latencies[venue.name]?.percentile(50), latencyP99Millis: latencies[venue.name]?.percentile(99),
+                               ordersSent: venueOrders[venue.name]?.sent ?? 0, ordersRejected: venueOrders[venue.name]?.rejected ?? 0)
         }
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)

@@ -241,9 +241,17 @@ public struct VenueStatus: Sendable, Hashable, Codable {
     public var latencyMillis: Double?
     /// 99th percentile of the same.
     public var latencyP99Millis: Double?
+    /// Orders sent to this venue since the engine started; counters for monitoring.
+    public var ordersSent: Int
+    /// Orders for this venue answered with a rejection: by the venue, or by the engine before
+    /// sending (safe mode, no intent journaled).
+    public var ordersRejected: Int
 
-    public init(name: String, connected: Bool, latencyMillis: Double?, latencyP99Millis: Double? = nil) {
+    public init(name: String, connected: Bool, latencyMillis: Double?, latencyP99Millis: Double? = nil,
+                ordersSent: Int = 0, ordersRejected: Int = 0) {
         self.latencyP99Millis = latencyP99Millis
+        self.ordersSent = ordersSent
+        self.ordersRejected = ordersRejected
         self.name = name
         self.connected = connected
         self.latencyMillis = latencyMillis
