@@ -21,8 +21,23 @@ final class TmuxSession {
         throw E2EError("hedgetop binary not found near \(exe.path); run `swift build` first")
     }
 
-    /// Starts `command` in a new detached session of `width`×`height`, with `environment` set.
-    init(width: Int, height: Int, environment: [String: String] = [:], arguments: String = "") throws {
+    /// Starts hedgetop with `arguments` in a new detached session of `width`×`height`, with
+    /// `environment` set.
+    convenience init(width: Int, height: Int, environment: [String: String] = [:], arguments: String = "") throws {
+        let binary = try Self.hedgetopPath()
+        try self.init(width: width, height: height) { directory in
+            // Each session its own state directory: its own journal and venue state, never the user's.
+            var environment = environment
+            if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = directory.path }
+            let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            let log = directory.appendingPathComponent("hedgetop.log").path
+            return "env \(env) \(binary) \(arguments) --log-file \(log)"
+        }
+    }
+
+    /// Starts the shell command line that `command` makes (given this session's own directory)
+    /// in a new detached session of `width`×`height`.
+    init(width: Int, height: Int, command: (_ directory: URL) throws -> String) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
             throw E2EError("tmux is not installed (apt-get install tmux); .ci/run installs it")
         }
@@ -30,14 +45,8 @@ final class TmuxSession {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         statusFile = directory.appendingPathComponent("status")
-        let binary = try Self.hedgetopPath()
-        // Each session its own state directory: its own journal and venue state, never the user's.
-        var environment = environment
-        if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = directory.path }
-        let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-        let log = directory.appendingPathComponent("hedgetop.log").path
         // After the program exits, record its status and whether the tty is back in cooked mode.
-        let script = "env \(env) \(binary) \(arguments) --log-file \(log); echo \"exit=$?\" > \(statusFile.path); stty -a >> \(statusFile.path); sleep 60"
+        let script = "\(try command(directory)); echo \"exit=$?\" > \(statusFile.path); stty -a >> \(statusFile.path); sleep 60"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", script])
     }
 
