@@ -10,7 +10,7 @@ final class ServedHedgetop {
     let binary: String
     /// Runs the server as someone else, e.g. `setpriv --reuid=nobody ...`; empty: as us.
     let runAs: [String]
-    private var process: Process?
+    private var process: BackgroundProcess?
     /// The pid hedgetop itself printed (not that of a `runAs` wrapper).
     private(set) var pid: Int32?
     private var starts = 0
@@ -60,11 +60,27 @@ final class ServedHedgetop {
                                                 attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
         try Self.heldSpread.write(toFile: config, atomically: true, encoding: .utf8)
-        if copied { try FileManager.default.copyItem(atPath: try TmuxSession.hedgetopPath(), toPath: binary) }
+        if copied { try Self.copyExecutable(try TmuxSession.hedgetopPath(), to: binary) }
         if let owner {
             for path in [directory.path, runtimeDirectory, stateDirectory, config, binary] {
                 guard chown(path, owner.uid, owner.gid) == 0 else { throw E2EError("chown \(path): \(String(cString: strerror(errno)))") }
             }
+        }
+    }
+
+    /// Copies a program through a descriptor closed on exec: a child spawned meanwhile by a test
+    /// running in parallel must not hold it open for writing, or running the copy fails with
+    /// "Text file busy" (ETXTBSY).
+    static func copyExecutable(_ source: String, to destination: String) throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
+        let fd = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw E2EError("cannot create \(destination): \(String(cString: strerror(errno)))") }
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            guard written > 0 else { throw E2EError("cannot write \(destination): \(String(cString: strerror(errno)))") }
+            offset += written
         }
     }
 
@@ -76,45 +92,42 @@ final class ServedHedgetop {
     /// Starts `hedgetop serve` (again, on the same journal and socket, when it ran before) and
     /// waits until it says it is listening.
     func start(seconds: Double = 20) throws {
-        starts += 1
-        let out = directory.appendingPathComponent("serve-\(starts).out"), err = directory.appendingPathComponent("serve-\(starts).err")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: runAs.first ?? binary)
-        process.arguments = Array(runAs.dropFirst()) + (runAs.isEmpty ? [] : [binary])
-            + ["serve", "--name", name, "--socket", socket, "--config", config, "--speed", "20"]
-        process.currentDirectoryURL = directory
-        process.environment = environment()
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        self.process = process
         let deadline = Date().addingTimeInterval(seconds)
+        var error = ""
         while Date() < deadline {
-            let said = (try? String(contentsOf: out, encoding: .utf8)) ?? ""
-            if said.contains("listening on"), let range = said.range(of: #"\(pid (\d+)\)"#, options: .regularExpression) {
-                pid = Int32(said[range].dropFirst(5).dropLast())
-                return
+            starts += 1
+            let out = directory.appendingPathComponent("serve-\(starts).out").path, err = directory.appendingPathComponent("serve-\(starts).err").path
+            let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "20"]
+            let process = try BackgroundProcess(arguments, environment: environment(), output: out, error: err)
+            self.process = process
+            while Date() < deadline {
+                let said = (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+                if said.contains("listening on"), let range = said.range(of: #"\(pid (\d+)\)"#, options: .regularExpression) {
+                    pid = Int32(said[range].dropFirst(5).dropLast())
+                    return
+                }
+                guard process.isRunning else { break }
+                Thread.sleep(forTimeInterval: 0.05)
             }
-            guard process.isRunning else { break }
-            Thread.sleep(forTimeInterval: 0.05)
+            error = (try? String(contentsOfFile: err, encoding: .utf8)) ?? ""
+            // A fresh copy of the binary can be briefly held open by a child another test forked
+            // at that moment (see copyExecutable): try again; anything else is an answer.
+            guard error.contains("Text file busy") else { break }
+            Thread.sleep(forTimeInterval: 0.2)
         }
-        let error = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
         throw E2EError("hedgetop serve did not start listening within \(seconds)s; stderr:\n\(error)")
     }
 
-    /// Sends `signal` to the server and waits for it to end; returns its exit status (nil if it
-    /// was not running).
+    /// Sends `signal` to the server and waits for it to end; returns its exit status (128 + the
+    /// signal if one ended it; nil if it was not running).
     @discardableResult
     func stop(signal: Int32 = SIGTERM, seconds: Double = 20) -> Int32? {
         guard let process, process.isRunning else { return nil }
-        kill(pid ?? process.processIdentifier, signal)
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        if process.isRunning { kill(pid ?? process.processIdentifier, SIGKILL) }
-        process.waitUntilExit()
-        return process.terminationStatus
+        // The pid hedgetop printed: with `runAs` the spawned process may be a wrapper.
+        kill(pid ?? process.pid, signal)
+        if let status = process.wait(seconds: seconds) { return status }
+        kill(pid ?? process.pid, SIGKILL)
+        return process.stop(signal: SIGKILL)
     }
 
     /// The environment the server runs with; `hedgetop(_:)` uses it too, so `list` sees it.
@@ -127,8 +140,8 @@ final class ServedHedgetop {
 
     /// Runs another hedgetop command (status, list...) as we run (or as `runAs`) against this server.
     func hedgetop(_ arguments: [String], runAs: [String] = []) throws -> CommandRun {
-        try CommandRun(runAs.first ?? binary, Array(runAs.dropFirst()) + (runAs.isEmpty ? [] : [binary]) + arguments,
-                       environment: environment(), directory: directory)
+        let command = runAs + [binary] + arguments
+        return try CommandRun(command[0], Array(command.dropFirst()), environment: environment())
     }
 
     /// `hedgetop status --json`, decoded.
@@ -184,35 +197,6 @@ struct ServerStatus: Decodable, CustomStringConvertible {
 
     var description: String {
         "\(name) pid \(pid): " + strategies.map { "\($0.name) \($0.state) legs \($0.legs) cycles \($0.completedCycles)" }.joined(separator: "; ")
-    }
-}
-
-/// A command run to its end, its output through files (a pipe can hang on an inherited end).
-struct CommandRun {
-    var status: Int32
-    var output: String
-    var error: String
-
-    init(_ executable: String, _ arguments: [String], environment: [String: String]? = nil, directory: URL? = nil) throws {
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-cmd-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: scratch) }
-        let out = scratch.appendingPathComponent("out"), err = scratch.appendingPathComponent("err")
-        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let environment { process.environment = environment }
-        if let directory { process.currentDirectoryURL = directory }
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: out)
-        process.standardError = try FileHandle(forWritingTo: err)
-        try process.run()
-        process.waitUntilExit()
-        status = process.terminationStatus
-        output = try String(contentsOf: out, encoding: .utf8)
-        error = try String(contentsOf: err, encoding: .utf8)
     }
 }
 

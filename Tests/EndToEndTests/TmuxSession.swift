@@ -56,33 +56,12 @@ final class TmuxSession {
     }
 
     /// Runs a tmux client command and returns what it printed. Output goes through a file, not
-    /// a pipe: a tmux server started by the command inherits it and would hold a pipe open.
+    /// a pipe: a tmux server started by the command inherits it and would hold a pipe open. It
+    /// inherits nothing else either (BackgroundProcess): no other descriptor, no blocked signal
+    /// (a server started with SIGTERM blocked ignores kill-server).
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let outputPath = directory.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { unlink(outputPath) }
-        let argv = ["/usr/bin/tmux", "-L", socket] + arguments
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // Nothing else of this test process: the tmux server outlives the call, and a socket it
-        // inherited (another test's HTTP server) would stay open in it. glibc 2.34 has the call;
-        // Swift's Glibc module does not declare it.
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
-        }
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
-        guard spawned == 0 else { throw E2EError("cannot start tmux: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        try CommandRun("/usr/bin/tmux", ["-L", socket] + arguments).output
     }
 
     func screen() throws -> String { try tmux(["capture-pane", "-p"]) }
