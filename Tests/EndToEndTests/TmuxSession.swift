@@ -21,8 +21,23 @@ final class TmuxSession {
         throw E2EError("hedgetop binary not found near \(exe.path); run `swift build` first")
     }
 
-    /// Starts `command` in a new detached session of `width`×`height`, with `environment` set.
-    init(width: Int, height: Int, environment: [String: String] = [:], arguments: String = "") throws {
+    /// Starts hedgetop with `arguments` in a new detached session of `width`×`height`, with
+    /// `environment` set.
+    convenience init(width: Int, height: Int, environment: [String: String] = [:], arguments: String = "") throws {
+        let binary = try Self.hedgetopPath()
+        try self.init(width: width, height: height) { directory in
+            // Each session its own state directory: its own journal and venue state, never the user's.
+            var environment = environment
+            if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = directory.path }
+            let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
+            let log = directory.appendingPathComponent("hedgetop.log").path
+            return "env \(env) \(binary) \(arguments) --log-file \(log)"
+        }
+    }
+
+    /// Starts the shell command line that `command` makes (given this session's own directory)
+    /// in a new detached session of `width`×`height`.
+    init(width: Int, height: Int, command: (_ directory: URL) throws -> String) throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") else {
             throw E2EError("tmux is not installed (apt-get install tmux); .ci/run installs it")
         }
@@ -30,14 +45,8 @@ final class TmuxSession {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent(socket)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         statusFile = directory.appendingPathComponent("status")
-        let binary = try Self.hedgetopPath()
-        // Each session its own state directory: its own journal and venue state, never the user's.
-        var environment = environment
-        if environment["XDG_STATE_HOME"] == nil { environment["XDG_STATE_HOME"] = directory.path }
-        let env = environment.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " ")
-        let log = directory.appendingPathComponent("hedgetop.log").path
         // After the program exits, record its status and whether the tty is back in cooked mode.
-        let script = "env \(env) \(binary) \(arguments) --log-file \(log); echo \"exit=$?\" > \(statusFile.path); stty -a >> \(statusFile.path); sleep 60"
+        let script = "\(try command(directory)); echo \"exit=$?\" > \(statusFile.path); stty -a >> \(statusFile.path); sleep 60"
         try tmux(["-f", "/dev/null", "new-session", "-d", "-x", "\(width)", "-y", "\(height)", script])
     }
 
@@ -47,33 +56,12 @@ final class TmuxSession {
     }
 
     /// Runs a tmux client command and returns what it printed. Output goes through a file, not
-    /// a pipe: a tmux server started by the command inherits it and would hold a pipe open.
+    /// a pipe: a tmux server started by the command inherits it and would hold a pipe open. It
+    /// inherits nothing else either (BackgroundProcess): no other descriptor, no blocked signal
+    /// (a server started with SIGTERM blocked ignores kill-server).
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
-        let outputPath = directory.appendingPathComponent("out-\(UInt32.random(in: 0...UInt32.max))").path
-        defer { unlink(outputPath) }
-        let argv = ["/usr/bin/tmux", "-L", socket] + arguments
-        var actions: posix_spawn_file_actions_t = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        // Nothing else of this test process: the tmux server outlives the call, and a socket it
-        // inherited (another test's HTTP server) would stay open in it. glibc 2.34 has the call;
-        // Swift's Glibc module does not declare it.
-        if let symbol = dlsym(nil, "posix_spawn_file_actions_addclosefrom_np") {
-            typealias CloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(symbol, to: CloseFrom.self)(&actions, 3)
-        }
-        var cArgs = argv.map { strdup($0) } + [nil]
-        defer { for pointer in cArgs { free(pointer) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cArgs, environ)
-        guard spawned == 0 else { throw E2EError("cannot start tmux: \(String(cString: strerror(spawned)))") }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-        return (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        try CommandRun("/usr/bin/tmux", ["-L", socket] + arguments).output
     }
 
     func screen() throws -> String { try tmux(["capture-pane", "-p"]) }

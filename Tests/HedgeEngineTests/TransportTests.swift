@@ -165,8 +165,12 @@ struct ControlServerTests {
             let (first, welcomeA) = try rawWatcher(served.path)
             let (second, welcomeB) = try rawWatcher(served.path)
             #expect(welcomeA?.welcome?.readOnly == false && welcomeB?.welcome?.readOnly == false)
+            // The churn ends before the server stops (the test waits for it below): a connection
+            // made while it stops would fail its hello outside any test.
+            let churned = DispatchSemaphore(value: 0)
             let churn = Thread {
                 for _ in 0..<10 { if let (socket, _) = try? rawWatcher(served.path) { _ = try? socket.readMessage(limit: WireProtocol.maxServerFrame); socket.shutdown() } }
+                churned.signal()
             }
             churn.start()
             let ids = Set<UInt64>(1...20)
@@ -177,6 +181,7 @@ struct ControlServerTests {
             }
             #expect(acknowledgements(on: first, for: ids).count == ids.count)
             #expect(acknowledgements(on: second, for: ids).count == ids.count)
+            churned.wait()
         }
     }
 

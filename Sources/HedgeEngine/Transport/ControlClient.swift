@@ -35,9 +35,11 @@ public final class ControlClient: Sendable {
     public static func handshake(path: String, hello: WireHello) throws -> (UnixSocket, WireWelcome) {
         let socket = try UnixSocket.connect(path: path)
         socket.setTimeouts(receive: 10, send: 10)
-        guard socket.send(.hello(hello)) else { throw WireError(.malformed, "the server at \(path) closed the connection") }
+        // A server that refuses this peer answers before reading the hello and closes: the hello
+        // may then fail to send, but the refusal is still waiting to be read, and it says why.
+        let sent = socket.send(.hello(hello))
         guard let answer = try socket.readMessage(limit: WireProtocol.maxServerFrame) else {
-            throw WireError(.malformed, "the server at \(path) closed the connection without answering")
+            throw WireError(.malformed, "the server at \(path) closed the connection" + (sent ? " without answering" : ""))
         }
         if let error = answer.error { throw error }
         guard let welcome = answer.welcome else { throw WireError(.malformed, "the server answered \(answer.type.rawValue), not welcome") }

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+/// `hedgetop serve` with `attach`, `status` and `list` as separate programs, the screens in tmux:
+/// what a trader sees who starts the strategies on a server and watches them from elsewhere.
+@Suite("serve and attach as programs", .serialized)
+struct ServeAttachTests {
+    static let terminal = ["LANG": "C.UTF-8", "TERM": "xterm-256color"]
+
+    @Test("attach shows the live screen and closes a spread; a read-only watcher is refused visibly; status and list see it")
+    func attachSteersReadOnlyWatches() async throws {
+        try await offPool {
+            let server = try ServedHedgetop(name: "desk")
+            try server.start()
+            defer { server.stop() }
+            let opened = try server.waitForStrategy { $0.state == "MONITORING_SPREAD" && $0.legs.count == 2 }
+            #expect(opened.name == "desk" && opened.mode == "paper" && opened.pid == server.pid)
+            #expect(opened.venues == ["sim": true])
+
+            let list = try server.hedgetop(["list"])
+            #expect(list.status == 0)
+            #expect(list.output.contains("desk\tpid \(server.pid ?? -1)\t\(server.socket)"), "list printed:\n\(list.output)")
+
+            let steering = try TmuxSession(width: 120, height: 40, environment: Self.terminal, arguments: "attach --socket \(server.socket)")
+            let live = try steering.waitForScreen { $0.contains("held") && $0.contains("MONITORING_SPREAD") && $0.contains("long") }
+            #expect(live.contains("PAPER") && live.contains("BTCUSDT_"))
+            #expect(!live.contains("reconnecting"))
+
+            // A second watcher, read-only: it sees the same strategy, and a command key is refused
+            // on its status line; the engine never gets the command (the strategy is not paused).
+            let watching = try TmuxSession(width: 120, height: 40, environment: Self.terminal,
+                                           arguments: "attach --read-only --socket \(server.socket)")
+            _ = try watching.waitForScreen { $0.contains("held") && $0.contains("MONITORING_SPREAD") }
+            try watching.send("p")
+            _ = try watching.waitForScreen { $0.contains("refused: read-only watcher") }
+            #expect(try server.status().strategies.first?.paused == false)
+
+            // Close from the steering watcher: the dialog names both legs, y sends it, the engine's
+            // answer shows, and the strategy goes flat.
+            try steering.send("c")
+            let dialog = try steering.waitForScreen { $0.contains("Close spread?") }
+            #expect(dialog.contains("long") && dialog.contains("short"), "dialog:\n\(dialog)")
+            try steering.send("y")
+            _ = try steering.waitForScreen { $0.contains("close accepted: closing both legs") }
+            let flat = try server.waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
+            #expect(["CLOSING_SPREAD", "COMPLETED"].contains(flat.strategies.first?.state ?? ""), "\(flat)")
+            _ = try steering.waitForScreen { $0.contains("COMPLETED") && !$0.contains("MONITORING_SPREAD") }
+            _ = try watching.waitForScreen { $0.contains("COMPLETED") }
+            #expect(try server.journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
+            #expect(try server.journalRows("SELECT reason FROM cycles WHERE closed_at IS NOT NULL").first?.contains("manual close") == true)
+
+            // Detaching leaves the server trading: q quits at once (nothing is open) with status 0.
+            try steering.send("q")
+            #expect(try steering.waitForExit().status == 0)
+            #expect(try server.status().strategies.first?.name == "held")
+            #expect(server.stop() == 0)
+        }
+    }
+
+    @Test("SIGKILL while attached: attach shows reconnecting; a restart on the stale socket recovers the open spread and attach carries on")
+    func restartAfterSigkill() async throws {
+        try await offPool {
+            let server = try ServedHedgetop(name: "desk")
+            try server.start()
+            defer { server.stop() }
+            let before = try #require(try server.waitForStrategy { $0.state == "MONITORING_SPREAD" && $0.legs.count == 2 }.strategies.first)
+
+            let session = try TmuxSession(width: 120, height: 40, environment: Self.terminal, arguments: "attach --socket \(server.socket)")
+            _ = try session.waitForScreen { $0.contains("MONITORING_SPREAD") && $0.contains("long") }
+
+            #expect(server.stop(signal: SIGKILL) != 0)
+            #expect(FileManager.default.fileExists(atPath: server.socket), "SIGKILL leaves the socket file behind")
+            _ = try session.waitForScreen { $0.contains("reconnecting to desk") }
+            let status = try server.hedgetop(["status", "--socket", server.socket])
+            #expect(status.status != 0 && status.error.contains("no server is listening"), "stderr: \(status.error)")
+
+            // The same journal, venue state and socket path: the stale socket is replaced and the
+            // open spread comes back, the same cycle with the same legs.
+            try server.start()
+            let after = try #require(try server.waitForStrategy { $0.state == "MONITORING_SPREAD" }.strategies.first)
+            #expect(after.legs == before.legs)
+            #expect(after.completedCycles == 0)
+            #expect(try server.journalRows("SELECT COUNT(*) FROM cycles WHERE opened_at IS NOT NULL AND closed_at IS NULL") == ["1"])
+            let log = try String(contentsOfFile: server.log, encoding: .utf8)
+            #expect(log.contains("recovery: rebuilt: leg A") && log.contains("cycle open"), "log:\n\(log.suffix(2000))")
+
+            // attach reconnected by itself: the live screen again, the recovery in its event log,
+            // and its commands reach the new engine.
+            _ = try session.waitForScreen { screen in
+                !screen.contains("reconnecting") && screen.contains("MONITORING_SPREAD") && screen.contains("recovered: both legs hedged")
+            }
+            try session.send("p")
+            _ = try session.waitForScreen { $0.contains("pause accepted") }
+            #expect(try server.waitForStrategy { $0.paused }.strategies.first?.legs == before.legs)
+            #expect(server.stop() == 0)
+        }
+    }
+}
