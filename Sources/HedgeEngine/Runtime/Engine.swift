@@ -190,7 +190,7 @@ public final class Engine {
             let revision = venue.positionRevision
             let reports = venue.onMarket(event)
             let withheld = venue.withholdsFromStrategy(event)
-            let latency = withheld ? Duration.zero : venue.nextMarketDataLatency()
+            let latency = withheld ? 0 : venue.nextMarketDataLatencyNanoseconds()
             return (reports, withheld, latency, venue.positionRevision != revision)
         }
         if !reports.isEmpty || moved { positionsMayDiffer = true }
@@ -198,11 +198,11 @@ public final class Engine {
         schedule(reports, from: instrument.venue)
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
         let lastArrival = marketRoutes[routeIndex].arrival ?? now
-        if latency == .zero && lastArrival <= now {
+        if latency == 0 && lastArrival <= now {
             deliverMarket(event, route: routeIndex)
         } else {
             // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(now + latency, lastArrival)
+            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
             marketRoutes[routeIndex].arrival = arrival
             queue.schedule(.marketData(event), at: arrival)
         }

@@ -88,6 +88,9 @@ public struct SimulatedVenue: Sendable {
     var faultState: FaultState
     private var orderRandom: SeededRandom
     private var marketRandom: SeededRandom
+    /// `settings`' latencies in whole nanoseconds (settings are fixed at start).
+    private let orderLatency: LatencySampler
+    private let marketDataLatency: LatencySampler
     var tradeCount: UInt64 = 0
     /// The instrument of the last market data, known to be one of `contracts` (fixed at start): a
     /// run of quotes on it skips that lookup.
@@ -106,6 +109,8 @@ public struct SimulatedVenue: Sendable {
         self.balances = settings.balances
         self.orderRandom = SeededRandom(seed: settings.seed)
         self.marketRandom = SeededRandom(seed: settings.seed &* 0x9E37_79B9 &+ 1)
+        self.orderLatency = LatencySampler(settings.orderLatency)
+        self.marketDataLatency = LatencySampler(settings.marketDataLatency)
         self.faultState = FaultState(settings.faults)
         for contract in contracts { positions[contract.id] = Position(spec: contract) }
         self.nextSettlementTime = earliestSettlementTime()
@@ -113,12 +118,17 @@ public struct SimulatedVenue: Sendable {
 
     /// The delay before an order reaches the venue, or an answer reaches the strategy.
     public mutating func nextLatency() -> Duration {
-        settings.orderLatency.sample(&orderRandom)
+        .nanoseconds(orderLatency.sample(&orderRandom))
     }
 
     /// The delay before the strategy sees a piece of market data.
     public mutating func nextMarketDataLatency() -> Duration {
-        settings.marketDataLatency.sample(&marketRandom)
+        .nanoseconds(nextMarketDataLatencyNanoseconds())
+    }
+
+    /// `nextMarketDataLatency()` in whole nanoseconds, for the per-quote path.
+    public mutating func nextMarketDataLatencyNanoseconds() -> Int64 {
+        marketDataLatency.sample(&marketRandom)
     }
 
     /// Makes the next `count` orders fail, as a venue under stress would.
