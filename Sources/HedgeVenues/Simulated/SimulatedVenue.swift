@@ -56,9 +56,9 @@ public struct SimulatedVenue: Sendable {
     public let name: String
     public private(set) var settings: Settings
     public private(set) var contracts: [InstrumentID: ContractSpec]
-    public internal(set) var books: [InstrumentID: SimulatedBook] = [:]
+    public internal(set) var books = InstrumentTable<SimulatedBook>()
     /// The venue's mark price per instrument (from `.mark`; else the book's mid is used).
-    public internal(set) var marks: [InstrumentID: FixedDecimal] = [:]
+    public internal(set) var marks = InstrumentTable<FixedDecimal>()
     public internal(set) var positions: [InstrumentID: Position] = [:] {
         didSet { positionRevision &+= 1 }
     }
