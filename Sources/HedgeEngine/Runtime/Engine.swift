@@ -154,10 +154,15 @@ public final class Engine {
             }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
             if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0 }) ?? true {
-                guard let (due, item) = queue.popDue(notAfter: time) else { break }
-                advanceClock(to: due)
-                if case .marketData = item {} else { positionsMayDiffer = true }
-                perform(item)
+                guard let (dueTime, due) = queue.popDue(notAfter: time) else { break }
+                advanceClock(to: dueTime)
+                switch due {
+                case .quote(let route, let quote):
+                    deliverQuote(quote, route: route)
+                case .item(let item):
+                    if case .marketData = item {} else { positionsMayDiffer = true }
+                    perform(item)
+                }
             } else if let marketTime = market, marketTime <= time, let event = pendingMarket.take() {
                 pendingMarketTime = nil
                 advanceClock(to: marketTime)
@@ -204,7 +209,11 @@ public final class Engine {
             // Per instrument in order: jitter never lets an older update overtake a newer one.
             let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
             marketRoutes[routeIndex].arrival = arrival
-            queue.schedule(.marketData(event), at: arrival)
+            if case .quote(_, let quote) = event {
+                queue.schedule(quote, lane: routeIndex, at: arrival)
+            } else {
+                queue.schedule(.marketData(event), at: arrival)
+            }
         }
     }
 
@@ -280,6 +289,10 @@ public final class Engine {
     }
 
     private func deliverMarket(_ event: MarketEvent, route: Int) {
+        if case .quote(_, let quote) = event {
+            deliverQuote(quote, route: route)
+            return
+        }
         let targets = marketRoutes[route].targets
         guard !targets.isEmpty else { return }
         for (strategy, leg) in targets {
@@ -292,14 +305,29 @@ public final class Engine {
             case .mark(_, let price, _): strategyEvent = .mark(leg, price)
             case .trade, .fundingRate: continue
             }
-            if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
-            runners[strategy].flushPnLSample(before: now)
-            deliver(strategyEvent, to: strategy, flushingCharts: false)
-            runners[strategy].sampleCharts(at: now)
-            if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
+            deliverMarketData(strategyEvent, to: strategy)
         }
         if now >= nextDrawdownSample { sampleDrawdown() }
         changed = true
+    }
+
+    /// A quote reaching the strategies of a route: `deliverMarket` without a `MarketEvent`.
+    private func deliverQuote(_ quote: Quote, route: Int) {
+        let targets = marketRoutes[route].targets
+        guard !targets.isEmpty else { return }
+        for (strategy, leg) in targets {
+            deliverMarketData(.quote(leg, quote), to: strategy)
+        }
+        if now >= nextDrawdownSample { sampleDrawdown() }
+        changed = true
+    }
+
+    private func deliverMarketData(_ event: StrategyEvent, to strategy: Int) {
+        if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
+        runners[strategy].flushPnLSample(before: now)
+        deliver(event, to: strategy, flushingCharts: false)
+        runners[strategy].sampleCharts(at: now)
+        if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
     }
 
     /// Lets a scanning strategy open only within the portfolio limits; says so when that changes.

@@ -1,3 +1,4 @@
+import DequeModule
 import HeapModule
 import HedgeCore
 import HedgeVenues
@@ -20,6 +21,12 @@ enum ScheduledItem: Sendable {
 
 /// A time-ordered queue; items due at the same instant keep the order they were scheduled in,
 /// so runs are deterministic.
+///
+/// Quotes waiting out their market-data latency go in a FIFO per instrument ("lane") instead of
+/// the heap: the engine keeps each instrument's arrival times monotonic, so a lane is already in
+/// time order, and a push or pop is a few stores instead of a heap sift over entries holding an
+/// enum. Lanes and heap share one sequence counter, and the earliest item is chosen by (time,
+/// sequence) across the heap's top and each lane's head: the order is exactly one heap's.
 struct EventQueue {
     private struct Entry: Comparable {
         var time: Timestamp
@@ -35,7 +42,24 @@ struct EventQueue {
         }
     }
 
+    /// A quote in a lane: plain values, copied without value witnesses.
+    private struct LaneEntry {
+        var time: Int64
+        var sequence: UInt64
+        var quote: Quote
+    }
+
+    /// What `popDue` found.
+    enum Due {
+        case item(ScheduledItem)
+        /// A quote reaching the strategies of lane (market route) `lane`.
+        case quote(lane: Int, Quote)
+    }
+
     private var heap = Heap<Entry>()
+    private var lanes: [Deque<LaneEntry>] = []
+    /// Quotes waiting in all lanes.
+    private var laneCount = 0
     private var sequence: UInt64 = 0
 
     mutating func schedule(_ item: ScheduledItem, at time: Timestamp) {
@@ -43,15 +67,53 @@ struct EventQueue {
         heap.insert(Entry(time: time, sequence: sequence, item: item))
     }
 
-    var nextTime: Timestamp? { heap.min?.time }
-
-    /// Removes and returns the earliest item if it is due at or before `time`.
-    mutating func popDue(notAfter time: Timestamp) -> (Timestamp, ScheduledItem)? {
-        guard let first = heap.min, first.time <= time else { return nil }
-        _ = heap.removeMin()
-        return (first.time, first.item)
+    /// Queues a quote on `lane`; `time` must not be earlier than the lane's last.
+    mutating func schedule(_ quote: Quote, lane: Int, at time: Timestamp) {
+        sequence += 1
+        while lanes.count <= lane { lanes.append(Deque(minimumCapacity: 64)) }
+        lanes[lane].append(LaneEntry(time: time.nanoseconds, sequence: sequence, quote: quote))
+        laneCount += 1
     }
 
-    var isEmpty: Bool { heap.isEmpty }
-    var count: Int { heap.count }
+    /// The lane whose head is earliest by (time, sequence), and that head's time and sequence.
+    private func earliestLane() -> (lane: Int, time: Int64, sequence: UInt64)? {
+        guard laneCount > 0 else { return nil }
+        var best: (lane: Int, time: Int64, sequence: UInt64)?
+        for index in lanes.indices {
+            guard let head = lanes[index].first else { continue }
+            if let current = best, current.time < head.time || (current.time == head.time && current.sequence < head.sequence) { continue }
+            best = (index, head.time, head.sequence)
+        }
+        return best
+    }
+
+    var nextTime: Timestamp? {
+        let top = heap.min?.time
+        guard let lane = earliestLane() else { return top }
+        guard let top, top.nanoseconds <= lane.time else { return Timestamp(nanoseconds: lane.time) }
+        return top
+    }
+
+    /// Removes and returns the earliest item if it is due at or before `time`.
+    mutating func popDue(notAfter time: Timestamp) -> (Timestamp, Due)? {
+        if let lane = earliestLane(), lane.time <= time.nanoseconds {
+            let laneFirst: Bool
+            if let top = heap.min {
+                laneFirst = lane.time < top.time.nanoseconds || (lane.time == top.time.nanoseconds && lane.sequence < top.sequence)
+            } else {
+                laneFirst = true
+            }
+            if laneFirst {
+                let entry = lanes[lane.lane].removeFirst()
+                laneCount -= 1
+                return (Timestamp(nanoseconds: entry.time), .quote(lane: lane.lane, entry.quote))
+            }
+        }
+        guard let first = heap.min, first.time <= time else { return nil }
+        _ = heap.removeMin()
+        return (first.time, .item(first.item))
+    }
+
+    var isEmpty: Bool { heap.isEmpty && laneCount == 0 }
+    var count: Int { heap.count + laneCount }
 }
