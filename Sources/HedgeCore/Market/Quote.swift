@@ -31,6 +31,11 @@ public struct Quote: Sendable, Hashable, Codable {
     /// Size displayed at the top on the side a taker of `side` consumes.
     @inlinable public func size(toTake side: Side) -> FixedDecimal { side == .buy ? askSize : bidSize }
 
+    /// `defect == nil`, without building the reason: the per-quote check.
+    @inlinable public var isUsable: Bool {
+        bid.units > 0 && ask.units > 0 && bidSize.units >= 0 && askSize.units >= 0 && bid.units <= ask.units
+    }
+
     /// Why the core refuses this quote, or nil when it is usable.
     @inlinable public var defect: QuoteDefect? {
         if !bid.isPositive { return .nonPositivePrice(side: .buy, price: bid) }

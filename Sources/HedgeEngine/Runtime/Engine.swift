@@ -20,9 +20,14 @@ public final class Engine {
     // instructions a quote).
     @exclusivity(unchecked) public private(set) var now: Timestamp
     @exclusivity(unchecked) private var feed: any MarketFeed
-    @exclusivity(unchecked) private var pendingMarket: MarketEvent?
-    /// `pendingMarket`'s time, so the run loop compares times without copying the event.
-    @exclusivity(unchecked) private var pendingMarketTime: Timestamp?
+    /// Market data read from the feed and not yet processed: `batch.rows[batchIndex...]`. The
+    /// feed is asked for a batch at a time, and quotes come as plain rows (no `MarketEvent`).
+    @exclusivity(unchecked) private var batch = MarketBatch()
+    @exclusivity(unchecked) private var batchIndex = 0
+    /// The market route of each of `batch`'s instrument numbers (-1: not looked up yet), valid
+    /// while `batch.instruments` is `routedInstruments`.
+    @exclusivity(unchecked) private var routeByNumber: [Int] = []
+    @exclusivity(unchecked) private var routedInstruments: [InstrumentID] = []
     @exclusivity(unchecked) public private(set) var feedEnded = false
     @exclusivity(unchecked) var venues: VenueTable
     @exclusivity(unchecked) var runners: [StrategyRunner]
@@ -76,16 +81,18 @@ public final class Engine {
     public init(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: any MarketFeed, mode: RunMode,
                 startedAt: Timestamp?, limits: PortfolioLimits = .none, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
         var feed = feed
-        let first = feed.next()
-        let startedAt = startedAt ?? first?.time ?? .zero
+        var batch = MarketBatch()
+        feed.nextBatch(into: &batch)
+        let startedAt = startedAt ?? batch.rows.first?.time ?? .zero
         self.mode = mode
         self.limits = limits
         self.startedAt = startedAt
         self.now = startedAt
         self.feed = feed
-        self.pendingMarket = first
-        self.pendingMarketTime = first?.time
-        self.feedEnded = first == nil
+        self.batch = batch
+        self.feedEnded = batch.isEmpty
+        self.routedInstruments = batch.instruments
+        self.routeByNumber = Array(repeating: -1, count: batch.instruments.count)
         self.venues = VenueTable(venues)
         self.runners = strategies.map { StrategyRunner(config: $0, startedAt: startedAt) }
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
@@ -127,12 +134,28 @@ public final class Engine {
 
     /// The time of the next market event, read from the feed when none is pending.
     private func peekMarketTime() -> Timestamp? {
-        if pendingMarketTime == nil && !feedEnded {
-            pendingMarket = feed.next()
-            pendingMarketTime = pendingMarket?.time
-            if pendingMarketTime == nil { feedEnded = true }
+        if batchIndex < batch.count { return batch.rows[batchIndex].time }
+        guard !feedEnded else { return nil }
+        feed.nextBatch(into: &batch)
+        batchIndex = 0
+        if batch.isEmpty {
+            feedEnded = true
+            return nil
         }
-        return pendingMarketTime
+        if batch.instruments != routedInstruments {
+            routedInstruments = batch.instruments
+            routeByNumber = Array(repeating: -1, count: routedInstruments.count)
+        }
+        return batch.rows[0].time
+    }
+
+    /// The market route of the instrument numbered `number` in `batch`.
+    private func marketRoute(number: Int) -> Int {
+        let route = routeByNumber[number]
+        if route >= 0 { return route }
+        let found = marketRoute(for: batch.instruments[number])
+        routeByNumber[number] = found
+        return found
     }
 
     /// Processes every event due at or before `time`, in time order. Returns how many ran.
@@ -154,19 +177,24 @@ public final class Engine {
             }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
             if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0 }) ?? true {
-                guard let (dueTime, due) = queue.popDue(notAfter: time) else { break }
-                advanceClock(to: dueTime)
-                switch due {
-                case .quote(let route, let quote):
+                if let (dueTime, route, quote) = queue.popDueQuote(notAfter: time) {
+                    advanceClock(to: dueTime)
                     deliverQuote(quote, route: route)
-                case .item(let item):
+                } else {
+                    guard let (due, item) = queue.popDue(notAfter: time) else { break }
+                    advanceClock(to: due)
                     if case .marketData = item {} else { positionsMayDiffer = true }
                     perform(item)
                 }
-            } else if let marketTime = market, marketTime <= time, let event = pendingMarket.take() {
-                pendingMarketTime = nil
+            } else if let marketTime = market, marketTime <= time {
+                let row = batch.rows[batchIndex]
+                batchIndex += 1
                 advanceClock(to: marketTime)
-                onMarket(event)
+                if row.isQuote {
+                    onQuote(row.quote, route: marketRoute(number: row.instrument))
+                } else {
+                    onMarket(batch.others[row.other])
+                }
             } else {
                 break
             }
@@ -183,9 +211,45 @@ public final class Engine {
 
     // MARK: - Market data
 
+    /// A quote reaching its venue, then (after the market-data latency) its strategies.
+    private func onQuote(_ quote: Quote, route routeIndex: Int) {
+        guard let venueIndex = marketRoutes[routeIndex].venue else {
+            deliverQuote(quote, route: routeIndex)
+            return
+        }
+        let instrument = marketRoutes[routeIndex].instrument
+        // The venue is changed in place: copying it out would copy its books on the next write.
+        let (reports, withheld, latency, moved) = venues.withVenue(at: venueIndex) { venue in
+            let revision = venue.positionRevision
+            let reports = venue.onQuote(quote, of: instrument)
+            let withheld = venue.withholdsFromStrategy(instrument, at: quote.time)
+            let latency = withheld ? 0 : venue.nextMarketDataLatencyNanoseconds()
+            return (reports, withheld, latency, venue.positionRevision != revision)
+        }
+        if !reports.isEmpty || moved { positionsMayDiffer = true }
+        if !reports.isEmpty {
+            saveVenues()
+            schedule(reports, from: instrument.venue)
+        }
+        guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
+        let lastArrival = marketRoutes[routeIndex].arrival ?? now
+        if latency == 0 && lastArrival <= now {
+            deliverQuote(quote, route: routeIndex)
+        } else {
+            // Per instrument in order: jitter never lets an older update overtake a newer one.
+            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
+            marketRoutes[routeIndex].arrival = arrival
+            queue.schedule(quote, lane: routeIndex, at: arrival)
+        }
+    }
+
     private func onMarket(_ event: MarketEvent) {
         let instrument = event.instrument
         let routeIndex = marketRoute(for: instrument)
+        if case .quote(_, let quote) = event {
+            onQuote(quote, route: routeIndex)
+            return
+        }
         guard let venueIndex = marketRoutes[routeIndex].venue else {
             deliverMarket(event)
             return

@@ -49,13 +49,6 @@ struct EventQueue {
         var quote: Quote
     }
 
-    /// What `popDue` found.
-    enum Due {
-        case item(ScheduledItem)
-        /// A quote reaching the strategies of lane (market route) `lane`.
-        case quote(lane: Int, Quote)
-    }
-
     private var heap = Heap<Entry>()
     private var lanes: [Deque<LaneEntry>] = []
     /// Quotes waiting in all lanes.
@@ -94,24 +87,28 @@ struct EventQueue {
         return top
     }
 
-    /// Removes and returns the earliest item if it is due at or before `time`.
-    mutating func popDue(notAfter time: Timestamp) -> (Timestamp, Due)? {
-        if let lane = earliestLane(), lane.time <= time.nanoseconds {
-            let laneFirst: Bool
-            if let top = heap.min {
-                laneFirst = lane.time < top.time.nanoseconds || (lane.time == top.time.nanoseconds && lane.sequence < top.sequence)
-            } else {
-                laneFirst = true
-            }
-            if laneFirst {
-                let entry = lanes[lane.lane].removeFirst()
-                laneCount -= 1
-                return (Timestamp(nanoseconds: entry.time), .quote(lane: lane.lane, entry.quote))
-            }
-        }
+    /// Removes and returns the earliest quote if it is due at or before `time` and comes before
+    /// every other item. Plain values out: no enum to destroy per quote.
+    mutating func popDueQuote(notAfter time: Timestamp) -> (time: Timestamp, lane: Int, quote: Quote)? {
+        guard let lane = earliestLane(), lane.time <= time.nanoseconds, laneComesFirst(lane) else { return nil }
+        let entry = lanes[lane.lane].removeFirst()
+        laneCount -= 1
+        return (Timestamp(nanoseconds: entry.time), lane.lane, entry.quote)
+    }
+
+    /// Removes and returns the earliest item if it is due at or before `time` and is not a
+    /// quote (those come from `popDueQuote`, asked first).
+    mutating func popDue(notAfter time: Timestamp) -> (Timestamp, ScheduledItem)? {
+        if let lane = earliestLane(), laneComesFirst(lane) { return nil }
         guard let first = heap.min, first.time <= time else { return nil }
         _ = heap.removeMin()
-        return (first.time, .item(first.item))
+        return (first.time, first.item)
+    }
+
+    /// Whether a lane's head comes before the heap's top.
+    private func laneComesFirst(_ lane: (lane: Int, time: Int64, sequence: UInt64)) -> Bool {
+        guard let top = heap.min else { return true }
+        return lane.time < top.time.nanoseconds || (lane.time == top.time.nanoseconds && lane.sequence < top.sequence)
     }
 
     var isEmpty: Bool { heap.isEmpty && laneCount == 0 }

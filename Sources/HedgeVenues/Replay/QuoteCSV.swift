@@ -22,15 +22,43 @@ final class QuoteCSV: RecordingReader {
     private let entries: [Entry]
     private let venues: [[UInt8]]
     @exclusivity(unchecked) private var lastMatch = 0
+    /// Per entry, "venue,symbol" as it appears in a row, for the fast path.
+    private let keys: [[UInt8]]
+    /// Events of a line that took the general path, before they go into a batch.
+    @exclusivity(unchecked) private var scratch: [MarketEvent] = []
 
+    /// - Parameter instruments: the selected instruments; a row's quote is numbered by its
+    ///   instrument's index here (`readQuote(into:)`).
     init(path: String, instruments: [InstrumentID]) throws(MarketDataFault) {
         lines = try RecordingLines(path: path)
         entries = instruments.map { Entry(venue: Array($0.venue.utf8), symbol: Array($0.symbol.utf8), id: $0) }
         venues = Set(Self.knownVenues + instruments.map(\.venue)).map { Array($0.utf8) }
+        keys = instruments.map { Array("\($0.venue),\($0.symbol)".utf8) }
+        scratch.reserveCapacity(4)
+    }
+
+    /// Decodes the next line into `batch`, whose first instruments must be the ones this reader
+    /// was made with; nil at the end of the file. A well-formed row of a selected instrument goes
+    /// straight from the bytes into a row (`QuoteRowParser`); anything else takes `readLine`'s
+    /// path, which gives every bad input its message.
+    func readQuote(into batch: inout MarketBatch) throws(MarketDataFault) -> DecodeOutcome? {
+        guard let line = try lines.nextLine() else { return nil }
+        if lines.lineNumber > 1, let parsed = QuoteRowParser.parse(line, keys: keys, lastMatch: &lastMatch) {
+            batch.appendQuote(parsed.quote, instrument: parsed.entry)
+            return .decoded
+        }
+        scratch.removeAll(keepingCapacity: true)
+        let outcome = try decode(line, into: &scratch)
+        for event in scratch { batch.append(event) }
+        return outcome
     }
 
     func readLine(into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome? {
         guard let line = try lines.nextLine() else { return nil }
+        return try decode(line, into: &events)
+    }
+
+    private func decode(_ line: UnsafeBufferPointer<UInt8>, into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome {
         if lines.lineNumber == 1 {
             guard Self.isHeader(line) else {
                 throw MarketDataFault(.missingColumn, "the first line must be the header \(Self.header)")

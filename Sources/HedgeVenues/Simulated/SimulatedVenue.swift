@@ -145,6 +145,11 @@ public struct SimulatedVenue: Sendable {
         faultState.isStale(event.instrument, at: event.time, forVenue: false)
     }
 
+    /// `withholdsFromStrategy(_:)` for market data on `id` at `time`.
+    public func withholdsFromStrategy(_ id: InstrumentID, at time: Timestamp) -> Bool {
+        faultState.isStale(id, at: time, forVenue: false)
+    }
+
     /// Whether the venue is down at `time` (an outage fault).
     public func isDown(at time: Timestamp) -> Bool { faultState.isDown(at: time) }
 
@@ -153,6 +158,7 @@ public struct SimulatedVenue: Sendable {
     /// Returns what the strategies must be told.
     @discardableResult
     public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
+        if case .quote(let id, let quote) = event { return onQuote(quote, of: id) }
         var reports = advance(to: event.time)
         let id = event.instrument
         if id != lastMarketInstrument {
@@ -165,11 +171,8 @@ public struct SimulatedVenue: Sendable {
         var spec: ContractSpec { contracts[id]! }
         var markMoved = false
         switch event {
-        case .quote(_, let quote):
-            guard quote.defect == nil else { return reports }
-            books[id, default: SimulatedBook()].apply(quote)
-            if !resting.isEmpty { reports += matchResting(id, spec: spec, trade: nil) }
-            markMoved = marks[id] == nil
+        case .quote:
+            return reports
         case .depth(_, let depth):
             guard let top = depth.top, top.defect == nil else { return reports }
             books[id, default: SimulatedBook()].apply(depth)
@@ -186,6 +189,26 @@ public struct SimulatedVenue: Sendable {
         }
         if markMoved && hasOpenPosition() {
             let liquidations = checkLiquidation(spec.settlementAsset)
+            if !liquidations.isEmpty { reports += liquidations }
+        }
+        return reports
+    }
+
+    /// `onMarket` for a quote: the replay's per-quote path, with no `MarketEvent` to build.
+    @discardableResult
+    public mutating func onQuote(_ quote: Quote, of id: InstrumentID) -> [VenueReport] {
+        var reports = advance(to: quote.time)
+        if id != lastMarketInstrument {
+            guard contracts[id] != nil else { return reports }
+            lastMarketInstrument = id
+        }
+        guard expired.isEmpty || !expired.contains(id),
+              !faultState.isStale(id, at: quote.time, forVenue: true),
+              quote.isUsable else { return reports }
+        books[id, default: SimulatedBook()].apply(quote)
+        if !resting.isEmpty { reports += matchResting(id, spec: contracts[id]!, trade: nil) }
+        if marks[id] == nil && hasOpenPosition() {
+            let liquidations = checkLiquidation(contracts[id]!.settlementAsset)
             if !liquidations.isEmpty { reports += liquidations }
         }
         return reports
