@@ -13,6 +13,8 @@ public final class Engine {
     public let mode: RunMode
     /// Limits across strategies on opening new spreads.
     public let limits: PortfolioLimits
+    /// `limits != .none`, worked out once (comparing the structs per quote cost ≈ 30 instructions).
+    private let hasLimits: Bool
     /// The engine's clock when it started.
     public let startedAt: Timestamp
     // The properties the market-data path touches per event skip dynamic exclusivity checks: one
@@ -86,6 +88,7 @@ public final class Engine {
         let startedAt = startedAt ?? batch.rows.first?.time ?? .zero
         self.mode = mode
         self.limits = limits
+        self.hasLimits = limits != .none
         self.startedAt = startedAt
         self.now = startedAt
         self.feed = feed
@@ -217,19 +220,12 @@ public final class Engine {
             deliverQuote(quote, route: routeIndex)
             return
         }
-        let instrument = marketRoutes[routeIndex].instrument
         // The venue is changed in place: copying it out would copy its books on the next write.
-        let (reports, withheld, latency, moved) = venues.withVenue(at: venueIndex) { venue in
-            let revision = venue.positionRevision
-            let reports = venue.onQuote(quote, of: instrument)
-            let withheld = venue.withholdsFromStrategy(instrument, at: quote.time)
-            let latency = withheld ? 0 : venue.nextMarketDataLatencyNanoseconds()
-            return (reports, withheld, latency, venue.positionRevision != revision)
-        }
+        let (reports, withheld, latency, moved) = venues.onQuote(quote, of: marketRoutes[routeIndex].instrument, at: venueIndex)
         if !reports.isEmpty || moved { positionsMayDiffer = true }
         if !reports.isEmpty {
             saveVenues()
-            schedule(reports, from: instrument.venue)
+            schedule(reports, from: marketRoutes[routeIndex].instrument.venue)
         }
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
         let lastArrival = marketRoutes[routeIndex].arrival ?? now
@@ -387,7 +383,7 @@ public final class Engine {
     }
 
     private func deliverMarketData(_ event: StrategyEvent, to strategy: Int) {
-        if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
+        if hasLimits, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
         runners[strategy].flushPnLSample(before: now)
         deliver(event, to: strategy, flushingCharts: false)
         runners[strategy].sampleCharts(at: now)

@@ -38,6 +38,15 @@ struct VenueTable {
         body(&list[index])
     }
 
+    /// A quote reaching the venue at `index`, in place and without a closure (whose context and
+    /// result were copied per quote): what it reports, whether the strategies must not see the
+    /// quote (stale-data fault), the market-data latency drawn for it, and whether a position moved.
+    mutating func onQuote(_ quote: Quote, of id: InstrumentID, at index: Int)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        // One mutating call: reading the element of the array (even one property) copied the venue.
+        list[index].receiveQuote(quote, of: id)
+    }
+
     /// The venue names, sorted.
     var keys: [String] { list.map(\.name) }
     /// The venues, in name order.

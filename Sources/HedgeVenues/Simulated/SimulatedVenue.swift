@@ -197,7 +197,13 @@ public struct SimulatedVenue: Sendable {
     /// `onMarket` for a quote: the replay's per-quote path, with no `MarketEvent` to build.
     @discardableResult
     public mutating func onQuote(_ quote: Quote, of id: InstrumentID) -> [VenueReport] {
-        var reports = advance(to: quote.time)
+        var reports: [VenueReport] = []
+        // `advance(to:)`, whose settlement loop is entered only when something is due.
+        if let due = nextSettlementTime, due <= quote.time {
+            reports = advance(to: quote.time)
+        } else if quote.time > now {
+            now = quote.time
+        }
         if id != lastMarketInstrument {
             guard contracts[id] != nil else { return reports }
             lastMarketInstrument = id
@@ -212,6 +218,18 @@ public struct SimulatedVenue: Sendable {
             if !liquidations.isEmpty { reports += liquidations }
         }
         return reports
+    }
+
+    /// Everything the engine does with a venue per quote, in one in-place call: `onQuote`, then
+    /// whether the strategies must not see the quote (`withholdsFromStrategy`), the market-data
+    /// latency drawn for it (none when withheld), and whether a position moved.
+    public mutating func receiveQuote(_ quote: Quote, of id: InstrumentID)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        let revision = positionRevision
+        let reports = onQuote(quote, of: id)
+        let withheld = withholdsFromStrategy(id, at: quote.time)
+        let latency = withheld ? 0 : nextMarketDataLatencyNanoseconds()
+        return (reports, withheld, latency, positionRevision != revision)
     }
 
     /// Whether any position is open; remembers "all flat" until a position changes.
