@@ -33,7 +33,8 @@ final class QuoteCSV: RecordingReader {
         lines = try RecordingLines(path: path)
         entries = instruments.map { Entry(venue: Array($0.venue.utf8), symbol: Array($0.symbol.utf8), id: $0) }
         venues = Set(Self.knownVenues + instruments.map(\.venue)).map { Array($0.utf8) }
-        keys = instruments.map { Array("\($0.venue),\($0.symbol)".utf8) }
+        // A name holding a comma cannot be written in a row: its key never matches.
+        keys = instruments.map { $0.venue.contains(",") || $0.symbol.contains(",") ? [] : Array("\($0.venue),\($0.symbol)".utf8) }
         scratch.reserveCapacity(4)
     }
 
