@@ -221,7 +221,11 @@ public final class Engine {
             return
         }
         // The venue is changed in place: copying it out would copy its books on the next write.
-        let (reports, withheld, latency, moved) = venues.onQuote(quote, of: marketRoutes[routeIndex].instrument, at: venueIndex)
+        let (reports, withheld, latency, moved) = if let slot = marketRoutes[routeIndex].quoteSlot {
+            venues.onQuote(quote, slot: slot, at: venueIndex)
+        } else {
+            venues.onQuote(quote, of: marketRoutes[routeIndex].instrument, at: venueIndex)
+        }
         if !reports.isEmpty || moved { positionsMayDiffer = true }
         if !reports.isEmpty {
             saveVenues()
@@ -287,7 +291,9 @@ public final class Engine {
             lastMarketRoute = index
             return index
         }
-        marketRoutes.append(MarketRoute(instrument: instrument, venue: venues.index(of: instrument.venue),
+        let venue = venues.index(of: instrument.venue)
+        let slot = venue.flatMap { index in venues.withVenue(at: index) { $0.quoteSlot(for: instrument) } }
+        marketRoutes.append(MarketRoute(instrument: instrument, venue: venue, quoteSlot: slot,
                                         targets: routes[instrument] ?? [], arrival: nil))
         lastMarketRoute = marketRoutes.count - 1
         return lastMarketRoute

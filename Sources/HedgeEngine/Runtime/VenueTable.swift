@@ -47,6 +47,12 @@ struct VenueTable {
         list[index].receiveQuote(quote, of: id)
     }
 
+    /// `onQuote(_:of:at:)` for the book at `slot` of the venue at `index`.
+    mutating func onQuote(_ quote: Quote, slot: Int, at index: Int)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        list[index].receiveQuote(quote, slot: slot)
+    }
+
     /// The venue names, sorted.
     var keys: [String] { list.map(\.name) }
     /// The venues, in name order.
@@ -68,6 +74,9 @@ struct MarketRoute {
     let instrument: InstrumentID
     /// The venue that quotes it, by index in the `VenueTable`.
     let venue: Int?
+    /// Its book's slot in that venue (`SimulatedVenue.quoteSlot(for:)`), nil when the venue does
+    /// not list it.
+    let quoteSlot: Int?
     /// The strategies and legs its data goes to.
     let targets: [(strategy: Int, leg: Leg)]
     /// When its last market data reaches the strategies, so latency never reorders it.

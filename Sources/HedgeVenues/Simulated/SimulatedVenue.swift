@@ -220,6 +220,43 @@ public struct SimulatedVenue: Sendable {
         return reports
     }
 
+    /// The slot of `id`'s book, for `receiveQuote(_:slot:)`; nil when the venue does not list
+    /// `id`. The book is made here if it is new (an empty book reads as no book: no top, no mid).
+    public mutating func quoteSlot(for id: InstrumentID) -> Int? {
+        guard contracts[id] != nil else { return nil }
+        if books[id] == nil { books[id] = SimulatedBook() }
+        return books.index(of: id)
+    }
+
+    /// `receiveQuote(_:of:)` for the instrument whose book is at `slot` (from `quoteSlot(for:)`):
+    /// while nothing has expired and no fault is planned, the quote goes to its book by index,
+    /// with no instrument compared or copied.
+    public mutating func receiveQuote(_ quote: Quote, slot: Int)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        guard expired.isEmpty && faultState.plan.faults.isEmpty else { return receiveQuote(quote, of: books.keys[slot]) }
+        let revision = positionRevision
+        var reports: [VenueReport] = []
+        // As `onQuote(_:of:)`, whose remaining checks (expiry, stale data) cannot apply here.
+        if let due = nextSettlementTime, due <= quote.time {
+            reports = advance(to: quote.time)
+        } else if quote.time > now {
+            now = quote.time
+        }
+        if quote.isUsable {
+            books[index: slot].apply(quote)
+            if !resting.isEmpty || !marks.isEmpty || flatAtRevision != positionRevision {
+                let id = books.keys[slot]
+                if !resting.isEmpty { reports += matchResting(id, spec: contracts[id]!, trade: nil) }
+                if marks[id] == nil && hasOpenPosition() {
+                    let liquidations = checkLiquidation(contracts[id]!.settlementAsset)
+                    if !liquidations.isEmpty { reports += liquidations }
+                }
+            }
+        }
+        let latency = nextMarketDataLatencyNanoseconds()
+        return (reports, false, latency, positionRevision != revision)
+    }
+
     /// Everything the engine does with a venue per quote, in one in-place call: `onQuote`, then
     /// whether the strategies must not see the quote (`withholdsFromStrategy`), the market-data
     /// latency drawn for it (none when withheld), and whether a position moved.
