@@ -127,13 +127,7 @@ public final class Engine {
     public var isFinished: Bool { peekMarketTime() == nil && queue.isEmpty }
 
     /// The earliest funding time or expiry on any venue.
-    private var nextSettlementTime: Timestamp? {
-        var next: Timestamp?
-        for index in 0..<venues.count {
-            if let time = venues[index: index].nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
-        }
-        return next
-    }
+    private var nextSettlementTime: Timestamp? { venues.earliestSettlement }
 
     /// The time of the next market event, read from the feed when none is pending.
     private func peekMarketTime() -> Timestamp? {

@@ -53,6 +53,9 @@ struct EventQueue {
     private var lanes: [Deque<LaneEntry>] = []
     /// Quotes waiting in all lanes.
     private var laneCount = 0
+    /// The lane whose head is earliest by (time, sequence), kept up to date on every push and
+    /// pop: the run loop asks for it several times per event.
+    private var earliest: (lane: Int, time: Int64, sequence: UInt64)?
     private var sequence: UInt64 = 0
 
     mutating func schedule(_ item: ScheduledItem, at time: Timestamp) {
@@ -64,12 +67,19 @@ struct EventQueue {
     mutating func schedule(_ quote: Quote, lane: Int, at time: Timestamp) {
         sequence += 1
         while lanes.count <= lane { lanes.append(Deque(minimumCapacity: 64)) }
+        let wasEmpty = lanes[lane].isEmpty
         lanes[lane].append(LaneEntry(time: time.nanoseconds, sequence: sequence, quote: quote))
         laneCount += 1
+        // Only a new head can change the earliest; a later sequence loses ties.
+        if wasEmpty, earliest.map({ time.nanoseconds < $0.time }) ?? true {
+            earliest = (lane, time.nanoseconds, sequence)
+        }
     }
 
-    /// The lane whose head is earliest by (time, sequence), and that head's time and sequence.
-    private func earliestLane() -> (lane: Int, time: Int64, sequence: UInt64)? {
+    private func earliestLane() -> (lane: Int, time: Int64, sequence: UInt64)? { earliest }
+
+    /// Works out `earliest` again (after a pop).
+    private func findEarliestLane() -> (lane: Int, time: Int64, sequence: UInt64)? {
         guard laneCount > 0 else { return nil }
         var best: (lane: Int, time: Int64, sequence: UInt64)?
         for index in lanes.indices {
@@ -93,6 +103,7 @@ struct EventQueue {
         guard let lane = earliestLane(), lane.time <= time.nanoseconds, laneComesFirst(lane) else { return nil }
         let entry = lanes[lane.lane].removeFirst()
         laneCount -= 1
+        earliest = findEarliestLane()
         return (Timestamp(nanoseconds: entry.time), lane.lane, entry.quote)
     }
 
