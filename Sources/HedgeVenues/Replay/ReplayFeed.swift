@@ -224,7 +224,12 @@ final class FileReplay {
             while decoded.count < MarketBatch.preferredCount {
                 if window == 0 {
                     if ended { return }
-                    if let csv { try readRow(csv) } else { try readLine() }
+                    if let csv {
+                        statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount, lastReleased: &lastReleased)
+                        if decoded.count < MarketBatch.preferredCount { try readRow(csv) }
+                    } else {
+                        try readLine()
+                    }
                 } else if let earliest = buffer.earliestTime, ended || earliest <= newest &- window {
                     if let event = buffer.popEarliest() {
                         lastReleased = event.time.nanoseconds
