@@ -18,7 +18,14 @@ public struct Quote: Sendable, Hashable, Codable {
 
     /// The mid price, rounded half-even to eight places.
     @inlinable public var mid: FixedDecimal {
-        // (bid + ask) / 2 in units; both are positive and far below Int64.max / 2 once validated.
+        // (bid + ask) / 2 in units, rounded half-even; in Int64 when the sum fits (always, for
+        // validated prices), else the same steps in Int128.
+        let (small, overflow) = bid.units.addingReportingOverflow(ask.units)
+        if !overflow {
+            let half = small / 2
+            let roundUp = small % 2 != 0 && half % 2 != 0
+            return FixedDecimal(units: half + (roundUp ? 1 : 0))
+        }
         let sum = Int128(bid.units) + Int128(ask.units)
         let half = sum / 2
         let roundUp = sum % 2 != 0 && half % 2 != 0
