@@ -26,6 +26,8 @@ public final class Engine {
     /// feed is asked for a batch at a time, and quotes come as plain rows (no `MarketEvent`).
     @exclusivity(unchecked) private var batch = MarketBatch()
     @exclusivity(unchecked) private var batchIndex = 0
+    /// `batch.count`, kept here: the run loop compares against it several times per event.
+    @exclusivity(unchecked) private var batchCount = 0
     /// The market route of each of `batch`'s instrument numbers (-1: not looked up yet), valid
     /// while `batch.instruments` is `routedInstruments`.
     @exclusivity(unchecked) private var routeByNumber: [Int] = []
@@ -93,6 +95,7 @@ public final class Engine {
         self.now = startedAt
         self.feed = feed
         self.batch = batch
+        self.batchCount = batch.count
         self.feedEnded = batch.isEmpty
         self.routedInstruments = batch.instruments
         self.routeByNumber = Array(repeating: -1, count: batch.instruments.count)
@@ -131,10 +134,11 @@ public final class Engine {
 
     /// The time of the next market event, read from the feed when none is pending.
     private func peekMarketTime() -> Timestamp? {
-        if batchIndex < batch.count { return batch.rows[batchIndex].time }
+        if batchIndex < batchCount { return batch.rows[batchIndex].time }
         guard !feedEnded else { return nil }
         feed.nextBatch(into: &batch)
         batchIndex = 0
+        batchCount = batch.count
         if batch.isEmpty {
             feedEnded = true
             return nil
@@ -373,9 +377,11 @@ public final class Engine {
 
     /// A quote reaching the strategies of a route: `deliverMarket` without a `MarketEvent`.
     private func deliverQuote(_ quote: Quote, route: Int) {
-        let targets = marketRoutes[route].targets
-        guard !targets.isEmpty else { return }
-        for (strategy, leg) in targets {
+        let count = marketRoutes[route].targets.count
+        guard count > 0 else { return }
+        // By index: no copy (and retain) of the targets per quote.
+        for index in 0..<count {
+            let (strategy, leg) = marketRoutes[route].targets[index]
             deliverMarketData(.quote(leg, quote), to: strategy)
         }
         if now >= nextDrawdownSample { sampleDrawdown() }
