@@ -413,14 +413,18 @@ public final class Engine {
 
     /// Marks the total net PnL for the drawdown figure, at most every 100 ms of data time.
     private func sampleDrawdown() {
-        nextDrawdownSample = now + Self.drawdownSampleInterval
+        nextDrawdownSample = Timestamp(nanoseconds: now.nanoseconds &+ Self.drawdownSampleNanoseconds)
         var total = FixedDecimal.zero
-        for runner in runners {
-            guard let net = runner.machine.pnlBreakdown()?.net, let sum = try? total + net else { return }
+        // By index and in place: `for runner in runners` copied each runner (charts and machine).
+        for index in runners.indices {
+            guard let net = runners[index].netPnL(), let sum = try? total + net else { return }
             total = sum
         }
         record.mark(net: total)
     }
+
+    /// `drawdownSampleInterval` in nanoseconds, for the per-event check.
+    private static let drawdownSampleNanoseconds = drawdownSampleInterval.nanosecondsClamped
 
     /// Tells a strategy how much margin its venues have free.
     func refreshMargin(_ strategy: Int) {
