@@ -1,4 +1,3 @@
-import DequeModule
 import HeapModule
 import HedgeCore
 import HedgeVenues
@@ -42,15 +41,8 @@ struct EventQueue {
         }
     }
 
-    /// A quote in a lane: plain values, copied without value witnesses.
-    private struct LaneEntry {
-        var time: Int64
-        var sequence: UInt64
-        var quote: Quote
-    }
-
     private var heap = Heap<Entry>()
-    private var lanes: [Deque<LaneEntry>] = []
+    private let lanes = QuoteLanes()
     /// Quotes waiting in all lanes.
     private var laneCount = 0
     /// The lane whose head is earliest by (time, sequence), kept up to date on every push and
@@ -66,9 +58,9 @@ struct EventQueue {
     /// Queues a quote on `lane`; `time` must not be earlier than the lane's last.
     mutating func schedule(_ quote: Quote, lane: Int, at time: Timestamp) {
         sequence += 1
-        while lanes.count <= lane { lanes.append(Deque(minimumCapacity: 64)) }
-        let wasEmpty = lanes[lane].isEmpty
-        lanes[lane].append(LaneEntry(time: time.nanoseconds, sequence: sequence, quote: quote))
+        lanes.ensure(lane)
+        let wasEmpty = lanes.isEmpty(lane)
+        lanes.append(QuoteLanes.Entry(time: time.nanoseconds, sequence: sequence, quote: quote), to: lane)
         laneCount += 1
         // Only a new head can change the earliest; a later sequence loses ties.
         if wasEmpty, earliest.map({ time.nanoseconds < $0.time }) ?? true {
@@ -82,8 +74,9 @@ struct EventQueue {
     private func findEarliestLane() -> (lane: Int, time: Int64, sequence: UInt64)? {
         guard laneCount > 0 else { return nil }
         var best: (lane: Int, time: Int64, sequence: UInt64)?
-        for index in lanes.indices {
-            guard let head = lanes[index].first else { continue }
+        for index in 0..<lanes.laneCount {
+            guard !lanes.isEmpty(index) else { continue }
+            let head = lanes.first(index)
             if let current = best, current.time < head.time || (current.time == head.time && current.sequence < head.sequence) { continue }
             best = (index, head.time, head.sequence)
         }
@@ -101,7 +94,7 @@ struct EventQueue {
     /// every other item. Plain values out: no enum to destroy per quote.
     mutating func popDueQuote(notAfter time: Timestamp) -> (time: Timestamp, lane: Int, quote: Quote)? {
         guard let lane = earliestLane(), lane.time <= time.nanoseconds, laneComesFirst(lane) else { return nil }
-        let entry = lanes[lane.lane].removeFirst()
+        let entry = lanes.removeFirst(lane.lane)
         laneCount -= 1
         earliest = findEarliestLane()
         return (Timestamp(nanoseconds: entry.time), lane.lane, entry.quote)
