@@ -132,9 +132,16 @@ public final class Engine {
     /// The earliest funding time or expiry on any venue.
     private var nextSettlementTime: Timestamp? { venues.earliestSettlement }
 
-    /// The time of the next market event, read from the feed when none is pending.
+    /// The time of the next market event, read from the feed when none is pending. Called
+    /// several times per event: the common case is inlined, the refill kept out of line.
+    @inline(__always)
     private func peekMarketTime() -> Timestamp? {
         if batchIndex < batchCount { return batch.rows[batchIndex].time }
+        return refillMarket()
+    }
+
+    @inline(never)
+    private func refillMarket() -> Timestamp? {
         guard !feedEnded else { return nil }
         feed.nextBatch(into: &batch)
         batchIndex = 0
