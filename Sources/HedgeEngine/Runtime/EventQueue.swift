@@ -83,6 +83,7 @@ struct EventQueue {
         return best
     }
 
+    @inline(__always)
     var nextTime: Timestamp? {
         let top = heap.min?.time
         guard let lane = earliestLane() else { return top }
