@@ -83,7 +83,9 @@ public struct ReplayFeed: MarketFeed {
         try self.init(sources: sources, instruments: instruments, options: options, catalog: catalog)
     }
 
-    /// What has been read, emitted and skipped so far.
+    /// What has been read, emitted and skipped so far. Events are read a batch ahead of their
+    /// use (`MarketBatch.preferredCount`), so mid-replay the counts run up to a batch ahead of
+    /// what the engine has processed; at the end they are exact.
     public var statistics: ReplayStatistics {
         var total = ReplayStatistics()
         for file in files { total.add(file.statistics, keeping: options.examplesPerReason) }
