@@ -9,6 +9,7 @@ struct MarketTests {
         ("0.00000001", "0.00000002", "0.00000002"),   // 1.5 units → 2 (even)
         ("0.00000002", "0.00000003", "0.00000002"),   // 2.5 units → 2 (even)
         ("100", "100", "100"),
+        ("90000000000", "90000000000.00000001", "90000000000"),   // the sum beyond Int64: the 128-bit path
     ])
     func midHalfEven(bid: String, ask: String, mid: String) {
         let quote = Quote(bid: dec(bid), bidSize: "1", ask: dec(ask), askSize: "1", time: .zero)

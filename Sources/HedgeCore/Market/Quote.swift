@@ -18,7 +18,14 @@ public struct Quote: Sendable, Hashable, Codable {
 
     /// The mid price, rounded half-even to eight places.
     @inlinable public var mid: FixedDecimal {
-        // (bid + ask) / 2 in units; both are positive and far below Int64.max / 2 once validated.
+        // (bid + ask) / 2 in units, rounded half-even; in Int64 when the sum fits (always, for
+        // validated prices), else the same steps in Int128.
+        let (small, overflow) = bid.units.addingReportingOverflow(ask.units)
+        if !overflow {
+            let half = small / 2
+            let roundUp = small % 2 != 0 && half % 2 != 0
+            return FixedDecimal(units: half + (roundUp ? 1 : 0))
+        }
         let sum = Int128(bid.units) + Int128(ask.units)
         let half = sum / 2
         let roundUp = sum % 2 != 0 && half % 2 != 0
@@ -30,6 +37,11 @@ public struct Quote: Sendable, Hashable, Codable {
 
     /// Size displayed at the top on the side a taker of `side` consumes.
     @inlinable public func size(toTake side: Side) -> FixedDecimal { side == .buy ? askSize : bidSize }
+
+    /// `defect == nil`, without building the reason: the per-quote check.
+    @inlinable public var isUsable: Bool {
+        bid.units > 0 && ask.units > 0 && bidSize.units >= 0 && askSize.units >= 0 && bid.units <= ask.units
+    }
 
     /// Why the core refuses this quote, or nil when it is usable.
     @inlinable public var defect: QuoteDefect? {

@@ -1,7 +1,8 @@
 /// SCANNING → SPREAD_DETECTED → VALIDATING → the first leg: the entry rule, sizing, validation.
 extension HedgingStateMachine {
     mutating func onQuote(_ leg: Leg, _ quote: Quote, now: Timestamp, into actions: inout [StrategyAction]) {
-        if let defect = quote.defect {
+        // `isUsable` first: building the optional reason per quote cost more than the check.
+        if !quote.isUsable, let defect = quote.defect {
             consecutiveBadQuotes += 1
             actions.append(.alert(.warning, "leg \(leg) \(config.legs[leg].id) quote refused: \(defect)"))
             if case .scanning = state, consecutiveBadQuotes >= config.badQuoteLimit {

@@ -13,6 +13,8 @@ public final class Engine {
     public let mode: RunMode
     /// Limits across strategies on opening new spreads.
     public let limits: PortfolioLimits
+    /// `limits != .none`, worked out once (comparing the structs per quote cost ≈ 30 instructions).
+    private let hasLimits: Bool
     /// The engine's clock when it started.
     public let startedAt: Timestamp
     // The properties the market-data path touches per event skip dynamic exclusivity checks: one
@@ -20,9 +22,16 @@ public final class Engine {
     // instructions a quote).
     @exclusivity(unchecked) public private(set) var now: Timestamp
     @exclusivity(unchecked) private var feed: any MarketFeed
-    @exclusivity(unchecked) private var pendingMarket: MarketEvent?
-    /// `pendingMarket`'s time, so the run loop compares times without copying the event.
-    @exclusivity(unchecked) private var pendingMarketTime: Timestamp?
+    /// Market data read from the feed and not yet processed: `batch.rows[batchIndex...]`. The
+    /// feed is asked for a batch at a time, and quotes come as plain rows (no `MarketEvent`).
+    @exclusivity(unchecked) private var batch = MarketBatch()
+    @exclusivity(unchecked) private var batchIndex = 0
+    /// `batch.count`, kept here: the run loop compares against it several times per event.
+    @exclusivity(unchecked) private var batchCount = 0
+    /// The market route of each of `batch`'s instrument numbers (-1: not looked up yet), valid
+    /// while `batch.instruments` is `routedInstruments`.
+    @exclusivity(unchecked) private var routeByNumber: [Int] = []
+    @exclusivity(unchecked) private var routedInstruments: [InstrumentID] = []
     @exclusivity(unchecked) public private(set) var feedEnded = false
     @exclusivity(unchecked) var venues: VenueTable
     @exclusivity(unchecked) var runners: [StrategyRunner]
@@ -78,16 +87,20 @@ public final class Engine {
     public init(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: any MarketFeed, mode: RunMode,
                 startedAt: Timestamp?, limits: PortfolioLimits = .none, logger: Logger = Logger(label: "hedgetop.engine", factory: { _ in SwiftLogNoOpLogHandler() })) {
         var feed = feed
-        let first = feed.next()
-        let startedAt = startedAt ?? first?.time ?? .zero
+        var batch = MarketBatch()
+        feed.nextBatch(into: &batch)
+        let startedAt = startedAt ?? batch.rows.first?.time ?? .zero
         self.mode = mode
         self.limits = limits
+        self.hasLimits = limits != .none
         self.startedAt = startedAt
         self.now = startedAt
         self.feed = feed
-        self.pendingMarket = first
-        self.pendingMarketTime = first?.time
-        self.feedEnded = first == nil
+        self.batch = batch
+        self.batchCount = batch.count
+        self.feedEnded = batch.isEmpty
+        self.routedInstruments = batch.instruments
+        self.routeByNumber = Array(repeating: -1, count: batch.instruments.count)
         self.venues = VenueTable(venues)
         self.runners = strategies.map { StrategyRunner(config: $0, startedAt: startedAt) }
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
@@ -119,22 +132,40 @@ public final class Engine {
     public var isFinished: Bool { peekMarketTime() == nil && queue.isEmpty }
 
     /// The earliest funding time or expiry on any venue.
-    private var nextSettlementTime: Timestamp? {
-        var next: Timestamp?
-        for index in 0..<venues.count {
-            if let time = venues[index: index].nextSettlementTime, next.map({ time < $0 }) ?? true { next = time }
-        }
-        return next
+    private var nextSettlementTime: Timestamp? { venues.earliestSettlement }
+
+    /// The time of the next market event, read from the feed when none is pending. Called
+    /// several times per event: the common case is inlined, the refill kept out of line.
+    @inline(__always)
+    private func peekMarketTime() -> Timestamp? {
+        if batchIndex < batchCount { return batch.rows[batchIndex].time }
+        return refillMarket()
     }
 
-    /// The time of the next market event, read from the feed when none is pending.
-    private func peekMarketTime() -> Timestamp? {
-        if pendingMarketTime == nil && !feedEnded {
-            pendingMarket = feed.next()
-            pendingMarketTime = pendingMarket?.time
-            if pendingMarketTime == nil { feedEnded = true }
+    @inline(never)
+    private func refillMarket() -> Timestamp? {
+        guard !feedEnded else { return nil }
+        feed.nextBatch(into: &batch)
+        batchIndex = 0
+        batchCount = batch.count
+        if batch.isEmpty {
+            feedEnded = true
+            return nil
         }
-        return pendingMarketTime
+        if batch.instruments != routedInstruments {
+            routedInstruments = batch.instruments
+            routeByNumber = Array(repeating: -1, count: routedInstruments.count)
+        }
+        return batch.rows[0].time
+    }
+
+    /// The market route of the instrument numbered `number` in `batch`.
+    private func marketRoute(number: Int) -> Int {
+        let route = routeByNumber[number]
+        if route >= 0 { return route }
+        let found = marketRoute(for: batch.instruments[number])
+        routeByNumber[number] = found
+        return found
     }
 
     /// Processes every event due at or before `time`, in time order. Returns how many ran.
@@ -156,14 +187,24 @@ public final class Engine {
             }
             // Scheduled items due at the same instant as market data go first: they were caused earlier.
             if let scheduledTime = scheduled, scheduledTime <= time, market.map({ scheduledTime <= $0 }) ?? true {
-                guard let (due, item) = queue.popDue(notAfter: time) else { break }
-                advanceClock(to: due)
-                if case .marketData = item {} else { positionsMayDiffer = true }
-                perform(item)
-            } else if let marketTime = market, marketTime <= time, let event = pendingMarket.take() {
-                pendingMarketTime = nil
+                if let (dueTime, route, quote) = queue.popDueQuote(notAfter: time) {
+                    advanceClock(to: dueTime)
+                    deliverQuote(quote, route: route)
+                } else {
+                    guard let (due, item) = queue.popDue(notAfter: time) else { break }
+                    advanceClock(to: due)
+                    if case .marketData = item {} else { positionsMayDiffer = true }
+                    perform(item)
+                }
+            } else if let marketTime = market, marketTime <= time {
+                let row = batch.rows[batchIndex]
+                batchIndex += 1
                 advanceClock(to: marketTime)
-                onMarket(event)
+                if row.isQuote {
+                    onQuote(row.quote, route: marketRoute(number: row.instrument))
+                } else {
+                    onMarket(batch.others[row.other])
+                }
             } else {
                 break
             }
@@ -180,9 +221,42 @@ public final class Engine {
 
     // MARK: - Market data
 
+    /// A quote reaching its venue, then (after the market-data latency) its strategies.
+    private func onQuote(_ quote: Quote, route routeIndex: Int) {
+        guard let venueIndex = marketRoutes[routeIndex].venue else {
+            deliverQuote(quote, route: routeIndex)
+            return
+        }
+        // The venue is changed in place: copying it out would copy its books on the next write.
+        let (reports, withheld, latency, moved) = if let slot = marketRoutes[routeIndex].quoteSlot {
+            venues.onQuote(quote, slot: slot, at: venueIndex)
+        } else {
+            venues.onQuote(quote, of: marketRoutes[routeIndex].instrument, at: venueIndex)
+        }
+        if !reports.isEmpty || moved { positionsMayDiffer = true }
+        if !reports.isEmpty {
+            saveVenues()
+            schedule(reports, from: marketRoutes[routeIndex].instrument.venue)
+        }
+        guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
+        let lastArrival = marketRoutes[routeIndex].arrival ?? now
+        if latency == 0 && lastArrival <= now {
+            deliverQuote(quote, route: routeIndex)
+        } else {
+            // Per instrument in order: jitter never lets an older update overtake a newer one.
+            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
+            marketRoutes[routeIndex].arrival = arrival
+            queue.schedule(quote, lane: routeIndex, at: arrival)
+        }
+    }
+
     private func onMarket(_ event: MarketEvent) {
         let instrument = event.instrument
         let routeIndex = marketRoute(for: instrument)
+        if case .quote(_, let quote) = event {
+            onQuote(quote, route: routeIndex)
+            return
+        }
         guard let venueIndex = marketRoutes[routeIndex].venue else {
             deliverMarket(event)
             return
@@ -192,7 +266,7 @@ public final class Engine {
             let revision = venue.positionRevision
             let reports = venue.onMarket(event)
             let withheld = venue.withholdsFromStrategy(event)
-            let latency = withheld ? Duration.zero : venue.nextMarketDataLatency()
+            let latency = withheld ? 0 : venue.nextMarketDataLatencyNanoseconds()
             return (reports, withheld, latency, venue.positionRevision != revision)
         }
         if !reports.isEmpty || moved { positionsMayDiffer = true }
@@ -200,13 +274,17 @@ public final class Engine {
         schedule(reports, from: instrument.venue)
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
         let lastArrival = marketRoutes[routeIndex].arrival ?? now
-        if latency == .zero && lastArrival <= now {
+        if latency == 0 && lastArrival <= now {
             deliverMarket(event, route: routeIndex)
         } else {
             // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(now + latency, lastArrival)
+            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
             marketRoutes[routeIndex].arrival = arrival
-            queue.schedule(.marketData(event), at: arrival)
+            if case .quote(_, let quote) = event {
+                queue.schedule(quote, lane: routeIndex, at: arrival)
+            } else {
+                queue.schedule(.marketData(event), at: arrival)
+            }
         }
     }
 
@@ -220,7 +298,9 @@ public final class Engine {
             lastMarketRoute = index
             return index
         }
-        marketRoutes.append(MarketRoute(instrument: instrument, venue: venues.index(of: instrument.venue),
+        let venue = venues.index(of: instrument.venue)
+        let slot = venue.flatMap { index in venues.withVenue(at: index) { $0.quoteSlot(for: instrument) } }
+        marketRoutes.append(MarketRoute(instrument: instrument, venue: venue, quoteSlot: slot,
                                         targets: routes[instrument] ?? [], arrival: nil))
         lastMarketRoute = marketRoutes.count - 1
         return lastMarketRoute
@@ -282,6 +362,10 @@ public final class Engine {
     }
 
     private func deliverMarket(_ event: MarketEvent, route: Int) {
+        if case .quote(_, let quote) = event {
+            deliverQuote(quote, route: route)
+            return
+        }
         let targets = marketRoutes[route].targets
         guard !targets.isEmpty else { return }
         for (strategy, leg) in targets {
@@ -294,14 +378,31 @@ public final class Engine {
             case .mark(_, let price, _): strategyEvent = .mark(leg, price)
             case .trade, .fundingRate: continue
             }
-            if limits != .none, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
-            runners[strategy].flushPnLSample(before: now)
-            deliver(strategyEvent, to: strategy, flushingCharts: false)
-            runners[strategy].sampleCharts(at: now)
-            if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
+            deliverMarketData(strategyEvent, to: strategy)
         }
         if now >= nextDrawdownSample { sampleDrawdown() }
         changed = true
+    }
+
+    /// A quote reaching the strategies of a route: `deliverMarket` without a `MarketEvent`.
+    private func deliverQuote(_ quote: Quote, route: Int) {
+        let count = marketRoutes[route].targets.count
+        guard count > 0 else { return }
+        // By index: no copy (and retain) of the targets per quote.
+        for index in 0..<count {
+            let (strategy, leg) = marketRoutes[route].targets[index]
+            deliverMarketData(.quote(leg, quote), to: strategy)
+        }
+        if now >= nextDrawdownSample { sampleDrawdown() }
+        changed = true
+    }
+
+    private func deliverMarketData(_ event: StrategyEvent, to strategy: Int) {
+        if hasLimits, runners[strategy].machine.stateName == .scanning { applyLimits(to: strategy) }
+        runners[strategy].flushPnLSample(before: now)
+        deliver(event, to: strategy, flushingCharts: false)
+        runners[strategy].sampleCharts(at: now)
+        if now >= nextMarginRefresh[strategy] { refreshMargin(strategy) }
     }
 
     /// Lets a scanning strategy open only within the portfolio limits; says so when that changes.
@@ -321,14 +422,18 @@ public final class Engine {
 
     /// Marks the total net PnL for the drawdown figure, at most every 100 ms of data time.
     private func sampleDrawdown() {
-        nextDrawdownSample = now + Self.drawdownSampleInterval
+        nextDrawdownSample = Timestamp(nanoseconds: now.nanoseconds &+ Self.drawdownSampleNanoseconds)
         var total = FixedDecimal.zero
-        for runner in runners {
-            guard let net = runner.machine.pnlBreakdown()?.net, let sum = try? total + net else { return }
+        // By index and in place: `for runner in runners` copied each runner (charts and machine).
+        for index in runners.indices {
+            guard let net = runners[index].netPnL(), let sum = try? total + net else { return }
             total = sum
         }
         record.mark(net: total)
     }
+
+    /// `drawdownSampleInterval` in nanoseconds, for the per-event check.
+    private static let drawdownSampleNanoseconds = drawdownSampleInterval.nanosecondsClamped
 
     /// Tells a strategy how much margin its venues have free.
     func refreshMargin(_ strategy: Int) {

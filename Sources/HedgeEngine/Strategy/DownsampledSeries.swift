@@ -5,26 +5,31 @@ import HedgeCore
 /// doubles. A day of replay and a minute of paper trading both fit the same memory.
 public struct DownsampledSeries: Sendable {
     public let capacity: Int
-    public private(set) var interval: Duration
+    public private(set) var interval: Duration {
+        didSet { intervalNanoseconds = interval.nanosecondsClamped }
+    }
     public private(set) var points: [SeriesPoint] = []
+    /// `interval` in nanoseconds: compared per sample without `Duration` (128-bit) arithmetic.
+    private var intervalNanoseconds: Int64
 
     public init(capacity: Int = 720, interval: Duration = .milliseconds(250)) {
         precondition(capacity >= 4, "capacity must be at least 4")
         self.capacity = capacity
         self.interval = interval
+        self.intervalNanoseconds = interval.nanosecondsClamped
         points.reserveCapacity(capacity)
     }
 
     /// Whether a value recorded at `time` would start a new point rather than replace the last one.
     public func startsNewPoint(at time: Timestamp) -> Bool {
         guard let last = points.last else { return true }
-        return time - last.time >= interval
+        return time.nanoseconds &- last.time.nanoseconds >= intervalNanoseconds
     }
 
     /// Records `value` at `time`; within the current interval the newest value replaces the last.
     public mutating func record(_ value: Double, at time: Timestamp) {
         guard value.isFinite else { return }
-        if let last = points.last, time - last.time < interval {
+        if let last = points.last, time.nanoseconds &- last.time.nanoseconds < intervalNanoseconds {
             points[points.count - 1].value = value
             return
         }

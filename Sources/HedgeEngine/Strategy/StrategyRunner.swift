@@ -59,6 +59,12 @@ struct StrategyRunner {
         }
     }
 
+    /// The machine's net PnL now. Mutating only so the engine reads the machine in place: the
+    /// same call on a runner read out of the engine's array copied the machine first.
+    mutating func netPnL() -> FixedDecimal? {
+        machine.pnlBreakdown()?.net
+    }
+
     /// Writes the pending PnL sample: call before the machine changes or the chart is read.
     mutating func flushPnLSample() {
         guard let time = pendingPnLSample else { return }

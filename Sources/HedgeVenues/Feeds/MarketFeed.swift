@@ -83,4 +83,7 @@ public protocol MarketFeed {
     var contracts: [ContractSpec] { get }
     /// The next event, or nil when the feed has ended.
     mutating func next() -> MarketEvent?
+    /// Replaces `batch`'s rows with the next events; empty when the feed has ended. A default
+    /// (by `next()`) is provided; `ReplayFeed` fills quote rows without making events.
+    mutating func nextBatch(into batch: inout MarketBatch)
 }

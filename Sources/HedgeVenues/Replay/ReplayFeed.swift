@@ -10,9 +10,11 @@ public struct ReplayFeed: MarketFeed {
     public let instruments: [InstrumentID]
     public let options: ReplayOptions
     private var files: [FileReplay]
-    /// The next event of each file, nil once it has ended.
-    private var heads: [MarketEvent?]
-    private var started = false
+    /// Events handed out by `next()` come from here, a batch at a time.
+    private var pending = MarketBatch()
+    private var pendingIndex = 0
+    /// Per file with more than one: the index of its next event in its batch.
+    private var heads: [Int]
     private var emitted = 0
     /// The error that stopped the replay under `.stop`, for `next()` callers.
     public private(set) var failure: ReplayError?
@@ -65,11 +67,12 @@ public struct ReplayFeed: MarketFeed {
             case .binance: window = options.reorderWindow ?? .milliseconds(250)
             case .bybit: window = options.reorderWindow ?? .seconds(3)
             }
-            files.append(FileReplay(reader: reader, window: window, options: options))
+            files.append(FileReplay(reader: reader, window: window, options: options, instruments: instruments))
         }
         if let first = files.first { first.statistics.notes.insert(contentsOf: notes, at: 0) }
         self.files = files
-        self.heads = Array(repeating: nil, count: files.count)
+        self.heads = Array(repeating: 0, count: files.count)
+        self.pending = MarketBatch(instruments: instruments)
     }
 
     /// Builds sources from paths, telling formats and venues from the file names.
@@ -80,7 +83,9 @@ public struct ReplayFeed: MarketFeed {
         try self.init(sources: sources, instruments: instruments, options: options, catalog: catalog)
     }
 
-    /// What has been read, emitted and skipped so far.
+    /// What has been read, emitted and skipped so far. Events are read a batch ahead of their
+    /// use (`MarketBatch.preferredCount`), so mid-replay the counts run up to a batch ahead of
+    /// what the engine has processed; at the end they are exact.
     public var statistics: ReplayStatistics {
         var total = ReplayStatistics()
         for file in files { total.add(file.statistics, keeping: options.examplesPerReason) }
@@ -90,85 +95,196 @@ public struct ReplayFeed: MarketFeed {
 
     /// `MarketFeed`: the next event, or nil at the end or when `.stop` hit a bad line (see `failure`).
     public mutating func next() -> MarketEvent? {
-        guard failure == nil else { return nil }
-        do throws(ReplayError) { return try nextEvent() } catch {
-            failure = error
-            return nil
+        if pendingIndex == pending.count {
+            guard failure == nil else { return nil }
+            // Out of `self` while filling: no copy of its storage, no overlapping access.
+            var batch = MarketBatch()
+            swap(&batch, &pending)
+            fill(&batch)
+            swap(&batch, &pending)
+            pendingIndex = 0
+            if pending.isEmpty { return nil }
         }
+        pendingIndex += 1
+        return pending.event(at: pendingIndex - 1)
     }
 
     /// The next event in venue-time order; throws the first bad line under `.stop`.
     public mutating func nextEvent() throws(ReplayError) -> MarketEvent? {
-        if !started {
-            started = true
-            for index in files.indices { heads[index] = try files[index].next() }
-        }
-        // k is small (a few files): a linear scan beats a heap. Ties go to the earlier file.
-        var best = -1
-        var bestTime = Int64.max
-        for index in heads.indices {
-            if let head = heads[index], head.time.nanoseconds < bestTime {
-                best = index
-                bestTime = head.time.nanoseconds
+        if let event = next() { return event }
+        if let failure { throw failure }
+        return nil
+    }
+
+    /// `MarketFeed`: the next events as rows, quotes without a `MarketEvent` each; empty at the
+    /// end or when `.stop` hit a bad line (see `failure`).
+    public mutating func nextBatch(into batch: inout MarketBatch) {
+        if pendingIndex < pending.count {
+            // Left over from `next()`: hand those out first.
+            batch.removeAll()
+            while pendingIndex < pending.count {
+                batch.append(row: pendingIndex, of: pending)
+                pendingIndex += 1
             }
+            return
         }
-        guard best >= 0 else { return nil }
-        let event = heads[best]
-        heads[best] = try files[best].next()
-        emitted += 1
-        return event
+        guard failure == nil else {
+            batch.removeAll()
+            return
+        }
+        fill(&batch)
+    }
+
+    /// Replaces `batch`'s rows with the next events in venue-time order (ties go to the earlier
+    /// file); records the error that stops the replay in `failure`, after the events before it.
+    private mutating func fill(_ batch: inout MarketBatch) {
+        if !batch.startsWith(instruments) { batch = MarketBatch(instruments: instruments) }
+        batch.removeAll()
+        do throws(ReplayError) {
+            if files.count == 1 {
+                // One file: its batch becomes the caller's, no row copied.
+                try files[0].fill()
+                files[0].decoded.swapContents(with: &batch)
+            } else {
+                try merge(into: &batch)
+            }
+        } catch {
+            failure = error
+        }
+        emitted += batch.count
+    }
+
+    /// Merges the files' batches by time; k is small (a few files): a linear scan beats a heap.
+    private mutating func merge(into batch: inout MarketBatch) throws(ReplayError) {
+        while batch.count < MarketBatch.preferredCount {
+            var best = -1
+            var bestTime = Int64.max
+            for index in files.indices {
+                if heads[index] == files[index].decoded.count {
+                    if files[index].isFinished { continue }
+                    try files[index].fill()
+                    heads[index] = 0
+                    if files[index].decoded.isEmpty { continue }
+                }
+                let time = files[index].decoded.rows[heads[index]].time.nanoseconds
+                if time < bestTime {
+                    best = index
+                    bestTime = time
+                }
+            }
+            guard best >= 0 else { return }
+            batch.append(row: heads[best], of: files[best].decoded)
+            heads[best] += 1
+        }
     }
 }
 
 /// One file's events in venue-time order: decodes lines, applies the bad-input policy, and puts
-/// events that arrive slightly late (within the reorder window) back in order.
+/// events that arrive slightly late (within the reorder window) back in order. Events come out a
+/// batch at a time (`decoded`); quote CSV rows go straight from bytes into the batch.
 final class FileReplay {
     let reader: any RecordingReader
+    /// The reader when it is the quote CSV, for its row path.
+    let csv: QuoteCSV?
     let window: Int64
     let options: ReplayOptions
     // Per-line state skips dynamic exclusivity checks: one feed, one caller, no overlapping access.
     @exclusivity(unchecked) var statistics = ReplayStatistics()
-    @exclusivity(unchecked) private var decoded: [MarketEvent] = []
-    @exclusivity(unchecked) private var decodedIndex = 0
+    /// The events released by the last `fill()`.
+    @exclusivity(unchecked) var decoded: MarketBatch
+    /// One line's events (the general path).
+    @exclusivity(unchecked) private var lineEvents: [MarketEvent] = []
     @exclusivity(unchecked) private var buffer = ReorderBuffer()
     @exclusivity(unchecked) private var newest = Int64.min
     @exclusivity(unchecked) private var lastReleased = Int64.min
     @exclusivity(unchecked) private var ended = false
+    /// A bad line met after some events of a batch: thrown by the next `fill()`, so the events
+    /// before it go out first.
+    @exclusivity(unchecked) private var pendingError: ReplayError?
 
-    init(reader: any RecordingReader, window: Duration, options: ReplayOptions) {
+    init(reader: any RecordingReader, window: Duration, options: ReplayOptions, instruments: [InstrumentID]) {
         self.reader = reader
+        self.csv = reader as? QuoteCSV
         self.window = window.nanosecondsClamped
         self.options = options
-        decoded.reserveCapacity(64)
+        self.decoded = MarketBatch(instruments: instruments)
+        lineEvents.reserveCapacity(64)
         statistics.notes = reader.notes
     }
 
-    func next() throws(ReplayError) -> MarketEvent? {
-        while true {
-            if window == 0 {
-                if decodedIndex < decoded.count {
-                    let event = decoded[decodedIndex]
-                    decodedIndex += 1
-                    return event
+    /// Nothing more to read or release.
+    var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil }
+
+    /// Replaces `decoded` with the next events (up to `MarketBatch.preferredCount`); empty at the end.
+    func fill() throws(ReplayError) {
+        decoded.removeAll()
+        if let error = pendingError {
+            pendingError = nil
+            throw error
+        }
+        do throws(ReplayError) {
+            while decoded.count < MarketBatch.preferredCount {
+                if window == 0 {
+                    if ended { return }
+                    if let csv {
+                        statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount, lastReleased: &lastReleased)
+                        if decoded.count < MarketBatch.preferredCount { try readRow(csv) }
+                    } else {
+                        try readLine()
+                    }
+                } else if let earliest = buffer.earliestTime, ended || earliest <= newest &- window {
+                    if let event = buffer.popEarliest() {
+                        lastReleased = event.time.nanoseconds
+                        decoded.append(event)
+                    }
+                } else {
+                    if ended { return }
+                    try readLine()
                 }
-            } else if let earliest = buffer.earliestTime, ended || earliest <= newest &- window {
-                let event = buffer.popEarliest()
-                if let event { lastReleased = event.time.nanoseconds }
-                return event
             }
-            if ended { return nil }
-            try readLine()
+        } catch {
+            if decoded.isEmpty { throw error }
+            pendingError = error
         }
     }
 
-    private func readLine() throws(ReplayError) {
-        decoded.removeAll(keepingCapacity: true)
-        decodedIndex = 0
+    /// One CSV line, its quote appended to `decoded` if it passes the order check.
+    private func readRow(_ csv: QuoteCSV) throws(ReplayError) {
+        let before = decoded.count
         let outcome: DecodeOutcome?
         do throws(MarketDataFault) {
-            outcome = try reader.readLine(into: &decoded)
+            outcome = try csv.readQuote(into: &decoded)
         } catch {
-            decoded.removeAll(keepingCapacity: true)
+            statistics.linesRead += 1
+            try refuse(error)
+            return
+        }
+        guard let outcome else { ended = true; return }
+        statistics.linesRead += 1
+        switch outcome {
+        case .decoded: break
+        case .notSelected: statistics.linesNotSelected += 1
+        case .ignored: statistics.linesIgnored += 1
+        }
+        // Strict order; a CSV line holds at most one event.
+        guard decoded.count > before else { return }
+        let time = decoded.rows[decoded.count - 1].time.nanoseconds
+        if time < lastReleased {
+            let event = decoded.event(at: decoded.count - 1)
+            decoded.removeLast()
+            try refuse(outOfOrder(event))
+            return
+        }
+        lastReleased = time
+    }
+
+    private func readLine() throws(ReplayError) {
+        lineEvents.removeAll(keepingCapacity: true)
+        let outcome: DecodeOutcome?
+        do throws(MarketDataFault) {
+            outcome = try reader.readLine(into: &lineEvents)
+        } catch {
+            lineEvents.removeAll(keepingCapacity: true)
             statistics.linesRead += 1
             try refuse(error)
             return
@@ -181,28 +297,29 @@ final class FileReplay {
         case .ignored: statistics.linesIgnored += 1
         }
         // Order check: strict for CSV, within the window for recordings.
-        var kept = 0
         var index = 0
         // By index: iterating a copy while writing back would copy the array.
-        while index < decoded.count {
-            let event = decoded[index]
+        while index < lineEvents.count {
+            let event = lineEvents[index]
             index += 1
             let time = event.time.nanoseconds
             if time < lastReleased || (window > 0 && newest != .min && time < newest - window) {
-                try refuse(MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is earlier than \(Timestamp(nanoseconds: max(lastReleased, newest))), beyond the \(window / 1_000_000) ms reorder window; sort the file or widen ReplayOptions.reorderWindow"))
+                try refuse(outOfOrder(event))
                 continue
             }
             if window == 0 {
                 lastReleased = time
-                decoded[kept] = event
-                kept += 1
+                decoded.append(event)
             } else {
                 if time < newest { statistics.eventsReordered += 1 }
                 newest = max(newest, time)
                 buffer.push(event)
             }
         }
-        if kept < decoded.count { decoded.removeSubrange(kept...) }
+    }
+
+    private func outOfOrder(_ event: MarketEvent) -> MarketDataFault {
+        MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is earlier than \(Timestamp(nanoseconds: max(lastReleased, newest))), beyond the \(window / 1_000_000) ms reorder window; sort the file or widen ReplayOptions.reorderWindow")
     }
 
     private func refuse(_ fault: MarketDataFault) throws(ReplayError) {

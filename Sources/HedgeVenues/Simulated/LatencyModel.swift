@@ -31,18 +31,7 @@ public struct LatencyModel: Sendable, Hashable {
 
     /// One draw from `random`.
     public func sample(_ random: inout SeededRandom) -> Duration {
-        let extra: Int64
-        switch jitter {
-        case .none:
-            extra = 0
-        case .uniform(let width):
-            let nanos = width.nanosecondsClamped
-            extra = nanos > 0 ? Int64(random.unit() * Double(nanos)) : 0
-        case .lognormal(let median, let sigma):
-            let nanos = Double(median.nanosecondsClamped) * exp(sigma * random.gaussian())
-            extra = Int64(min(nanos, 60e9))
-        }
-        return .nanoseconds(base.nanosecondsClamped + extra)
+        .nanoseconds(LatencySampler(self).sample(&random))
     }
 
     /// A typical delay (base + the jitter's middle), for the screen.
@@ -51,6 +40,42 @@ public struct LatencyModel: Sendable, Hashable {
         case .none: base
         case .uniform(let width): base + width / 2
         case .lognormal(let median, _): base + median
+        }
+    }
+}
+
+/// A `LatencyModel` in whole nanoseconds, worked out once: a draw is then integer arithmetic.
+/// The replay draws one per quote, and `Duration.components` (128-bit division) cost more than
+/// the rest of the draw.
+public struct LatencySampler: Sendable, Hashable {
+    private enum Jitter: Sendable, Hashable {
+        case none
+        case uniform(width: Int64)
+        case lognormal(median: Int64, sigma: Double)
+    }
+
+    public let baseNanoseconds: Int64
+    private let jitter: Jitter
+
+    public init(_ model: LatencyModel) {
+        baseNanoseconds = model.base.nanosecondsClamped
+        switch model.jitter {
+        case .none: jitter = .none
+        case .uniform(let width): jitter = .uniform(width: width.nanosecondsClamped)
+        case .lognormal(let median, let sigma): jitter = .lognormal(median: median.nanosecondsClamped, sigma: sigma)
+        }
+    }
+
+    /// One draw from `random`, in nanoseconds: the same draws as `LatencyModel.sample`.
+    public func sample(_ random: inout SeededRandom) -> Int64 {
+        switch jitter {
+        case .none:
+            return baseNanoseconds
+        case .uniform(let width):
+            return baseNanoseconds + (width > 0 ? Int64(random.unit() * Double(width)) : 0)
+        case .lognormal(let median, let sigma):
+            let nanos = Double(median) * exp(sigma * random.gaussian())
+            return baseNanoseconds + Int64(min(nanos, 60e9))
         }
     }
 }

@@ -56,9 +56,9 @@ public struct SimulatedVenue: Sendable {
     public let name: String
     public private(set) var settings: Settings
     public private(set) var contracts: [InstrumentID: ContractSpec]
-    public internal(set) var books: [InstrumentID: SimulatedBook] = [:]
+    public internal(set) var books = InstrumentTable<SimulatedBook>()
     /// The venue's mark price per instrument (from `.mark`; else the book's mid is used).
-    public internal(set) var marks: [InstrumentID: FixedDecimal] = [:]
+    public internal(set) var marks = InstrumentTable<FixedDecimal>()
     public internal(set) var positions: [InstrumentID: Position] = [:] {
         didSet { positionRevision &+= 1 }
     }
@@ -88,6 +88,9 @@ public struct SimulatedVenue: Sendable {
     var faultState: FaultState
     private var orderRandom: SeededRandom
     private var marketRandom: SeededRandom
+    /// `settings`' latencies in whole nanoseconds (settings are fixed at start).
+    private let orderLatency: LatencySampler
+    private let marketDataLatency: LatencySampler
     var tradeCount: UInt64 = 0
     /// The instrument of the last market data, known to be one of `contracts` (fixed at start): a
     /// run of quotes on it skips that lookup.
@@ -106,6 +109,8 @@ public struct SimulatedVenue: Sendable {
         self.balances = settings.balances
         self.orderRandom = SeededRandom(seed: settings.seed)
         self.marketRandom = SeededRandom(seed: settings.seed &* 0x9E37_79B9 &+ 1)
+        self.orderLatency = LatencySampler(settings.orderLatency)
+        self.marketDataLatency = LatencySampler(settings.marketDataLatency)
         self.faultState = FaultState(settings.faults)
         for contract in contracts { positions[contract.id] = Position(spec: contract) }
         self.nextSettlementTime = earliestSettlementTime()
@@ -113,12 +118,17 @@ public struct SimulatedVenue: Sendable {
 
     /// The delay before an order reaches the venue, or an answer reaches the strategy.
     public mutating func nextLatency() -> Duration {
-        settings.orderLatency.sample(&orderRandom)
+        .nanoseconds(orderLatency.sample(&orderRandom))
     }
 
     /// The delay before the strategy sees a piece of market data.
     public mutating func nextMarketDataLatency() -> Duration {
-        settings.marketDataLatency.sample(&marketRandom)
+        .nanoseconds(nextMarketDataLatencyNanoseconds())
+    }
+
+    /// `nextMarketDataLatency()` in whole nanoseconds, for the per-quote path.
+    public mutating func nextMarketDataLatencyNanoseconds() -> Int64 {
+        marketDataLatency.sample(&marketRandom)
     }
 
     /// Makes the next `count` orders fail, as a venue under stress would.
@@ -135,6 +145,11 @@ public struct SimulatedVenue: Sendable {
         faultState.isStale(event.instrument, at: event.time, forVenue: false)
     }
 
+    /// `withholdsFromStrategy(_:)` for market data on `id` at `time`.
+    public func withholdsFromStrategy(_ id: InstrumentID, at time: Timestamp) -> Bool {
+        faultState.isStale(id, at: time, forVenue: false)
+    }
+
     /// Whether the venue is down at `time` (an outage fault).
     public func isDown(at time: Timestamp) -> Bool { faultState.isDown(at: time) }
 
@@ -143,6 +158,7 @@ public struct SimulatedVenue: Sendable {
     /// Returns what the strategies must be told.
     @discardableResult
     public mutating func onMarket(_ event: MarketEvent) -> [VenueReport] {
+        if case .quote(let id, let quote) = event { return onQuote(quote, of: id) }
         var reports = advance(to: event.time)
         let id = event.instrument
         if id != lastMarketInstrument {
@@ -155,11 +171,8 @@ public struct SimulatedVenue: Sendable {
         var spec: ContractSpec { contracts[id]! }
         var markMoved = false
         switch event {
-        case .quote(_, let quote):
-            guard quote.defect == nil else { return reports }
-            books[id, default: SimulatedBook()].apply(quote)
-            if !resting.isEmpty { reports += matchResting(id, spec: spec, trade: nil) }
-            markMoved = marks[id] == nil
+        case .quote:
+            return reports
         case .depth(_, let depth):
             guard let top = depth.top, top.defect == nil else { return reports }
             books[id, default: SimulatedBook()].apply(depth)
@@ -179,6 +192,81 @@ public struct SimulatedVenue: Sendable {
             if !liquidations.isEmpty { reports += liquidations }
         }
         return reports
+    }
+
+    /// `onMarket` for a quote: the replay's per-quote path, with no `MarketEvent` to build.
+    @discardableResult
+    public mutating func onQuote(_ quote: Quote, of id: InstrumentID) -> [VenueReport] {
+        var reports: [VenueReport] = []
+        // `advance(to:)`, whose settlement loop is entered only when something is due.
+        if let due = nextSettlementTime, due <= quote.time {
+            reports = advance(to: quote.time)
+        } else if quote.time > now {
+            now = quote.time
+        }
+        if id != lastMarketInstrument {
+            guard contracts[id] != nil else { return reports }
+            lastMarketInstrument = id
+        }
+        guard expired.isEmpty || !expired.contains(id),
+              !faultState.isStale(id, at: quote.time, forVenue: true),
+              quote.isUsable else { return reports }
+        books[id, default: SimulatedBook()].apply(quote)
+        if !resting.isEmpty { reports += matchResting(id, spec: contracts[id]!, trade: nil) }
+        if marks[id] == nil && hasOpenPosition() {
+            let liquidations = checkLiquidation(contracts[id]!.settlementAsset)
+            if !liquidations.isEmpty { reports += liquidations }
+        }
+        return reports
+    }
+
+    /// The slot of `id`'s book, for `receiveQuote(_:slot:)`; nil when the venue does not list
+    /// `id`. The book is made here if it is new (an empty book reads as no book: no top, no mid).
+    public mutating func quoteSlot(for id: InstrumentID) -> Int? {
+        guard contracts[id] != nil else { return nil }
+        if books[id] == nil { books[id] = SimulatedBook() }
+        return books.index(of: id)
+    }
+
+    /// `receiveQuote(_:of:)` for the instrument whose book is at `slot` (from `quoteSlot(for:)`):
+    /// while nothing has expired and no fault is planned, the quote goes to its book by index,
+    /// with no instrument compared or copied.
+    public mutating func receiveQuote(_ quote: Quote, slot: Int)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        guard expired.isEmpty && faultState.plan.faults.isEmpty else { return receiveQuote(quote, of: books.keys[slot]) }
+        let revision = positionRevision
+        var reports: [VenueReport] = []
+        // As `onQuote(_:of:)`, whose remaining checks (expiry, stale data) cannot apply here.
+        if let due = nextSettlementTime, due <= quote.time {
+            reports = advance(to: quote.time)
+        } else if quote.time > now {
+            now = quote.time
+        }
+        if quote.isUsable {
+            books[index: slot].apply(quote)
+            if !resting.isEmpty || !marks.isEmpty || flatAtRevision != positionRevision {
+                let id = books.keys[slot]
+                if !resting.isEmpty { reports += matchResting(id, spec: contracts[id]!, trade: nil) }
+                if marks[id] == nil && hasOpenPosition() {
+                    let liquidations = checkLiquidation(contracts[id]!.settlementAsset)
+                    if !liquidations.isEmpty { reports += liquidations }
+                }
+            }
+        }
+        let latency = nextMarketDataLatencyNanoseconds()
+        return (reports, false, latency, positionRevision != revision)
+    }
+
+    /// Everything the engine does with a venue per quote, in one in-place call: `onQuote`, then
+    /// whether the strategies must not see the quote (`withholdsFromStrategy`), the market-data
+    /// latency drawn for it (none when withheld), and whether a position moved.
+    public mutating func receiveQuote(_ quote: Quote, of id: InstrumentID)
+        -> (reports: [VenueReport], withheld: Bool, latencyNanoseconds: Int64, moved: Bool) {
+        let revision = positionRevision
+        let reports = onQuote(quote, of: id)
+        let withheld = withholdsFromStrategy(id, at: quote.time)
+        let latency = withheld ? 0 : nextMarketDataLatencyNanoseconds()
+        return (reports, withheld, latency, positionRevision != revision)
     }
 
     /// Whether any position is open; remembers "all flat" until a position changes.
