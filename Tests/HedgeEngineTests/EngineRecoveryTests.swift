@@ -111,4 +111,57 @@ struct EngineRecoveryTests {
         let ids = engine.venue(named: "sim")!.ledger.orders.map(\.request.id.rawValue)
         #expect(!ids.isEmpty && !ids.contains("btc-calendar-7") && !ids.contains("btc-calendar-1"))
     }
+
+    /// Runs `name`'s scenario on `journal` until its strategy holds a hedged spread in MONITORING;
+    /// returns the venues' books and when it got there.
+    func runUntilHedged(_ name: PaperScenario.Name, journal: Journal) throws -> (ledgers: [VenueLedger], at: Timestamp, positions: PerLeg<FixedDecimal>) {
+        let engine = name.scenario(start: Self.start, seed: 42).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        while engine.now < Self.start + .seconds(3_600), let next = engine.nextEventTime {
+            engine.run(until: next)
+            let machine = engine.machines[0]
+            if machine.stateName == .monitoring, engine.snapshot(logTail: 0).strategies[0].openOrders.isEmpty { break }
+        }
+        let machine = engine.machines[0]
+        try #require(machine.stateName == .monitoring, "\(name) never reached MONITORING")
+        let ledgers = engine.venues.keys.compactMap { engine.venue(named: $0)?.ledger }
+        return (ledgers, engine.now, machine.positions.map(\.quantity))
+    }
+
+    @Test("a spread hedged at its real ratio (not equal quantities) is back in MONITORING after a restart, untouched",
+          arguments: PaperScenario.Name.allCases)
+    func hedgedAtRatioMonitors(_ name: PaperScenario.Name) throws {
+        let journal = try temporaryJournal()
+        let (ledgers, stopped, held) = try runUntilHedged(name, journal: journal)
+        // The restarted market starts afresh at a later time, as `hedgetop run` does.
+        let restart = stopped + .seconds(30)
+        let engine = name.scenario(start: restart, seed: 42).makeEngine(startedAt: restart)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: ledgers, policy: .flatten)
+        #expect(report.differences == 0)
+        // Until recovery has judged the spread (exit rules may close it later; that is not recovery).
+        while engine.machines[0].stateName == .unwinding, engine.now < restart + .seconds(5), let next = engine.nextEventTime {
+            engine.run(until: next)
+        }
+        let machine = engine.machines[0]
+        #expect(machine.stateName == .monitoring, "\(name) legs \(held.a) / \(held.b): \(machine.stateName)")
+        #expect(machine.positions.map(\.quantity) == held)
+        let log = engine.snapshot(logTail: 500).log
+        #expect(!log.contains { $0.message.contains("half-open") })
+        #expect(!log.contains { $0.severity >= .warning }, "\(log.filter { $0.severity >= .warning }.map(\.message))")
+        #expect(log.contains { $0.message.contains("recovered: both legs hedged") })
+    }
+
+    @Test("a brand-new journal: recovery says nothing and the strategy is simply SCANNING")
+    func newJournalIsQuiet() throws {
+        let journal = try temporaryJournal()
+        let engine = PaperScenario.basis(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: [], policy: .flatten)
+        #expect(report.lines.isEmpty, "\(report.lines)")
+        #expect(engine.machines[0].stateName == .scanning)
+        let log = engine.snapshot(logTail: 500).log
+        #expect(!log.contains { $0.message.contains("recover") }, "\(log.map(\.message))")
+        #expect(try journal.counts()["transitions"] == 0)
+    }
 }
