@@ -53,8 +53,13 @@ extension Hedgetop.Run {
         } catch {
             throw fail("\(error)")
         }
-        let state = VenueStateFile(path: venueStatePath)
-        do { ledgers = try state.load() } catch { throw fail("\(error)") }
+        let state: VenueStateFile
+        do {
+            state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
+            ledgers = try state.load()
+        } catch {
+            throw fail("\(error)")
+        }
         // The clock never runs backwards across a restart.
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
@@ -95,6 +100,10 @@ extension Hedgetop.Run {
                                 venueState: String?, halfOpen: HalfOpenPolicy, logger: Logger) throws -> (Engine, JournalLock, String) {
         let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
         let scenarioName = scenario ?? file?.scenario ?? .calendar
+        if venueState == nil, let legacy = legacyVenueState(journal: journalPath, scenario: scenarioName) {
+            printError("hedgetop: found \(legacy), the venue state every journal in its directory used to share; each journal now has its own (\(defaultVenueStatePath(journal: journalPath, scenario: scenarioName))). Rename it to that if it belongs to this journal, or pass it with --venue-state; remove it only once its positions are known to be flat; not trading")
+            throw ExitCode.failure
+        }
         let (engine, lock) = try makeRecoveredEngine(
             journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
             policy: halfOpen, logger: logger
@@ -105,10 +114,22 @@ extension Hedgetop.Run {
         return (engine, lock, journalPath)
     }
 
-    /// The venue state file beside the journal, one per scenario.
+    /// The venue state belongs to its journal: `DIR/NAME.sqlite` keeps it in
+    /// `DIR/NAME.venues-SCENARIO.json`, so two journals in one directory never share one.
     static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
+        let base = (journal as NSString).deletingPathExtension
+        return (base.isEmpty ? journal : base) + ".venues-\(scenario.rawValue).json"
+    }
+
+    /// The shared `DIR/paper-venues-SCENARIO.json` of earlier versions, when it is there and
+    /// this (existing) journal has no venue state of its own yet: whose positions it holds is
+    /// unknown, so the trader decides.
+    static func legacyVenueState(journal: String, scenario: PaperScenario.Name) -> String? {
         let directory = (journal as NSString).deletingLastPathComponent
-        return (directory.isEmpty ? "." : directory) + "/paper-venues-\(scenario.rawValue).json"
+        let legacy = (directory.isEmpty ? "." : directory) + "/paper-venues-\(scenario.rawValue).json"
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: journal), manager.fileExists(atPath: legacy), !manager.fileExists(atPath: defaultVenueStatePath(journal: journal, scenario: scenario)) else { return nil }
+        return legacy
     }
 
     /// Closes every open spread through the strategies (pause first, so none opens meanwhile)

@@ -37,7 +37,7 @@ extension Hedgetop {
         @Option(help: "The journal (SQLite), as for `run`.")
         var journal: String?
 
-        @Option(help: "Where the simulated venues keep their state between runs (default: beside the journal).")
+        @Option(help: "Where the simulated venues keep their state between runs (default: JOURNAL.venues-SCENARIO.json beside the journal).")
         var venueState: String?
 
         @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge or flatten.")

@@ -164,4 +164,22 @@ struct EngineRecoveryTests {
         #expect(!log.contains { $0.message.contains("recover") }, "\(log.map(\.message))")
         #expect(try journal.counts()["transitions"] == 0)
     }
+
+    @Test("a venue state belongs to its journal: another journal's is refused, its own loads, and the id survives reopening")
+    func venueStateBelongsToItsJournal() throws {
+        let first = try temporaryJournal(), second = try temporaryJournal()
+        let id = try first.identity()
+        #expect(try Journal(path: first.path).identity() == id)
+        #expect(try second.identity() != id)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (ledger, _) = venueHolding("0.5")
+        try VenueStateFile(path: path, journalID: id).save([ledger])
+        #expect(try VenueStateFile(path: path, journalID: id).load() == [ledger])
+        #expect {
+            try VenueStateFile(path: path, journalID: try second.identity()).load()
+        } throws: { error in
+            "\(error)".contains("belongs to another journal")
+        }
+    }
 }

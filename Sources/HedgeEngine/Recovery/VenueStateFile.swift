@@ -8,20 +8,31 @@ import Glibc
 /// Where the simulated venues keep their books of account between runs: one JSON file,
 /// replaced atomically (write a temporary file, fsync it, rename it over, fsync the directory)
 /// after every change, so a crash at any instant leaves either the old state or the new one.
-/// This is the venue's truth that recovery reconciles the journal against.
+/// This is the venue's truth that recovery reconciles the journal against. It belongs to one
+/// journal: it names that journal's identity, and a file written for another journal is refused
+/// (its fills would be adopted into the wrong journal and its positions flattened).
 public struct VenueStateFile: Sendable {
-    public static let formatVersion = 1
+    /// 2: names the journal it belongs to.
+    public static let formatVersion = 2
 
     struct Contents: Codable {
         var version: Int
+        /// The identity of the journal this state belongs to (absent in format 1).
+        var journal: String?
         var venues: [VenueLedger]
     }
 
     public let path: String
+    /// The identity of the journal this state belongs to (`Journal.identity()`); nil: any.
+    public let journalID: String?
 
-    public init(path: String) { self.path = path }
+    public init(path: String, journalID: String? = nil) {
+        self.path = path
+        self.journalID = journalID
+    }
 
-    /// The ledgers saved by an earlier run; empty when there is no file yet.
+    /// The ledgers saved by an earlier run; empty when there is no file yet. A file written for
+    /// another journal is refused.
     public func load() throws(VenueStateError) -> [VenueLedger] {
         guard FileManager.default.fileExists(atPath: path) else { return [] }
         do {
@@ -29,6 +40,9 @@ public struct VenueStateFile: Sendable {
             let contents = try JSONDecoder().decode(Contents.self, from: data)
             guard contents.version <= Self.formatVersion else {
                 throw VenueStateError(path: path, reason: "written by a newer hedgetop (format \(contents.version)); upgrade hedgetop or use another --venue-state")
+            }
+            if let journalID, let owner = contents.journal, owner != journalID {
+                throw VenueStateError(path: path, reason: "belongs to another journal (id \(owner); this journal is \(journalID)); each journal has its own venue state: pass that journal's --venue-state, or another path for a new one")
             }
             return contents.venues
         } catch let error as VenueStateError {
@@ -42,7 +56,7 @@ public struct VenueStateFile: Sendable {
     public func save(_ ledgers: [VenueLedger]) throws(VenueStateError) {
         let data: Data
         do {
-            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, venues: ledgers))
+            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers))
         } catch {
             throw VenueStateError(path: path, reason: "cannot encode: \(error)")
         }
