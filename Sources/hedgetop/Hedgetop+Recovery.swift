@@ -37,7 +37,7 @@ extension Hedgetop.Run {
     /// The engine for this run, recovered from the journal and the venue state: a corrupt,
     /// locked or newer journal (or venue state) is a clear message and no trading.
     static func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
-                             market: (Timestamp) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+                             market: (Timestamp, Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> ExitCode {
             printError("hedgetop: \(message); not trading")
             return ExitCode.failure
@@ -53,17 +53,22 @@ extension Hedgetop.Run {
         } catch {
             throw fail("\(error)")
         }
-        let state: VenueStateFile
+        var state: VenueStateFile
+        let marks: [InstrumentID: FixedDecimal]
         do {
             state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
             ledgers = try state.load()
+            marks = try state.loadMarks()
+            state.carriedMarks = marks
         } catch {
             throw fail("\(error)")
         }
         // The clock never runs backwards across a restart.
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
-        let engine = try market(start).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        // The market continues from the last saved marks, not from the scenario's seed price.
+        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, $0) }
+        let engine = try market(start, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: policy)
@@ -107,9 +112,9 @@ extension Hedgetop.Run {
         let (engine, lock) = try makeRecoveredEngine(
             journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
             policy: halfOpen, logger: logger
-        ) { start in
-            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
-            return scenarioName.scenario(start: start, seed: seed ?? 42)
+        ) { start, initialPrice in
+            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice) }
+            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice)
         }
         return (engine, lock, journalPath)
     }

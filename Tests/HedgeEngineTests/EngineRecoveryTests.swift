@@ -182,4 +182,53 @@ struct EngineRecoveryTests {
             "\(error)".contains("belongs to another journal")
         }
     }
+
+    /// The first quote `scenario`'s market gives for `instrument`.
+    func firstQuote(_ scenario: PaperScenario, _ instrument: InstrumentID) -> FixedDecimal? {
+        var feed = scenario.feed
+        for _ in 0..<64 {
+            if case .quote(let id, let quote) = feed.next(), id == instrument { return quote.mid }
+        }
+        return nil
+    }
+
+    @Test("a restarted market continues from the venue state's last marks, not from the seed price", arguments: PaperScenario.Name.allCases)
+    func marketContinuesFromSavedMarks(_ name: PaperScenario.Name) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A run saves its instruments' marks with the venues' books.
+        let journal = try temporaryJournal()
+        let engine = name.scenario(start: Self.start, seed: 42).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: VenueStateFile(path: path, journalID: try journal.identity()))
+        engine.run(until: Self.start + .seconds(120))
+        let legs = engine.machines[0].config.legs
+        let written = try VenueStateFile(path: path).loadMarks()
+        for leg in Leg.allCases { #expect(written[legs[leg].id]?.isPositive == true, "\(name): no mark saved for \(legs[leg].id)") }
+
+        // Saved 3 % above where the seed would start: the restarted market starts there.
+        let restart = engine.now + .seconds(60)
+        let fresh = try PerLeg(a: #require(firstQuote(name.scenario(start: restart, seed: 42), legs.a.id)),
+                               b: #require(firstQuote(name.scenario(start: restart, seed: 42), legs.b.id)))
+        let marks = Dictionary(uniqueKeysWithValues: Leg.allCases.map { (legs[$0].id, FixedDecimal(units: Int64((fresh[$0].doubleValue * 1.03 * 10).rounded()) * FixedDecimal.one / 10)) })
+        let initialPrice = try #require(PaperScenario.resumedInitialPrice(marks: marks) { name.scenario(start: restart, seed: 42, initialPrice: $0) })
+        let resumed = name.scenario(start: restart, seed: 42, initialPrice: initialPrice)
+        for leg in Leg.allCases {
+            let first = try #require(firstQuote(resumed, legs[leg].id))
+            let off = abs(first.doubleValue / marks[legs[leg].id]!.doubleValue - 1) * 10_000
+            #expect(off < 2, "\(name) leg \(leg): saved \(marks[legs[leg].id]!), resumed at \(first) (\(off) bps off)")
+        }
+    }
+
+    @Test("saving the venues before any market data keeps the marks the file had")
+    func marksCarriedUntilFirstData() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let id = InstrumentID(venue: "sim", symbol: "BTCUSD_PERP")
+        try VenueStateFile(path: path).save([], marks: [id: "61234.5"])
+        var state = VenueStateFile(path: path)
+        state.carriedMarks = try state.loadMarks()
+        let engine = PaperScenario.basis(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: nil, venueState: state)
+        #expect(try VenueStateFile(path: path).loadMarks()[id] == "61234.5")
+    }
 }
