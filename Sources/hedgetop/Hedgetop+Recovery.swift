@@ -37,7 +37,7 @@ extension Hedgetop.Run {
     /// The engine for this run, recovered from the journal and the venue state: a corrupt,
     /// locked or newer journal (or venue state) is a clear message and no trading.
     static func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
-                             market: (Timestamp) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+                             market: (Timestamp, Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> ExitCode {
             printError("hedgetop: \(message); not trading")
             return ExitCode.failure
@@ -53,12 +53,22 @@ extension Hedgetop.Run {
         } catch {
             throw fail("\(error)")
         }
-        let state = VenueStateFile(path: venueStatePath)
-        do { ledgers = try state.load() } catch { throw fail("\(error)") }
+        var state: VenueStateFile
+        let marks: [InstrumentID: FixedDecimal]
+        do {
+            state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
+            ledgers = try state.load()
+            marks = try state.loadMarks()
+            state.carriedMarks = marks
+        } catch {
+            throw fail("\(error)")
+        }
         // The clock never runs backwards across a restart.
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
-        let engine = try market(start).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        // The market continues from the last saved marks, not from the scenario's seed price.
+        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, $0) }
+        let engine = try market(start, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: policy)
@@ -95,20 +105,36 @@ extension Hedgetop.Run {
                                 venueState: String?, halfOpen: HalfOpenPolicy, logger: Logger) throws -> (Engine, JournalLock, String) {
         let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
         let scenarioName = scenario ?? file?.scenario ?? .calendar
+        if venueState == nil, let legacy = legacyVenueState(journal: journalPath, scenario: scenarioName) {
+            printError("hedgetop: found \(legacy), the venue state every journal in its directory used to share; each journal now has its own (\(defaultVenueStatePath(journal: journalPath, scenario: scenarioName))). Rename it to that if it belongs to this journal, or pass it with --venue-state; remove it only once its positions are known to be flat; not trading")
+            throw ExitCode.failure
+        }
         let (engine, lock) = try makeRecoveredEngine(
             journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
             policy: halfOpen, logger: logger
-        ) { start in
-            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed) }
-            return scenarioName.scenario(start: start, seed: seed ?? 42)
+        ) { start, initialPrice in
+            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice) }
+            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice)
         }
         return (engine, lock, journalPath)
     }
 
-    /// The venue state file beside the journal, one per scenario.
+    /// The venue state belongs to its journal: `DIR/NAME.sqlite` keeps it in
+    /// `DIR/NAME.venues-SCENARIO.json`, so two journals in one directory never share one.
     static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
+        let base = (journal as NSString).deletingPathExtension
+        return (base.isEmpty ? journal : base) + ".venues-\(scenario.rawValue).json"
+    }
+
+    /// The shared `DIR/paper-venues-SCENARIO.json` of earlier versions, when it is there and
+    /// this (existing) journal has no venue state of its own yet: whose positions it holds is
+    /// unknown, so the trader decides.
+    static func legacyVenueState(journal: String, scenario: PaperScenario.Name) -> String? {
         let directory = (journal as NSString).deletingLastPathComponent
-        return (directory.isEmpty ? "." : directory) + "/paper-venues-\(scenario.rawValue).json"
+        let legacy = (directory.isEmpty ? "." : directory) + "/paper-venues-\(scenario.rawValue).json"
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: journal), manager.fileExists(atPath: legacy), !manager.fileExists(atPath: defaultVenueStatePath(journal: journal, scenario: scenario)) else { return nil }
+        return legacy
     }
 
     /// Closes every open spread through the strategies (pause first, so none opens meanwhile)

@@ -43,7 +43,7 @@ extension Hedgetop {
         @Option(help: "The journal (SQLite) every order, fill and result is written to, and recovered from on start (default: $XDG_STATE_HOME/hedgetop/journal.sqlite).")
         var journal: String?
 
-        @Option(help: "Where the simulated venues keep their positions, balances and orders between runs (default: paper-venues-SCENARIO.json beside the journal).")
+        @Option(help: "Where the simulated venues keep their positions, balances and orders between runs (default: JOURNAL.venues-SCENARIO.json beside the journal, JOURNAL being its name without .sqlite); it belongs to that journal.")
         var venueState: String?
 
         @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge (complete the missing leg) or flatten (close what is open).")

@@ -37,7 +37,7 @@ extension Hedgetop {
         @Option(help: "The journal (SQLite), as for `run`.")
         var journal: String?
 
-        @Option(help: "Where the simulated venues keep their state between runs (default: beside the journal).")
+        @Option(help: "Where the simulated venues keep their state between runs (default: JOURNAL.venues-SCENARIO.json beside the journal).")
         var venueState: String?
 
         @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge or flatten.")
@@ -85,10 +85,8 @@ extension Hedgetop {
                     throw ExitCode.failure
                 }
             }
-            let (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
-                file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
-            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
-            let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            // The socket next, before the journal and the venue state: a name already served stops
+            // here having created nothing. Commands wait in the channel until the engine runs.
             let (sender, commands) = CommandSender.makeChannel()
             let path = socket ?? ControlSocketPath.path(name: name)
             let policy = PeerPolicy(allowedGroup: allowGroup.flatMap(PeerPolicy.groupID))
@@ -97,8 +95,20 @@ extension Hedgetop {
                 try server.start()
             } catch {
                 printError("hedgetop: \(error); not trading")
+                await metricsEndpoint.stop()
                 throw ExitCode.failure
             }
+            let engine: Engine, journalLock: JournalLock, journalPath: String
+            do {
+                (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
+                    file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
+            } catch {
+                server.stop()
+                await metricsEndpoint.stop()
+                throw error
+            }
+            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
+            let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             installStopSignals()
             signal(SIGHUP, SIG_IGN)
             signal(SIGPIPE, SIG_IGN)

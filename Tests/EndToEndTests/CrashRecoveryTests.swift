@@ -51,10 +51,12 @@ struct CrashRecoveryTests {
          "--venue-state", venueState, "--log-file", directory.appendingPathComponent("log").path] + extra
     }
 
-    func sqlite(_ query: String) throws -> [String] {
+    func sqlite(_ query: String) throws -> [String] { try sqliteRows(journal, query) }
+
+    func sqliteRows(_ database: String, _ query: String) throws -> [String] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/sqlite3")
-        process.arguments = [journal, query]
+        process.arguments = [database, query]
         let pipe = Pipe()
         process.standardOutput = pipe
         try process.run()
@@ -161,5 +163,32 @@ struct CrashRecoveryTests {
         #expect(second.status != 0)
         #expect(second.error.contains("locked by another process"), "stderr: \(second.error)")
         #expect(second.error.contains("not trading"))
+    }
+
+    @Test("two journals in one directory each keep their own venue state; another journal's is refused")
+    func venueStatePerJournal() throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        func run(_ journal: String, _ extra: [String] = []) throws -> Run {
+            try hedgetop(["run", "--headless", "--scenario", "basis", "--seed", "42", "--speed", "40", "--duration", "4",
+                          "--journal", directory.appendingPathComponent(journal).path,
+                          "--log-file", directory.appendingPathComponent("log").path] + extra)
+        }
+        let a = try run("a.sqlite")
+        #expect(a.status == 0, "stderr: \(a.error)")
+        let aState = directory.appendingPathComponent("a.venues-basis.json")
+        let aBytes = try Data(contentsOf: aState)
+        let b = try run("b.sqlite")
+        #expect(b.status == 0, "stderr: \(b.error)")
+        #expect(!b.error.contains("recovery found"), "stderr: \(b.error)")
+        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("b.venues-basis.json").path))
+        #expect(try Data(contentsOf: aState) == aBytes, "b's run changed a's venue state")
+        // b's journal holds only b's fills: none adopted from a.
+        let adopted = try sqliteRows(directory.appendingPathComponent("b.sqlite").path, "SELECT COUNT(*) FROM reconciliations")
+        #expect(adopted == ["0"])
+        // Pointing c at a's venue state: refused, nothing traded, a's file untouched.
+        let c = try run("c.sqlite", ["--venue-state", aState.path])
+        #expect(c.status != 0)
+        #expect(c.error.contains("belongs to another journal") && c.error.contains("not trading"), "stderr: \(c.error)")
+        #expect(try Data(contentsOf: aState) == aBytes)
     }
 }

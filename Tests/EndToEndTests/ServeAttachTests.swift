@@ -95,4 +95,22 @@ struct ServeAttachTests {
             #expect(server.stop() == 0)
         }
     }
+
+    @Test("a second serve under a name already served is refused and creates no journal, lock or venue state")
+    func refusedStartCreatesNothing() async throws {
+        try await offPool {
+            let server = try ServedHedgetop(name: "twice")
+            try server.start()
+            defer { server.stop() }
+            let other = server.directory.appendingPathComponent("other")
+            try FileManager.default.createDirectory(at: other, withIntermediateDirectories: true)
+            let journal = other.appendingPathComponent("j2.sqlite").path
+            let second = try server.hedgetop(["serve", "--name", "twice", "--socket", server.socket, "--scenario", "basis", "--journal", journal])
+            #expect(second.status != 0)
+            #expect(second.error.contains("already listening") && second.error.contains("not trading"), "stderr: \(second.error)")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: other.path) == [])
+            // The first server is untouched and still answers on its socket.
+            #expect(try server.status().strategies.first?.name == "held")
+        }
+    }
 }

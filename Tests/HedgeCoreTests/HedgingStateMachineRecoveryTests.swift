@@ -13,8 +13,7 @@ struct HedgingStateMachineRecoveryTests {
         return legs
     }
 
-    func restore(a: String, b: String, opened: Bool = false, policy: HalfOpenPolicy = .flatten) -> Desk {
-        let config = Desk.config()
+    func restore(a: String, b: String, opened: Bool = false, policy: HalfOpenPolicy = .flatten, config: StrategyConfig = Desk.config()) -> Desk {
         var desk = Desk(config)
         let recovered = RecoveredStrategy(positions: positions(config, a: a, b: b), openedAt: opened ? Desk.start : nil,
                                           entrySpreadBps: opened ? "10" : nil, lastOrderNumber: 41, completedCycles: 3)
@@ -93,5 +92,30 @@ extension HedgingStateMachineRecoveryTests {
     func restoredEntrySide(a: String, b: String, sign: Int) {
         let desk = restore(a: a, b: b, opened: true)
         #expect(desk.machine.cycle?.entryDeviationSign == sign)
+    }
+}
+
+extension HedgingStateMachineRecoveryTests {
+    /// Inverse legs of 100 USD: the opening hedges 503 of the dearer leg with 500 of the other.
+    static let inverseConfig = Desk.config(a: TestContracts.inverse("va"), b: TestContracts.inverse("vb"))
+
+    @Test("inverse legs hedged at the opening's ratio (503 against 500, within a lot at today's prices) go back to MONITORING",
+          arguments: [("60300", "60000"), ("60420", "60000"), ("60240", "60000")])
+    func hedgedAtRatioMonitors(priceA: String, priceB: String) {
+        var desk = restore(a: "-503", b: "500", opened: true, config: Self.inverseConfig)
+        desk.quote(.a, priceA)
+        let actions = desk.quote(.b, priceB)
+        #expect(actions.path == [.monitoring])
+        #expect(actions.orders.isEmpty)
+    }
+
+    @Test("legs further apart than a lot of the hedge, or pointing the same way, are half-open and flattened by policy",
+          arguments: [("-503", "300"), ("-503", "497"), ("-503", "-500")])
+    func unequalLegsHalfOpen(a: String, b: String) {
+        var desk = restore(a: a, b: b, opened: true, config: Self.inverseConfig)
+        desk.quote(.a, "60300")
+        let actions = desk.quote(.b, "60000")
+        #expect(desk.state == .unwinding)
+        #expect(actions.orders.contains { $0.reduceOnly })
     }
 }

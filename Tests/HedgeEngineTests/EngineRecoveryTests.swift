@@ -111,4 +111,124 @@ struct EngineRecoveryTests {
         let ids = engine.venue(named: "sim")!.ledger.orders.map(\.request.id.rawValue)
         #expect(!ids.isEmpty && !ids.contains("btc-calendar-7") && !ids.contains("btc-calendar-1"))
     }
+
+    /// Runs `name`'s scenario on `journal` until its strategy holds a hedged spread in MONITORING;
+    /// returns the venues' books and when it got there.
+    func runUntilHedged(_ name: PaperScenario.Name, journal: Journal) throws -> (ledgers: [VenueLedger], at: Timestamp, positions: PerLeg<FixedDecimal>) {
+        let engine = name.scenario(start: Self.start, seed: 42).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        while engine.now < Self.start + .seconds(3_600), let next = engine.nextEventTime {
+            engine.run(until: next)
+            let machine = engine.machines[0]
+            if machine.stateName == .monitoring, engine.snapshot(logTail: 0).strategies[0].openOrders.isEmpty { break }
+        }
+        let machine = engine.machines[0]
+        try #require(machine.stateName == .monitoring, "\(name) never reached MONITORING")
+        let ledgers = engine.venues.keys.compactMap { engine.venue(named: $0)?.ledger }
+        return (ledgers, engine.now, machine.positions.map(\.quantity))
+    }
+
+    @Test("a spread hedged at its real ratio (not equal quantities) is back in MONITORING after a restart, untouched",
+          arguments: PaperScenario.Name.allCases)
+    func hedgedAtRatioMonitors(_ name: PaperScenario.Name) throws {
+        let journal = try temporaryJournal()
+        let (ledgers, stopped, held) = try runUntilHedged(name, journal: journal)
+        // The restarted market starts afresh at a later time, as `hedgetop run` does.
+        let restart = stopped + .seconds(30)
+        let engine = name.scenario(start: restart, seed: 42).makeEngine(startedAt: restart)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: ledgers, policy: .flatten)
+        #expect(report.differences == 0)
+        // Until recovery has judged the spread (exit rules may close it later; that is not recovery).
+        while engine.machines[0].stateName == .unwinding, engine.now < restart + .seconds(5), let next = engine.nextEventTime {
+            engine.run(until: next)
+        }
+        let machine = engine.machines[0]
+        #expect(machine.stateName == .monitoring, "\(name) legs \(held.a) / \(held.b): \(machine.stateName)")
+        #expect(machine.positions.map(\.quantity) == held)
+        let log = engine.snapshot(logTail: 500).log
+        #expect(!log.contains { $0.message.contains("half-open") })
+        #expect(!log.contains { $0.severity >= .warning }, "\(log.filter { $0.severity >= .warning }.map(\.message))")
+        #expect(log.contains { $0.message.contains("recovered: both legs hedged") })
+    }
+
+    @Test("a brand-new journal: recovery says nothing and the strategy is simply SCANNING")
+    func newJournalIsQuiet() throws {
+        let journal = try temporaryJournal()
+        let engine = PaperScenario.basis(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: [], policy: .flatten)
+        #expect(report.lines.isEmpty, "\(report.lines)")
+        #expect(engine.machines[0].stateName == .scanning)
+        let log = engine.snapshot(logTail: 500).log
+        #expect(!log.contains { $0.message.contains("recover") }, "\(log.map(\.message))")
+        #expect(try journal.counts()["transitions"] == 0)
+    }
+
+    @Test("a venue state belongs to its journal: another journal's is refused, its own loads, and the id survives reopening")
+    func venueStateBelongsToItsJournal() throws {
+        let first = try temporaryJournal(), second = try temporaryJournal()
+        let id = try first.identity()
+        #expect(try Journal(path: first.path).identity() == id)
+        #expect(try second.identity() != id)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let (ledger, _) = venueHolding("0.5")
+        try VenueStateFile(path: path, journalID: id).save([ledger])
+        #expect(try VenueStateFile(path: path, journalID: id).load() == [ledger])
+        #expect {
+            try VenueStateFile(path: path, journalID: try second.identity()).load()
+        } throws: { error in
+            "\(error)".contains("belongs to another journal")
+        }
+    }
+
+    /// The first quote `scenario`'s market gives for `instrument`.
+    func firstQuote(_ scenario: PaperScenario, _ instrument: InstrumentID) -> FixedDecimal? {
+        var feed = scenario.feed
+        for _ in 0..<64 {
+            if case .quote(let id, let quote) = feed.next(), id == instrument { return quote.mid }
+        }
+        return nil
+    }
+
+    @Test("a restarted market continues from the venue state's last marks, not from the seed price", arguments: PaperScenario.Name.allCases)
+    func marketContinuesFromSavedMarks(_ name: PaperScenario.Name) throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        // A run saves its instruments' marks with the venues' books.
+        let journal = try temporaryJournal()
+        let engine = name.scenario(start: Self.start, seed: 42).makeEngine(startedAt: Self.start)
+        engine.attach(journal: journal, venueState: VenueStateFile(path: path, journalID: try journal.identity()))
+        engine.run(until: Self.start + .seconds(120))
+        let legs = engine.machines[0].config.legs
+        let written = try VenueStateFile(path: path).loadMarks()
+        for leg in Leg.allCases { #expect(written[legs[leg].id]?.isPositive == true, "\(name): no mark saved for \(legs[leg].id)") }
+
+        // Saved 3 % above where the seed would start: the restarted market starts there.
+        let restart = engine.now + .seconds(60)
+        let fresh = try PerLeg(a: #require(firstQuote(name.scenario(start: restart, seed: 42), legs.a.id)),
+                               b: #require(firstQuote(name.scenario(start: restart, seed: 42), legs.b.id)))
+        let marks = Dictionary(uniqueKeysWithValues: Leg.allCases.map { (legs[$0].id, FixedDecimal(units: Int64((fresh[$0].doubleValue * 1.03 * 10).rounded()) * FixedDecimal.one / 10)) })
+        let initialPrice = try #require(PaperScenario.resumedInitialPrice(marks: marks) { name.scenario(start: restart, seed: 42, initialPrice: $0) })
+        let resumed = name.scenario(start: restart, seed: 42, initialPrice: initialPrice)
+        for leg in Leg.allCases {
+            let first = try #require(firstQuote(resumed, legs[leg].id))
+            let off = abs(first.doubleValue / marks[legs[leg].id]!.doubleValue - 1) * 10_000
+            #expect(off < 2, "\(name) leg \(leg): saved \(marks[legs[leg].id]!), resumed at \(first) (\(off) bps off)")
+        }
+    }
+
+    @Test("saving the venues before any market data keeps the marks the file had")
+    func marksCarriedUntilFirstData() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("venues-\(UUID().uuidString).json").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let id = InstrumentID(venue: "sim", symbol: "BTCUSD_PERP")
+        try VenueStateFile(path: path).save([], marks: [id: "61234.5"])
+        var state = VenueStateFile(path: path)
+        state.carriedMarks = try state.loadMarks()
+        let engine = PaperScenario.basis(start: Self.start).makeEngine(startedAt: Self.start)
+        engine.attach(journal: nil, venueState: state)
+        #expect(try VenueStateFile(path: path).loadMarks()[id] == "61234.5")
+    }
 }

@@ -1,4 +1,4 @@
-/// How recovery resolves a half-open spread (one leg, or legs of unequal size): complete the
+/// How recovery resolves a half-open spread (one leg, or legs off the hedge ratio): complete the
 /// hedge, or flatten what is open.
 public enum HalfOpenPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     case hedge, flatten
@@ -49,11 +49,9 @@ extension HedgingStateMachine {
         } else if machine.hasPosition {
             machine.attemptBaseline = recovered.baseline
         }
-        guard machine.hasPosition || machine.cycle != nil else {
-            machine.enter(.scanning, "recovered: flat", now: now, into: &actions)
-            return (machine, actions)
-        }
-        let reason = "recovered: \(machine.describePositions()); awaiting prices"
+        // Flat with no open cycle: a new machine is already SCANNING; nothing to say.
+        guard machine.hasPosition || machine.cycle != nil else { return (machine, actions) }
+        let reason = Transition.recoveryWaitPrefix + "\(machine.describePositions()); awaiting prices"
         machine.recoveryPending = policy
         let unwind = Unwind(goal: policy == .hedge ? .hedge : .flatten, attempts: 0, deadline: now + config.hedgeDeadline,
                             order: nil, reason: "recovered after restart")
@@ -69,7 +67,7 @@ extension HedgingStateMachine {
         recoveryPending = nil
         if !hasPosition {
             continueUnwinding(now: now, into: &actions)
-        } else if hedgeShortfall(now: now) == nil && !positions.a.isFlat && !positions.b.isFlat {
+        } else if hedgedAsOpened() {
             if cycle == nil { openCycle(now: now, into: &actions) }
             attemptBaseline = nil
             enter(.monitoring, "recovered: both legs hedged", now: now, into: &actions)
@@ -83,4 +81,33 @@ extension HedgingStateMachine {
             continueUnwinding(now: now, into: &actions)
         }
     }
+
+    /// Hedged as opening hedges: the second leg's quantity is the first leg's filled quantity
+    /// converted through base exposure at the second leg's price, rounded to its lot. Judged at
+    /// today's prices (which moved since), either leg possibly the first, so the legs are hedged
+    /// when they point opposite ways and one leg is within one lot of the hedge of the other
+    /// (DESIGN: both legs round to the same exposure, within one lot). 503 dated against 500
+    /// perpetual is hedged; 503 against 300 is half-open. Drift beyond that is MONITORING's to
+    /// rebalance (ADJUSTING), not recovery's to flatten.
+    func hedgedAsOpened() -> Bool {
+        guard !positions.a.isFlat, !positions.b.isFlat, let pa = referencePrice(.a), let pb = referencePrice(.b),
+              let ea = try? positions.a.baseExposure(at: pa), let eb = try? positions.b.baseExposure(at: pb),
+              ea.signum == -eb.signum else { return false }
+        let prices = PerLeg(a: pa, b: pb), exposures = PerLeg(a: ea, b: eb)
+        return Leg.allCases.contains { first in
+            let second = first.other
+            guard let hedge = try? config.legs[second].quantity(forBase: exposures[first].magnitude, price: prices[second], rounding: .halfEven),
+                  let gap = try? hedge - positions[second].quantity.magnitude else { return false }
+            return gap.magnitude <= config.legs[second].lotStep
+        }
+    }
+}
+
+extension Transition {
+    /// The reason a restored machine gives for waiting in UNWINDING until it has prices.
+    public static let recoveryWaitPrefix = "recovered: "
+
+    /// Entering UNWINDING only to wait for prices after a restart: ordinary (notice), not the
+    /// error an unhedged leg is; a half-open spread found once priced is warned about then.
+    public var isRecoveryWait: Bool { to == .unwinding && reason.hasPrefix(Self.recoveryWaitPrefix) }
 }

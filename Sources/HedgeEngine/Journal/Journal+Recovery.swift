@@ -112,6 +112,14 @@ extension Journal {
         }
     }
 
+    /// This journal's identity: a random id made when it was created (or upgraded), kept in
+    /// its `meta` table. The venue state saved for this journal carries it.
+    public func identity() throws(JournalError) -> String {
+        let id = try read { db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'journal_id'") }
+        guard let id else { throw JournalError(path: path, reason: "has no journal id in its meta table; move it aside to start a new one") }
+        return id
+    }
+
     /// The latest time anything was written, so a restarted clock never runs backwards.
     public func latestTime() throws(JournalError) -> Timestamp? {
         try read { db in

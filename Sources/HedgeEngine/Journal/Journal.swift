@@ -8,7 +8,7 @@ import HedgeCore
 /// from. Every write is its own transaction, durable when the call returns.
 public final class Journal {
     /// The schema this build writes. A file from a newer schema is refused, never rewritten.
-    public static let schemaVersion = 2
+    public static let schemaVersion = 3
 
     public let path: String
     let database: DatabasePool
@@ -96,6 +96,13 @@ public final class Journal {
                         seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, venue TEXT NOT NULL, symbol TEXT NOT NULL,
                         journal_quantity TEXT NOT NULL, venue_quantity TEXT NOT NULL, action TEXT NOT NULL, time INTEGER NOT NULL);
                     """)
+                }
+                if found < 3 {
+                    // Version 3: the journal's identity, a random id the venue state saved for
+                    // this journal carries, so another journal's venue state is refused.
+                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
+                    try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)",
+                                   arguments: [UUID().uuidString.lowercased()])
                 }
                 try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
             }

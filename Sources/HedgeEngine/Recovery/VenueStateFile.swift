@@ -1,4 +1,5 @@
 import Foundation
+import HedgeCore
 import HedgeVenues
 
 #if canImport(Glibc)
@@ -8,29 +9,66 @@ import Glibc
 /// Where the simulated venues keep their books of account between runs: one JSON file,
 /// replaced atomically (write a temporary file, fsync it, rename it over, fsync the directory)
 /// after every change, so a crash at any instant leaves either the old state or the new one.
-/// This is the venue's truth that recovery reconciles the journal against.
+/// This is the venue's truth that recovery reconciles the journal against. It belongs to one
+/// journal: it names that journal's identity, and a file written for another journal is refused
+/// (its fills would be adopted into the wrong journal and its positions flattened).
 public struct VenueStateFile: Sendable {
-    public static let formatVersion = 1
+    /// 2: names the journal it belongs to.
+    public static let formatVersion = 2
 
     struct Contents: Codable {
         var version: Int
+        /// The identity of the journal this state belongs to (absent in format 1).
+        var journal: String?
         var venues: [VenueLedger]
+        /// Each instrument's last mark (or mid) when saved, so a restarted synthetic market
+        /// continues from there (absent before format 2).
+        var marks: [SavedMark]?
+    }
+
+    struct SavedMark: Codable {
+        var venue: String
+        var symbol: String
+        var price: FixedDecimal
     }
 
     public let path: String
+    /// The identity of the journal this state belongs to (`Journal.identity()`); nil: any.
+    public let journalID: String?
+    /// Marks loaded from the file, saved again for instruments that have none yet this run (a
+    /// restored venue has no market data until the feed's first tick).
+    public var carriedMarks: [InstrumentID: FixedDecimal] = [:]
 
-    public init(path: String) { self.path = path }
+    public init(path: String, journalID: String? = nil) {
+        self.path = path
+        self.journalID = journalID
+    }
 
-    /// The ledgers saved by an earlier run; empty when there is no file yet.
+    /// The ledgers saved by an earlier run; empty when there is no file yet. A file written for
+    /// another journal is refused.
     public func load() throws(VenueStateError) -> [VenueLedger] {
-        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        try loadContents()?.venues ?? []
+    }
+
+    /// Each instrument's last mark saved by an earlier run (empty when none was).
+    public func loadMarks() throws(VenueStateError) -> [InstrumentID: FixedDecimal] {
+        var marks: [InstrumentID: FixedDecimal] = [:]
+        for mark in try loadContents()?.marks ?? [] { marks[InstrumentID(venue: mark.venue, symbol: mark.symbol)] = mark.price }
+        return marks
+    }
+
+    private func loadContents() throws(VenueStateError) -> Contents? {
+        guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
             let contents = try JSONDecoder().decode(Contents.self, from: data)
             guard contents.version <= Self.formatVersion else {
                 throw VenueStateError(path: path, reason: "written by a newer hedgetop (format \(contents.version)); upgrade hedgetop or use another --venue-state")
             }
-            return contents.venues
+            if let journalID, let owner = contents.journal, owner != journalID {
+                throw VenueStateError(path: path, reason: "belongs to another journal (id \(owner); this journal is \(journalID)); each journal has its own venue state: pass that journal's --venue-state, or another path for a new one")
+            }
+            return contents
         } catch let error as VenueStateError {
             throw error
         } catch {
@@ -38,11 +76,13 @@ public struct VenueStateFile: Sendable {
         }
     }
 
-    /// Replaces the file with these ledgers, durably.
-    public func save(_ ledgers: [VenueLedger]) throws(VenueStateError) {
+    /// Replaces the file with these ledgers (and the instruments' last marks), durably.
+    public func save(_ ledgers: [VenueLedger], marks: [InstrumentID: FixedDecimal] = [:]) throws(VenueStateError) {
+        let saved = carriedMarks.merging(marks) { $1 }.sorted { ($0.key.venue, $0.key.symbol) < ($1.key.venue, $1.key.symbol) }
+            .map { SavedMark(venue: $0.key.venue, symbol: $0.key.symbol, price: $0.value) }
         let data: Data
         do {
-            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, venues: ledgers))
+            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers, marks: saved))
         } catch {
             throw VenueStateError(path: path, reason: "cannot encode: \(error)")
         }

@@ -59,11 +59,17 @@ extension Engine {
         }
     }
 
-    /// Saves every venue's books of account.
+    /// Saves every venue's books of account, and its instruments' marks as they are now (a
+    /// restarted market continues from them).
     func saveVenues() {
         guard let venueState else { return }
+        var marks: [InstrumentID: FixedDecimal] = [:]
+        for name in venues.keys {
+            guard let venue = venues[name] else { continue }
+            for id in venue.contracts.keys { if let price = venue.markPrice(id) { marks[id] = price } }
+        }
         do {
-            try venueState.save(venues.keys.sorted().compactMap { venues[$0]?.ledger })
+            try venueState.save(venues.keys.sorted().compactMap { venues[$0]?.ledger }, marks: marks)
             noteDurableWrite()
         } catch {
             enterSafeMode("\(error)")

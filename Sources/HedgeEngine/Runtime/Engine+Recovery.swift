@@ -149,8 +149,13 @@ extension Engine {
             lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name))
         let (machine, actions) = HedgingStateMachine.restored(config: config, from: recovered, policy: policy, at: now)
         runners[index].machine = machine
-        let held = Leg.allCases.map { "leg \($0) \(machine.positions[$0].quantity)" }.joined(separator: ", ")
-        note("rebuilt: \(held)\(cycle.map { _ in ", cycle open" } ?? ""); \(machine.stateName)", severity: .notice, strategy: name, report: &report)
+        if machine.hasPosition || cycle != nil {
+            let held = Leg.allCases.map { "leg \($0) \(machine.positions[$0].quantity)" }.joined(separator: ", ")
+            note("rebuilt: \(held)\(cycle.map { _ in ", cycle open" } ?? ""); \(machine.stateName)", severity: .notice, strategy: name, report: &report)
+        } else if recovered.completedCycles > 0 || recovered.lastOrderNumber > 0 {
+            note("rebuilt: flat after \(recovered.completedCycles) closed cycle(s); \(machine.stateName)", severity: .info, strategy: name, report: &report)
+        }
+        // A brand-new journal (nothing of this strategy's): nothing to say.
         performActions(actions, strategy: index, commandID: nil)
     }
 }

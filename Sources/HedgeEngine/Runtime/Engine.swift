@@ -635,7 +635,7 @@ public final class Engine {
                 runners[strategy].record(transition)
                 record.record(transition, strategy: name)
                 journalWrite { try $0.transition(transition, strategy: name) }
-                append(LogEntry(time: now, severity: transition.to == .error || transition.to == .unwinding ? .error : .notice,
+                append(LogEntry(time: now, severity: transition.to == .error || (transition.to == .unwinding && !transition.isRecoveryWait) ? .error : .notice,
                                 strategy: name, message: "\(transition.from) → \(transition.to): \(transition.reason)"))
             case .alert(let level, let message):
                 let severity: LogEntry.Severity = switch level {

@@ -7,9 +7,11 @@ extension PaperScenario {
     /// a carry of about 10 % a year; the strategy sells it and buys the perpetual when the basis
     /// annualises past 13.5 %, and closes when it is back under 10.5 %. The perpetual's funding
     /// follows the basis. Tuned so a new user sees a whole cycle within about a minute.
-    public static func basis(start: Timestamp, seed: UInt64 = 42) -> PaperScenario {
+    /// `initialPrice`: the underlying to start from (a restart continues the market where it was).
+    public static func basis(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil) -> PaperScenario {
         var parameters = SyntheticBasisFeed.Parameters(start: start)
         parameters.seed = seed
+        if let initialPrice { parameters.market.initialPrice = initialPrice }
         let feed = SyntheticBasisFeed(parameters)
         let dated = feed.contracts[0], perpetual = feed.contracts[1]
         let days = parameters.expiresAfter.secondsDouble / 86_400

@@ -21,12 +21,13 @@ extension PaperScenario {
             }
         }
 
-        /// The scenario, started at `start` with the market seeded by `seed`.
-        public func scenario(start: Timestamp, seed: UInt64) -> PaperScenario {
+        /// The scenario, started at `start` with the market seeded by `seed`, its underlying at
+        /// `initialPrice` when given (else the scenario's own).
+        public func scenario(start: Timestamp, seed: UInt64, initialPrice: Double? = nil) -> PaperScenario {
             switch self {
-            case .calendar: .calendarDemo(start: start, seed: seed)
-            case .cross: .cross(start: start, seed: seed)
-            case .basis: .basis(start: start, seed: seed)
+            case .calendar: .calendarDemo(start: start, seed: seed, initialPrice: initialPrice)
+            case .cross: .cross(start: start, seed: seed, initialPrice: initialPrice)
+            case .basis: .basis(start: start, seed: seed, initialPrice: initialPrice)
             }
         }
     }
