@@ -85,12 +85,18 @@ extension Hedgetop {
                     throw ExitCode.failure
                 }
             }
+            let path = socket ?? ControlSocketPath.path(name: name)
+            // A file, symlink or directory at the socket's path (or a live server) stops here,
+            // before recovery or trading; the path is never removed unless it is a stale socket.
+            do { try ControlServer.checkPath(path) } catch {
+                printError("hedgetop: \(error); not trading")
+                throw ExitCode.failure
+            }
             let (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
                 file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
             let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
-            let path = socket ?? ControlSocketPath.path(name: name)
             let policy = PeerPolicy(allowedGroup: allowGroup.flatMap(PeerPolicy.groupID))
             let server = ControlServer(path: path, name: name, policy: policy, commands: sender, logger: logger)
             do {
