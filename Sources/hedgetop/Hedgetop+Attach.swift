@@ -21,7 +21,7 @@ extension Hedgetop {
         @Flag(help: "Watch only: commands are refused (visibly) instead of sent.")
         var readOnly = false
 
-        @Option(help: "Screen frames per second (1-30, default: 4); the server sends no more than this.")
+        @Option(parsing: .unconditional, help: "Screen frames per second (1-30, default: 4); the server sends no more than this.")
         var fps: Int = 4
 
         @Option(help: "Colour theme, as for `run`.")
@@ -30,11 +30,18 @@ extension Hedgetop {
         @Option(help: "Where the screen's own logs go (never the terminal while the screen is up).")
         var logFile: String?
 
+        static let needsTerminal = "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary"
+
         func validate() throws {
             guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
         }
 
         func run() async throws {
+            // attach has no headless mode: say so before connecting, not after.
+            guard isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 else {
+                printError(Self.needsTerminal)
+                throw ExitCode.failure
+            }
             let choice: ServerChoice
             do { choice = try ServerChoice.resolve(name: name, socket: socket, command: "attach") } catch {
                 printError("hedgetop: \(error.message)")
@@ -51,7 +58,7 @@ extension Hedgetop {
                 try await showScreen(snapshots: snapshots, commands: commands, options: ScreenOptions.withTheme(theme, fps: fps))
             } catch let error as ScreenError where error.code == .notATerminal {
                 // attach has no headless mode: the screen's own advice does not apply here.
-                printError("hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary")
+                printError(Self.needsTerminal)
                 throw ExitCode.failure
             } catch let error as ScreenError {
                 printError("hedgetop: \(error.message)")

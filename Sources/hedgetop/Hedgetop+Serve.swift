@@ -46,7 +46,7 @@ extension Hedgetop {
         @Option(help: "On SIGINT/SIGTERM: keep open spreads (the next start recovers them) or flatten them first. SIGHUP is ignored: the server outlives the session that started it.")
         var onExit: ExitPolicy = .keep
 
-        @Option(help: "Data time runs this many times as fast as the clock (demos and tests).")
+        @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
         var speed: Double = 1
 
         @Option(help: "Where logs go (default: $XDG_STATE_HOME/hedgetop/serve-NAME.log).")

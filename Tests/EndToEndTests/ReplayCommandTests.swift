@@ -51,6 +51,7 @@ struct ReplayCommandTests {
         1723161256000000000,binance-usdm,BTCUSDT,61800.1,1.5,61800.2,2.0
         1723161256100000000,binance-usdm,BTCUSDT,61800.1,1.5,oops,2.0
         1723161256200000000,binance-usdm,BTCUSDT,61800.2,1.5,61800.3,2.0
+        1723161256300000000,binance-coinm,BTCUSD_PERP,61790.1,100,61790.2,100
 
         """.write(to: csv, atomically: true, encoding: .utf8)
         let base = ["replay", csv.path, "--kind", "cross", "--legs", "binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP"]
