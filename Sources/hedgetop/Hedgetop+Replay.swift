@@ -199,6 +199,13 @@ extension Hedgetop {
                 printError("hedgetop: replay stopped: \(failure)")
                 throw ExitCode.failure
             }
+            // A leg with no data at all makes the replay meaningless: fail so a script notices.
+            // (A spread that never crossed the entry band is a result: exit 0, with its reason.)
+            let missing = report.legsWithoutQuotes
+            if !missing.isEmpty {
+                printError("hedgetop: no quotes for \(missing.joined(separator: " and ")) in \(files.isEmpty ? "the replay files" : files.joined(separator: ", ")); give the file with its data, or check --legs")
+                throw ExitCode.failure
+            }
         }
 
         /// Replays on the live screen at the chosen speed; returns the engine when the feed ends

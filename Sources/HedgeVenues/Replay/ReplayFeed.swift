@@ -16,6 +16,9 @@ public struct ReplayFeed: MarketFeed {
     private var emitted = 0
     /// The error that stopped the replay under `.stop`, for `next()` callers.
     public private(set) var failure: ReplayError?
+    /// The venue time of the newest event handed out: where the data ended once the feed is
+    /// drained, however fast or slow the engine ran it (a replay report's end time).
+    public private(set) var lastEventTime: Timestamp?
 
     /// - Parameters:
     ///   - sources: files to merge; cryptofeed `*.http.*` snapshot files seed their `*.ws.*` sibling.
@@ -116,6 +119,7 @@ public struct ReplayFeed: MarketFeed {
         let event = heads[best]
         heads[best] = try files[best].next()
         emitted += 1
+        lastEventTime = event?.time
         return event
     }
 }
