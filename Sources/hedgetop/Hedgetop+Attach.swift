@@ -37,11 +37,6 @@ extension Hedgetop {
         }
 
         func run() async throws {
-            // attach has no headless mode: say so before connecting, not after.
-            guard isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 else {
-                printError(Self.needsTerminal)
-                throw ExitCode.failure
-            }
             let choice: ServerChoice
             do { choice = try ServerChoice.resolve(name: name, socket: socket, command: "attach") } catch {
                 printError("hedgetop: \(error.message)")

@@ -22,12 +22,4 @@ struct CommandErrorsTests {
         #expect(run.error.contains("--fps must be between 1 and 30, got -1"), "stderr: \(run.error)")
         #expect(!run.error.contains("Missing value"), "stderr: \(run.error)")
     }
-
-    @Test("attach without a terminal says it needs one and points to status, before looking for a server")
-    func attachNeedsTerminal() throws {
-        let run = try HedgetopProcess.run(["attach"])
-        #expect(run.status == 1)
-        #expect(run.error == "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary\n",
-                "stderr: \(run.error)")
-    }
 }

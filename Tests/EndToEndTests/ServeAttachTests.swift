@@ -27,6 +27,12 @@ struct ServeAttachTests {
             let listOne = try server.hedgetop(["list", "--socket", server.socket])
             #expect(listOne.status == 0 && listOne.output == "desk\tpid \(server.pid ?? -1)\t\(server.socket)\n", "list --socket printed:\n\(listOne.output)")
 
+            // attach has no headless mode: without a terminal it says what to use instead.
+            let headless = try server.hedgetop(["attach", "--socket", server.socket])
+            #expect(headless.status == 1)
+            #expect(headless.error == "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary\n",
+                    "stderr: \(headless.error)")
+
             // No name, no `main`, one server running: status uses it and says so on stderr; the
             // text rounds for people (spread to 0.1 bps, money to the cent).
             let unnamed = try server.hedgetop(["status"])
