@@ -51,6 +51,9 @@ func connectToServer(path: String, hello: WireHello, name: String?) throws(Conne
         if case .notASocket(let kind) = occupant {
             throw ConnectFailure(message: "\(path) is not a socket (it is \(kind)); see `hedgetop list` for the running servers", socket: path)
         }
+        if case .foreignSocket(let uid) = occupant {
+            throw ConnectFailure(message: "no server is listening on \(path), a socket of another user (uid \(uid)); see `hedgetop list` for yours", socket: path)
+        }
         let start = name.map { "hedgetop serve --name \($0)" } ?? "hedgetop serve --socket \(path)"
         throw ConnectFailure(message: "no server is listening on \(path) (\(error)); start one with `\(start)`, or see `hedgetop list`", socket: path)
     } catch let error as SocketError where error.code == EACCES {
