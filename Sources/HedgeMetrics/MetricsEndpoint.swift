@@ -4,7 +4,7 @@ import Foundation
 import Logging
 
 /// The HTTP endpoint Prometheus scrapes: `GET /metrics` answers the text exposition of the newest
-/// snapshot, any other path 404. It serves on its own tasks; the engine never waits for it.
+/// snapshot (`HEAD` the same headers without the body), any other path 404. It serves on its own tasks; the engine never waits for it.
 public actor MetricsEndpoint {
     private let metrics: SnapshotMetrics
     private let logger: Logger
@@ -91,12 +91,17 @@ struct MetricsRequestHandler: HTTPHandler {
             return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
                                 body: Data("not found: hedgetop serves metrics at /metrics\n".utf8))
         }
-        guard request.method == .GET else {
-            return HTTPResponse(statusCode: .methodNotAllowed, headers: [.contentType: "text/plain; charset=utf-8", HTTPHeader("Allow"): "GET"],
-                                body: Data("only GET /metrics\n".utf8))
+        guard request.method == .GET || request.method == .HEAD else {
+            return HTTPResponse(statusCode: .methodNotAllowed, headers: [.contentType: "text/plain; charset=utf-8", HTTPHeader("Allow"): "GET, HEAD"],
+                                body: Data("only GET or HEAD /metrics\n".utf8))
         }
-        return HTTPResponse(statusCode: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                            body: Data(metrics.exposition()))
+        let exposition = Data(metrics.exposition())
+        let contentType = "text/plain; version=0.0.4; charset=utf-8"
+        // HEAD (curl -I, uptime checks) gets GET's headers, its length included, and no body.
+        if request.method == .HEAD {
+            return HTTPResponse(statusCode: .ok, headers: [.contentType: contentType, .contentLength: String(exposition.count)], body: Data())
+        }
+        return HTTPResponse(statusCode: .ok, headers: [.contentType: contentType], body: exposition)
     }
 }
 

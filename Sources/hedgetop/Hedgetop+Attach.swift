@@ -12,8 +12,8 @@ extension Hedgetop {
         static let configuration = CommandConfiguration(
             abstract: "Show the live screen of a running `hedgetop serve`; several watchers may attach at once.")
 
-        @Argument(help: "The server's name (see `hedgetop list`).")
-        var name: String = "main"
+        @Argument(help: "The server's name (see `hedgetop list`; default: main, or the only server running).")
+        var name: String?
 
         @Option(help: "The control socket's path, instead of the one the name gives.")
         var socket: String?
@@ -21,7 +21,7 @@ extension Hedgetop {
         @Flag(help: "Watch only: commands are refused (visibly) instead of sent.")
         var readOnly = false
 
-        @Option(help: "Screen frames per second (1-30, default: 4); the server sends no more than this.")
+        @Option(parsing: .unconditional, help: "Screen frames per second (1-30, default: 4); the server sends no more than this.")
         var fps: Int = 4
 
         @Option(help: "Colour theme, as for `run`.")
@@ -30,20 +30,31 @@ extension Hedgetop {
         @Option(help: "Where the screen's own logs go (never the terminal while the screen is up).")
         var logFile: String?
 
+        static let needsTerminal = "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary"
+
         func validate() throws {
             guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
         }
 
         func run() async throws {
-            let path = socket ?? ControlSocketPath.path(name: name)
+            let choice: ServerChoice
+            do { choice = try ServerChoice.resolve(name: name, socket: socket, command: "attach") } catch {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            }
+            let path = choice.path
             let hello = WireHello(readOnly: readOnly, framesPerSecond: fps, client: "attach")
-            let connection = try connectOrExplain(path: path, hello: hello, name: socket == nil ? name : nil)
+            let connection = try connectOrExplain(path: path, hello: hello, name: choice.name)
             signal(SIGPIPE, SIG_IGN)
             installShutdownSignals()
             let (snapshots, commands, client) = ControlClient.watch(connection, path: path, hello: hello)
             defer { client.stop() }
             do {
                 try await showScreen(snapshots: snapshots, commands: commands, options: ScreenOptions.withTheme(theme, fps: fps))
+            } catch let error as ScreenError where error.code == .notATerminal {
+                // attach has no headless mode: the screen's own advice does not apply here.
+                printError(Self.needsTerminal)
+                throw ExitCode.failure
             } catch let error as ScreenError {
                 printError("hedgetop: \(error.message)")
                 throw ExitCode.failure
@@ -53,25 +64,5 @@ extension Hedgetop {
                 throw ExitCode.failure
             }
         }
-    }
-}
-
-/// Connects to a server, or prints what went wrong and what to do, and fails.
-func connectOrExplain(path: String, hello: WireHello, name: String?) throws -> (UnixSocket, WireWelcome) {
-    do {
-        return try ControlClient.handshake(path: path, hello: hello)
-    } catch let error as SocketError where error.code == ENOENT || error.code == ECONNREFUSED {
-        let start = name.map { "hedgetop serve --name \($0)" } ?? "hedgetop serve --socket \(path)"
-        printError("hedgetop: no server is listening on \(path) (\(error)); start one with `\(start)`, or see `hedgetop list`")
-        throw ExitCode.failure
-    } catch let error as SocketError where error.code == EACCES {
-        printError("hedgetop: \(error): the socket belongs to another user; only its owner (or an allowed group) may attach")
-        throw ExitCode.failure
-    } catch let error as WireError {
-        printError("hedgetop: refused by the server: \(error.message)")
-        throw ExitCode.failure
-    } catch {
-        printError("hedgetop: \(error)")
-        throw ExitCode.failure
     }
 }

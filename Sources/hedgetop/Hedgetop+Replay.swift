@@ -68,7 +68,7 @@ extension Hedgetop {
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
-        @Option(help: "Screen frames per second with --watch (default: 4).")
+        @Option(parsing: .unconditional, help: "Screen frames per second with --watch (1-30, default: 4).")
         var fps: Int?
 
         enum BadInputChoice: String, ExpressibleByArgument, CaseIterable { case skip, stop }
@@ -98,7 +98,7 @@ extension Hedgetop {
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
-            if let fps { guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30") } }
+            if let fps { guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") } }
         }
 
         func run() async throws {
@@ -107,13 +107,13 @@ extension Hedgetop {
             var catalog = ContractCatalog.builtIn
             for file in contractFiles {
                 do { try catalog.load(contentsOf: URL(fileURLWithPath: file)) }
-                catch { throw ValidationError("\(error)") }
+                catch { throw Self.failure("\(error)") }
             }
             let instruments = legIDs
             var specs: [ContractSpec] = []
             for id in instruments {
                 do { specs.append(try catalog.spec(for: id)) }
-                catch { throw ValidationError("\(error)") }
+                catch { throw Self.failure("\(error)") }
             }
             if let takerFee, let rate = FixedDecimal(takerFee) {
                 for index in specs.indices { specs[index].fees.taker = rate }
@@ -121,7 +121,7 @@ extension Hedgetop {
             let options = ReplayOptions(policy: onBadInput == .stop ? .stop : .skip)
             let feed: ReplayFeed
             do { feed = try ReplayFeed(paths: files, instruments: instruments, options: options, catalog: catalog) }
-            catch { throw ValidationError("\(error)") }
+            catch { throw Self.failure("\(error)") }
 
             let config = StrategyConfig.replayDefaults(kind: kind, legs: PerLeg(a: specs[0], b: specs[1]),
                                                        targetNotional: notional.flatMap { FixedDecimal($0) } ?? 50_000, entry: entry, exit: exit)
@@ -132,6 +132,13 @@ extension Hedgetop {
                 SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: venueSettings)
             }
             try await replay(strategies: [config], venues: venues, feed: feed, speed: speed ?? "max", options: ScreenOptions(fps: fps ?? 4))
+        }
+
+        /// A runtime error (a file, a contract): its message and exit status 1, without the usage
+        /// text that ArgumentParser adds to a ValidationError (the command line itself was fine).
+        static func failure(_ message: String) -> ExitCode {
+            printError("hedgetop: \(message)")
+            return ExitCode.failure
         }
 
         /// `--config FILE`: the file's replay, with this command line's options over it. Every
@@ -190,6 +197,13 @@ extension Hedgetop {
             }
             if let failure = replayFeed?.failure {
                 printError("hedgetop: replay stopped: \(failure)")
+                throw ExitCode.failure
+            }
+            // A leg with no data at all makes the replay meaningless: fail so a script notices.
+            // (A spread that never crossed the entry band is a result: exit 0, with its reason.)
+            let missing = report.legsWithoutQuotes
+            if !missing.isEmpty {
+                printError("hedgetop: no quotes for \(missing.joined(separator: " and ")) in \(files.isEmpty ? "the replay files" : files.joined(separator: ", ")); give the file with its data, or check --legs")
                 throw ExitCode.failure
             }
         }

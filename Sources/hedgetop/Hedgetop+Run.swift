@@ -25,7 +25,7 @@ extension Hedgetop {
         @Option(help: "Seed of the simulated market: the same seed gives the same market (default: 42).")
         var seed: UInt64?
 
-        @Option(help: "Screen frames per second (1-30, default: 4).")
+        @Option(parsing: .unconditional, help: "Screen frames per second (1-30, default: 4).")
         var fps: Int?
 
         @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
@@ -52,7 +52,7 @@ extension Hedgetop {
         @Option(help: "On SIGINT/SIGTERM or quitting: keep open spreads (the next start recovers them) or flatten them and wait until flat. SIGHUP always flattens.")
         var onExit: ExitPolicy = .keep
 
-        @Option(help: "Data time runs this many times as fast as the clock (demos and tests).")
+        @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
         var speed: Double = 1
 
         func validate() throws {

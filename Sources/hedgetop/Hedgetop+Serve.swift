@@ -46,7 +46,7 @@ extension Hedgetop {
         @Option(help: "On SIGINT/SIGTERM: keep open spreads (the next start recovers them) or flatten them first. SIGHUP is ignored: the server outlives the session that started it.")
         var onExit: ExitPolicy = .keep
 
-        @Option(help: "Data time runs this many times as fast as the clock (demos and tests).")
+        @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
         var speed: Double = 1
 
         @Option(help: "Where logs go (default: $XDG_STATE_HOME/hedgetop/serve-NAME.log).")
@@ -87,8 +87,15 @@ extension Hedgetop {
             }
             // The socket next, before the journal and the venue state: a name already served stops
             // here having created nothing. Commands wait in the channel until the engine runs.
-            let (sender, commands) = CommandSender.makeChannel()
             let path = socket ?? ControlSocketPath.path(name: name)
+            // A file, symlink or directory at the socket's path (or a live server) stops here:
+            // the path is never removed unless it is a stale socket of ours.
+            do { try ControlServer.checkPath(path) } catch {
+                printError("hedgetop: \(error); not trading")
+                await metricsEndpoint.stop()
+                throw ExitCode.failure
+            }
+            let (sender, commands) = CommandSender.makeChannel()
             let policy = PeerPolicy(allowedGroup: allowGroup.flatMap(PeerPolicy.groupID))
             let server = ControlServer(path: path, name: name, policy: policy, commands: sender, logger: logger)
             do {

@@ -51,6 +51,7 @@ struct ReplayCommandTests {
         1723161256000000000,binance-usdm,BTCUSDT,61800.1,1.5,61800.2,2.0
         1723161256100000000,binance-usdm,BTCUSDT,61800.1,1.5,oops,2.0
         1723161256200000000,binance-usdm,BTCUSDT,61800.2,1.5,61800.3,2.0
+        1723161256300000000,binance-coinm,BTCUSD_PERP,61790.1,100,61790.2,100
 
         """.write(to: csv, atomically: true, encoding: .utf8)
         let base = ["replay", csv.path, "--kind", "cross", "--legs", "binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP"]
@@ -60,6 +61,46 @@ struct ReplayCommandTests {
         let skipped = try hedgetop(base)
         #expect(skipped.status == 0, "stderr: \(skipped.error)")
         #expect(skipped.output.contains("1 skipped"), "output: \(skipped.output)")
+    }
+
+    static let usdm2024 = data + "/binance/usdm_btcusdt_20240808.gz"
+    static let coinm2024 = data + "/binance/cm_btcusd_perp_20240808.gz"
+
+    @Test("a leg whose file is missing: the report names it and why nothing traded, and the exit status is 1")
+    func legWithNoData() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("nodata-\(UUID().uuidString).json").path
+        defer { unlink(json) }
+        let run = try hedgetop(["replay", Self.usdm2024, "--kind", "basis", "--legs", "binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP", "--json", json])
+        #expect(run.status == 1)
+        #expect(run.output.contains("warning: binance-coinm:BTCUSD_PERP never had a quote in this data"), "output: \(run.output)")
+        #expect(run.output.contains("no trades: no quotes for binance-coinm:BTCUSD_PERP"), "output: \(run.output)")
+        #expect(run.error.contains("hedgetop: no quotes for binance-coinm:BTCUSD_PERP in \(Self.usdm2024)"), "stderr: \(run.error)")
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let strategy = try #require((report?["strategies"] as? [[String: Any]])?.first)
+        #expect(strategy["legsWithoutQuotes"] as? [String] == ["binance-coinm:BTCUSD_PERP"])
+    }
+
+    @Test("the 2024 basis replay's three cycles and the net add up exactly, the difference explained")
+    func cyclesAddUp() throws {
+        let json = FileManager.default.temporaryDirectory.appendingPathComponent("sum-\(UUID().uuidString).json").path
+        defer { unlink(json) }
+        let run = try hedgetop(["replay", Self.usdm2024, Self.coinm2024, "--kind", "basis", "--legs", "binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP",
+                                "--entry", "2z", "--exit", "0.5z", "--taker-fee", "0.0001", "--json", json])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.output.contains("→ 2024-08-09T00:00:01.263Z"), "output: \(run.output)")
+        #expect(run.output.contains("  closed cycles sum to +31.84, net differs by +0.03 (exactly +0.02601512): coin-settled PnL and fees valued at the last price, not at each close"),
+                "output: \(run.output)")
+        // Money in the JSON is exact decimal strings; Foundation's Decimal adds them exactly.
+        let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
+        let strategy = try #require((report?["strategies"] as? [[String: Any]])?.first)
+        func exact(_ value: Any?) throws -> Decimal { try #require((value as? String).flatMap { Decimal(string: $0) }) }
+        let trades = try #require(strategy["trades"] as? [[String: Any]])
+        #expect(trades.count == 3)
+        let sum = try trades.map { try exact($0["netPnL"]) }.reduce(0, +)
+        #expect(sum == (try exact(strategy["closedCyclesNet"])))
+        let pnl = try #require(strategy["pnl"] as? [String: Any])
+        #expect(sum + (try exact(strategy["outsideCycles"])) == (try exact(pnl["net"])))
+        #expect(try exact(strategy["outsideCycles"]) == Decimal(string: "0.02601512"))
     }
 
     @Test("a leg that is not VENUE:SYMBOL is refused with a clear message")

@@ -17,9 +17,28 @@ struct ServeAttachTests {
             #expect(opened.name == "desk" && opened.mode == "paper" && opened.pid == server.pid)
             #expect(opened.venues == ["sim": true])
 
+            #expect(opened.version == 2)
+            let legs = try #require(opened.strategies.first?.legs)
+            #expect(Set(legs.map(\.side)) == ["buy", "sell"] && legs.allSatisfy { $0.venue == "sim" && !$0.quantity.hasPrefix("-") })
+
             let list = try server.hedgetop(["list"])
             #expect(list.status == 0)
             #expect(list.output.contains("desk\tpid \(server.pid ?? -1)\t\(server.socket)"), "list printed:\n\(list.output)")
+            let listOne = try server.hedgetop(["list", "--socket", server.socket])
+            #expect(listOne.status == 0 && listOne.output == "desk\tpid \(server.pid ?? -1)\t\(server.socket)\n", "list --socket printed:\n\(listOne.output)")
+
+            // attach has no headless mode: without a terminal it says what to use instead.
+            let headless = try server.hedgetop(["attach", "--socket", server.socket])
+            #expect(headless.status == 1)
+            #expect(headless.error == "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary\n",
+                    "stderr: \(headless.error)")
+
+            // No name, no `main`, one server running: status uses it and says so on stderr; the
+            // text rounds for people (spread to 0.1 bps, money to the cent).
+            let unnamed = try server.hedgetop(["status"])
+            #expect(unnamed.status == 0 && unnamed.error.contains("no server called main; using desk, the only one running"), "stderr: \(unnamed.error)")
+            let line = try #require(unnamed.output.split(separator: "\n").first { $0.contains("held:") }.map(String.init))
+            #expect(line.range(of: #"spread [+-]?\d+\.\d bps, net PnL [+-]?[\d,]+\.\d\d USD"#, options: .regularExpression) != nil, "status printed: \(line)")
 
             let steering = try TmuxSession(width: 120, height: 40, environment: Self.terminal, arguments: "attach --socket \(server.socket)")
             let live = try steering.waitForScreen { $0.contains("held") && $0.contains("MONITORING_SPREAD") && $0.contains("long") }

@@ -178,16 +178,28 @@ final class ServedHedgetop {
 
 /// What `hedgetop status --json` prints.
 struct ServerStatus: Decodable, CustomStringConvertible {
+    /// An open leg; equal when it holds the same position (marks move, entries do not).
+    struct Position: Decodable, Equatable, CustomStringConvertible {
+        var venue: String
+        var symbol: String
+        var side: String
+        var quantity: String
+        var entryPrice: String
+
+        var description: String { "\(venue):\(symbol) \(side) \(quantity) @ \(entryPrice)" }
+    }
+
     struct Strategy: Decodable {
         var name: String
         var state: String
         var paused: Bool
         var netPnL: String
         var completedCycles: Int
-        var legs: [String]
+        var legs: [Position]
         var openOrders: Int
     }
 
+    var version: Int
     var name: String
     var pid: Int32
     var socket: String

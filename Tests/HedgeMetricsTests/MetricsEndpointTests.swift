@@ -43,7 +43,24 @@ struct MetricsEndpointTests {
         #expect(other.status == 404)
         #expect(root.status == 404)
         #expect(post.status == 405)
-        #expect(post.headers["allow"] == "GET")
+        #expect(post.headers["allow"] == "GET, HEAD")
+    }
+
+    @Test("HEAD /metrics answers like GET, with GET's content type and length, and no body")
+    func headLikeGet() async throws {
+        let metrics = SnapshotMetrics()
+        metrics.record(MetricsFixture.snapshot, receivedAt: MetricsFixture.at(601))
+        let endpoint = MetricsEndpoint(metrics: metrics, logger: logger)
+        let port = try await endpoint.start(on: MetricsAddress(parsing: "127.0.0.1:0")).port
+        let (head, get) = try await offPool {
+            (try LoopbackHTTP.request("HEAD", "/metrics", port: port), try LoopbackHTTP.request("GET", "/metrics", port: port))
+        }
+        await endpoint.stop()
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        #expect(head.headers["content-type"] == get.headers["content-type"])
+        #expect(head.headers["content-length"] == String(get.body.utf8.count))
+        #expect(!get.body.isEmpty)
     }
 
     @Test("A port already in use is refused with the address and the reason")

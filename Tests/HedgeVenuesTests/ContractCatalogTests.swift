@@ -42,7 +42,7 @@ import Testing
 
     @Test func unknownSymbolSaysWhatToDo() throws {
         #expect { _ = try ContractCatalog.builtIn.spec(venue: "binance-usdm", symbol: "NOPE") } throws: { error in
-            (error as? UnknownContract)?.description.contains("load the venue's instrument response") == true
+            (error as? UnknownContract)?.description.contains("give the venue's instrument response (Binance exchangeInfo, Bybit instruments-info) with --contracts FILE") == true
         }
         #expect(try ContractCatalog.builtIn.spec(for: ReplayFixtures.usdm).tickSize == "0.1")
     }

@@ -37,16 +37,19 @@ public enum LoopbackHTTP {
             guard n > 0 else { throw ScrapeError("send: \(String(cString: strerror(errno)))") }
             sent += n
         }
-        // The reply ends after Content-Length bytes of body, or where the server closes.
+        // The reply ends after Content-Length bytes of body, or where the server closes. A HEAD
+        // reply's Content-Length is the GET body's: read until the close (Connection: close) to
+        // see every byte the server sent after the headers.
+        let head = method == "HEAD"
         var bytes: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 16_384)
-        while !isComplete(bytes) {
+        while head || !isComplete(bytes) {
             let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
             if n == 0 { break }
             guard n > 0 else { throw ScrapeError("recv (after up to \(timeout) s): \(String(cString: strerror(errno)))") }
             bytes.append(contentsOf: buffer[..<n])
         }
-        return try parse(bytes)
+        return try parse(bytes, checkingLength: !head)
     }
 
     private static let separator: [UInt8] = Array("\r\n\r\n".utf8)

@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 
 /// The end-of-run report of a replay (or any run): what traded, what it earned and cost, how
 /// long each state lasted, how fast orders came back, and what input was skipped and why.
@@ -27,6 +28,15 @@ public struct RunReport: Sendable, Codable {
         public var secondsInState: [String: Double]
         /// Signed contract quantity left open per leg at the end.
         public var openPositions: [String: FixedDecimal]
+        /// The closed cycles' nets added up (each in USD at its close).
+        public var closedCyclesNet: FixedDecimal
+        /// `pnl.net` minus `closedCyclesNet`, exactly; `outsideCyclesReason` says where it comes from.
+        public var outsideCycles: FixedDecimal
+        public var outsideCyclesReason: String?
+        /// Legs that never had a quote in the whole run: nothing could trade.
+        public var legsWithoutQuotes: [String]
+        /// Why nothing traded, when nothing did (nil otherwise).
+        public var noTradeReason: String?
     }
 
     public struct Latency: Sendable, Codable {
@@ -62,10 +72,12 @@ public struct RunReport: Sendable, Codable {
     /// Wall-clock seconds the run took (not part of the deterministic result).
     public var wallSeconds: Double?
 
-    /// Builds the report from a finished engine.
+    /// Builds the report from a finished engine. A replay ends at its last event's venue time,
+    /// the same headless or on the screen (where the loop's clock may run a little past it).
     public init(engine: Engine, from: Timestamp, input: Input?, wallSeconds: Double? = nil) {
         let record = engine.record
-        let end = engine.now
+        // The feed reads a batch ahead: a replay stopped part-way ends at the engine's time.
+        let end = min((engine.marketFeed as? ReplayFeed)?.lastEventTime ?? engine.now, engine.now)
         self.from = from
         self.to = end
         let stateTimes = record.timeInState(upTo: end)
@@ -80,11 +92,19 @@ public struct RunReport: Sendable, Codable {
             for leg in Leg.allCases where !machine.positions[leg].isFlat {
                 open[config.legs[leg].id.description] = machine.positions[leg].quantity
             }
+            let trades = record.trades.filter { $0.strategy == config.name }
+            let closedNet = trades.compactMap(\.netPnL).reduce(FixedDecimal.zero) { (try? $0 + $1) ?? $0 }
+            let outside = (try? money.net - closedNet) ?? .zero
+            let withoutQuotes = Leg.allCases.filter { machine.quotes[$0] == nil }.map { config.legs[$0].id.description }
+            let visited = Set((stateTimes[config.name] ?? [:]).keys)
             return Strategy(
                 name: config.name, kind: config.kind, legs: [config.legs.a.id.description, config.legs.b.id.description],
                 finalState: machine.stateName, haltReason: machine.haltReason, cycles: machine.completedCycles,
-                trades: record.trades.filter { $0.strategy == config.name }, pnl: money, maxDrawdown: record.maxDrawdown,
-                secondsInState: seconds, openPositions: open)
+                trades: trades, pnl: money, maxDrawdown: record.maxDrawdown,
+                secondsInState: seconds, openPositions: open, closedCyclesNet: closedNet, outsideCycles: outside,
+                outsideCyclesReason: outside.isZero ? nil : Self.outsideReason(open: !open.isEmpty, inverse: config.legs.a.margining == .inverse || config.legs.b.margining == .inverse),
+                legsWithoutQuotes: withoutQuotes,
+                noTradeReason: trades.isEmpty ? Self.noTradeReason(withoutQuotes: withoutQuotes, visited: visited, entry: config.entry, last: machine.lastReason) : nil)
         }
         let sorted = record.orderLatencies.map { $0.secondsDouble * 1000 }.sorted()
         func percentile(_ p: Double) -> Double? {
@@ -97,6 +117,33 @@ public struct RunReport: Sendable, Codable {
         self.input = input
         self.wallSeconds = wallSeconds
     }
+
+    /// Where net PnL not in a closed cycle comes from, as far as the report can tell.
+    static func outsideReason(open: Bool, inverse: Bool) -> String {
+        var parts: [String] = []
+        if open { parts.append("the open spread's PnL") }
+        if inverse { parts.append("coin-settled PnL and fees valued at the last price, not at each close") }
+        if parts.isEmpty { parts.append("fills outside a closed cycle") }
+        return parts.joined(separator: "; ")
+    }
+
+    /// Why a strategy never traded, from what the run shows: a leg with no quotes, a spread that
+    /// never reached the entry band, or entries that were looked at and not taken.
+    static func noTradeReason(withoutQuotes: [String], visited: Set<StrategyStateName>, entry: Threshold, last: String) -> String {
+        if !withoutQuotes.isEmpty {
+            return "no quotes for \(withoutQuotes.joined(separator: " and ")) in the data, so the spread never existed"
+        }
+        if visited.subtracting([.scanning]).isEmpty {
+            if case .z = entry {
+                return "the spread never reached the entry band (entry \(entry), judged once the z-score had its warm-up samples) while scanning"
+            }
+            return "the spread never reached the entry band (entry \(entry)) while scanning"
+        }
+        return "the spread reached the entry band but no spread opened (last: \(last))"
+    }
+
+    /// Whether the run had data for every leg: a replay where a leg never had a quote fails.
+    public var legsWithoutQuotes: [String] { strategies.flatMap(\.legsWithoutQuotes).reduce(into: []) { if !$0.contains($1) { $0.append($1) } } }
 
     /// A holding time: tenths of a second when short, compact otherwise.
     static func holding(_ duration: Duration) -> String {
@@ -121,6 +168,8 @@ public struct RunReport: Sendable, Codable {
             lines.append("")
             lines.append("\(strategy.name) (\(strategy.kind)) \(strategy.legs.joined(separator: " / "))")
             lines.append("  final state \(strategy.finalState)\(strategy.haltReason.map { ": \($0)" } ?? ""), cycles \(strategy.cycles)")
+            for leg in strategy.legsWithoutQuotes { lines.append("  warning: \(leg) never had a quote in this data (is its file missing?)") }
+            if let reason = strategy.noTradeReason { lines.append("  no trades: \(reason)") }
             for (index, trade) in strategy.trades.enumerated() {
                 let exit = trade.exitSpreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "open"
                 let net = trade.netPnL.map { $0.formatted(places: 2, plusSign: true) } ?? "—"
@@ -129,8 +178,11 @@ public struct RunReport: Sendable, Codable {
             }
             let pnl = strategy.pnl
             lines.append("  PnL USD: price \(pnl.realised.formatted(places: 2, plusSign: true)), open \(pnl.unrealised.formatted(places: 2, plusSign: true)), fees \(pnl.fees.negated.formatted(places: 2, plusSign: true)), funding \(pnl.funding.formatted(places: 2, plusSign: true)), net \(pnl.net.formatted(places: 2, plusSign: true))")
+            if let reason = strategy.outsideCyclesReason, strategy.trades.contains(where: { $0.netPnL != nil }) {
+                lines.append("  closed cycles sum to \(strategy.closedCyclesNet.formatted(places: 2, plusSign: true)), net differs by \(strategy.outsideCycles.formatted(places: 2, plusSign: true)) (exactly \(strategy.outsideCycles.formatted(places: 8, plusSign: true))): \(reason)")
+            }
             lines.append("  max drawdown \(strategy.maxDrawdown.formatted(places: 2)) USD")
-            let states = strategy.secondsInState.sorted { $0.value > $1.value }
+            let states = strategy.secondsInState.sorted { $0.value > $1.value || ($0.value == $1.value && $0.key < $1.key) }
                 .map { "\($0.key) \(Duration.milliseconds(Int64($0.value * 1000)).compact)" }
             lines.append("  time in state: \(states.joined(separator: ", "))")
             if !strategy.openPositions.isEmpty {

@@ -51,7 +51,8 @@ public final class ControlServer: Sendable {
 
     /// Creates the directory (0700; 0710 with an allowed group) and the socket (0600; 0660 with
     /// an allowed group), then accepts watchers on a thread of its own. A live server already on
-    /// this path is an error; a stale socket file is replaced.
+    /// this path is an error, and so is anything at the path that is not a stale socket of this
+    /// user (a file, a symlink, a directory): only a socket nobody answers is replaced.
     public func start() throws(SocketError) {
         let directory = (path as NSString).deletingLastPathComponent
         let group = policy.allowedGroup
@@ -65,12 +66,9 @@ public final class ControlServer: Sendable {
                 }
             }
         }
-        if access(path, F_OK) == 0 {
-            if (try? UnixSocket.connect(path: path)) != nil {
-                throw SocketError(operation: "a server is already listening on \(path)", code: EADDRINUSE)
-            }
-            unlink(path)
-        }
+        let occupant = SocketPathOccupant.inspect(path)
+        if let refusal = occupant.refusal(path: path) { throw refusal }
+        if occupant == .staleSocket { unlink(path) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError.errno("socket") }
         var address = try SocketAddress.unix(path)
@@ -101,6 +99,12 @@ public final class ControlServer: Sendable {
         thread.name = "hedgetop-accept"
         thread.start()
         logger.info("control socket listening", metadata: ["path": "\(path)"])
+    }
+
+    /// Throws what `start` would refuse at this path, touching nothing: `serve` asks before it
+    /// recovers or trades.
+    public static func checkPath(_ path: String) throws(SocketError) {
+        if let refusal = SocketPathOccupant.inspect(path).refusal(path: path) { throw refusal }
     }
 
     /// Closes every connection and the socket, and removes the socket file.

@@ -120,7 +120,20 @@ public struct PeerCredentials: Sendable, Hashable {
 public struct SocketError: Error, Sendable, CustomStringConvertible {
     public var operation: String
     public var code: Int32
-    public var description: String { "\(operation): \(String(cString: strerror(code)))" }
+    /// A whole sentence of our own instead of "operation: errno text".
+    public var message: String?
+    public var description: String { message ?? "\(operation): \(String(cString: strerror(code)))" }
+
+    public init(operation: String, code: Int32) {
+        self.operation = operation
+        self.code = code
+    }
+
+    public init(message: String, code: Int32) {
+        self.operation = message
+        self.code = code
+        self.message = message
+    }
 
     static func errno(_ operation: String) -> SocketError { SocketError(operation: operation, code: Glibc.errno) }
 }

@@ -18,6 +18,9 @@ public struct ReplayFeed: MarketFeed {
     private var emitted = 0
     /// The error that stopped the replay under `.stop`, for `next()` callers.
     public private(set) var failure: ReplayError?
+    /// The venue time of the newest event handed out: where the data ended once the feed is
+    /// drained, however fast or slow the engine ran it (a replay report's end time).
+    public private(set) var lastEventTime: Timestamp?
 
     /// - Parameters:
     ///   - sources: files to merge; cryptofeed `*.http.*` snapshot files seed their `*.ws.*` sibling.
@@ -152,6 +155,7 @@ public struct ReplayFeed: MarketFeed {
             failure = error
         }
         emitted += batch.count
+        if batch.count > 0 { lastEventTime = batch.rows[batch.count - 1].time }
     }
 
     /// Merges the files' batches by time; k is small (a few files): a linear scan beats a heap.

@@ -6,7 +6,7 @@ public struct UnknownContract: Error, Sendable, Hashable, CustomStringConvertibl
     public var instrument: InstrumentID
     public var known: Int
     public var description: String {
-        "no contract spec for \(instrument) among \(known) known; load the venue's instrument response (ContractCatalog.load(contentsOf:)) or add the spec"
+        "no contract spec for \(instrument) among \(known) known; give the venue's instrument response (Binance exchangeInfo, Bybit instruments-info) with --contracts FILE, or list it in replay.contracts of a config file"
     }
 }
 
