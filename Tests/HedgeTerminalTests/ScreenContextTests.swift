@@ -100,7 +100,7 @@ import Testing
         var input = ScreenInput(context: Self.steering)
         input.snapshotArrived(Self.open, now: .seconds(10))
         input.connectionChanged(to: .disconnected(reason: "the server desk is stopping", attempt: 1, serverStopped: true), now: .seconds(12))
-        #expect(Self.lines(input)[0].contains("server stopped last data 00:10:00 (2 s ago)"))
+        #expect(Self.lines(input)[0].contains("server stopped, last data 00:10:00 (2 s ago)"))
         _ = input.handle(.character("p"), snapshot: Self.open, now: .seconds(13))
         #expect(input.status?.text == "server stopped: commands refused until it is back")
     }

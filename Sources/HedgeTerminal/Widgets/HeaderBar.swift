@@ -57,6 +57,6 @@ struct HeaderBar {
     var banner: String? {
         guard case .disconnected(_, _, let stopped) = context.connection else { return nil }
         let age = dataAge.map { " (\($0.components.seconds) s ago)" } ?? ""
-        return (stopped ? "server stopped" : "reconnecting…") + " last data " + CivilTime(snapshot.time).clock + age
+        return (stopped ? "server stopped, last data " : "reconnecting… last data ") + CivilTime(snapshot.time).clock + age
     }
 }
