@@ -49,8 +49,14 @@ extension Hedgetop {
             installShutdownSignals()
             let (snapshots, commands, client) = ControlClient.watch(connection, path: path, hello: hello)
             defer { client.stop() }
+            let welcome = connection.1
+            var options = ScreenOptions.withTheme(theme, fps: fps)
+            options.context = ScreenContext(server: welcome.name, readOnlyReason: welcome.readOnly ? (welcome.readOnlyReason ?? "read-only watcher") : nil,
+                                            watcherName: Self.watcherName(welcome))
+            options.connection = { client.connection }
+            let reason: ScreenExitReason
             do {
-                try await showScreen(snapshots: snapshots, commands: commands, options: ScreenOptions.withTheme(theme, fps: fps))
+                reason = try await showScreen(snapshots: snapshots, commands: commands, options: options)
             } catch let error as ScreenError where error.code == .notATerminal {
                 // attach has no headless mode: the screen's own advice does not apply here.
                 printError(Self.needsTerminal)
@@ -63,6 +69,19 @@ extension Hedgetop {
                 printError("hedgetop: \(error.message)")
                 throw ExitCode.failure
             }
+            if reason == .quit || reason == .interrupted {
+                let again = choice.name.map { "hedgetop attach \($0)" } ?? "hedgetop attach --socket \(path)"
+                print("detached from \(welcome.name); the server keeps trading (\(again) to watch again)")
+            }
         }
     }
 }
+
+extension Hedgetop.Attach {
+    /// How this watcher is named in the event log: "watcher 2", "watcher 3 (read-only)".
+    static func watcherName(_ welcome: WireWelcome) -> String {
+        let number = welcome.watcher.map { "watcher \($0)" } ?? "this watcher"
+        return welcome.readOnly ? number + " (read-only)" : number
+    }
+}
+

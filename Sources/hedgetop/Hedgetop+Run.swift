@@ -164,7 +164,8 @@ func printConfigErrors(_ errors: ConfigErrors) {
 
 /// Runs the screen until the trader quits, or until SIGTERM or SIGHUP asks the program to stop:
 /// then the screen is closed (the terminal restored) so the exit policy can run.
-func showScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender, options: ScreenOptions) async throws {
+@discardableResult
+func showScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender, options: ScreenOptions) async throws -> ScreenExitReason {
     let screen = Task { try await runScreen(snapshots: snapshots, commands: commands, options: options) }
     let watcher = Task {
         while !Task.isCancelled {
@@ -176,7 +177,7 @@ func showScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender,
         }
     }
     defer { watcher.cancel() }
-    _ = try await screen.value
+    return try await screen.value
 }
 
 /// Set by SIGINT or SIGTERM: the program stops cleanly instead of dying mid-write.

@@ -38,7 +38,7 @@ struct SSHAttachTests {
             _ = try session.waitForScreen { $0.contains("close accepted: closing both legs") }
             let flat = try server.waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
             #expect(flat.strategies.first?.paused == false)
-            _ = try session.waitForScreen { $0.contains("COMPLETED") && !$0.contains("MONITORING_SPREAD") }
+            _ = try session.waitForScreen { TmuxSession.strategyRow("held", in: $0)?.contains("COMPLETED") == true }
             #expect(try server.journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
 
             // q ends attach and with it the SSH session (its status is attach's); the server trades on.

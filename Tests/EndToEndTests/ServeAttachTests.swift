@@ -49,9 +49,13 @@ struct ServeAttachTests {
             // on its status line; the engine never gets the command (the strategy is not paused).
             let watching = try TmuxSession(width: 120, height: 40, environment: Self.terminal,
                                            arguments: "attach --read-only --socket \(server.socket)")
-            _ = try watching.waitForScreen { $0.contains("held") && $0.contains("MONITORING_SPREAD") }
+            let readOnly = try watching.waitForScreen { $0.contains("held") && $0.contains("MONITORING_SPREAD") }
+            #expect(readOnly.contains(" READ-ONLY ") && readOnly.contains("q detach  read-only: commands refused"), "screen:\n\(readOnly)")
             try watching.send("p")
-            _ = try watching.waitForScreen { $0.contains("refused: read-only watcher") }
+            _ = try watching.waitForScreen { $0.contains("read-only: commands refused (this watcher attached with --read-only)") }
+            try watching.send("c")
+            let refused = try watching.waitForScreen { $0.contains("read-only: commands refused (") }
+            #expect(!refused.contains("Close spread?"))
             #expect(try server.status().strategies.first?.paused == false)
 
             // Close from the steering watcher: the dialog names both legs, y sends it, the engine's
@@ -60,19 +64,24 @@ struct ServeAttachTests {
             let dialog = try steering.waitForScreen { $0.contains("Close spread?") }
             #expect(dialog.contains("long") && dialog.contains("short"), "dialog:\n\(dialog)")
             try steering.send("y")
-            _ = try steering.waitForScreen { $0.contains("close accepted: closing both legs") }
+            _ = try steering.waitForScreen { $0.contains("held: close accepted: closing both legs") }
             let flat = try server.waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
             #expect(["CLOSING_SPREAD", "COMPLETED"].contains(flat.strategies.first?.state ?? ""), "\(flat)")
-            _ = try steering.waitForScreen { $0.contains("COMPLETED") && !$0.contains("MONITORING_SPREAD") }
+            _ = try steering.waitForScreen { TmuxSession.strategyRow("held", in: $0)?.contains("COMPLETED") == true }
             _ = try watching.waitForScreen { $0.contains("COMPLETED") }
             #expect(try server.journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
             #expect(try server.journalRows("SELECT reason FROM cycles WHERE closed_at IS NOT NULL").first?.contains("manual close") == true)
 
-            // Detaching leaves the server trading: q quits at once (nothing is open) with status 0.
+            // Detaching leaves the server trading: q detaches at once with status 0.
             try steering.send("q")
             #expect(try steering.waitForExit().status == 0)
             #expect(try server.status().strategies.first?.name == "held")
+
+            // The server stops cleanly (SIGTERM): it says goodbye, and the watcher says so.
             #expect(server.stop() == 0)
+            let stopped = try watching.waitForScreen { $0.contains("server stopped, last data") }
+            #expect(stopped.contains("sim ?") && !stopped.contains("sim ●"), "screen:\n\(stopped)")
+            #expect(stopped.contains("server desk stopped; reconnecting when it starts again"), "screen:\n\(stopped)")
         }
     }
 
@@ -89,7 +98,12 @@ struct ServeAttachTests {
 
             #expect(server.stop(signal: SIGKILL) != 0)
             #expect(FileManager.default.fileExists(atPath: server.socket), "SIGKILL leaves the socket file behind")
-            _ = try session.waitForScreen { $0.contains("reconnecting to desk") }
+            let cut = try session.waitForScreen { $0.contains("reconnecting to desk") && $0.contains("reconnecting… last data") }
+            #expect(cut.contains("sim ?") && !cut.contains("sim ●"), "screen:\n\(cut)")
+            // Commands are refused at once while cut off: no dialog to answer first.
+            try session.send("c")
+            let refused = try session.waitForScreen { $0.contains("reconnecting: commands refused until the server is back") }
+            #expect(!refused.contains("Close spread?"))
             let status = try server.hedgetop(["status", "--socket", server.socket])
             #expect(status.status != 0 && status.error.contains("no server is listening"), "stderr: \(status.error)")
 
@@ -108,8 +122,10 @@ struct ServeAttachTests {
             _ = try session.waitForScreen { screen in
                 !screen.contains("reconnecting") && screen.contains("MONITORING_SPREAD") && screen.contains("recovered: both legs hedged")
             }
+            // One line in the event log for the pause, naming the watcher that sent it.
             try session.send("p")
-            _ = try session.waitForScreen { $0.contains("pause accepted") }
+            let paused = try session.waitForScreen { $0.contains("held pause accepted") }
+            #expect(paused.contains("managed (watcher "), "screen:\n\(paused)")
             #expect(try server.waitForStrategy { $0.paused }.strategies.first?.legs == before.legs)
             #expect(server.stop() == 0)
         }

@@ -107,3 +107,10 @@ struct E2EError: Error, CustomStringConvertible {
 /// The state names the screen may show.
 let stateNames = ["SCANNING_SPREADS", "SPREAD_DETECTED", "VALIDATING_OPPORTUNITY", "OPENING_LONG_LEG", "OPENING_SHORT_LEG",
                   "MONITORING_SPREAD", "ADJUSTING_POSITIONS", "CLOSING_SPREAD", "COMPLETED", "UNWINDING", "ERROR"]
+
+extension TmuxSession {
+    /// The strategies list's row for `name` (the event log may still name older states).
+    static func strategyRow(_ name: String, in screen: String) -> String? {
+        screen.split(separator: "\n").first { $0.hasPrefix("│" + name + " ") }.map(String.init)
+    }
+}

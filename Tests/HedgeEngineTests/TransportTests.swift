@@ -259,9 +259,14 @@ struct ControlServerTests {
         served.stop()
         var sawReconnecting = false
         while !sawReconnecting, let snapshot = await iterator.next() {
-            sawReconnecting = snapshot.venues.contains { $0.name.hasPrefix("reconnecting") && !$0.connected }
+            sawReconnecting = snapshot.log.contains { $0.message.contains("stopped; reconnecting") }
         }
         #expect(sawReconnecting)
+        // The server said goodbye before closing: the watcher knows it stopped, not vanished.
+        guard case .disconnected(_, _, serverStopped: true) = client.connection else {
+            Issue.record("expected a stopped server, got \(client.connection)")
+            return
+        }
         let again = try ServedEngine(path: served.path)
         defer { again.stop() }
         let deadline = ContinuousClock.now.advanced(by: .seconds(10))

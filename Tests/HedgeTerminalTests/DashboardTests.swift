@@ -8,6 +8,31 @@ import Testing
         Dashboard(glyphs: glyphs).render(SnapshotFixture.snapshot, input: input, width: width, height: height).lines()
     }
 
+    /// Every prefix of the key bar that ends between two keys, with the gap after it.
+    static func keyPrefixes(_ bar: KeyBar) -> [String] {
+        var prefixes = [""]
+        for segment in bar.segments {
+            prefixes.append(prefixes.last! + (segment.refused ? " \(segment.words) " : " \(segment.key) \(segment.words) "))
+        }
+        return prefixes
+    }
+
+    @Test(arguments: [80, 120])
+    func aStatusMessageNeverOverwritesAKeyMidWord(width: Int) {
+        let words = "btc-basis: resume accepted: new spreads may open again once the market is back inside the entry band"
+        for length in 1...words.count {
+            let text = String(words.prefix(length))
+            let bar = KeyBar(keyMap: .standard, status: StatusMessage(text: text, role: .profit, expires: nil))
+            var buffer = Buffer(width: width, height: 1)
+            bar.render(into: &buffer, area: buffer.area, glyphs: .unicode)
+            let line = buffer.lines()[0]
+            let shown = Buffer.fitted(text, to: width - 1, ellipsis: "…")
+            // Whole keys, then at least one blank, then the whole message.
+            let fits = Self.keyPrefixes(bar).contains { keys in line.hasPrefix(keys + " " + shown) }
+            #expect(fits, "\(width) cols, \(length) chars: \(line)")
+        }
+    }
+
     @Test(arguments: [(120, 40), (80, 24), (200, 60)])
     func fullLayoutShowsTheStrategy(width: Int, height: Int) {
         let lines = render(width: width, height: height)

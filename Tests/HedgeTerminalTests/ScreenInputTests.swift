@@ -179,7 +179,7 @@ import Testing
         #expect(dialog.lines == [
             "cal-btc leg A: sell 0.5 BTCUSDT_240927 on binance-usdm",
             "cal-btc leg B: buy 0.5 BTCUSDT_241227 on binance-usdm",
-            "basis-eth: nothing held",
+            "basis-eth: nothing held (SCANNING_SPREADS)",
             "then every strategy halts until restarted.",
         ])
     }
@@ -291,10 +291,10 @@ import Testing
         #expect(result18)
         #expect(input.status?.text == "close accepted")
         #expect(input.status?.role == .profit)
-        #expect(input.notes.last?.message == "#42 close cal-btc: close accepted")
+        #expect(input.notes.last?.message == "cal-btc close accepted")
         let text = Dashboard(glyphs: .unicode).render(snapshot, input: input, width: 120, height: 40).lines()
         #expect(text.last!.contains("close accepted"))
-        #expect(text.contains { $0.contains("screen #42 close cal-btc: close accepted") })
+        #expect(text.contains { $0.contains("screen cal-btc close accepted") })
         // The same acknowledgement in the next snapshot is not news.
         let result19 = input.snapshotArrived(snapshot, now: .seconds(2))
         #expect(!result19)

@@ -34,7 +34,7 @@ enum SnapshotFixture {
                 Transition(from: .scanning, to: .spreadDetected, reason: "z 2.1 above entry", time: at(390)),
                 Transition(from: .openingShort, to: .monitoring, reason: "both legs filled", time: at(408)),
             ],
-            openOrders: [], completedCycles: 3)
+            openOrders: [], completedCycles: 3, entry: .z(2), exit: .z(0.5))
     }
 
     static var snapshot: EngineSnapshot {

@@ -55,7 +55,36 @@ import Testing
             KeyBar(keyMap: .standard, status: StatusMessage(text: "close accepted", role: .profit, expires: nil))
                 .render(into: &buffer, area: area, glyphs: glyphs)
         }),
+        // A long answer takes the room it needs; keys give way whole, never cut mid-word.
+        ("keybar-long", { buffer, area, glyphs in
+            KeyBar(keyMap: .standard, status: StatusMessage(text: "btc-basis: pause accepted: no new spreads open until resumed", role: .profit, expires: nil))
+                .render(into: &buffer, area: area, glyphs: glyphs)
+        }),
+        ("keybar-readonly", { buffer, area, glyphs in
+            let context = ScreenContextTests.readOnly
+            KeyBar(keyMap: .standard(for: context), status: StatusMessage(text: "chart window 1m", role: .muted, expires: nil),
+                   refusal: context.keyBarRefusal)
+                .render(into: &buffer, area: area, glyphs: glyphs)
+        }),
+        ("header-readonly", { buffer, area, glyphs in
+            HeaderBar(snapshot: SnapshotFixture.snapshot, selected: 0, context: ScreenContextTests.readOnly).render(into: &buffer, area: area, glyphs: glyphs)
+        }),
+        ("header-reconnecting", { buffer, area, glyphs in
+            var context = ScreenContextTests.steering
+            context.connection = ScreenContextTests.cutOff
+            HeaderBar(snapshot: SnapshotFixture.snapshot, selected: 0, context: context, dataAge: .seconds(14)).render(into: &buffer, area: area, glyphs: glyphs)
+        }),
         ("help", { buffer, area, glyphs in HelpOverlay(keyMap: .standard).render(into: &buffer, area: area, glyphs: glyphs) }),
+        ("help-readonly", { buffer, area, glyphs in
+            let context = ScreenContextTests.readOnly
+            HelpOverlay(keyMap: .standard(for: context), refusal: context.commandRefusal).render(into: &buffer, area: area, glyphs: glyphs)
+        }),
+        ("dialog-adjust", { buffer, area, glyphs in
+            var input = ScreenInput()
+            _ = input.handle(.character("a"), snapshot: SnapshotFixture.snapshot, now: .zero)
+            _ = input.handle(.character("+"), snapshot: SnapshotFixture.snapshot, now: .zero)
+            ConfirmDialog(dialog: input.dialog!).render(into: &buffer, area: area, glyphs: glyphs)
+        }),
         ("dialog", { buffer, area, glyphs in
             var input = ScreenInput()
             _ = input.handle(.character("c"), snapshot: SnapshotFixture.snapshot, now: .zero)
@@ -66,6 +95,9 @@ import Testing
     static let sizes: [String: [(Int, Int)]] = [
         "header": [(80, 1), (120, 1)], "keybar": [(80, 1), (120, 1)],
         "help": [(80, 22), (100, 30)], "dialog": [(80, 22), (60, 12)],
+        "keybar-long": [(80, 1), (120, 1)], "keybar-readonly": [(80, 1), (120, 1)],
+        "header-readonly": [(80, 1), (120, 1)], "header-reconnecting": [(80, 1), (120, 1)],
+        "help-readonly": [(80, 22)], "dialog-adjust": [(80, 22)],
     ]
 
     static var cases: [(String, Int, Int, Bool)] {

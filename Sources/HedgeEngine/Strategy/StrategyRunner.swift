@@ -49,7 +49,9 @@ struct StrategyRunner {
     mutating func sampleCharts(at now: Timestamp) {
         if let spread = machine.spreadBps {
             spreadSeries.record(spread.doubleValue, at: now)
-            if let mean = machine.fairSpreadBps { meanSeries.record(mean, at: now) }
+            // The rolling mean the z-score is measured from, once warmed up (a z rule's fair value
+            // is always that mean); not the fair value of a bps rule, which is 0 for cross/basis.
+            if let mean = machine.fairSpreadBps(for: .z(1)) { meanSeries.record(mean, at: now) }
         }
         if pnlSeries.startsNewPoint(at: now) {
             pendingPnLSample = nil

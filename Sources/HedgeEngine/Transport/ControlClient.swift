@@ -6,9 +6,17 @@ import Synchronization
 import Glibc
 #endif
 
+/// Whether a watcher is receiving live data, for the screen to show stale data as stale.
+public enum ConnectionState: Sendable, Hashable {
+    case connected
+    /// The connection is gone and is being tried again. `serverStopped`: the server said goodbye
+    /// (it stopped cleanly) rather than vanishing.
+    case disconnected(reason: String, attempt: Int, serverStopped: Bool)
+}
+
 /// The watcher end of the control socket (`hedgetop attach`): turns the server's frames into the
 /// same snapshot stream and command sender the embedded screen uses. When the server goes away it
-/// shows "reconnecting" (on the header and in the event log) and tries again with backoff.
+/// says so (`connection`, and a line in the event log) and tries again with backoff.
 public final class ControlClient: Sendable {
     public let path: String
     public let hello: WireHello
@@ -25,6 +33,8 @@ public final class ControlClient: Sendable {
         /// each snapshot as it does from the engine's.
         var acknowledgements: [CommandAcknowledgement] = []
         var reconnecting: (attempt: Int, error: String)?
+        /// The server said it was stopping (its goodbye) before the connection ended.
+        var serverStopped = false
         var stopped = false
         /// Why the connection ended for good (refused, another version).
         var finalError: WireError?
@@ -85,6 +95,15 @@ public final class ControlClient: Sendable {
     /// Whether a connection is up right now.
     public var isConnected: Bool { state.withLock { $0.socket != nil } }
 
+    /// The connection as the screen shows it.
+    public var connection: ConnectionState {
+        state.withLock { state in
+            if state.socket != nil { return .connected }
+            let reconnecting = state.reconnecting ?? (1, "not connected")
+            return .disconnected(reason: reconnecting.error, attempt: reconnecting.attempt, serverStopped: state.serverStopped)
+        }
+    }
+
     /// Closes the connection and ends the snapshot stream.
     public func stop() {
         let socket = state.withLock { state -> UnixSocket? in
@@ -124,6 +143,7 @@ public final class ControlClient: Sendable {
                     state.socket = connection.0
                     state.welcome = connection.1
                     state.reconnecting = nil
+                    state.serverStopped = false
                 }
             } catch let error as WireError where error.code == .version || error.code == .notAllowed {
                 state.withLock { $0.finalError = error }
@@ -155,7 +175,11 @@ public final class ControlClient: Sendable {
                 if let acknowledgement = message.acknowledgement { acknowledge(acknowledgement) }
             case .error:
                 guard let error = message.error else { return "error" }
-                if error.code == .shuttingDown { return error.message }
+                if error.code == .shuttingDown {
+                    // The server's goodbye: it stopped on purpose (SIGTERM, SIGINT).
+                    state.withLock { $0.serverStopped = true }
+                    return error.message
+                }
                 state.withLock { $0.finalError = error }
                 return error.message
             case .hello, .welcome, .command:
@@ -183,17 +207,19 @@ public final class ControlClient: Sendable {
         }
     }
 
-    /// Yields the newest snapshot with this watcher's acknowledgements, marked while reconnecting.
+    /// Yields the newest snapshot with this watcher's acknowledgements; while reconnecting, the
+    /// event log says so (the screen shows the rest from `connection`).
     private func publish() {
         let snapshot = state.withLock { state -> EngineSnapshot? in
             guard var snapshot = state.last else { return nil }
             snapshot.acknowledgements = state.acknowledgements
             if let reconnecting = state.reconnecting {
                 let name = state.welcome?.name ?? "server"
-                snapshot.venues.insert(VenueStatus(name: "reconnecting to \(name)", connected: false, latencyMillis: nil), at: 0)
                 let id = (snapshot.log.last?.id ?? 0) + 1
                 snapshot.log.append(LogEntry(id: id, time: snapshot.time, severity: .warning, strategy: nil,
-                                             message: "reconnecting to \(name) (attempt \(reconnecting.attempt)): \(reconnecting.error)"))
+                                             message: state.serverStopped
+                                                ? "server \(name) stopped; reconnecting when it starts again (attempt \(reconnecting.attempt))"
+                                                : "reconnecting to \(name) (attempt \(reconnecting.attempt)): \(reconnecting.error)"))
             }
             return snapshot
         }

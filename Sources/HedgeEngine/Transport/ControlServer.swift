@@ -34,6 +34,9 @@ public final class ControlServer: Sendable {
         var routes: [UInt64: (watcher: Int, id: UInt64)] = [:]
         /// Commands waiting for room in flight, in arrival order.
         var waiting: [(watcher: Int, command: EngineCommand)] = []
+        /// Engine log entry id → the watcher whose command it answers, added to the line for
+        /// every watcher to read ("pause accepted: … (watcher 2)").
+        var attributions: [UInt64: Int] = [:]
         var stopped = false
     }
 
@@ -144,7 +147,11 @@ public final class ControlServer: Sendable {
                 var own = acknowledgement
                 own.commandID = route.id
                 deliveries.append((watcher, own))
+                if let entry = shared.log.last(where: { Self.answers(acknowledgement, $0) && state.attributions[$0.id] == nil }) {
+                    state.attributions[entry.id] = route.watcher
+                }
             }
+            Self.attribute(&shared.log, &state.attributions)
             state.latest = shared
             state.sequence += 1
             forwardWaiting(&state)
@@ -152,6 +159,23 @@ public final class ControlServer: Sendable {
         }
         for (watcher, acknowledgement) in deliveries { watcher.post(acknowledgement) }
         for watcher in state.withLock({ Array($0.watchers.values) }) { watcher.wake() }
+    }
+
+    /// Whether `entry` is the engine's log line for `acknowledgement` (a strategy's answer).
+    static func answers(_ acknowledgement: CommandAcknowledgement, _ entry: LogEntry) -> Bool {
+        guard let strategy = entry.strategy, entry.time == acknowledgement.time else { return false }
+        return acknowledgement.message == strategy + ": " + entry.message
+    }
+
+    /// Names the sending watcher on the log lines that answer a watcher's command; forgets lines
+    /// that left the engine's log.
+    static func attribute(_ log: inout [LogEntry], _ attributions: inout [UInt64: Int]) {
+        guard !attributions.isEmpty else { return }
+        let oldest = log.first?.id ?? .max
+        attributions = attributions.filter { $0.key >= oldest }
+        for index in log.indices {
+            if let watcher = attributions[log[index].id] { log[index].message += " (watcher \(watcher))" }
+        }
     }
 
     // MARK: - Threads
@@ -212,7 +236,7 @@ public final class ControlServer: Sendable {
         }
         guard let id else { return }
         let watcher = Watcher(id: id, socket: socket, readOnlyReason: readOnlyReason, interval: interval)
-        guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason))) else { return }
+        guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason, watcher: id))) else { return }
         state.withLock { $0.watchers[id] = watcher }
         logger.info("watcher attached", metadata: ["watcher": "\(id)", "uid": "\(peer.uid)", "client": "\(hello.client)", "readOnly": "\(readOnlyReason != nil)"])
         // Reads wait as long as the watcher likes; writes to a watcher that stopped reading give

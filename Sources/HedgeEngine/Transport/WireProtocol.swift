@@ -51,13 +51,16 @@ public struct WireWelcome: Codable, Sendable, Hashable {
     public var serverPID: Int32
     /// Why commands will be refused, when `readOnly`.
     public var readOnlyReason: String?
+    /// This watcher's number on the server, as the event log names it ("watcher 2").
+    public var watcher: Int?
 
-    public init(version: Int = WireProtocol.version, name: String, readOnly: Bool, serverPID: Int32, readOnlyReason: String?) {
+    public init(version: Int = WireProtocol.version, name: String, readOnly: Bool, serverPID: Int32, readOnlyReason: String?, watcher: Int? = nil) {
         self.version = version
         self.name = name
         self.readOnly = readOnly
         self.serverPID = serverPID
         self.readOnlyReason = readOnlyReason
+        self.watcher = watcher
     }
 }
 

@@ -54,6 +54,15 @@ public struct AdjustDraft: Sendable, Hashable {
         return result
     }
 
+    /// What confirming would send, in words.
+    var changeSummary: String {
+        var parts: [String] = []
+        if resizePercent != 0 { parts.append("resize \(resizePercent > 0 ? "+" : "")\(resizePercent) %") }
+        if entry != originalEntry { parts.append("entry \(entry)") }
+        if exit != originalExit { parts.append("exit \(exit)") }
+        return parts.joined(separator: ", ")
+    }
+
     /// The dialog's text.
     public var lines: [String] {
         let resize = canResize
@@ -64,7 +73,8 @@ public struct AdjustDraft: Sendable, Hashable {
             resize,
             "entry    \(entry)" + (entry != originalEntry ? "  (was \(originalEntry))" : "") + "   [ e / E ]",
             "exit     \(exit)" + (exit != originalExit ? "  (was \(originalExit))" : "") + "   [ x / X ]",
-            "r rebalances now, k kills this strategy (asks). y/Enter sends \(commands.isEmpty ? "nothing" : "the changes"), n/Esc cancels.",
+            "r rebalances now; k kills this strategy (asks first).",
+            commands.isEmpty ? "No changes yet: y/Enter would send nothing." : "y/Enter sends: " + changeSummary + ".",
         ]
     }
 }

@@ -24,6 +24,15 @@ public enum ScreenIntent: Sendable, Hashable {
     case zoomOut
     case relayout
     case unknown(KeyPress)
+
+    /// Keys that send (or prepare) a command to the engine: refused at once on a read-only or
+    /// disconnected screen.
+    public var isCommand: Bool {
+        switch self {
+        case .closeSpread, .rebalance, .adjust, .togglePause, .killSwitch: true
+        default: false
+        }
+    }
 }
 
 /// Keys to intents, as a plain value: the help overlay and the key bar are drawn from the same
@@ -47,6 +56,17 @@ public struct KeyMap: Sendable {
     public func intent(for key: KeyPress) -> ScreenIntent {
         if key == .resize { return .relayout }
         return bindings.first { $0.keys.contains(key) }?.intent ?? .unknown(key)
+    }
+
+    /// The keys for a screen in `context`: attached, `q` detaches and the server keeps trading.
+    public static func standard(for context: ScreenContext) -> KeyMap {
+        guard context.isAttached else { return standard }
+        var map = standard
+        for index in map.bindings.indices where map.bindings[index].intent == .quit {
+            map.bindings[index].summary = "detach"
+            map.bindings[index].help = "detach: leave this screen; the server keeps trading"
+        }
+        return map
     }
 
     public static let standard = KeyMap(bindings: [
@@ -73,9 +93,9 @@ public struct KeyMap: Sendable {
         Binding(keys: [.character("t")], label: "t", intent: .nextTheme, summary: "theme",
                 help: "next colour theme", onKeyBar: false),
         Binding(keys: [.character("?"), .character("h")], label: "? h", intent: .toggleHelp, summary: "help",
-                help: "show or hide this help (any key closes it)", onKeyBar: true),
+                help: "show this help; any key closes it", onKeyBar: true),
         Binding(keys: [.escape], label: "Esc", intent: .dismiss, summary: "back",
-                help: "close a dialog or this help at once; clear the status line", onKeyBar: false),
+                help: "cancel a dialog; clear the status line", onKeyBar: false),
         Binding(keys: [.character("y"), .character("Y"), .enter], label: "y Enter", intent: .confirm, summary: "yes",
                 help: "in a dialog: confirm", onKeyBar: false),
         Binding(keys: [.character("n"), .character("N")], label: "n", intent: .cancel, summary: "no",

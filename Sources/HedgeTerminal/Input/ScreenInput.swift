@@ -1,7 +1,9 @@
 import HedgeCore
 import HedgeEngine
 
-/// A yes/no question drawn over the screen before anything irreversible is sent.
+/// A yes/no question drawn over the screen before anything irreversible is sent. Its text is
+/// drawn from the newest snapshot on every frame (`ScreenInput.dialog`), so what it shows is
+/// what `y` acts on at that moment.
 public struct Dialog: Sendable, Hashable {
     public enum Purpose: Sendable, Hashable {
         case close(strategy: String)
@@ -19,12 +21,16 @@ public struct Dialog: Sendable, Hashable {
     public var lines: [String]
     /// Drawn in the danger colour (the kill switch).
     public var danger: Bool
+    /// The answer line at the bottom.
+    public var prompt = "y/Enter: yes    n/Esc: no"
 }
 
 /// A line the screen itself adds to the event log (command answers, theme problems), stamped
 /// with the engine time of the snapshot it arrived with.
 public struct ScreenNote: Sendable, Hashable {
     public var time: Timestamp?
+    /// Who it is from, in the event log's strategy column: "screen", or this watcher's name.
+    public var source: String = "screen"
     public var severity: LogEntry.Severity
     public var message: String
 }
@@ -35,7 +41,7 @@ public struct ScreenNote: Sendable, Hashable {
 public struct ScreenInput: Sendable {
     /// What the loop must do after an event.
     public enum Action: Sendable, Hashable {
-        /// Leave the screen.
+        /// Leave the screen (quit, or detach when attached).
         case quit
         /// Send a command; report its id back through `commandSent`.
         case send(EngineCommand.Action, strategy: String?)
@@ -50,10 +56,13 @@ public struct ScreenInput: Sendable {
     public enum Mode: Sendable, Hashable {
         case normal
         case help
-        case confirm(Dialog)
+        /// A dialog is up; its text is drawn from the newest snapshot (`dialog`).
+        case confirm(Dialog.Purpose)
     }
 
     public let keyMap: KeyMap
+    /// Embedded or attached, read-only, connected: what the command keys may do.
+    public private(set) var context: ScreenContext
     public private(set) var mode: Mode = .normal
     /// The strategy the keys act on, by name so it survives strategies coming and going.
     public private(set) var selectedName: String?
@@ -63,20 +72,37 @@ public struct ScreenInput: Sendable {
     public private(set) var chartWindow: ChartWindow = .fiveMinutes
     /// Newest last, bounded.
     public private(set) var notes: [ScreenNote] = []
-    /// Commands sent and not yet acknowledged: id → what was sent, for the status line.
-    private var awaiting: [UInt64: String] = [:]
+    /// The newest snapshot seen: dialogs are drawn from it and `y` acts on it.
+    public private(set) var latest: EngineSnapshot?
+    /// Screen uptime when the engine's clock last moved: how old the picture is while cut off.
+    public private(set) var lastDataAt: Duration?
+    /// The newest screen uptime this input was told of (keys, snapshots, ticks).
+    public private(set) var clock: Duration = .zero
+    /// Commands sent and not yet acknowledged: id → what was sent.
+    private var awaiting: [UInt64: (action: EngineCommand.Action, strategy: String?)] = [:]
     private var lastEngineTime: Timestamp?
 
     static let briefly: Duration = .seconds(3)
     static let acknowledgementShown: Duration = .seconds(8)
     static let noteLimit = 50
 
-    public init(keyMap: KeyMap = .standard) { self.keyMap = keyMap }
+    public init(context: ScreenContext = .embedded) {
+        self.context = context
+        self.keyMap = KeyMap.standard(for: context)
+    }
 
     public var showingHelp: Bool { mode == .help }
+
+    /// How long ago the engine's clock last moved, while cut off from the server; nil when live.
+    public var staleFor: Duration? {
+        guard !context.isConnected, let lastDataAt else { return nil }
+        return max(.zero, clock - lastDataAt)
+    }
+
+    /// The open dialog as it reads now, from the newest snapshot.
     public var dialog: Dialog? {
-        if case .confirm(let dialog) = mode { return dialog }
-        return nil
+        guard case .confirm(let purpose) = mode else { return nil }
+        return DialogText.dialog(for: purpose, in: latest)
     }
 
     /// Index of the selected strategy in `snapshot` (the first when the name is gone).
@@ -85,7 +111,25 @@ public struct ScreenInput: Sendable {
         return snapshot.strategies.firstIndex { $0.name == selectedName } ?? 0
     }
 
+    /// The connection changed (attach): a dialog that would send a command closes, since nothing
+    /// can be sent. Returns whether the screen must be drawn again.
+    @discardableResult
+    public mutating func connectionChanged(to connection: ConnectionState, now: Duration) -> Bool {
+        clock = max(clock, now)
+        guard connection != context.connection else { return false }
+        context.connection = connection
+        if let refusal = context.commandRefusal, case .confirm(let purpose) = mode, purpose != .quit {
+            mode = .normal
+            say(refusal, .warning, now: now, shown: nil)
+        } else if connection == .connected, status?.expires == nil, status?.role == .warning {
+            status = nil
+        }
+        return true
+    }
+
     public mutating func handle(_ key: KeyPress, snapshot: EngineSnapshot?, now: Duration) -> [Action] {
+        if let snapshot { latest = snapshot }
+        clock = max(clock, now)
         let intent = keyMap.intent(for: key)
         if intent == .relayout { return [.relayout] }
         switch mode {
@@ -93,23 +137,34 @@ public struct ScreenInput: Sendable {
             // Any key closes help (htop's manners); it does nothing else.
             mode = .normal
             return [.redraw]
-        case .confirm(let dialog):
-            if case .adjust(let draft) = dialog.purpose { return handleInAdjust(key, intent: intent, draft: draft, now: now) }
-            return handleInDialog(intent, dialog: dialog, now: now)
+        case .confirm(let purpose):
+            if case .adjust(let draft) = purpose { return handleInAdjust(key, intent: intent, draft: draft, now: now) }
+            return handleInDialog(intent, purpose: purpose, now: now)
         case .normal:
             return handleNormal(intent, key: key, snapshot: snapshot, now: now)
         }
     }
 
-    private mutating func handleInDialog(_ intent: ScreenIntent, dialog: Dialog, now: Duration) -> [Action] {
+    private mutating func handleInDialog(_ intent: ScreenIntent, purpose: Dialog.Purpose, now: Duration) -> [Action] {
         switch intent {
         case .confirm:
             mode = .normal
-            switch dialog.purpose {
-            case .quit: return [.quit]
-            case .close(let name): return [.send(.close, strategy: name), .redraw]
-            case .rebalance(let name): return [.send(.rebalance, strategy: name), .redraw]
-            case .adjust(let draft): return draft.commands.map { .send($0, strategy: draft.strategy) } + [.redraw]
+            if purpose == .quit { return [.quit] }
+            if let refusal = context.commandRefusal { return refuse(refusal, now: now) }
+            switch purpose {
+            case .quit, .adjust: return [.redraw]
+            case .close(let name):
+                // `y` acts on what the dialog shows now: a spread that closed meanwhile is not news
+                // for the engine.
+                if let strategy = strategy(named: name), !Self.hasOpenSpread(strategy) {
+                    return refuse("nothing to close: \(name) is flat (\(strategy.state.rawValue)); nothing sent", now: now)
+                }
+                return [.send(.close, strategy: name), .redraw]
+            case .rebalance(let name):
+                if let strategy = strategy(named: name), !Self.holdsPosition(strategy) {
+                    return refuse("nothing to rebalance: \(name) is flat (\(strategy.state.rawValue)); nothing sent", now: now)
+                }
+                return [.send(.rebalance, strategy: name), .redraw]
             case .killOne(let name):
                 say("kill switch sent for \(name): flattening it", .danger, now: now, shown: nil)
                 return [.send(.kill, strategy: name), .redraw]
@@ -119,7 +174,7 @@ public struct ScreenInput: Sendable {
             }
         case .cancel, .dismiss:
             mode = .normal
-            say(dialog.title.lowercased() + " cancelled", .muted, now: now)
+            say((DialogText.dialog(for: purpose, in: latest)?.title.lowercased() ?? "dialog") + " cancelled", .muted, now: now)
             return [.redraw]
         default:
             say("y or Enter confirms, n or Esc cancels", .warning, now: now)
@@ -130,6 +185,7 @@ public struct ScreenInput: Sendable {
     /// Keys in the adjust dialog edit the draft; y/Enter sends it, r rebalances, n/Esc cancels.
     private mutating func handleInAdjust(_ key: KeyPress, intent: ScreenIntent, draft: AdjustDraft, now: Duration) -> [Action] {
         var draft = draft
+        if let strategy = strategy(named: draft.strategy) { draft.canResize = strategy.state == .monitoring }
         switch key {
         case .character("+"), .character("="): draft.resize(by: 10)
         case .character("-"), .character("_"): draft.resize(by: -10)
@@ -139,18 +195,27 @@ public struct ScreenInput: Sendable {
         case .character("X"): draft.stepExit(up: false)
         case .character("r"):
             mode = .normal
+            if let refusal = context.commandRefusal { return refuse(refusal, now: now) }
             return [.send(.rebalance, strategy: draft.strategy), .redraw]
         case .character("k"):
-            let lines = ["\(draft.strategy): every leg is flattened, then this strategy halts until resumed.",
-                         "Other strategies keep trading."]
-            mode = .confirm(Dialog(purpose: .killOne(strategy: draft.strategy), title: "KILL \(draft.strategy)", lines: lines, danger: true))
+            if let refusal = context.commandRefusal {
+                mode = .normal
+                return refuse(refusal, now: now)
+            }
+            mode = .confirm(.killOne(strategy: draft.strategy))
             return [.redraw]
         default:
             switch intent {
             case .confirm:
                 mode = .normal
+                if let refusal = context.commandRefusal { return refuse(refusal, now: now) }
+                if !draft.canResize && draft.resizePercent != 0 {
+                    // The spread closed while the dialog was up: the resize has nothing to act on.
+                    draft.resizePercent = 0
+                    say("no open spread to resize any more; resize not sent", .warning, now: now)
+                }
                 if draft.commands.isEmpty {
-                    say("adjust: nothing changed, nothing sent", .muted, now: now)
+                    if draft.resizePercent == 0 && status?.role != .warning { say("adjust: nothing changed, nothing sent", .muted, now: now) }
                     return [.redraw]
                 }
                 return draft.commands.map { .send($0, strategy: draft.strategy) } + [.redraw]
@@ -167,19 +232,23 @@ public struct ScreenInput: Sendable {
             draft.resizePercent = 0
             say("no open spread to resize", .warning, now: now)
         }
-        mode = .confirm(Dialog(purpose: .adjust(draft), title: "Adjust", lines: draft.lines, danger: false))
+        mode = .confirm(.adjust(draft))
         return [.redraw]
     }
 
     private mutating func handleNormal(_ intent: ScreenIntent, key: KeyPress, snapshot: EngineSnapshot?, now: Duration) -> [Action] {
         let strategy = snapshot.flatMap { $0.strategies.isEmpty ? nil : $0.strategies[selectedIndex(in: $0)] }
+        if intent.isCommand, let refusal = context.commandRefusal {
+            // Refused at once, before any dialog: nothing this screen could confirm would be sent.
+            return refuse(refusal, now: now)
+        }
         switch intent {
         case .quit:
+            // Detaching leaves the server trading: nothing to ask.
+            if context.isAttached { return [.quit] }
             let open = snapshot?.strategies.filter(Self.hasOpenSpread) ?? []
             guard !open.isEmpty else { return [.quit] }
-            let lines = open.map { "\($0.name): \($0.state.rawValue), " + Self.legSummary($0) }
-                + ["Quitting leaves these positions open on the venues."]
-            mode = .confirm(Dialog(purpose: .quit, title: "Quit", lines: lines, danger: false))
+            mode = .confirm(.quit)
             return [.redraw]
         case .relayout:
             return [.relayout]
@@ -193,41 +262,27 @@ public struct ScreenInput: Sendable {
             say("nothing to confirm — press ? for help", .warning, now: now)
             return [.redraw]
         case .killSwitch:
-            var lines: [String] = []
-            for item in snapshot?.strategies ?? [] {
-                let held = Leg.allCases.filter { !item.legs[$0].quantity.isZero }
-                if held.isEmpty {
-                    lines.append("\(item.name): nothing held")
-                } else {
-                    for leg in held {
-                        let snap = item.legs[leg]
-                        let side = snap.quantity.isPositive ? "sell" : "buy"
-                        lines.append("\(item.name) leg \(leg): \(side) \(snap.quantity.magnitude) \(snap.instrument.symbol) on \(snap.instrument.venue)")
-                    }
-                }
-            }
-            if lines.isEmpty { lines.append("no strategies") }
-            lines.append("then every strategy halts until restarted.")
-            mode = .confirm(Dialog(purpose: .kill, title: "KILL SWITCH", lines: lines, danger: true))
+            mode = .confirm(.kill)
             return [.redraw]
-        case .closeSpread, .rebalance:
+        case .closeSpread:
             guard let strategy else { return noStrategy(now: now) }
-            let closing = intent == .closeSpread
-            var lines = ["\(strategy.name) (\(strategy.kind.rawValue)), \(strategy.state.rawValue)"]
-            for leg in Leg.allCases {
-                let snap = strategy.legs[leg]
-                let held = snap.quantity.isZero ? "flat" : (snap.quantity.isPositive ? "long " : "short ") + snap.quantity.magnitude.description
-                lines.append("leg \(leg): \(snap.instrument.symbol) on \(snap.instrument.venue), \(held)")
+            guard Self.hasOpenSpread(strategy) else {
+                return refuse("nothing to close: \(strategy.name) is flat (\(strategy.state.rawValue))", now: now)
             }
-            lines.append(closing ? "Both legs will be closed at market." : "The legs will be brought back to the hedge ratio.")
-            mode = .confirm(Dialog(purpose: closing ? .close(strategy: strategy.name) : .rebalance(strategy: strategy.name),
-                                   title: closing ? "Close spread" : "Rebalance", lines: lines, danger: false))
+            mode = .confirm(.close(strategy: strategy.name))
+            return [.redraw]
+        case .rebalance:
+            guard let strategy else { return noStrategy(now: now) }
+            guard Self.holdsPosition(strategy) else {
+                return refuse("nothing to rebalance: \(strategy.name) is flat (\(strategy.state.rawValue))", now: now)
+            }
+            mode = .confirm(.rebalance(strategy: strategy.name))
             return [.redraw]
         case .adjust:
             guard let strategy else { return noStrategy(now: now) }
             let draft = AdjustDraft(strategy: strategy.name, entry: strategy.entry, exit: strategy.exit,
                                     canResize: strategy.state == .monitoring)
-            mode = .confirm(Dialog(purpose: .adjust(draft), title: "Adjust", lines: draft.lines, danger: false))
+            mode = .confirm(.adjust(draft))
             return [.redraw]
         case .togglePause:
             guard let strategy else { return noStrategy(now: now) }
@@ -257,25 +312,27 @@ public struct ScreenInput: Sendable {
 
     /// Whether a strategy holds a position or is on its way in or out of one.
     public static func hasOpenSpread(_ strategy: StrategySnapshot) -> Bool {
-        if Leg.allCases.contains(where: { !strategy.legs[$0].quantity.isZero }) { return true }
+        if holdsPosition(strategy) { return true }
         switch strategy.state {
         case .openingLong, .openingShort, .monitoring, .adjusting, .closing, .unwinding: return true
         default: return false
         }
     }
 
-    static func legSummary(_ strategy: StrategySnapshot) -> String {
-        Leg.allCases.map { leg in
-            let q = strategy.legs[leg].quantity
-            return "\(leg) " + (q.isZero ? "flat" : (q.isPositive ? "+" : "-") + q.magnitude.description)
-        }.joined(separator: " / ")
+    /// Whether either leg holds anything.
+    static func holdsPosition(_ strategy: StrategySnapshot) -> Bool {
+        Leg.allCases.contains { !strategy.legs[$0].quantity.isZero }
+    }
+
+    private func strategy(named name: String) -> StrategySnapshot? {
+        latest?.strategies.first { $0.name == name }
     }
 
     /// The loop sent a command and got its id: remember it until the engine answers.
     public mutating func commandSent(id: UInt64, action: EngineCommand.Action, strategy: String?, now: Duration) {
-        let what = "\(action)" + (strategy.map { " \($0)" } ?? " all")
-        awaiting[id] = what
+        awaiting[id] = (action, strategy)
         if action != .kill {
+            let what = "\(action)" + (strategy.map { " \($0)" } ?? " all")
             say("\(what) sent (#\(id)), waiting for the engine", .muted, now: now, shown: nil)
         }
     }
@@ -284,16 +341,42 @@ public struct ScreenInput: Sendable {
     /// Returns whether the status line changed.
     @discardableResult
     public mutating func snapshotArrived(_ snapshot: EngineSnapshot, now: Duration) -> Bool {
+        clock = max(clock, now)
+        if snapshot.time != lastEngineTime { lastDataAt = now }
         lastEngineTime = snapshot.time
+        latest = snapshot
         var changed = false
         for acknowledgement in snapshot.acknowledgements {
-            guard let what = awaiting.removeValue(forKey: acknowledgement.commandID) else { continue }
+            guard let sent = awaiting.removeValue(forKey: acknowledgement.commandID) else { continue }
             let text = acknowledgement.accepted ? acknowledgement.message : "refused: " + acknowledgement.message
             status = StatusMessage(text: text, role: acknowledgement.accepted ? .profit : .danger, expires: now + Self.acknowledgementShown)
-            note("#\(acknowledgement.commandID) \(what): \(text)", acknowledgement.accepted ? .notice : .warning, time: acknowledgement.time)
+            // The engine logs what its strategies answer, once, for every screen; only answers
+            // that never reached a strategy (refused on the way) need a line of their own here.
+            if !Self.engineLogged(acknowledgement, in: snapshot) {
+                note(Self.logLine(for: acknowledgement, action: sent.action, strategy: sent.strategy),
+                     acknowledgement.accepted ? .notice : .warning, time: acknowledgement.time)
+            }
             changed = true
         }
         return changed
+    }
+
+    /// Whether the engine's own log holds the line for this answer (a strategy answered it).
+    static func engineLogged(_ acknowledgement: CommandAcknowledgement, in snapshot: EngineSnapshot) -> Bool {
+        snapshot.log.contains { entry in
+            guard let strategy = entry.strategy, entry.time == acknowledgement.time else { return false }
+            // A server names the sending watcher after the engine's words: "… (watcher 2)".
+            return (strategy + ": " + entry.message).hasPrefix(acknowledgement.message)
+        }
+    }
+
+    /// One event-log line for an answer: the strategy once, the action once.
+    static func logLine(for acknowledgement: CommandAcknowledgement, action: EngineCommand.Action, strategy: String?) -> String {
+        var message = acknowledgement.message
+        if let strategy, message.hasPrefix(strategy + ": ") { message.removeFirst(strategy.count + 2) }
+        let verb = "\(action)".prefix { $0.isLetter }
+        let body = message.hasPrefix(verb) ? message : "\(verb) " + (acknowledgement.accepted ? "" : "refused: ") + message
+        return (strategy.map { $0 + " " } ?? "") + body
     }
 
     /// The loop switched theme (or could not): say which, or why not.
@@ -308,6 +391,7 @@ public struct ScreenInput: Sendable {
 
     /// Drops an expired status message; returns whether the screen must be drawn again.
     public mutating func tick(now: Duration) -> Bool {
+        clock = max(clock, now)
         guard let expires = status?.expires, now >= expires else { return false }
         status = nil
         return true
@@ -325,8 +409,14 @@ public struct ScreenInput: Sendable {
         status = StatusMessage(text: text, role: role, expires: shown.map { now + $0 })
     }
 
+    /// Says why nothing was sent, long enough to read.
+    private mutating func refuse(_ text: String, now: Duration) -> [Action] {
+        say(text, .warning, now: now, shown: Self.acknowledgementShown)
+        return [.redraw]
+    }
+
     private mutating func note(_ message: String, _ severity: LogEntry.Severity, time: Timestamp? = nil) {
-        notes.append(ScreenNote(time: time ?? lastEngineTime, severity: severity, message: message))
+        notes.append(ScreenNote(time: time ?? lastEngineTime, source: context.watcherName ?? "screen", severity: severity, message: message))
         if notes.count > Self.noteLimit { notes.removeFirst(notes.count - Self.noteLimit) }
     }
 

@@ -19,7 +19,8 @@ struct ScreenLoop: Sendable {
         // Short waits for keys keep Esc, q and Ctrl-C quick without spinning.
         terminal.setKeyTimeout(milliseconds: min(50, frameMilliseconds))
         let dashboard = Dashboard(glyphs: terminal.glyphs)
-        var input = ScreenInput()
+        var input = ScreenInput(context: options.context)
+        var ageShown: Int64?
         if let notice = terminal.notice { input.show(StatusMessage(text: notice, role: .warning, expires: .seconds(10)), log: .warning) }
         if let warning = options.themeWarning { input.themeChanged(to: "default", problem: warning, now: .zero) }
         var themeName = options.themeName
@@ -48,10 +49,18 @@ struct ScreenLoop: Sendable {
             if mail.streamEnded && !streamEndShown {
                 if options.exitWhenEngineStops { return .engineStopped }
                 streamEndShown = true
-                input.show(StatusMessage(text: "engine stopped: showing its last snapshot; q quits", role: .warning, expires: nil))
+                let leave = options.context.isAttached ? "q detaches" : "q quits"
+                input.show(StatusMessage(text: "engine stopped: showing its last snapshot; " + leave, role: .warning, expires: nil))
                 needsDraw = true
             }
+            if let connection = options.connection?(), input.connectionChanged(to: connection, now: now) { needsDraw = true }
             if input.tick(now: now) { needsDraw = true }
+            // Cut off, the "N s ago" in the header counts up: draw once a second.
+            let age = input.staleFor?.components.seconds
+            if age != ageShown {
+                ageShown = age
+                needsDraw = true
+            }
             if needsDraw, lastFrame.map({ clock.now - $0 >= frameInterval }) ?? true { draw() }
             guard let key = terminal.readKey() else { continue }
             for action in input.handle(key, snapshot: snapshot, now: clock.now - start) {

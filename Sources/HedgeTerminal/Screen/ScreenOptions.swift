@@ -1,3 +1,5 @@
+import HedgeEngine
+
 /// How the screen runs. The defaults suit a trader's terminal; tests and scripts change them.
 public struct ScreenOptions: Sendable {
     /// Whether colours may be used: `automatic` honours `NO_COLOR` and the terminal's abilities.
@@ -22,6 +24,10 @@ public struct ScreenOptions: Sendable {
     /// Leave the screen when the snapshot stream ends; otherwise keep the last picture up
     /// (a finished replay is still worth reading) until `q`.
     public var exitWhenEngineStops: Bool
+    /// Embedded, or attached to a server (read-only or not): what `q` and the command keys do.
+    public var context: ScreenContext = .embedded
+    /// Asked every frame while attached: whether the data is live or the link is down.
+    public var connection: (@Sendable () -> ConnectionState)?
 
     public init(fps: Int = 4, theme: Theme = .defaultDark, colour: ColourPolicy = .automatic,
                 forceASCII: Bool = false, exitWhenEngineStops: Bool = false,

@@ -3,7 +3,7 @@ struct ConfirmDialog {
     var dialog: Dialog
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        let prompt = "y/Enter: yes    n/Esc: no"
+        let prompt = dialog.prompt
         let lines = dialog.lines
         let widest = max(prompt.count, dialog.title.count + 8, lines.map(\.count).max() ?? 0)
         let width = min(area.width, widest + 4)

@@ -23,16 +23,16 @@ public struct Dashboard: Sendable {
         let area = buffer.area
         guard area.width >= Self.minimumWidth, area.height >= Self.minimumHeight else {
             var lines = ["terminal too small: need \(Self.minimumWidth)×\(Self.minimumHeight), have \(area.width)×\(area.height)",
-                         "enlarge the window, or press q to quit"]
+                         "enlarge the window, or press q to " + (input.context.isAttached ? "detach" : "quit")]
             // A dialog must still be readable before anyone answers it.
-            if let dialog = input.dialog { lines.append(dialog.title + "? y/Enter yes, n/Esc no") }
+            if let dialog = input.dialog { lines.append(dialog.title + "? " + dialog.prompt.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")) }
             CentredNotice(lines: lines,
                           style: Style(.warning, bold: true)).render(into: &buffer, area: area, glyphs: glyphs)
             return
         }
         let (header, rest) = area.splitTop(1)
         let (body, footer) = rest.splitBottom(1)
-        KeyBar(keyMap: input.keyMap, status: input.status).render(into: &buffer, area: footer, glyphs: glyphs)
+        KeyBar(keyMap: input.keyMap, status: input.status, refusal: input.context.keyBarRefusal).render(into: &buffer, area: footer, glyphs: glyphs)
         guard let snapshot else {
             CentredNotice(lines: ["waiting for the engine's first snapshot…"], style: Style(.muted))
                 .render(into: &buffer, area: body, glyphs: glyphs)
@@ -40,7 +40,8 @@ public struct Dashboard: Sendable {
             return
         }
         let selected = input.selectedIndex(in: snapshot)
-        HeaderBar(snapshot: snapshot, selected: selected).render(into: &buffer, area: header, glyphs: glyphs)
+        HeaderBar(snapshot: snapshot, selected: selected, context: input.context, dataAge: input.staleFor)
+            .render(into: &buffer, area: header, glyphs: glyphs)
         guard !snapshot.strategies.isEmpty else {
             let (top, logArea) = body.splitBottom(max(4, body.height / 3))
             CentredNotice(lines: ["no strategies running"], style: Style(.muted)).render(into: &buffer, area: top, glyphs: glyphs)
@@ -60,11 +61,13 @@ public struct Dashboard: Sendable {
         if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
         if let risk = layout.risk { RiskPanel(strategy: strategy, limits: snapshot.limits).render(into: &buffer, area: risk, glyphs: glyphs) }
         EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: layout.log, glyphs: glyphs)
+        // Cut off from the server, every figure is old: drawn muted so nothing looks live.
+        if !input.context.isConnected { buffer.restyle(body, style: Style(.muted, dim: true)) }
         drawOverlays(input: input, body: body, into: &buffer)
     }
 
     private func drawOverlays(input: ScreenInput, body: Rect, into buffer: inout Buffer) {
-        if input.showingHelp { HelpOverlay(keyMap: input.keyMap).render(into: &buffer, area: body, glyphs: glyphs) }
+        if input.showingHelp { HelpOverlay(keyMap: input.keyMap, refusal: input.context.commandRefusal).render(into: &buffer, area: body, glyphs: glyphs) }
         if let dialog = input.dialog { ConfirmDialog(dialog: dialog).render(into: &buffer, area: body, glyphs: glyphs) }
     }
 

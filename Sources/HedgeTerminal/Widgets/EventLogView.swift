@@ -10,7 +10,7 @@ struct EventLogView {
         guard !notes.isEmpty else { self.entries = entries; return }
         let fallback = now ?? entries.last?.time ?? .zero
         let merged = entries.map { ($0.time, $0) }
-            + notes.map { ($0.time ?? fallback, LogEntry(time: $0.time ?? fallback, severity: $0.severity, strategy: "screen", message: $0.message)) }
+            + notes.map { ($0.time ?? fallback, LogEntry(time: $0.time ?? fallback, severity: $0.severity, strategy: $0.source, message: $0.message)) }
         self.entries = merged.enumerated()
             .sorted { $0.element.0 != $1.element.0 ? $0.element.0 < $1.element.0 : $0.offset < $1.offset }
             .map(\.element.1)

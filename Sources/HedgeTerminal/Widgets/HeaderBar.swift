@@ -1,21 +1,40 @@
 import HedgeCore
 import HedgeEngine
 
-/// The top line: engine clock in UTC, run mode, venue connections, which strategy is shown.
+/// The top line: engine clock in UTC, run mode, read-only, venue connections, which strategy is
+/// shown. Cut off from the server, it says so instead of a clock that looks live, and venue
+/// states show as unknown.
 struct HeaderBar {
     var snapshot: EngineSnapshot
     var selected: Int
+    var context: ScreenContext = .embedded
+    /// How long ago the engine's clock last moved (while disconnected), for "N s ago".
+    var dataAge: Duration?
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         guard !area.isEmpty else { return }
         buffer.fill(Rect(x: area.x, y: area.y, width: area.width, height: 1), style: Style(.text))
         let limit = area.width
         var x = buffer.put(" hedgetop ", x: area.x, y: area.y, style: Style(.accent, bold: true), limit: limit)
-        x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
+        let stale = banner
+        if stale == nil {
+            x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
+        }
         let modeStyle = snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : Style(.accent, bold: true)
         x = buffer.put(" " + snapshot.mode.rawValue.uppercased() + " ", x: x + 1, y: area.y, style: modeStyle, limit: area.maxX - x - 1)
+        if context.isReadOnly {
+            x = buffer.put(" READ-ONLY ", x: x + 1, y: area.y, style: Style(.warning, bold: true, reverse: true), limit: area.maxX - x - 1)
+        }
+        if let stale {
+            x = buffer.put(" " + stale + " ", x: x + 1, y: area.y, style: Style(.danger, bold: true, reverse: true), limit: area.maxX - x - 1)
+        }
         for venue in snapshot.venues {
             guard x < area.maxX - 2 else { break }
+            if stale != nil {
+                // Whatever the venues were doing, this screen cannot know now.
+                x = buffer.put("  " + venue.name + " ?", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
+                continue
+            }
             x = buffer.put("  " + venue.name + " ", x: x, y: area.y, style: Style(.text), limit: area.maxX - x)
             let mark = venue.connected ? glyphs.connected : glyphs.disconnected
             x = buffer.put(String(mark), x: x, y: area.y, style: Style(venue.connected ? .profit : .danger, bold: !venue.connected), limit: area.maxX - x)
@@ -32,5 +51,12 @@ struct HeaderBar {
             let start = area.maxX - text.count
             if start > x + 1 { buffer.put(text, x: start, y: area.y, style: Style(.muted)) }
         }
+    }
+
+    /// "reconnecting… last data 12:00:03 (14 s ago)" while cut off from the server; nil when live.
+    var banner: String? {
+        guard case .disconnected(_, _, let stopped) = context.connection else { return nil }
+        let age = dataAge.map { " (\($0.components.seconds) s ago)" } ?? ""
+        return (stopped ? "server stopped, last data " : "reconnecting… last data ") + CivilTime(snapshot.time).clock + age
     }
 }

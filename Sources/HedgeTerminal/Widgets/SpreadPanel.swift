@@ -1,8 +1,9 @@
 import HedgeCore
 import HedgeEngine
 
-/// The spread now and over time: value, mean, z-score, basis, the rules, and the chart with
-/// the entry and exit bands.
+/// The spread now and over time: value, rolling mean, fair value (when the rule judges against
+/// something else), z-score, basis, the rules, and the chart with the mean line and the entry and
+/// exit bands (drawn around the fair value).
 struct SpreadPanel {
     var strategy: StrategySnapshot
     var position: (index: Int, count: Int)
@@ -17,8 +18,15 @@ struct SpreadPanel {
         var column = buffer.put("spread ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
         let spreadText = strategy.spreadBps.map { $0.formatted(places: 1, plusSign: true) + " bps" } ?? "waiting for quotes"
         column = buffer.put(spreadText, in: inner, row: 0, column: column, style: Style(.spreadLine, bold: true), glyphs: glyphs) - inner.x
+        // "mean" is drawn in the mean line's colour: it is the line on the chart, the value the
+        // z-score is measured from.
+        if let mean = strategy.rollingMeanBps {
+            column = buffer.put("  mean " + mean.fixed(places: 1, plusSign: true), in: inner, row: 0, column: column, style: Style(.meanLine), glyphs: glyphs) - inner.x
+        }
         var figures: [String] = []
-        if let mean = strategy.rollingMeanBps { figures.append("mean " + mean.fixed(places: 1, plusSign: true)) }
+        if let fair = fairBps, case .bps = strategy.entry {
+            figures.append("fair " + fair.fixed(places: 1, plusSign: true))
+        }
         if let z = strategy.zScore { figures.append("z " + z.fixed(places: 2, plusSign: true)) }
         if let basis = strategy.annualisedBasis { figures.append("basis " + (basis * 100).fixed(places: 2, plusSign: true) + "%/y") }
         buffer.put("  " + figures.joined(separator: "  "), in: inner, row: 0, column: column, style: Style(.text), glyphs: glyphs)
@@ -28,6 +36,11 @@ struct SpreadPanel {
         guard chartArea.height >= 2 else { return }
         chart(glyphs: glyphs).render(into: &buffer, area: chartArea, glyphs: glyphs)
     }
+
+    /// The fair value the entry rule judges against: the middle of its band (0 for a bps rule
+    /// on cross and basis, the rolling mean otherwise). Shown beside the mean for bps rules only:
+    /// a z rule's fair value is the mean.
+    var fairBps: Double? { strategy.entryBandBps.map { ($0.upper + $0.lower) / 2 } }
 
     func chart(glyphs: GlyphSet) -> BrailleChart {
         var levels: [BrailleChart.Level] = []

@@ -1,0 +1,35 @@
+import HedgeCore
+import HedgeEngine
+import Testing
+@testable import HedgeTerminal
+
+/// The spread panel's "mean" is the rolling mean the z-score uses (the line on the chart); a bps
+/// rule's fair value, around which its bands are drawn, is labelled "fair".
+@Suite struct SpreadPanelTests {
+    static func firstRow(_ strategy: StrategySnapshot) -> String {
+        var buffer = Buffer(width: 100, height: 14)
+        SpreadPanel(strategy: strategy, position: (0, 1)).render(into: &buffer, area: buffer.area, glyphs: .unicode)
+        return buffer.lines()[1]
+    }
+
+    @Test func aBasisBpsRuleShowsTheMeanAndItsFairValueApart() {
+        var strategy = SnapshotFixture.strategy
+        strategy.kind = .basis
+        strategy.rollingMeanBps = 46.1
+        strategy.entry = .bps(50)
+        strategy.entryBandBps = (upper: 50, lower: -50)
+        #expect(Self.firstRow(strategy).contains("mean +46.1  fair 0.0  z +1.23"))
+    }
+
+    @Test func aZRuleHasNoSeparateFairValue() {
+        let row = Self.firstRow(SnapshotFixture.strategy)
+        #expect(row.contains("mean +40.2  z +1.23"))
+        #expect(!row.contains("fair"))
+    }
+
+    @Test func theChartsSecondLineIsTheMeanSeries() {
+        let chart = SpreadPanel(strategy: SnapshotFixture.strategy, position: (0, 1)).chart(glyphs: .unicode)
+        #expect(chart.series[1].points == SnapshotFixture.strategy.meanSeries)
+        #expect(chart.series[1].style == Style(.meanLine))
+    }
+}
