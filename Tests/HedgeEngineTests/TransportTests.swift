@@ -122,7 +122,9 @@ final class TestEngineBox: @unchecked Sendable {
 func rawWatcher(_ path: String, readOnly: Bool = false, fps: Int = 30, version: Int = WireProtocol.version) throws -> (UnixSocket, WireMessage?) {
     let socket = try UnixSocket.connect(path: path)
     socket.setTimeouts(receive: 10, send: 10)
-    #expect(socket.send(.hello(WireHello(version: version, readOnly: readOnly, framesPerSecond: fps, client: "test"))))
+    // A server that refuses the peer answers before reading the hello and closes, so the send
+    // may fail (EPIPE): the answer read next is what the tests judge.
+    _ = socket.send(.hello(WireHello(version: version, readOnly: readOnly, framesPerSecond: fps, client: "test")))
     return (socket, try socket.readMessage(limit: WireProtocol.maxServerFrame))
 }
 
