@@ -264,12 +264,7 @@ final class FileReplay {
             return
         }
         guard let outcome else { ended = true; return }
-        statistics.linesRead += 1
-        switch outcome {
-        case .decoded: break
-        case .notSelected: statistics.linesNotSelected += 1
-        case .ignored: statistics.linesIgnored += 1
-        }
+        count(outcome)
         // Strict order; a CSV line holds at most one event.
         guard decoded.count > before else { return }
         let time = decoded.rows[decoded.count - 1].time.nanoseconds
@@ -280,6 +275,16 @@ final class FileReplay {
             return
         }
         lastReleased = time
+    }
+
+    /// One line read and what became of it, for the statistics.
+    private func count(_ outcome: DecodeOutcome) {
+        statistics.linesRead += 1
+        switch outcome {
+        case .decoded: break
+        case .notSelected: statistics.linesNotSelected += 1
+        case .ignored: statistics.linesIgnored += 1
+        }
     }
 
     private func readLine() throws(ReplayError) {
@@ -294,12 +299,7 @@ final class FileReplay {
             return
         }
         guard let outcome else { ended = true; return }
-        statistics.linesRead += 1
-        switch outcome {
-        case .decoded: break
-        case .notSelected: statistics.linesNotSelected += 1
-        case .ignored: statistics.linesIgnored += 1
-        }
+        count(outcome)
         // Order check: strict for CSV, within the window for recordings.
         var index = 0
         // By index: iterating a copy while writing back would copy the array.
