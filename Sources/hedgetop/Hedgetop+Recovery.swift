@@ -101,9 +101,11 @@ extension Hedgetop.Run {
 
     /// The paper-trading engine `run` and `serve` share: its market from the config file or the
     /// scenario, recovered from the journal and the venue state. Returns the journal path used.
+    /// `defaultJournal`: the journal when neither `journal` nor the file names one.
     static func makePaperEngine(file: HedgetopConfig?, scenario: PaperScenario.Name?, seed: UInt64?, journal: String?,
+                                defaultJournal: String = defaultJournalPath(),
                                 venueState: String?, halfOpen: HalfOpenPolicy, logger: Logger) throws -> (Engine, JournalLock, String) {
-        let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
+        let journalPath = journal ?? file?.journalPath ?? defaultJournal
         let scenarioName = scenario ?? file?.scenario ?? .calendar
         if venueState == nil, let legacy = legacyVenueState(journal: journalPath, scenario: scenarioName) {
             printError("hedgetop: found \(legacy), the venue state every journal in its directory used to share; each journal now has its own (\(defaultVenueStatePath(journal: journalPath, scenario: scenarioName))). Rename it to that if it belongs to this journal, or pass it with --venue-state; remove it only once its positions are known to be flat; not trading")
