@@ -139,6 +139,15 @@ extension Hedgetop.Run {
         return legacy
     }
 
+    /// After the engine stopped with `--on-exit keep`: says, in the log and on standard error,
+    /// which spreads stay open for the next start to recover.
+    static func reportKeptOpen(_ watch: FlatWatch, logger: Logger) async {
+        for line in await watch.keptOpen() {
+            logger.notice("\(line)")
+            printError("hedgetop: \(line)")
+        }
+    }
+
     /// Closes every open spread through the strategies (pause first, so none opens meanwhile)
     /// and waits until every leg is flat with no order working, at most `limit`. Returns whether
     /// it got there.
@@ -157,7 +166,7 @@ extension Hedgetop.Run {
 /// Forwards the engine's snapshots and remembers whether the latest one was flat everywhere, and
 /// the newest command acknowledged, for a flatten-on-exit that waits until flat.
 final class FlatWatch: Sendable {
-    private let state = Mutex<(flat: Bool, acknowledged: UInt64, open: String)>((false, 0, ""))
+    private let state = Mutex<(flat: Bool, acknowledged: UInt64, open: String, kept: [String], ended: Bool)>((false, 0, "", [], false))
 
     /// A stream carrying the same snapshots, and the watch that sees them pass.
     static func relay(_ upstream: AsyncStream<EngineSnapshot>) -> (AsyncStream<EngineSnapshot>, FlatWatch) {
@@ -168,6 +177,7 @@ final class FlatWatch: Sendable {
                 watch.see(snapshot)
                 continuation.yield(snapshot)
             }
+            watch.state.withLock { $0.ended = true }
             continuation.finish()
         }
         return (stream, watch)
@@ -175,7 +185,13 @@ final class FlatWatch: Sendable {
 
     private func see(_ snapshot: EngineSnapshot) {
         var open: [String] = []
+        var kept: [String] = []
         for strategy in snapshot.strategies {
+            let legs = Leg.allCases.filter { !strategy.legs[$0].quantity.isZero }.map { leg in
+                let position = strategy.legs[leg]
+                return "leg \(leg) \(position.instrument) \(position.quantity.isNegative ? "short" : "long") \(position.quantity.magnitude)"
+            }
+            if !legs.isEmpty { kept.append("keeping \(strategy.name) open: \(legs.joined(separator: ", ")); the next start recovers it") }
             for leg in Leg.allCases where !strategy.legs[leg].quantity.isZero {
                 open.append("\(strategy.name) leg \(leg) \(strategy.legs[leg].quantity)")
             }
@@ -185,6 +201,7 @@ final class FlatWatch: Sendable {
         state.withLock { state in
             state.flat = open.isEmpty
             state.open = open.joined(separator: ", ")
+            state.kept = kept
             state.acknowledged = max(state.acknowledged, acknowledged)
         }
     }
@@ -196,6 +213,16 @@ final class FlatWatch: Sendable {
 
     /// What is still open, for the message when flattening ran out of time.
     var stillOpen: String { state.withLock { $0.open } }
+
+    /// One line per strategy with open legs, as the engine stopped: each leg's instrument, side and
+    /// size. Waits (at most `limit`) for the stopped engine's last snapshot to pass.
+    func keptOpen(limit: Duration = .seconds(1)) async -> [String] {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !state.withLock({ $0.ended }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return state.withLock { $0.kept }
+    }
 }
 
 extension Hedgetop.Replay {

@@ -150,6 +150,7 @@ extension Hedgetop {
             await metricsEndpoint.stop()
             engineTask.cancel()
             await engineTask.value
+            if !failed { await Hedgetop.Run.reportKeptOpen(watch, logger: logger) }
             relay.cancel()
             withExtendedLifetime(journalLock) {}
             if failed { throw ExitCode.failure }
