@@ -37,7 +37,7 @@ extension Hedgetop.Run {
     /// The engine for this run, recovered from the journal and the venue state: a corrupt,
     /// locked or newer journal (or venue state) is a clear message and no trading.
     static func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
-                             market: (Timestamp, Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+                             market: (_ start: Timestamp, _ listed: Timestamp, _ initialPrice: Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> ExitCode {
             printError("hedgetop: \(message); not trading")
             return ExitCode.failure
@@ -66,9 +66,29 @@ extension Hedgetop.Run {
         // The clock never runs backwards across a restart.
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
+        // The dated contracts are the journal's, whatever day this start is: their symbols stay
+        // the ones its positions are held in.
+        var listed: Timestamp
+        do { listed = try journal.contractsListedAt(firstStart: start) } catch { throw fail("\(error)") }
+        // Contracts that expired while nothing ran: a position in one is refused (the paper venue
+        // settles only while it runs); with none held, new contracts are listed from now.
+        let probe = try market(start, listed, nil)
+        let expired = probe.expiredContracts(at: start)
+        if !expired.isEmpty {
+            let held = probe.positionsInExpiredContracts(ledgers, at: start)
+            let names = expired.map { "\($0.id) (expired \($0.kind.expiry.map { CivilTime($0).isoString(millisecond: false) } ?? "?"))" }
+            if !held.isEmpty {
+                let positions = held.map { "\($0.spec.id) \($0.quantity.isNegative ? "short" : "long") \($0.quantity.magnitude)" }
+                throw fail("this journal's dated contracts were listed \(CivilTime(listed).isoString(millisecond: false)) and \(names.joined(separator: ", ")) expired while nothing ran; the venue state still holds \(positions.joined(separator: ", ")), which the paper venue cannot settle after the fact. Check `hedgetop history --journal \(journalPath)`, then start on a new journal (--journal PATH, or move this one and its venue state aside)")
+            }
+            do { try journal.relistContracts(at: start) } catch { throw fail("\(error)") }
+            printError("hedgetop: \(names.joined(separator: ", ")) expired while nothing ran, with nothing held in them; trading contracts listed from now")
+            logger.notice("relisted dated contracts", metadata: ["expired": "\(names.joined(separator: ", "))"])
+            listed = start
+        }
         // The market continues from the last saved marks, not from the scenario's seed price.
-        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, $0) }
-        let engine = try market(start, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, listed, $0) }
+        let engine = try market(start, listed, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: policy)
@@ -114,9 +134,9 @@ extension Hedgetop.Run {
         let (engine, lock) = try makeRecoveredEngine(
             journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
             policy: halfOpen, logger: logger
-        ) { start, initialPrice in
-            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice) }
-            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice)
+        ) { start, listed, initialPrice in
+            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice, listed: listed) }
+            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice, listed: listed)
         }
         return (engine, lock, journalPath)
     }
