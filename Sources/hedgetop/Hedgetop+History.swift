@@ -11,11 +11,19 @@ extension Hedgetop {
         @Option(help: "The journal file (default: $XDG_STATE_HOME/hedgetop/journal.sqlite).")
         var journal: String?
 
+        @Option(help: "The journal of the server `hedgetop serve --name NAME` (journal-NAME.sqlite beside the default; main's is the default).")
+        var name: String?
+
         @Option(help: "A configuration file: its journal.path is read (--journal wins).")
         var config: String?
 
         @Flag(help: "Print JSON instead of a table.")
         var json = false
+
+        func validate() throws {
+            if name != nil && journal != nil { throw ValidationError("--name and --journal both name a journal; pass one") }
+            if let name, name.isEmpty || name.contains("/") { throw ValidationError("--name must be a plain name, got '\(name)'") }
+        }
 
         func run() async throws {
             var configured: String?
@@ -27,7 +35,7 @@ extension Hedgetop {
                 }
                 configured = file.journalPath
             }
-            let path = journal ?? configured ?? defaultJournalPath()
+            let path = journal ?? name.map { defaultJournalPath(name: $0) } ?? configured ?? defaultJournalPath()
             // Never a silently empty history: a missing file is an error, not a new journal.
             guard FileManager.default.fileExists(atPath: path) else {
                 printError("hedgetop: no journal at \(path); pass --journal PATH")
@@ -72,9 +80,12 @@ extension Hedgetop {
     }
 }
 
-/// `$XDG_STATE_HOME/hedgetop/journal.sqlite`, else `~/.local/state/hedgetop/journal.sqlite`.
-func defaultJournalPath() -> String {
-    if let state = environmentValue("XDG_STATE_HOME"), !state.isEmpty { return state + "/hedgetop/journal.sqlite" }
-    if let home = environmentValue("HOME"), !home.isEmpty { return home + "/.local/state/hedgetop/journal.sqlite" }
-    return "/tmp/hedgetop-\(getuid())/journal.sqlite"
+/// `$XDG_STATE_HOME/hedgetop/journal.sqlite`, else `~/.local/state/hedgetop/journal.sqlite`: the
+/// desk of `run` and of `serve --name main`. Another server name has its own journal,
+/// `journal-NAME.sqlite` beside it, so two servers never lock each other out.
+func defaultJournalPath(name: String = "main") -> String {
+    let file = name == "main" ? "journal.sqlite" : "journal-\(name).sqlite"
+    if let state = environmentValue("XDG_STATE_HOME"), !state.isEmpty { return state + "/hedgetop/" + file }
+    if let home = environmentValue("HOME"), !home.isEmpty { return home + "/.local/state/hedgetop/" + file }
+    return "/tmp/hedgetop-\(getuid())/" + file
 }

@@ -37,7 +37,7 @@ extension Hedgetop.Run {
     /// The engine for this run, recovered from the journal and the venue state: a corrupt,
     /// locked or newer journal (or venue state) is a clear message and no trading.
     static func makeRecoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
-                             market: (Timestamp, Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+                             market: (_ start: Timestamp, _ listed: Timestamp, _ initialPrice: Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> ExitCode {
             printError("hedgetop: \(message); not trading")
             return ExitCode.failure
@@ -66,9 +66,29 @@ extension Hedgetop.Run {
         // The clock never runs backwards across a restart.
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
+        // The dated contracts are the journal's, whatever day this start is: their symbols stay
+        // the ones its positions are held in.
+        var listed: Timestamp
+        do { listed = try journal.contractsListedAt(firstStart: start) } catch { throw fail("\(error)") }
+        // Contracts that expired while nothing ran: a position in one is refused (the paper venue
+        // settles only while it runs); with none held, new contracts are listed from now.
+        let probe = try market(start, listed, nil)
+        let expired = probe.expiredContracts(at: start)
+        if !expired.isEmpty {
+            let held = probe.positionsInExpiredContracts(ledgers, at: start)
+            let names = expired.map { "\($0.id) (expired \($0.kind.expiry.map { CivilTime($0).isoString(millisecond: false) } ?? "?"))" }
+            if !held.isEmpty {
+                let positions = held.map { "\($0.spec.id) \($0.quantity.isNegative ? "short" : "long") \($0.quantity.magnitude)" }
+                throw fail("this journal's dated contracts were listed \(CivilTime(listed).isoString(millisecond: false)) and \(names.joined(separator: ", ")) expired while nothing ran; the venue state still holds \(positions.joined(separator: ", ")), which the paper venue cannot settle after the fact. Check `hedgetop history --journal \(journalPath)`, then start on a new journal (--journal PATH, or move this one and its venue state aside)")
+            }
+            do { try journal.relistContracts(at: start) } catch { throw fail("\(error)") }
+            printError("hedgetop: \(names.joined(separator: ", ")) expired while nothing ran, with nothing held in them; trading contracts listed from now")
+            logger.notice("relisted dated contracts", metadata: ["expired": "\(names.joined(separator: ", "))"])
+            listed = start
+        }
         // The market continues from the last saved marks, not from the scenario's seed price.
-        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, $0) }
-        let engine = try market(start, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, listed, $0) }
+        let engine = try market(start, listed, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: policy)
@@ -101,9 +121,11 @@ extension Hedgetop.Run {
 
     /// The paper-trading engine `run` and `serve` share: its market from the config file or the
     /// scenario, recovered from the journal and the venue state. Returns the journal path used.
+    /// `defaultJournal`: the journal when neither `journal` nor the file names one.
     static func makePaperEngine(file: HedgetopConfig?, scenario: PaperScenario.Name?, seed: UInt64?, journal: String?,
+                                defaultJournal: String = defaultJournalPath(),
                                 venueState: String?, halfOpen: HalfOpenPolicy, logger: Logger) throws -> (Engine, JournalLock, String) {
-        let journalPath = journal ?? file?.journalPath ?? defaultJournalPath()
+        let journalPath = journal ?? file?.journalPath ?? defaultJournal
         let scenarioName = scenario ?? file?.scenario ?? .calendar
         if venueState == nil, let legacy = legacyVenueState(journal: journalPath, scenario: scenarioName) {
             printError("hedgetop: found \(legacy), the venue state every journal in its directory used to share; each journal now has its own (\(defaultVenueStatePath(journal: journalPath, scenario: scenarioName))). Rename it to that if it belongs to this journal, or pass it with --venue-state; remove it only once its positions are known to be flat; not trading")
@@ -112,9 +134,9 @@ extension Hedgetop.Run {
         let (engine, lock) = try makeRecoveredEngine(
             journalPath: journalPath, venueStatePath: venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName),
             policy: halfOpen, logger: logger
-        ) { start, initialPrice in
-            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice) }
-            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice)
+        ) { start, listed, initialPrice in
+            if let file { return try file.paperScenario(start: start, scenario: scenario, seed: seed, initialPrice: initialPrice, listed: listed) }
+            return scenarioName.scenario(start: start, seed: seed ?? 42, initialPrice: initialPrice, listed: listed)
         }
         return (engine, lock, journalPath)
     }
@@ -137,6 +159,15 @@ extension Hedgetop.Run {
         return legacy
     }
 
+    /// After the engine stopped with `--on-exit keep`: says, in the log and on standard error,
+    /// which spreads stay open for the next start to recover.
+    static func reportKeptOpen(_ watch: FlatWatch, logger: Logger) async {
+        for line in await watch.keptOpen() {
+            logger.notice("\(line)")
+            printError("hedgetop: \(line)")
+        }
+    }
+
     /// Closes every open spread through the strategies (pause first, so none opens meanwhile)
     /// and waits until every leg is flat with no order working, at most `limit`. Returns whether
     /// it got there.
@@ -155,7 +186,7 @@ extension Hedgetop.Run {
 /// Forwards the engine's snapshots and remembers whether the latest one was flat everywhere, and
 /// the newest command acknowledged, for a flatten-on-exit that waits until flat.
 final class FlatWatch: Sendable {
-    private let state = Mutex<(flat: Bool, acknowledged: UInt64, open: String)>((false, 0, ""))
+    private let state = Mutex<(flat: Bool, acknowledged: UInt64, open: String, kept: [String], ended: Bool)>((false, 0, "", [], false))
 
     /// A stream carrying the same snapshots, and the watch that sees them pass.
     static func relay(_ upstream: AsyncStream<EngineSnapshot>) -> (AsyncStream<EngineSnapshot>, FlatWatch) {
@@ -166,6 +197,7 @@ final class FlatWatch: Sendable {
                 watch.see(snapshot)
                 continuation.yield(snapshot)
             }
+            watch.state.withLock { $0.ended = true }
             continuation.finish()
         }
         return (stream, watch)
@@ -173,7 +205,13 @@ final class FlatWatch: Sendable {
 
     private func see(_ snapshot: EngineSnapshot) {
         var open: [String] = []
+        var kept: [String] = []
         for strategy in snapshot.strategies {
+            let legs = Leg.allCases.filter { !strategy.legs[$0].quantity.isZero }.map { leg in
+                let position = strategy.legs[leg]
+                return "leg \(leg) \(position.instrument) \(position.quantity.isNegative ? "short" : "long") \(position.quantity.magnitude)"
+            }
+            if !legs.isEmpty { kept.append("keeping \(strategy.name) open: \(legs.joined(separator: ", ")); the next start recovers it") }
             for leg in Leg.allCases where !strategy.legs[leg].quantity.isZero {
                 open.append("\(strategy.name) leg \(leg) \(strategy.legs[leg].quantity)")
             }
@@ -183,6 +221,7 @@ final class FlatWatch: Sendable {
         state.withLock { state in
             state.flat = open.isEmpty
             state.open = open.joined(separator: ", ")
+            state.kept = kept
             state.acknowledged = max(state.acknowledged, acknowledged)
         }
     }
@@ -194,6 +233,16 @@ final class FlatWatch: Sendable {
 
     /// What is still open, for the message when flattening ran out of time.
     var stillOpen: String { state.withLock { $0.open } }
+
+    /// One line per strategy with open legs, as the engine stopped: each leg's instrument, side and
+    /// size. Waits (at most `limit`) for the stopped engine's last snapshot to pass.
+    func keptOpen(limit: Duration = .seconds(1)) async -> [String] {
+        let deadline = ContinuousClock.now.advanced(by: limit)
+        while !state.withLock({ $0.ended }) && ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return state.withLock { $0.kept }
+    }
 }
 
 extension Hedgetop.Replay {

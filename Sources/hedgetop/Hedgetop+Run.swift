@@ -109,6 +109,7 @@ extension Hedgetop {
             }
             engineTask.cancel()
             await engineTask.value
+            await Self.reportKeptOpen(watch, logger: logger)
             withExtendedLifetime(journalLock) {}
         }
 

@@ -34,7 +34,7 @@ extension Hedgetop {
         @Option(help: "Seed of the simulated market (default: 42).")
         var seed: UInt64?
 
-        @Option(help: "The journal (SQLite), as for `run`.")
+        @Option(help: "The journal (SQLite), as for `run` (default: $XDG_STATE_HOME/hedgetop/journal.sqlite for --name main, the desk `run` uses; journal-NAME.sqlite beside it for any other name).")
         var journal: String?
 
         @Option(help: "Where the simulated venues keep their state between runs (default: JOURNAL.venues-SCENARIO.json beside the journal).")
@@ -108,7 +108,8 @@ extension Hedgetop {
             let engine: Engine, journalLock: JournalLock, journalPath: String
             do {
                 (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
-                    file: file, scenario: scenario, seed: seed, journal: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
+                    file: file, scenario: scenario, seed: seed, journal: journal, defaultJournal: defaultJournalPath(name: name),
+                    venueState: venueState, halfOpen: halfOpen, logger: logger)
             } catch {
                 server.stop()
                 await metricsEndpoint.stop()
@@ -149,6 +150,7 @@ extension Hedgetop {
             await metricsEndpoint.stop()
             engineTask.cancel()
             await engineTask.value
+            if !failed { await Hedgetop.Run.reportKeptOpen(watch, logger: logger) }
             relay.cancel()
             withExtendedLifetime(journalLock) {}
             if failed { throw ExitCode.failure }

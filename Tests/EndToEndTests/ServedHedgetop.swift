@@ -19,9 +19,10 @@ final class ServedHedgetop {
     var stateDirectory: String { directory.appendingPathComponent("state").path }
     /// Where `hedgetop serve --name NAME` puts its socket with this runtime directory.
     var socket: String { runtimeDirectory + "/hedgetop/\(name).sock" }
-    var journal: String { stateDirectory + "/hedgetop/journal.sqlite" }
+    /// The default journal of `serve --name NAME`: main's is the embedded desk's, any other its own.
+    var journal: String { stateDirectory + "/hedgetop/" + (name == "main" ? "journal.sqlite" : "journal-\(name).sqlite") }
     var log: String { stateDirectory + "/hedgetop/serve-\(name).log" }
-    var config: String { directory.appendingPathComponent("held.toml").path }
+    var config: String { directory.appendingPathComponent("\(name).toml").path }
 
     /// One calendar strategy that opens a spread within a second or two at `--speed 20` and then
     /// holds it: no exit rule fires (the exit is 0 bps from fair value, the stops are off), and
@@ -49,17 +50,21 @@ final class ServedHedgetop {
     /// A server called `name` with the held-spread configuration; nothing runs until `start()`.
     /// With `owner`, the directory is theirs. With `owner` or `sharedBinary`, the binary is a copy
     /// beside it, so another user can run it wherever the build directory is.
-    init(name: String, owner: (uid: uid_t, gid: gid_t)? = nil, runAs: [String] = [], sharedBinary: Bool = false) throws {
+    /// With `beside`, it shares that server's directory (its state and runtime directories, as two
+    /// servers of one user do) and runs `strategyName` instead of `held`.
+    init(name: String, owner: (uid: uid_t, gid: gid_t)? = nil, runAs: [String] = [], sharedBinary: Bool = false,
+         beside other: ServedHedgetop? = nil, strategyName: String = "held") throws {
         self.name = name
         self.runAs = runAs
-        directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-serve-\(UUID().uuidString.prefix(8))")
+        directory = other?.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-serve-\(UUID().uuidString.prefix(8))")
         let copied = owner != nil || sharedBinary
         binary = copied ? directory.appendingPathComponent("hedgetop").path : try TmuxSession.hedgetopPath()
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
         try FileManager.default.createDirectory(atPath: runtimeDirectory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(atPath: stateDirectory, withIntermediateDirectories: true)
-        try Self.heldSpread.write(toFile: config, atomically: true, encoding: .utf8)
+        try Self.heldSpread.replacingOccurrences(of: "name = \"held\"", with: "name = \"\(strategyName)\"")
+            .write(toFile: config, atomically: true, encoding: .utf8)
         if copied { try Self.copyExecutable(try TmuxSession.hedgetopPath(), to: binary) }
         if let owner {
             for path in [directory.path, runtimeDirectory, stateDirectory, config, binary] {
@@ -96,7 +101,7 @@ final class ServedHedgetop {
         var error = ""
         while Date() < deadline {
             starts += 1
-            let out = directory.appendingPathComponent("serve-\(starts).out").path, err = directory.appendingPathComponent("serve-\(starts).err").path
+            let out = directory.appendingPathComponent("serve-\(name)-\(starts).out").path, err = standardError
             let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "20"]
             let process = try BackgroundProcess(arguments, environment: environment(), output: out, error: err)
             self.process = process
@@ -117,6 +122,9 @@ final class ServedHedgetop {
         }
         throw E2EError("hedgetop serve did not start listening within \(seconds)s; stderr:\n\(error)")
     }
+
+    /// The latest start's standard error.
+    var standardError: String { directory.appendingPathComponent("serve-\(name)-\(starts).err").path }
 
     /// Sends `signal` to the server and waits for it to end; returns its exit status (128 + the
     /// signal if one ended it; nil if it was not running).

@@ -120,6 +120,37 @@ extension Journal {
         return id
     }
 
+    /// When this journal began, which the paper scenarios' dated contracts are listed at, so a
+    /// restart on a later day trades (and recovers) the same contracts. A journal older than the
+    /// `created_at` meta key gets the earliest time written in it, else `firstStart`, stored
+    /// from then on.
+    public func contractsListedAt(firstStart: Timestamp) throws(JournalError) -> Timestamp {
+        if let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'created_at'") }) {
+            guard let nanoseconds = Int64(stored) else {
+                throw JournalError(path: path, reason: "has a created_at of '\(stored)' in its meta table, not a time; move it aside to start a new one")
+            }
+            return Timestamp(nanoseconds: nanoseconds)
+        }
+        let earliest = try read { db in
+            let sql = ["orders": "intent_at", "fills": "time", "transitions": "time", "funding": "time", "errors": "time",
+                       "commands": "time", "cycles": "opened_at", "reconciliations": "time"]
+                .map { "SELECT MIN(\($0.value)) AS t FROM \($0.key)" }.joined(separator: " UNION ALL ")
+            return try Int64.fetchOne(db, sql: "SELECT MIN(t) FROM (\(sql))").map(Timestamp.init(nanoseconds:))
+        }
+        let anchor = earliest ?? firstStart
+        try transaction { db in
+            try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [anchor.nanoseconds])
+        }
+        return anchor
+    }
+
+    /// Lists new dated contracts from `time` on: only once nothing is held in the old ones.
+    public func relistContracts(at time: Timestamp) throws(JournalError) {
+        try transaction { db in
+            try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [time.nanoseconds])
+        }
+    }
+
     /// The latest time anything was written, so a restarted clock never runs backwards.
     public func latestTime() throws(JournalError) -> Timestamp? {
         try read { db in

@@ -15,8 +15,9 @@ public final class Journal {
     /// When set, every write fails with this reason (tests of the engine's safe mode).
     var injectedFailure: String?
 
-    /// Opens (creating if needed) the journal at `path`.
-    public init(path: String) throws(JournalError) {
+    /// Opens (creating if needed) the journal at `path`; a new one records `createdAt` (default:
+    /// now) as its creation time, which the paper scenarios' dated contracts count from.
+    public init(path: String, createdAt: Timestamp = .wallClockNow()) throws(JournalError) {
         self.path = path
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)
@@ -28,7 +29,7 @@ public final class Journal {
         } catch {
             throw JournalError(path: path, reason: Self.explain(error))
         }
-        try migrate()
+        try migrate(createdAt: createdAt)
     }
 
     /// Turns SQLite's codes into what a trader can act on.
@@ -48,7 +49,7 @@ public final class Journal {
         return "\(error)"
     }
 
-    private func migrate() throws(JournalError) {
+    private func migrate(createdAt: Timestamp) throws(JournalError) {
         do {
             let found = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
             if found > Self.schemaVersion {
@@ -103,6 +104,9 @@ public final class Journal {
                     try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                     try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)",
                                    arguments: [UUID().uuidString.lowercased()])
+                }
+                if found == 0 {
+                    try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [createdAt.nanoseconds])
                 }
                 try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
             }

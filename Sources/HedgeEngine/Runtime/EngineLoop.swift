@@ -107,6 +107,8 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 await Task.yield()
             }
         }
+        // Stopped: the state it stopped in goes out too, so what a stop leaves open is known exactly.
+        if engine.changed { snapshots.yield(engine.snapshot()) }
     }
 }
 

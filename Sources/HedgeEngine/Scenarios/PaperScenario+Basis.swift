@@ -7,14 +7,17 @@ extension PaperScenario {
     /// a carry of about 10 % a year; the strategy sells it and buys the perpetual when the basis
     /// annualises past 13.5 %, and closes when it is back under 10.5 %. The perpetual's funding
     /// follows the basis. Tuned so a new user sees a whole cycle within about a minute.
-    /// `initialPrice`: the underlying to start from (a restart continues the market where it was).
-    public static func basis(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil) -> PaperScenario {
+    /// `initialPrice`: the underlying to start from (a restart continues the market where it was);
+    /// `listed`: when the dated contract was listed (a journal's creation), else `start`.
+    public static func basis(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil, listed: Timestamp? = nil) -> PaperScenario {
         var parameters = SyntheticBasisFeed.Parameters(start: start)
+        parameters.listed = listed
         parameters.seed = seed
         if let initialPrice { parameters.market.initialPrice = initialPrice }
         let feed = SyntheticBasisFeed(parameters)
         let dated = feed.contracts[0], perpetual = feed.contracts[1]
-        let days = parameters.expiresAfter.secondsDouble / 86_400
+        // The thresholds annualise over the days left at this start (never below one).
+        let days = max((parameters.expiry - start).secondsDouble / 86_400, 1)
         let config = StrategyConfig(
             name: "btc-basis", kind: .basis, legs: PerLeg(a: dated, b: perpetual), targetNotional: 50_000,
             entry: .bps(annualised: 0.135, days: days), exit: .bps(annualised: 0.105, days: days),

@@ -22,12 +22,13 @@ extension PaperScenario {
         }
 
         /// The scenario, started at `start` with the market seeded by `seed`, its underlying at
-        /// `initialPrice` when given (else the scenario's own).
-        public func scenario(start: Timestamp, seed: UInt64, initialPrice: Double? = nil) -> PaperScenario {
+        /// `initialPrice` when given (else the scenario's own), its dated contracts listed at
+        /// `listed` when given (else at `start`; cross trades perpetuals only).
+        public func scenario(start: Timestamp, seed: UInt64, initialPrice: Double? = nil, listed: Timestamp? = nil) -> PaperScenario {
             switch self {
-            case .calendar: .calendarDemo(start: start, seed: seed, initialPrice: initialPrice)
+            case .calendar: .calendarDemo(start: start, seed: seed, initialPrice: initialPrice, listed: listed)
             case .cross: .cross(start: start, seed: seed, initialPrice: initialPrice)
-            case .basis: .basis(start: start, seed: seed, initialPrice: initialPrice)
+            case .basis: .basis(start: start, seed: seed, initialPrice: initialPrice, listed: listed)
             }
         }
     }

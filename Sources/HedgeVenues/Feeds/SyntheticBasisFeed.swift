@@ -18,7 +18,10 @@ public struct SyntheticBasisFeed: MarketFeed {
         public var market: SyntheticMarket.Parameters
         /// Annual carry: fair dated = perp × (1 + carry × years to expiry).
         public var carry: Double = 0.10
-        /// The dated leg expires this long after `start`.
+        /// When the dated leg was listed: its expiry (and so its symbol) counts from it, so a
+        /// restart on a later day trades the same contract. Default: `start`.
+        public var listed: Timestamp?
+        /// The dated leg expires this long after it was listed.
         public var expiresAfter: Duration = .seconds(14 * 86_400)
         /// Within this much of expiry the deviation fades linearly to 0 (arbitrageurs pin it).
         public var convergence: Duration = .seconds(86_400)
@@ -47,7 +50,7 @@ public struct SyntheticBasisFeed: MarketFeed {
             set { market.seed = newValue }
         }
 
-        public var expiry: Timestamp { start + expiresAfter }
+        public var expiry: Timestamp { (listed ?? start) + expiresAfter }
     }
 
     public let parameters: Parameters

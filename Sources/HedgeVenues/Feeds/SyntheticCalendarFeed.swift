@@ -10,6 +10,9 @@ public struct SyntheticCalendarFeed: MarketFeed {
     public struct Parameters: Sendable, Hashable {
         public var venue = "sim"
         public var start: Timestamp
+        /// When the contracts were listed: their expiries (and so their symbols) count from it, so a
+        /// restart on a later day trades the same contracts. Default: `start`.
+        public var listed: Timestamp?
         /// The shared price engine: underlying, deviation (of the far leg from fair carry), jumps, regime.
         public var market = SyntheticMarket.Parameters()
         /// Annual carry: fair future = spot × (1 + carry × years to expiry).
@@ -38,8 +41,9 @@ public struct SyntheticCalendarFeed: MarketFeed {
         self.parameters = parameters
         self.market = SyntheticMarket(parameters.market)
         self.now = parameters.start
-        let near = parameters.start + .seconds(Int64(parameters.nearDays * 86_400))
-        let far = parameters.start + .seconds(Int64(parameters.farDays * 86_400))
+        let listed = parameters.listed ?? parameters.start
+        let near = listed + .seconds(Int64(parameters.nearDays * 86_400))
+        let far = listed + .seconds(Int64(parameters.farDays * 86_400))
         self.contracts = [near, far].map { expiry in
             ContractSpec(
                 id: InstrumentID(venue: parameters.venue, symbol: "BTCUSDT_\(Self.expiryCode(expiry))"),
