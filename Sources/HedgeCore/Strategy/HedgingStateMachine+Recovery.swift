@@ -4,6 +4,12 @@ public enum HalfOpenPolicy: String, Sendable, Hashable, Codable, CaseIterable {
     case hedge, flatten
 }
 
+/// What the trader last told a strategy that outlives a restart: a pause (no new spreads until
+/// resumed) or the kill switch (flatten, then halt in ERROR until resumed).
+public enum OperatorHold: String, Sendable, Hashable, Codable {
+    case paused, killed
+}
+
 /// What a strategy was doing when the program stopped, as rebuilt from the journal and
 /// reconciled with the venue.
 public struct RecoveredStrategy: Sendable, Hashable {
@@ -18,15 +24,19 @@ public struct RecoveredStrategy: Sendable, Hashable {
     /// The highest order number already used, so new order ids never repeat old ones.
     public var lastOrderNumber: Int
     public var completedCycles: Int
+    /// The trader's latest pause or kill, unless a resume came after it.
+    public var hold: OperatorHold?
 
     public init(positions: PerLeg<Position>, openedAt: Timestamp? = nil, entrySpreadBps: FixedDecimal? = nil,
-                baseline: PerLeg<FixedDecimal> = PerLeg(repeating: .zero), lastOrderNumber: Int = 0, completedCycles: Int = 0) {
+                baseline: PerLeg<FixedDecimal> = PerLeg(repeating: .zero), lastOrderNumber: Int = 0, completedCycles: Int = 0,
+                hold: OperatorHold? = nil) {
         self.positions = positions
         self.openedAt = openedAt
         self.entrySpreadBps = entrySpreadBps
         self.baseline = baseline
         self.lastOrderNumber = lastOrderNumber
         self.completedCycles = completedCycles
+        self.hold = hold
     }
 }
 
@@ -49,8 +59,14 @@ extension HedgingStateMachine {
         } else if machine.hasPosition {
             machine.attemptBaseline = recovered.baseline
         }
-        // Flat with no open cycle: a new machine is already SCANNING; nothing to say.
-        guard machine.hasPosition || machine.cycle != nil else { return (machine, actions) }
+        // A pause holds across the restart; a kill also flattens whatever is open, then halts.
+        machine.paused = recovered.hold != nil
+        machine.killRequested = recovered.hold == .killed
+        guard machine.hasPosition || machine.cycle != nil else {
+            // Flat with no open cycle: SCANNING (nothing to say), or halted again by the kill.
+            if machine.killRequested { machine.haltAfterKill(now: now, into: &actions) }
+            return (machine, actions)
+        }
         let reason = Transition.recoveryWaitPrefix + "\(machine.describePositions()); awaiting prices"
         machine.recoveryPending = policy
         let unwind = Unwind(goal: policy == .hedge ? .hedge : .flatten, attempts: 0, deadline: now + config.hedgeDeadline,
@@ -65,7 +81,9 @@ extension HedgingStateMachine {
         guard let policy = recoveryPending, case .unwinding(var unwind) = state, unwind.order == nil,
               referencePrice(.a) != nil, referencePrice(.b) != nil else { return }
         recoveryPending = nil
-        if !hasPosition {
+        if !hasPosition || killRequested {
+            // The kill switch was pulled before the restart: flatten whatever is held, then halt.
+            if killRequested { unwind.goal = .flatten; state = .unwinding(unwind) }
             continueUnwinding(now: now, into: &actions)
         } else if hedgedAsOpened() {
             if cycle == nil { openCycle(now: now, into: &actions) }

@@ -97,6 +97,18 @@ extension Journal {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycles WHERE strategy = ? AND closed_at IS NOT NULL", arguments: [strategy]) ?? 0 }
     }
 
+    /// The trader's latest accepted pause, resume or kill of `strategy` (nil if none, or only
+    /// rows from before schema 4, which did not record the action).
+    public func latestHoldCommand(strategy: String) throws(JournalError) -> (action: String, commandID: UInt64, time: Timestamp)? {
+        try read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT action, command_id, time FROM commands
+                WHERE strategy = ? AND accepted = 1 AND action IN ('pause', 'resume', 'kill') ORDER BY seq DESC LIMIT 1
+                """, arguments: [strategy]) else { return nil }
+            return (row["action"], UInt64(bitPattern: row["command_id"]), Timestamp(nanoseconds: row["time"]))
+        }
+    }
+
     /// The highest N of the order ids "`strategy`-N" already used.
     public func lastOrderNumber(strategy: String) throws(JournalError) -> Int {
         let prefix = strategy + "-"

@@ -8,7 +8,7 @@ import HedgeCore
 /// from. Every write is its own transaction, durable when the call returns.
 public final class Journal {
     /// The schema this build writes. A file from a newer schema is refused, never rewritten.
-    public static let schemaVersion = 3
+    public static let schemaVersion = 4
 
     public let path: String
     let database: DatabasePool
@@ -104,6 +104,11 @@ public final class Journal {
                     try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                     try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)",
                                    arguments: [UUID().uuidString.lowercased()])
+                }
+                if found < 4 {
+                    // Version 4: an accepted command's action ("pause", "resume", "kill", ...),
+                    // so a restart keeps the trader's pause and kill switch. Older rows: NULL.
+                    try db.execute(sql: "ALTER TABLE commands ADD COLUMN action TEXT")
                 }
                 if found == 0 {
                     try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [createdAt.nanoseconds])
@@ -205,10 +210,12 @@ public final class Journal {
                   [strategy, leg.description, amount.description, rate.description, time.nanoseconds])
     }
 
-    public func command(_ acknowledgement: CommandAcknowledgement, strategy: String?) throws(JournalError) {
-        try write("INSERT INTO commands (command_id, strategy, accepted, message, time) VALUES (?, ?, ?, ?, ?)",
+    /// Records a command's answer; `action` is the command's stable journal name
+    /// (`StrategyCommand.journalAction`), which recovery reads back.
+    public func command(_ acknowledgement: CommandAcknowledgement, strategy: String?, action: String? = nil) throws(JournalError) {
+        try write("INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (?, ?, ?, ?, ?, ?)",
                   [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.message,
-                   acknowledgement.time.nanoseconds])
+                   acknowledgement.time.nanoseconds, action])
     }
 
     public func error(_ message: String, strategy: String?, at time: Timestamp) throws(JournalError) {

@@ -143,10 +143,23 @@ extension Engine {
         }
 
         // 4. The machine, restored into SCANNING, or UNWINDING until prices let it judge the hedge.
+        //    The trader's latest pause or kill holds (a resume after it lifts it).
         let cycle = try journal.openCycle(strategy: name)
+        let holdCommand = try journal.latestHoldCommand(strategy: name)
+        let hold: OperatorHold? = switch holdCommand?.action {
+        case "pause": .paused
+        case "kill": .killed
+        default: nil
+        }
         let recovered = RecoveredStrategy(
             positions: positions, openedAt: cycle?.openedAt, entrySpreadBps: cycle?.entrySpreadBps, baseline: baseline,
-            lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name))
+            lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name),
+            hold: hold)
+        if let hold, let holdCommand {
+            let when = "\(hold == .killed ? "killed" : "paused") by command \(holdCommand.commandID) at \(CivilTime(holdCommand.time).clock) UTC"
+            let what = hold == .killed ? "stays halted by the kill switch until resumed" : "stays paused"
+            note("\(name) \(what) (\(when))", severity: .notice, strategy: name, report: &report)
+        }
         let (machine, actions) = HedgingStateMachine.restored(config: config, from: recovered, policy: policy, at: now)
         runners[index].machine = machine
         if machine.hasPosition || cycle != nil {

@@ -645,11 +645,11 @@ public final class Engine {
                 }
                 if level == .critical { journalWrite { try $0.error(message, strategy: name, at: now) } }
                 append(LogEntry(time: now, severity: severity, strategy: name, message: message))
-            case .commandResult(_, let accepted, let message):
+            case .commandResult(let command, let accepted, let message):
                 if let commandID {
                     let acknowledgement = CommandAcknowledgement(commandID: commandID, accepted: accepted, message: "\(name): \(message)", time: now)
                     acknowledge(acknowledgement)
-                    journalWrite { try $0.command(acknowledgement, strategy: name) }
+                    journalWrite { try $0.command(acknowledgement, strategy: name, action: command.journalAction) }
                 }
                 append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message))
             case .cycleEvent(let event):
