@@ -31,15 +31,8 @@ struct SSHAttachTests {
             #expect(live.contains("PAPER") && live.contains("BTCUSDT_"))
             #expect(sshd.log.contains("Accepted publickey for root from 127.0.0.1"))
 
-            try session.send("c")
-            let dialog = try session.waitForScreen { $0.contains("Close spread?") }
-            #expect(dialog.contains("long") && dialog.contains("short"), "dialog:\n\(dialog)")
-            try session.send("y")
-            _ = try session.waitForScreen { $0.contains("close accepted: closing both legs") }
-            let flat = try server.waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
+            let flat = try server.closeThroughScreen(session, answer: "close accepted: closing both legs")
             #expect(flat.strategies.first?.paused == false)
-            _ = try session.waitForScreen { TmuxSession.strategyRow("held", in: $0)?.contains("COMPLETED") == true }
-            #expect(try server.journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
 
             // q ends attach and with it the SSH session (its status is attach's); the server trades on.
             try session.send("q")

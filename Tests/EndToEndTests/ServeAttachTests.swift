@@ -60,16 +60,9 @@ struct ServeAttachTests {
 
             // Close from the steering watcher: the dialog names both legs, y sends it, the engine's
             // answer shows, and the strategy goes flat.
-            try steering.send("c")
-            let dialog = try steering.waitForScreen { $0.contains("Close spread?") }
-            #expect(dialog.contains("long") && dialog.contains("short"), "dialog:\n\(dialog)")
-            try steering.send("y")
-            _ = try steering.waitForScreen { $0.contains("held: close accepted: closing both legs") }
-            let flat = try server.waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
+            let flat = try server.closeThroughScreen(steering, answer: "held: close accepted: closing both legs")
             #expect(["CLOSING_SPREAD", "COMPLETED"].contains(flat.strategies.first?.state ?? ""), "\(flat)")
-            _ = try steering.waitForScreen { TmuxSession.strategyRow("held", in: $0)?.contains("COMPLETED") == true }
             _ = try watching.waitForScreen { $0.contains("COMPLETED") }
-            #expect(try server.journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
             #expect(try server.journalRows("SELECT reason FROM cycles WHERE closed_at IS NOT NULL").first?.contains("manual close") == true)
 
             // Detaching leaves the server trading: q detaches at once with status 0.

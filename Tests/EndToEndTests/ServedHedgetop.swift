@@ -184,6 +184,23 @@ final class ServedHedgetop {
     }
 }
 
+extension ServedHedgetop {
+    /// Closes the served desk's one open spread ("held") through an attached screen, as a trader
+    /// does: `c`, a dialog naming both legs, `y`, the engine's answer on screen, the strategy flat
+    /// with one cycle done and COMPLETED in its row, the command journaled. Returns the flat status.
+    func closeThroughScreen(_ session: TmuxSession, answer: String) throws -> ServerStatus {
+        try session.send("c")
+        let dialog = try session.waitForScreen { $0.contains("Close spread?") }
+        #expect(dialog.contains("long") && dialog.contains("short"), "dialog:\n\(dialog)")
+        try session.send("y")
+        _ = try session.waitForScreen { $0.contains(answer) }
+        let flat = try waitForStrategy { $0.legs.isEmpty && $0.completedCycles == 1 }
+        _ = try session.waitForScreen { TmuxSession.strategyRow("held", in: $0)?.contains("COMPLETED") == true }
+        #expect(try journalRows("SELECT accepted, message FROM commands") == ["1|held: close accepted: closing both legs"])
+        return flat
+    }
+}
+
 /// What `hedgetop status --json` prints.
 struct ServerStatus: Decodable, CustomStringConvertible {
     /// An open leg; equal when it holds the same position (marks move, entries do not).
