@@ -239,14 +239,10 @@ public final class Engine {
             schedule(reports, from: marketRoutes[routeIndex].instrument.venue)
         }
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
-        let lastArrival = marketRoutes[routeIndex].arrival ?? now
-        if latency == 0 && lastArrival <= now {
-            deliverQuote(quote, route: routeIndex)
-        } else {
-            // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
-            marketRoutes[routeIndex].arrival = arrival
+        if let arrival = strategyArrival(route: routeIndex, latency: latency) {
             queue.schedule(quote, lane: routeIndex, at: arrival)
+        } else {
+            deliverQuote(quote, route: routeIndex)
         }
     }
 
@@ -273,19 +269,23 @@ public final class Engine {
         if !reports.isEmpty { saveVenues() }
         schedule(reports, from: instrument.venue)
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
-        let lastArrival = marketRoutes[routeIndex].arrival ?? now
-        if latency == 0 && lastArrival <= now {
-            deliverMarket(event, route: routeIndex)
+        if let arrival = strategyArrival(route: routeIndex, latency: latency) {
+            queue.schedule(.marketData(event), at: arrival)
         } else {
-            // Per instrument in order: jitter never lets an older update overtake a newer one.
-            let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
-            marketRoutes[routeIndex].arrival = arrival
-            if case .quote(_, let quote) = event {
-                queue.schedule(quote, lane: routeIndex, at: arrival)
-            } else {
-                queue.schedule(.marketData(event), at: arrival)
-            }
+            deliverMarket(event, route: routeIndex)
         }
+    }
+
+    /// When a market update reaches the route's strategies: nil for at once (no latency and
+    /// nothing of this route still on its way), else no earlier than the route's previous update,
+    /// so jitter never lets an older update overtake a newer one (per instrument in order).
+    @inline(__always)
+    private func strategyArrival(route routeIndex: Int, latency: Int64) -> Timestamp? {
+        let lastArrival = marketRoutes[routeIndex].arrival ?? now
+        if latency == 0 && lastArrival <= now { return nil }
+        let arrival = max(Timestamp(nanoseconds: now.nanoseconds &+ latency), lastArrival)
+        marketRoutes[routeIndex].arrival = arrival
+        return arrival
     }
 
     /// The index in `marketRoutes` of an instrument's route, made the first time it is seen.
