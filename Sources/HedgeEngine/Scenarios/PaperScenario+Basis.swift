@@ -18,14 +18,8 @@ extension PaperScenario {
         let dated = feed.contracts[0], perpetual = feed.contracts[1]
         // The thresholds annualise over the days left at this start (never below one).
         let days = max((parameters.expiry - start).secondsDouble / 86_400, 1)
-        let config = StrategyConfig(
-            name: "btc-basis", kind: .basis, legs: PerLeg(a: dated, b: perpetual), targetNotional: 50_000,
-            entry: .bps(annualised: 0.135, days: days), exit: .bps(annualised: 0.105, days: days),
-            minEdgeBps: "1", profitTargetBps: "15", stopLossBps: "40",
-            spreadStopBps: "30", maxHolding: .seconds(600), cooldown: .seconds(5), volatilityStopMultiple: 4,
-            expiryGuard: .seconds(86_400), marginGuardRatio: 0.8, maxSlippageBps: "5",
-            orderTimeout: .seconds(3), hedgeDeadline: .seconds(5), maxHedgeAttempts: 3,
-            driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
+        let config = datedDemoStrategy(name: "btc-basis", kind: .basis, legs: PerLeg(a: dated, b: perpetual),
+                                       entry: .bps(annualised: 0.135, days: days), exit: .bps(annualised: 0.105, days: days))
         var settings = SimulatedVenue.Settings()
         settings.seed = seed &+ 1
         let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)

@@ -23,18 +23,26 @@ public struct PaperScenario {
         let feed = SyntheticCalendarFeed(parameters)
         let near = feed.contracts[0]
         let far = feed.contracts[1]
-        let config = StrategyConfig(
-            name: "btc-calendar", kind: .calendar, legs: PerLeg(a: far, b: near), targetNotional: 50_000,
-            entry: .z(2.0), exit: .z(0.5), minEdgeBps: "1", profitTargetBps: "15", stopLossBps: "40",
-            spreadStopBps: "30", maxHolding: .seconds(600), cooldown: .seconds(5), volatilityStopMultiple: 4,
-            expiryGuard: .seconds(86_400), marginGuardRatio: 0.8, maxSlippageBps: "5",
-            orderTimeout: .seconds(3), hedgeDeadline: .seconds(5), maxHedgeAttempts: 3,
-            driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
+        let config = datedDemoStrategy(name: "btc-calendar", kind: .calendar, legs: PerLeg(a: far, b: near),
+                                       entry: .z(2.0), exit: .z(0.5))
         var settings = SimulatedVenue.Settings()
         settings.seed = seed &+ 1
         settings.faults = faults
         let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)
         return PaperScenario(strategies: [config], venues: [venue], feed: feed)
+    }
+
+    /// A demo strategy on dated contracts (calendar, basis): one risk setup for both, so tuning
+    /// it tunes every demo that trades a future into its expiry (closed a day before it).
+    static func datedDemoStrategy(name: String, kind: StrategyKind, legs: PerLeg<ContractSpec>,
+                                  entry: Threshold, exit: Threshold) -> StrategyConfig {
+        StrategyConfig(
+            name: name, kind: kind, legs: legs, targetNotional: 50_000,
+            entry: entry, exit: exit, minEdgeBps: "1", profitTargetBps: "15", stopLossBps: "40",
+            spreadStopBps: "30", maxHolding: .seconds(600), cooldown: .seconds(5), volatilityStopMultiple: 4,
+            expiryGuard: .seconds(86_400), marginGuardRatio: 0.8, maxSlippageBps: "5",
+            orderTimeout: .seconds(3), hedgeDeadline: .seconds(5), maxHedgeAttempts: 3,
+            driftTolerance: "0.02", sampleInterval: .milliseconds(250), window: 160, warmupSamples: 40)
     }
 
     /// An engine over this scenario.
