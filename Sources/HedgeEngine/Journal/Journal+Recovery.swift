@@ -109,6 +109,13 @@ extension Journal {
         }
     }
 
+    /// Every order `strategy` sent, by its intent's `strategy` column: recovery gives a strategy
+    /// the venue's orders by this, never by how an id begins ("a-b-1" is not strategy a's).
+    public func orderIDs(strategy: String) throws(JournalError) -> Set<OrderID> {
+        let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders WHERE strategy = ?", arguments: [strategy]) }
+        return Set(ids.map { OrderID($0) })
+    }
+
     /// The highest N of the order ids "`strategy`-N" already used.
     public func lastOrderNumber(strategy: String) throws(JournalError) -> Int {
         let prefix = strategy + "-"
