@@ -146,11 +146,7 @@ extension Engine {
         //    The trader's latest pause or kill holds (a resume after it lifts it).
         let cycle = try journal.openCycle(strategy: name)
         let holdCommand = try journal.latestHoldCommand(strategy: name)
-        let hold: OperatorHold? = switch holdCommand?.action {
-        case "pause": .paused
-        case "kill": .killed
-        default: nil
-        }
+        let hold = holdCommand?.action.hold
         let recovered = RecoveredStrategy(
             positions: positions, openedAt: cycle?.openedAt, entrySpreadBps: cycle?.entrySpreadBps, baseline: baseline,
             lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name),
