@@ -17,7 +17,7 @@ struct EngineOperatorHoldRecoveryTests {
     }
 
     /// The demo scenario on `journal`, having run `commands` at the start, stopped after a few seconds.
-    func runThenStop(journal: Journal, commands: [EngineCommand.Action]) -> [VenueLedger] {
+    func runThenStop(journal: Journal, commands: [StrategyCommand]) -> [VenueLedger] {
         let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
         engine.attach(journal: journal, venueState: nil)
         for (number, action) in commands.enumerated() {

@@ -46,10 +46,10 @@ struct WireProtocolTests {
     }
 
     @Test("every command action survives JSON", arguments: [
-        EngineCommand.Action.close, .rebalance, .resize(percent: -25), .setThresholds(entry: .bps(12), exit: .z(0.5)),
+        StrategyCommand.close, .rebalance, .resize(percent: -25), .setThresholds(entry: .bps(12), exit: .z(0.5)),
         .setThresholds(entry: nil, exit: nil), .pause, .resume, .kill,
     ])
-    func commandRoundTrip(action: EngineCommand.Action) throws {
+    func commandRoundTrip(action: StrategyCommand) throws {
         let command = EngineCommand(id: 7, strategy: action == .kill ? nil : "btc-calendar", action: action)
         let payload = Array(try WireMessage.command(command).frame().dropFirst(4))
         #expect(try WireMessage.decode(payload).command == command)
@@ -177,7 +177,7 @@ struct ControlServerTests {
             churn.start()
             let ids = Set<UInt64>(1...20)
             for id in ids {
-                let action: EngineCommand.Action = id % 2 == 0 ? .resume : .pause
+                let action: StrategyCommand = id % 2 == 0 ? .resume : .pause
                 #expect(first.send(.command(EngineCommand(id: id, strategy: "btc-calendar", action: action))))
                 #expect(second.send(.command(EngineCommand(id: id, strategy: "btc-calendar", action: action))))
             }

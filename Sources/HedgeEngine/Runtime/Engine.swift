@@ -672,15 +672,7 @@ public final class Engine {
     public func apply(_ command: EngineCommand, at time: Timestamp) {
         advanceClock(to: time)
         positionsMayDiffer = true
-        let strategyCommand: StrategyCommand = switch command.action {
-        case .close: .close
-        case .rebalance: .rebalance
-        case .resize(let percent): .resize(percent: percent)
-        case .setThresholds(let entry, let exit): .setThresholds(entry: entry, exit: exit)
-        case .pause: .pause
-        case .resume: .resume
-        case .kill: .kill
-        }
+        let strategyCommand = command.action
         let targets: [Int]
         if let name = command.strategy {
             guard let index = runners.firstIndex(where: { $0.name == name }) else {

@@ -44,7 +44,7 @@ public struct ScreenInput: Sendable {
         /// Leave the screen (quit, or detach when attached).
         case quit
         /// Send a command; report its id back through `commandSent`.
-        case send(EngineCommand.Action, strategy: String?)
+        case send(StrategyCommand, strategy: String?)
         /// Load the next theme; report the outcome through `themeChanged`.
         case nextTheme
         /// Draw again at the next frame.
@@ -79,7 +79,7 @@ public struct ScreenInput: Sendable {
     /// The newest screen uptime this input was told of (keys, snapshots, ticks).
     public private(set) var clock: Duration = .zero
     /// Commands sent and not yet acknowledged: id → what was sent.
-    private var awaiting: [UInt64: (action: EngineCommand.Action, strategy: String?)] = [:]
+    private var awaiting: [UInt64: (action: StrategyCommand, strategy: String?)] = [:]
     private var lastEngineTime: Timestamp?
 
     static let briefly: Duration = .seconds(3)
@@ -329,10 +329,10 @@ public struct ScreenInput: Sendable {
     }
 
     /// The loop sent a command and got its id: remember it until the engine answers.
-    public mutating func commandSent(id: UInt64, action: EngineCommand.Action, strategy: String?, now: Duration) {
+    public mutating func commandSent(id: UInt64, action: StrategyCommand, strategy: String?, now: Duration) {
         awaiting[id] = (action, strategy)
         if action != .kill {
-            let what = "\(action)" + (strategy.map { " \($0)" } ?? " all")
+            let what = action.sentLabel + (strategy.map { " \($0)" } ?? " all")
             say("\(what) sent (#\(id)), waiting for the engine", .muted, now: now, shown: nil)
         }
     }
@@ -371,10 +371,10 @@ public struct ScreenInput: Sendable {
     }
 
     /// One event-log line for an answer: the strategy once, the action once.
-    static func logLine(for acknowledgement: CommandAcknowledgement, action: EngineCommand.Action, strategy: String?) -> String {
+    static func logLine(for acknowledgement: CommandAcknowledgement, action: StrategyCommand, strategy: String?) -> String {
         var message = acknowledgement.message
         if let strategy, message.hasPrefix(strategy + ": ") { message.removeFirst(strategy.count + 2) }
-        let verb = "\(action)".prefix { $0.isLetter }
+        let verb = action.verb
         let body = message.hasPrefix(verb) ? message : "\(verb) " + (acknowledgement.accepted ? "" : "refused: ") + message
         return (strategy.map { $0 + " " } ?? "") + body
     }
