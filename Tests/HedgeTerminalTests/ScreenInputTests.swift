@@ -323,7 +323,8 @@ import Testing
     }
 
     @Test func anAnswerRefusedOnTheWayNamesTheCommandByItsScreenVerb() {
-        let refusal = CommandAcknowledgement(commandID: 1, accepted: false, message: "read-only watcher: attached with --read-only", time: .zero)
+        let refusal = CommandAcknowledgement(commandID: 1, accepted: false, message: "read-only watcher: attached with --read-only",
+                                             namesCommand: false, time: .zero)
         #expect(ScreenInput.logLine(for: refusal, action: .setThresholds(entry: .z(2), exit: nil), strategy: "cal-btc") == "cal-btc setThresholds refused: read-only watcher: attached with --read-only")
         #expect(ScreenInput.logLine(for: refusal, action: .resize(percent: 10), strategy: "cal-btc") == "cal-btc resize refused: read-only watcher: attached with --read-only")
     }

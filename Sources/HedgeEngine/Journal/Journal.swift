@@ -214,7 +214,7 @@ public final class Journal {
     /// (`StrategyCommand.journalAction`), which recovery reads back.
     public func command(_ acknowledgement: CommandAcknowledgement, strategy: String?, action: String? = nil) throws(JournalError) {
         try write("INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (?, ?, ?, ?, ?, ?)",
-                  [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.message,
+                  [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.text,
                    acknowledgement.time.nanoseconds, action])
     }
 

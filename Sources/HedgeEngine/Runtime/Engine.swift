@@ -647,11 +647,11 @@ public final class Engine {
                 append(LogEntry(time: now, severity: severity, strategy: name, message: message))
             case .commandResult(let command, let accepted, let message):
                 if let commandID {
-                    let acknowledgement = CommandAcknowledgement(commandID: commandID, accepted: accepted, message: "\(name): \(message)", time: now)
+                    let acknowledgement = CommandAcknowledgement(commandID: commandID, strategy: name, accepted: accepted, message: message, time: now)
                     acknowledge(acknowledgement)
                     journalWrite { try $0.command(acknowledgement, strategy: name, action: command.journalAction) }
                 }
-                append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message))
+                append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message, commandID: commandID))
             case .cycleEvent(let event):
                 runners[strategy].record(event)
                 record.record(event, strategy: name)
@@ -678,7 +678,7 @@ public final class Engine {
             guard let index = runners.firstIndex(where: { $0.name == name }) else {
                 let message = "\(strategyCommand) refused: no strategy named \(name)"
                 acknowledge(CommandAcknowledgement(commandID: command.id, accepted: false, message: message, time: now))
-                append(LogEntry(time: now, severity: .warning, strategy: nil, message: message))
+                append(LogEntry(time: now, severity: .warning, strategy: nil, message: message, commandID: command.id))
                 return
             }
             targets = [index]
