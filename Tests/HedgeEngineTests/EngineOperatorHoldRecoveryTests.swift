@@ -132,4 +132,19 @@ struct EngineOperatorHoldRecoveryTests {
         let (engine, _) = try restart(journal: journal, ledgers: ledgers)
         #expect(engine.machines[0].paused)
     }
+
+    @Test("the hold words already in a journal's commands.action read back as their HoldAction",
+          arguments: [("pause", HoldAction.pause), ("resume", .resume), ("kill", .kill)])
+    func holdWordsReadBack(word: String, action: HoldAction) throws {
+        let journal = try Journal(path: temporaryJournalPath())
+        try journal.database.write { db in
+            try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (1, ?, 1, 'earlier', ?, 'close')",
+                           arguments: [Self.strategy, Self.start.nanoseconds])
+            try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (2, ?, 1, 'the hold', ?, ?)",
+                           arguments: [Self.strategy, Self.start.nanoseconds, word])
+        }
+        let latest = try #require(try journal.latestHoldCommand(strategy: Self.strategy))
+        #expect(latest.action == action)
+        #expect(latest.commandID == 2)
+    }
 }
