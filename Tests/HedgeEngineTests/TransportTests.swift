@@ -55,6 +55,18 @@ struct WireProtocolTests {
         #expect(try WireMessage.decode(payload).command == command)
     }
 
+    @Test("an acknowledgement and a log line keep their fields in JSON")
+    func answerFieldsRoundTrip() throws {
+        let time = Timestamp(nanoseconds: 5)
+        let ack = CommandAcknowledgement(commandID: 3, strategy: "btc-calendar", accepted: false, message: "close refused: nothing open", time: time)
+        let payload = Array(try WireMessage.acknowledgement(ack).frame().dropFirst(4))
+        #expect(try WireMessage.decode(payload).acknowledgement == ack)
+        let line = LogEntry(id: 9, time: time, severity: .warning, strategy: "btc-calendar", message: "close refused: nothing open", commandID: 3, watcher: 2)
+        let decoded = try JSONDecoder().decode(LogEntry.self, from: JSONEncoder().encode(line))
+        #expect(decoded == line)
+        #expect(decoded.message == "close refused: nothing open (watcher 2)")
+    }
+
     @Test("garbage, or a type without its content, is malformed")
     func malformedPayloads() {
         #expect(throws: WireError.self) { try WireMessage.decode(Array("not json".utf8)) }
