@@ -9,8 +9,11 @@ import HedgeCore
 public final class Journal {
     public let path: String
     let database: DatabasePool
-    /// When set, every write fails with this reason (tests of the engine's safe mode).
+    #if DEBUG
+    /// Test seam of the engine's safe-mode tests, in debug builds only: when set, every write
+    /// fails with this reason.
     var injectedFailure: String?
+    #endif
 
     /// Opens (creating if needed) the journal at `path`; a new one records `createdAt` (default:
     /// now) as its creation time, which the paper scenarios' dated contracts count from.
@@ -77,7 +80,9 @@ public final class Journal {
 
     /// One durable transaction; a failure names the file and the cause.
     func transaction(_ body: (Database) throws -> Void) throws(JournalError) {
+        #if DEBUG
         if let injectedFailure { throw JournalError(path: path, reason: "write failed: \(injectedFailure)") }
+        #endif
         do {
             try database.write { db in try body(db) }
         } catch {
