@@ -7,21 +7,28 @@ import Testing
 /// Journals written by every earlier schema (Fixtures/journal-schema-N.db, see the README there)
 /// open, migrate to today's schema and keep every row.
 @Suite("Journal schema")
-struct JournalSchemaTests {
+final class JournalSchemaTests {
     static let strategy = "btc-calendar"
+    /// This test's journals; removed when it ends.
+    let folder: URL
 
-    /// A copy of the fixture written by `schema` in a temporary folder: the bundle's file is never opened.
+    init() throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("journal-schema-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    /// A copy of the fixture written by `schema`: the bundle's file is never opened.
     func fixture(schema: Int) throws -> String {
         let source = try #require(Bundle.module.url(forResource: "journal-schema-\(schema)", withExtension: "db", subdirectory: "Fixtures"))
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("journal-schema-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("journal.sqlite").path
+        let path = folder.appendingPathComponent("schema-\(schema).sqlite").path
         try FileManager.default.copyItem(atPath: source.path, toPath: path)
         return path
     }
 
     func freshJournalPath() -> String {
-        FileManager.default.temporaryDirectory.appendingPathComponent("journal-\(UUID().uuidString).sqlite").path
+        folder.appendingPathComponent("fresh-\(UUID().uuidString).sqlite").path
     }
 
     /// Every row of every table, oldest first, as column → value.
