@@ -79,7 +79,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"]),
+        .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"], resources: [.copy("Fixtures")]),
         /// Test support: a plain-socket HTTP client and a strict exposition parser, for scraping
         /// the metrics endpoint the way Prometheus does.
         .target(name: "MetricsScrape", path: "Tests/MetricsScrape"),

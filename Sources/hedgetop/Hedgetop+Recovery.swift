@@ -2,6 +2,9 @@ import ArgumentParser
 import Foundation
 import HedgeCore
 import HedgeEngine
+#if DEBUG
+@_spi(Testing) import HedgeEngine
+#endif
 import HedgeVenues
 import Logging
 import Synchronization
@@ -99,9 +102,12 @@ extension Hedgetop.Run {
             throw fail("recovery failed: \(error)")
         }
         engine.attach(journal: journal, venueState: state)
+        #if DEBUG
+        // The crash tests' seam: a debug build SIGKILLs itself after this many durable writes.
         if let text = environmentValue("HEDGETOP_TEST_KILL_AFTER_WRITES"), let count = Int(text), count > 0 {
             engine.killAfterDurableWrites = count
         }
+        #endif
         return (engine, lock)
     }
 

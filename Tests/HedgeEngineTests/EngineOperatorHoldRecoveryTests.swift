@@ -111,8 +111,10 @@ struct EngineOperatorHoldRecoveryTests {
     @Test("a schema 3 journal (commands without an action) gains the column; its old rows are NULL and hold nothing")
     func migrationFromSchema3() throws {
         let path = temporaryJournalPath()
-        // A journal as schema 3 wrote it: no action column, an accepted pause the action of which is unknown.
+        // A journal as schema 3 wrote it: no action column, an accepted pause the action of which is
+        // unknown, and (from before the migrator) no record of migrations but its user_version.
         try Journal(path: path).database.write { db in
+            try db.execute(sql: "DROP TABLE grdb_migrations")
             try db.execute(sql: "ALTER TABLE commands DROP COLUMN action")
             try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time) VALUES (1, ?, 1, 'btc-calendar: pause accepted: no new spreads', ?)",
                            arguments: [Self.strategy, Self.start.nanoseconds])

@@ -75,9 +75,12 @@ public final class Engine {
     /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
     /// refused, and what is open is still managed (Engine+Journal).
     public internal(set) var durabilityFailure: String?
+    #if DEBUG
     var durableWrites = 0
-    /// Test hook: the process kills itself with SIGKILL right after this many durable writes.
-    public var killAfterDurableWrites: Int?
+    /// Test seam of the crash tests, in debug builds only: the process kills itself with
+    /// SIGKILL right after this many durable writes.
+    @_spi(Testing) public var killAfterDurableWrites: Int?
+    #endif
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
