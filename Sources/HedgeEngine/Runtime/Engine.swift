@@ -170,8 +170,8 @@ public final class TradingEngine<V: Venue> {
 
     /// Processes every event due at or before `time`, in time order. Returns how many ran.
     ///
-    /// A caller in another module runs this generic entry point, which works out the venue's type
-    /// per call; `Engine+SimulatedVenue` gives `Engine` its own, specialised one.
+    /// Called from another module, this generic entry point runs the loop unspecialised;
+    /// `Engine+SimulatedVenue` gives `Engine` its own, specialised one.
     @discardableResult
     public func run(until time: Timestamp) -> Int { processEvents(until: time) }
 
