@@ -96,7 +96,7 @@ final class JournalSchemaTests {
         #expect(try journal.lastOrderNumber(strategy: Self.strategy) == 2)
         #expect(try journal.fundingPayments(strategy: Self.strategy).map(\.amount) == ["-5.0866", "4.9989"])
         // Only schema 4 recorded a command's action; an older accepted pause holds nothing.
-        #expect(try journal.latestHoldCommand(strategy: Self.strategy)?.action == (schema >= 4 ? "pause" : nil))
+        #expect(try journal.latestHoldCommand(strategy: Self.strategy)?.action == (schema >= 4 ? HoldAction.pause : nil))
     }
 
     @Test("a journal keeps the identity and creation time its schema gave it; one from before schema 3 gets an identity that stays",

@@ -14,7 +14,7 @@ import Glibc
 /// that would open one are refused, and orders that hedge, adjust, close or flatten still go —
 /// an unhedged leg is worse than a gap in the journal, and recovery adopts the venue's records
 /// anyway. The failure is logged and shown; it never passes silently.
-extension Engine {
+extension TradingEngine {
     /// Starts writing to `journal` and saving the venues to `venueState` (either may be nil).
     public func attach(journal: Journal?, venueState: VenueStateFile?) {
         self.journal = journal

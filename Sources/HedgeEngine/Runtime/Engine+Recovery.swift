@@ -4,7 +4,7 @@ import HedgeVenues
 /// Recovery on start: the venues take back their saved books, each strategy is rebuilt from the
 /// journal, and both are reconciled. What the venue reports wins; every difference is logged
 /// (event log, and the journal's `reconciliations` and `errors`).
-extension Engine {
+extension TradingEngine {
     /// What recovery found and did, one line each.
     public struct RecoveryReport: Sendable, Hashable {
         public var lines: [String] = []
@@ -103,8 +103,7 @@ extension Engine {
         //    strategy's net at the last moment both legs were flat.
         var positions = config.legs.map { Position(spec: $0) }
         var baseline = PerLeg<FixedDecimal>(repeating: .zero)
-        enum Entry { case fill(Leg, Fill), funding(Leg, FixedDecimal) }
-        var entries: [(Timestamp, Int, Entry)] = []
+        var entries: [(Timestamp, Int, JournalEntry)] = []
         for (order, row) in try journal.fills(strategy: name).enumerated() { entries.append((row.fill.time, order, .fill(row.leg, row.fill))) }
         for (order, payment) in try journal.fundingPayments(strategy: name).enumerated() {
             entries.append((payment.time, 1_000_000_000 + order, .funding(payment.leg, payment.amount)))
@@ -168,3 +167,6 @@ extension Engine {
         performActions(actions, strategy: index, commandID: nil)
     }
 }
+
+/// A fill or a funding payment read back from the journal, replayed in time order on recovery.
+private enum JournalEntry { case fill(Leg, Fill), funding(Leg, FixedDecimal) }

@@ -1,0 +1,162 @@
+import HedgeCore
+import HedgeVenues
+
+/// Order tracking: orders travel to their venue and answers back after the venue's latency, as
+/// scheduled items; each answer reaches the strategy that sent the order.
+extension TradingEngine {
+    /// Sends the venue's own reports to the strategies after the answer latency.
+    func schedule(_ reports: [VenueReport], from venueName: String) {
+        guard !reports.isEmpty, var venue = venues[venueName] else { return }
+        for report in reports {
+            let back = venue.nextLatency()
+            switch report {
+            case .order(let update, let delivery):
+                guard let owner = owners[update.orderID] else { continue }
+                scheduleUpdate(update, strategy: owner.strategy, leg: owner.leg, delivery: delivery, at: now + back)
+            case .funding(let id, let amount, let rate, _, _):
+                append(LogEntry(time: now, severity: .info, strategy: nil,
+                                message: "\(venueName): funding on \(id.symbol) at rate \(rate): \(amount.isNegative ? "paid" : "received") \(amount.magnitude)"))
+                queue.schedule(.venueReport(report), at: now + back)
+            case .positionClosed(let id, let fill, let reason):
+                append(LogEntry(time: now, severity: .error, strategy: nil,
+                                message: "\(venueName): \(id.symbol) position \(reason == .liquidation ? "liquidated" : "settled at expiry"): \(fill.side) \(fill.quantity) @ \(fill.price)"))
+                inFlight[id, default: 0] += 1
+                queue.schedule(.venueReport(report), at: now + back)
+            }
+        }
+        venues[venueName] = venue
+    }
+
+    /// Schedules an order update as the venue's fault plan says it travels.
+    func scheduleUpdate(_ update: OrderUpdate, strategy: Int, leg: Leg, delivery: AnswerDelivery, at time: Timestamp) {
+        switch delivery {
+        case .normal:
+            break
+        case .delayed(let extra):
+            inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
+            queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: time + extra)
+            return
+        case .dropped:
+            return
+        }
+        inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
+        queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: time)
+    }
+
+    func perform(_ item: ScheduledItem) {
+        switch item {
+        case .orderArrives(let strategy, let order):
+            inFlight[order.instrument, default: 0] -= 1
+            guard var venue = venues[order.instrument.venue] else {
+                let update = OrderUpdate.rejected(order.id, reason: "no venue named \(order.instrument.venue)")
+                scheduleUpdate(update, strategy: strategy, leg: order.leg, delivery: .normal, at: now)
+                return
+            }
+            var reports: [VenueReport] = []
+            let (updates, delivery) = venue.receive(order, at: now, reports: &reports)
+            let back = venue.nextLatency()
+            venues[order.instrument.venue] = venue
+            saveVenues()
+            schedule(reports, from: order.instrument.venue)
+            if updates.isEmpty {
+                append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
+                                message: "\(order.instrument.venue) is down: order \(order.id) lost"))
+            } else if delivery == .dropped {
+                append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
+                                message: "\(order.instrument.venue) executed order \(order.id); its answers are lost (fault injection)"))
+            }
+            for update in updates {
+                scheduleUpdate(update, strategy: strategy, leg: order.leg, delivery: delivery, at: now + back)
+            }
+        case .cancelArrives(let strategy, let id, let leg):
+            let venueName = runners[strategy].machine.config.legs[leg].id.venue
+            guard var venue = venues[venueName] else { return }
+            let updates = venue.cancel(id, at: now)
+            let back = venue.nextLatency()
+            venues[venueName] = venue
+            saveVenues()
+            for update in updates {
+                scheduleUpdate(update, strategy: strategy, leg: leg, delivery: .normal, at: now + back)
+            }
+        case .orderUpdate(let strategy, let leg, let update):
+            inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
+            log(update, strategy: strategy, leg: leg)
+            journalWrite { try $0.orderUpdate(update, strategy: runners[strategy].name, leg: leg, at: now) }
+            let venueName = runners[strategy].machine.config.legs[leg].id.venue
+            if let roundTrip = record.orderFinished(update, at: now) {
+                venueActivity.roundTrip(roundTrip, venue: venueName)
+            }
+            if case .rejected = update { venueActivity.orderRejected(venue: venueName) }
+            deliver(.order(leg, update), to: strategy)
+            if case .filled = update { refreshMargin(strategy) }
+            changed = true
+        case .timer(let strategy, let timer, let generation):
+            guard runners[strategy].timerGenerations[timer] == generation else { return }
+            runners[strategy].timerGenerations[timer] = nil
+            deliver(.timer(timer), to: strategy)
+            changed = true
+        case .marketData(let event):
+            deliverMarket(event)
+        case .venueReport(let report):
+            deliverVenueReport(report)
+            changed = true
+        }
+    }
+
+    /// Funding and closed positions reach every strategy holding the instrument. With one
+    /// strategy on it, it gets the venue's own figures; with several, each gets its share, worked
+    /// out on its own position at the venue's mark.
+    func deliverVenueReport(_ report: VenueReport) {
+        switch report {
+        case .funding(let id, let amount, let rate, let mark, _):
+            let targets = routes[id] ?? []
+            for (strategy, leg) in targets {
+                let share = targets.count == 1 ? amount
+                    : ((try? Funding.payment(position: runners[strategy].machine.positions[leg], mark: mark, rate: rate)) ?? .zero)
+                guard !share.isZero else { continue }
+                append(LogEntry(time: now, severity: .info, strategy: runners[strategy].name,
+                                message: "leg \(leg) funding \(share.formatted(places: 8, plusSign: true)) \(runners[strategy].machine.config.legs[leg].settlementAsset) at rate \(rate)"))
+                journalWrite { try $0.funding(strategy: runners[strategy].name, leg: leg, amount: share, rate: rate, at: now) }
+                deliver(.funding(leg, amount: share, rate: rate), to: strategy)
+            }
+        case .positionClosed(let id, let fill, let reason):
+            inFlight[id, default: 0] -= 1
+            let targets = routes[id] ?? []
+            for (strategy, leg) in targets {
+                var share = fill
+                if targets.count > 1 {
+                    let held = runners[strategy].machine.positions[leg].quantity
+                    guard !held.isZero else { continue }
+                    share.quantity = held.magnitude
+                    share.side = held.isPositive ? .sell : .buy
+                    share.fee = (try? runners[strategy].machine.config.legs[leg].fee(quantity: held.magnitude, price: fill.price, liquidity: .taker)) ?? .zero
+                    if reason == .settlement { share.fee = .zero }
+                }
+                append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
+                                message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
+                journalWrite { try $0.orderUpdate(.filled(share, remaining: .zero), strategy: runners[strategy].name, leg: leg, instrument: id, at: now) }
+                deliver(.positionClosed(leg, share, reason: reason), to: strategy)
+                refreshMargin(strategy)
+            }
+        case .order:
+            break
+        }
+    }
+
+    /// After every event: each instrument's position summed over the strategies must equal the
+
+    func log(_ update: OrderUpdate, strategy: Int, leg: Leg) {
+        let name = runners[strategy].name
+        switch update {
+        case .accepted:
+            break
+        case .filled(let fill, let remaining):
+            append(LogEntry(time: now, severity: .info, strategy: name,
+                            message: "leg \(leg) \(fill.side) \(fill.quantity) @ \(fill.price) fee \(fill.fee)\(remaining.isZero ? "" : ", \(remaining) left") [\(fill.orderID)]"))
+        case .rejected(let id, let reason):
+            append(LogEntry(time: now, severity: .warning, strategy: name, message: "leg \(leg) order \(id) rejected: \(reason)"))
+        case .cancelled(let id, let filled, let reason):
+            append(LogEntry(time: now, severity: .info, strategy: name, message: "leg \(leg) order \(id) cancelled after \(filled): \(reason)"))
+        }
+    }
+}

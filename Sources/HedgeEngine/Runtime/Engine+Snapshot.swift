@@ -1,0 +1,29 @@
+import HedgeCore
+import HedgeVenues
+
+/// The snapshot builder: an immutable picture of everything the screen shows.
+extension TradingEngine {
+    /// An immutable picture of everything the screen shows, and clears `changed`.
+    public func snapshot(logTail: Int = 200) -> EngineSnapshot {
+        sequence += 1
+        changed = false
+        for index in runners.indices { runners[index].flushPnLSample() }
+        // By index, in name order: reading a venue by name would copy it.
+        let venueStatus = (0..<venues.count).map { index in
+            let venue = venues[index: index]
+            return venueActivity.status(of: venue.name, connected: !feedEnded && venue.health(at: now).state != .down)
+        }
+        let strategies = runners.map { runner in
+            var snapshot = runner.snapshot(at: now)
+            for leg in Leg.allCases {
+                let id = snapshot.legs[leg].instrument
+                snapshot.legs[leg].liquidationPrice = venues.index(of: id.venue).flatMap { venues[index: $0].liquidationPrice(id) }
+            }
+            return snapshot
+        }
+        return EngineSnapshot(
+            sequence: sequence, time: now, mode: mode,
+            strategies: strategies,
+            venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits)
+    }
+}

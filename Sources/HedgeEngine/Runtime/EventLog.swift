@@ -1,0 +1,50 @@
+import DequeModule
+import HedgeCore
+import Logging
+
+/// The engine's event log as the screen shows it: the newest `limit` entries, numbered in order,
+/// and the recent command acknowledgements. Every entry also goes to the logger.
+struct EventLog {
+    /// How many entries are kept.
+    static let limit = 500
+    /// How many acknowledgements are kept: enough for the commands in flight.
+    static let acknowledgementLimit = 32
+
+    private(set) var entries = Deque<LogEntry>()
+    private(set) var acknowledgements = Deque<CommandAcknowledgement>()
+    /// Entries appended so far: the next entry's number.
+    private var count: UInt64 = 0
+    private let logger: Logger
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    /// Numbers the entry, keeps it (dropping the oldest beyond `limit`) and logs it.
+    mutating func append(_ entry: LogEntry) {
+        var entry = entry
+        count += 1
+        entry.id = count
+        entries.append(entry)
+        if entries.count > Self.limit { entries.removeFirst() }
+        let text = entry.strategy.map { "[\($0)] \(entry.message)" } ?? entry.message
+        switch entry.severity {
+        case .info: logger.info("\(text)")
+        case .notice: logger.notice("\(text)")
+        case .warning: logger.warning("\(text)")
+        case .error: logger.error("\(text)")
+        }
+    }
+
+    /// Keeps a command's acknowledgement for the next snapshots.
+    mutating func acknowledge(_ acknowledgement: CommandAcknowledgement) {
+        acknowledgements.append(acknowledgement)
+        if acknowledgements.count > Self.acknowledgementLimit { acknowledgements.removeFirst() }
+    }
+}
+
+extension TradingEngine {
+    func append(_ entry: LogEntry) {
+        eventLog.append(entry)
+    }
+}
