@@ -23,11 +23,15 @@ extension Hedgetop {
         @Flag(help: "Watch only: commands are refused (visibly) instead of sent.")
         var readOnly = false
 
-        @OptionGroup(title: "Screen (the server sends no more frames a second than --fps)")
+        @OptionGroup
         var screen: ScreenFlags
 
         @Option(help: "Where the screen's own logs go (never the terminal while the screen is up).")
         var logFile: String?
+
+        func validate() throws {
+            try screen.check()
+        }
 
         static let needsTerminal = "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary"
 

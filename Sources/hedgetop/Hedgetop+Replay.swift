@@ -70,7 +70,7 @@ extension Hedgetop {
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
-        @OptionGroup(title: "Screen (with --watch)")
+        @OptionGroup
         var screen: ScreenFlags
 
         enum BadInputChoice: String, ExpressibleByArgument, CaseIterable { case skip, stop }
@@ -100,6 +100,7 @@ extension Hedgetop {
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
+            try screen.check()
         }
 
         func run() async throws {

@@ -14,10 +14,10 @@ extension Hedgetop {
         @Option(help: "A configuration file (TOML): market, strategies, venues, limits, screen. Options given here win over it.")
         var config: String?
 
-        @OptionGroup(title: "Paper market")
+        @OptionGroup
         var paper: PaperOptions
 
-        @OptionGroup(title: "Screen")
+        @OptionGroup
         var screen: ScreenFlags
 
         @Option(help: "Where logs go (never the terminal while the screen is up).")
@@ -33,7 +33,9 @@ extension Hedgetop {
         var onExit: StopPolicy = .keep
 
         func validate() throws {
+            try screen.check()
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+            try paper.check()
         }
 
         func run() async throws {

@@ -29,7 +29,7 @@ extension Hedgetop {
         @Option(help: "A group (name or gid) whose members may watch, read-only. Without it only this user can connect.")
         var allowGroup: String?
 
-        @OptionGroup(title: "Paper market")
+        @OptionGroup
         var paper: PaperOptions
 
         @Option(help: "On SIGINT/SIGTERM: keep open spreads (the next start recovers them) or flatten them first. SIGHUP is ignored: the server outlives the session that started it.")
@@ -44,6 +44,7 @@ extension Hedgetop {
 
         func validate() throws {
             guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
+            try paper.check()
             if let allowGroup, PeerPolicy.groupID(allowGroup) == nil { throw ValidationError("--allow-group: no group '\(allowGroup)'") }
             if let metrics {
                 do { _ = try MetricsAddress(parsing: metrics) } catch { throw ValidationError("--metrics: \(error)") }

@@ -36,7 +36,8 @@ struct PaperOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
     var speed: Double = 1
 
-    func validate() throws {
+    /// Called by each command's `validate()`, in the order its messages always came.
+    func check() throws {
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
     }
 
@@ -78,7 +79,8 @@ struct ScreenFlags: ParsableArguments {
     @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
     var theme: String?
 
-    func validate() throws {
+    /// Called by each command's `validate()`, in the order its messages always came.
+    func check() throws {
         if let fps, !(1...30).contains(fps) { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
     }
 
