@@ -52,16 +52,3 @@ extension ReplaySetup {
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
     }
 }
-
-extension TradingSession {
-    /// The replay's engine in a session of its own, writing to `journal` when one is given (no
-    /// recovery: a replay starts from nothing). A bad journal is a `ReplayFailure`.
-    public init(replaying setup: sending ReplaySetup, limits: PortfolioLimits = .none, journal: String? = nil) throws(ReplayFailure) {
-        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, mode: .replay, startedAt: nil, limits: limits)
-        if let journal {
-            do { engine.attach(journal: try Journal(path: journal), venueState: nil) }
-            catch { throw ReplayFailure("\(error)") }
-        }
-        self.init(engine: engine)
-    }
-}

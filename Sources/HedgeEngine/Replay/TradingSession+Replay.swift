@@ -9,6 +9,17 @@ public struct ReplayResult: Sendable {
 }
 
 extension TradingSession {
+    /// The replay's engine in a session of its own, writing to `journal` when one is given (no
+    /// recovery: a replay starts from nothing). A bad journal is a `ReplayFailure`.
+    public init(replaying setup: sending ReplaySetup, limits: PortfolioLimits = .none, journal: String? = nil) throws(ReplayFailure) {
+        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, mode: .replay, startedAt: nil, limits: limits)
+        if let journal {
+            do { engine.attach(journal: try Journal(path: journal), venueState: nil) }
+            catch { throw ReplayFailure("\(error)") }
+        }
+        self.init(engine: engine)
+    }
+
     /// Replays every event as fast as it can, with no loop, no clock and no snapshots.
     public func runToEnd() {
         while let next = engine.nextEventTime { engine.run(until: next) }
