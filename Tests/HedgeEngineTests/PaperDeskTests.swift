@@ -92,6 +92,17 @@ struct PaperDeskTests {
         #expect(Leg.allCases.map { "\(strategy.legs[$0].instrument) \(strategy.legs[$0].quantity)" } == held)
     }
 
+    @Test("after a hangup, a stop whose policy is keep flattens: nobody is left to watch the spread")
+    func hangupFlattensAKeepStop() async throws {
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let desk = try open()
+        #expect(await desk.session.tradeUntilHolding())
+        await desk.session.flattenWhenStopping()
+        let final = try #require(try await trade(desk.session, stop: .keep, until: Self.holdsSpread))
+        #expect(Self.isFlat(final), "still open: \(final.strategies.map(\.legs))")
+        #expect(await desk.session.keptOpen.isEmpty)
+    }
+
     @Test("a second desk on the same journal is refused by its lock, and does not trade")
     func secondDeskRefused() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
