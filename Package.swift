@@ -90,7 +90,8 @@ let package = Package(
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HedgeEngineTests",
-            dependencies: ["HedgeEngine", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")]
+            dependencies: ["HedgeEngine", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
+            resources: [.copy("Fixtures")]
         ),
         /// Test support: a plain-socket HTTP client and a strict exposition parser, for scraping
         /// the metrics endpoint the way Prometheus does.

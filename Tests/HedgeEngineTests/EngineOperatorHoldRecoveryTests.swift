@@ -17,7 +17,7 @@ struct EngineOperatorHoldRecoveryTests {
     }
 
     /// The demo scenario on `journal`, having run `commands` at the start, stopped after a few seconds.
-    func runThenStop(journal: Journal, commands: [EngineCommand.Action]) -> [VenueLedger] {
+    func runThenStop(journal: Journal, commands: [StrategyCommand]) -> [VenueLedger] {
         let engine = PaperScenario.calendarDemo(start: Self.start).makeEngine(startedAt: Self.start)
         engine.attach(journal: journal, venueState: nil)
         for (number, action) in commands.enumerated() {
@@ -111,8 +111,10 @@ struct EngineOperatorHoldRecoveryTests {
     @Test("a schema 3 journal (commands without an action) gains the column; its old rows are NULL and hold nothing")
     func migrationFromSchema3() throws {
         let path = temporaryJournalPath()
-        // A journal as schema 3 wrote it: no action column, an accepted pause the action of which is unknown.
+        // A journal as schema 3 wrote it: no action column, an accepted pause the action of which is
+        // unknown, and (from before the migrator) no record of migrations but its user_version.
         try Journal(path: path).database.write { db in
+            try db.execute(sql: "DROP TABLE grdb_migrations")
             try db.execute(sql: "ALTER TABLE commands DROP COLUMN action")
             try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time) VALUES (1, ?, 1, 'btc-calendar: pause accepted: no new spreads', ?)",
                            arguments: [Self.strategy, Self.start.nanoseconds])
@@ -131,5 +133,20 @@ struct EngineOperatorHoldRecoveryTests {
         #expect(written == ["pause"])
         let (engine, _) = try restart(journal: journal, ledgers: ledgers)
         #expect(engine.machines[0].paused)
+    }
+
+    @Test("the hold words already in a journal's commands.action read back as their HoldAction",
+          arguments: [("pause", HoldAction.pause), ("resume", .resume), ("kill", .kill)])
+    func holdWordsReadBack(word: String, action: HoldAction) throws {
+        let journal = try Journal(path: temporaryJournalPath())
+        try journal.database.write { db in
+            try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (1, ?, 1, 'earlier', ?, 'close')",
+                           arguments: [Self.strategy, Self.start.nanoseconds])
+            try db.execute(sql: "INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (2, ?, 1, 'the hold', ?, ?)",
+                           arguments: [Self.strategy, Self.start.nanoseconds, word])
+        }
+        let latest = try #require(try journal.latestHoldCommand(strategy: Self.strategy))
+        #expect(latest.action == action)
+        #expect(latest.commandID == 2)
     }
 }

@@ -46,13 +46,25 @@ struct WireProtocolTests {
     }
 
     @Test("every command action survives JSON", arguments: [
-        EngineCommand.Action.close, .rebalance, .resize(percent: -25), .setThresholds(entry: .bps(12), exit: .z(0.5)),
+        StrategyCommand.close, .rebalance, .resize(percent: -25), .setThresholds(entry: .bps(12), exit: .z(0.5)),
         .setThresholds(entry: nil, exit: nil), .pause, .resume, .kill,
     ])
-    func commandRoundTrip(action: EngineCommand.Action) throws {
+    func commandRoundTrip(action: StrategyCommand) throws {
         let command = EngineCommand(id: 7, strategy: action == .kill ? nil : "btc-calendar", action: action)
         let payload = Array(try WireMessage.command(command).frame().dropFirst(4))
         #expect(try WireMessage.decode(payload).command == command)
+    }
+
+    @Test("an acknowledgement and a log line keep their fields in JSON")
+    func answerFieldsRoundTrip() throws {
+        let time = Timestamp(nanoseconds: 5)
+        let ack = CommandAcknowledgement(commandID: 3, strategy: "btc-calendar", accepted: false, message: "close refused: nothing open", time: time)
+        let payload = Array(try WireMessage.acknowledgement(ack).frame().dropFirst(4))
+        #expect(try WireMessage.decode(payload).acknowledgement == ack)
+        let line = LogEntry(id: 9, time: time, severity: .warning, strategy: "btc-calendar", message: "close refused: nothing open", commandID: 3, watcher: 2)
+        let decoded = try JSONDecoder().decode(LogEntry.self, from: JSONEncoder().encode(line))
+        #expect(decoded == line)
+        #expect(decoded.message == "close refused: nothing open (watcher 2)")
     }
 
     @Test("garbage, or a type without its content, is malformed")
@@ -170,7 +182,7 @@ struct ControlServerTests {
             churn.start()
             let ids = Set<UInt64>(1...20)
             for id in ids {
-                let action: EngineCommand.Action = id % 2 == 0 ? .resume : .pause
+                let action: StrategyCommand = id % 2 == 0 ? .resume : .pause
                 #expect(first.send(.command(EngineCommand(id: id, strategy: "btc-calendar", action: action))))
                 #expect(second.send(.command(EngineCommand(id: id, strategy: "btc-calendar", action: action))))
             }

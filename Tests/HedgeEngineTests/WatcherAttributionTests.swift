@@ -7,11 +7,12 @@ import Testing
 @Suite struct WatcherAttributionTests {
     static let at = Timestamp(nanoseconds: 1_000_000_000)
 
-    @Test func theAnswerLineIsTheStrategysLineAtTheSameTimeWithTheSameWords() {
-        let ack = CommandAcknowledgement(commandID: 1, accepted: true, message: "held: pause accepted: no new spreads", time: Self.at)
-        #expect(ControlServer.answers(ack, LogEntry(id: 4, time: Self.at, severity: .notice, strategy: "held", message: "pause accepted: no new spreads")))
-        #expect(!ControlServer.answers(ack, LogEntry(id: 5, time: Self.at, severity: .notice, strategy: "other", message: "pause accepted: no new spreads")))
-        #expect(!ControlServer.answers(ack, LogEntry(id: 6, time: Timestamp(nanoseconds: 2), severity: .notice, strategy: "held", message: "pause accepted: no new spreads")))
+    @Test func theAnswerLineIsTheAnsweringStrategysLineForTheSameCommand() {
+        let ack = CommandAcknowledgement(commandID: 1, strategy: "held", accepted: true, message: "pause accepted: no new spreads", time: Self.at)
+        #expect(ControlServer.answers(ack, LogEntry(id: 4, time: Self.at, severity: .notice, strategy: "held", message: "pause accepted: no new spreads", commandID: 1)))
+        #expect(!ControlServer.answers(ack, LogEntry(id: 5, time: Self.at, severity: .notice, strategy: "other", message: "pause accepted: no new spreads", commandID: 1)))
+        // The same words, earlier: the answer to another command.
+        #expect(!ControlServer.answers(ack, LogEntry(id: 6, time: Timestamp(nanoseconds: 2), severity: .notice, strategy: "held", message: "pause accepted: no new spreads", commandID: 0)))
     }
 
     @Test func attributedLinesNameTheirWatcherAndGoneLinesAreForgotten() {

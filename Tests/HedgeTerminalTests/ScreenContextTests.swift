@@ -123,8 +123,8 @@ import Testing
         var snapshot = Self.open
         input.commandSent(id: 1, action: .pause, strategy: "cal-btc", now: .zero)
         snapshot.log.append(LogEntry(id: 9, time: SnapshotFixture.at(601), severity: .notice, strategy: "cal-btc",
-                                     message: "pause accepted: no new spreads (watcher 2)"))
-        snapshot.acknowledgements = [CommandAcknowledgement(commandID: 1, accepted: true, message: "cal-btc: pause accepted: no new spreads",
+                                     message: "pause accepted: no new spreads", commandID: 1, watcher: 2))
+        snapshot.acknowledgements = [CommandAcknowledgement(commandID: 1, strategy: "cal-btc", accepted: true, message: "pause accepted: no new spreads",
                                                             time: SnapshotFixture.at(601))]
         input.snapshotArrived(snapshot, now: .seconds(1))
         #expect(input.notes.isEmpty)
@@ -140,14 +140,14 @@ import Testing
         var snapshot = Self.open
         input.commandSent(id: 1, action: .close, strategy: "cal-btc", now: .zero)
         snapshot.acknowledgements = [CommandAcknowledgement(commandID: 1, accepted: false, message: "read-only watcher: attached with --read-only",
-                                                            time: SnapshotFixture.at(601))]
+                                                            namesCommand: false, time: SnapshotFixture.at(601))]
         input.snapshotArrived(snapshot, now: .seconds(1))
         #expect(input.notes.map(\.message) == ["cal-btc close refused: read-only watcher: attached with --read-only"])
         #expect(Self.lines(input, snapshot).contains { $0.contains("watcher 3 (read-only) cal-btc close refused: read-only watcher") })
     }
 
     @Test func anEngineRefusalKeepsTheStrategyNameOnce() {
-        let line = ScreenInput.logLine(for: CommandAcknowledgement(commandID: 1, accepted: false, message: "btc-basis: close refused: nothing open",
+        let line = ScreenInput.logLine(for: CommandAcknowledgement(commandID: 1, strategy: "btc-basis", accepted: false, message: "close refused: nothing open",
                                                                    time: .zero), action: .close, strategy: "btc-basis")
         #expect(line == "btc-basis close refused: nothing open")
     }

@@ -312,6 +312,23 @@ import Testing
         #expect(input.notes.last?.severity == .warning)
     }
 
+    @Test func aSentCommandIsNamedOnTheStatusLineAsItAlwaysWas() {
+        var input = ScreenInput()
+        input.commandSent(id: 3, action: .setThresholds(entry: .z(2), exit: nil), strategy: "cal-btc", now: .zero)
+        #expect(input.status?.text == "setThresholds(entry: Optional(2.0σ), exit: nil) cal-btc sent (#3), waiting for the engine")
+        input.commandSent(id: 4, action: .resize(percent: -25), strategy: nil, now: .zero)
+        #expect(input.status?.text == "resize(percent: -25) all sent (#4), waiting for the engine")
+        input.commandSent(id: 5, action: .setThresholds(entry: .bps(12), exit: .z(0.5)), strategy: "cal-btc", now: .zero)
+        #expect(input.status?.text == "setThresholds(entry: Optional(12 bps), exit: Optional(0.5σ)) cal-btc sent (#5), waiting for the engine")
+    }
+
+    @Test func anAnswerRefusedOnTheWayNamesTheCommandByItsScreenVerb() {
+        let refusal = CommandAcknowledgement(commandID: 1, accepted: false, message: "read-only watcher: attached with --read-only",
+                                             namesCommand: false, time: .zero)
+        #expect(ScreenInput.logLine(for: refusal, action: .setThresholds(entry: .z(2), exit: nil), strategy: "cal-btc") == "cal-btc setThresholds refused: read-only watcher: attached with --read-only")
+        #expect(ScreenInput.logLine(for: refusal, action: .resize(percent: 10), strategy: "cal-btc") == "cal-btc resize refused: read-only watcher: attached with --read-only")
+    }
+
     @Test func backendDecodesControlKeys() {
         #expect(CursesTerminal.decode(character: 27) == .escape)
         #expect(CursesTerminal.decode(character: 9) == .tab)

@@ -64,16 +64,21 @@ public enum StrategyTimer: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// A manual override from the trader.
-public enum StrategyCommand: Sendable, Hashable, CustomStringConvertible {
+/// A manual override from the trader: what the screen sends the engine (`EngineCommand`) and
+/// the engine hands its strategies, one type for both. Codable: it travels on the control socket.
+public enum StrategyCommand: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// Close the open spread (both legs).
     case close
+    /// Restore the hedge ratio between the legs.
     case rebalance
     /// Grow (+) or shrink (−) the open spread by this many percent, both legs.
     case resize(percent: Int)
     /// New entry and/or exit thresholds.
     case setThresholds(entry: Threshold?, exit: Threshold?)
+    /// Stop opening new spreads; open ones are still managed.
     case pause
     case resume
+    /// Flatten everything, then halt.
     case kill
 
     public var description: String {

@@ -99,14 +99,23 @@ extension Journal {
 
     /// The trader's latest accepted pause, resume or kill of `strategy` (nil if none, or only
     /// rows from before schema 4, which did not record the action).
-    public func latestHoldCommand(strategy: String) throws(JournalError) -> (action: String, commandID: UInt64, time: Timestamp)? {
-        try read { db in
-            guard let row = try Row.fetchOne(db, sql: """
+    public func latestHoldCommand(strategy: String) throws(JournalError) -> (action: HoldAction, commandID: UInt64, time: Timestamp)? {
+        let actions = HoldAction.allCases.map(\.rawValue)
+        return try read { db in
+            let row = try Row.fetchOne(db, sql: """
                 SELECT action, command_id, time FROM commands
-                WHERE strategy = ? AND accepted = 1 AND action IN ('pause', 'resume', 'kill') ORDER BY seq DESC LIMIT 1
-                """, arguments: [strategy]) else { return nil }
-            return (row["action"], UInt64(bitPattern: row["command_id"]), Timestamp(nanoseconds: row["time"]))
+                WHERE strategy = ? AND accepted = 1 AND action IN (\(actions.map { _ in "?" }.joined(separator: ", "))) ORDER BY seq DESC LIMIT 1
+                """, arguments: StatementArguments([strategy] + actions))
+            guard let row, let action = HoldAction(rawValue: row["action"]) else { return nil }
+            return (action, UInt64(bitPattern: row["command_id"]), Timestamp(nanoseconds: row["time"]))
         }
+    }
+
+    /// Every order `strategy` sent, by its intent's `strategy` column: recovery gives a strategy
+    /// the venue's orders by this, never by how an id begins ("a-b-1" is not strategy a's).
+    public func orderIDs(strategy: String) throws(JournalError) -> Set<OrderID> {
+        let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders WHERE strategy = ?", arguments: [strategy]) }
+        return Set(ids.map { OrderID($0) })
     }
 
     /// The highest N of the order ids "`strategy`-N" already used.

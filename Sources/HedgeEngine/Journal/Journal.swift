@@ -7,13 +7,13 @@ import HedgeCore
 /// funding, commands and errors. It is what `hedgetop history` reads and what recovery rebuilds
 /// from. Every write is its own transaction, durable when the call returns.
 public final class Journal {
-    /// The schema this build writes. A file from a newer schema is refused, never rewritten.
-    public static let schemaVersion = 4
-
     public let path: String
     let database: DatabasePool
-    /// When set, every write fails with this reason (tests of the engine's safe mode).
+    #if DEBUG
+    /// Test seam of the engine's safe-mode tests, in debug builds only: when set, every write
+    /// fails with this reason.
     var injectedFailure: String?
+    #endif
 
     /// Opens (creating if needed) the journal at `path`; a new one records `createdAt` (default:
     /// now) as its creation time, which the paper scenarios' dated contracts count from.
@@ -49,71 +49,23 @@ public final class Journal {
         return "\(error)"
     }
 
+    /// Brings the file to `schemaVersion` through `Journal.migrator`; a new journal also
+    /// records when it was created. A file from a newer schema is refused before anything is written.
     private func migrate(createdAt: Timestamp) throws(JournalError) {
         do {
-            let found = try database.read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+            let migrator = Self.migrator
+            let (found, migrated) = try database.read { db in
+                (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try migrator.hasCompletedMigrations(db))
+            }
             if found > Self.schemaVersion {
                 throw JournalError(path: path, reason: "written by a newer hedgetop (schema \(found), this one reads up to \(Self.schemaVersion)); upgrade hedgetop or use another --journal")
             }
-            guard found < Self.schemaVersion else { return }
-            try database.write { db in
-                if found < 1 {
-                    try db.execute(sql: """
-                    CREATE TABLE IF NOT EXISTS orders (
-                        id TEXT PRIMARY KEY, strategy TEXT NOT NULL, leg TEXT NOT NULL, venue TEXT NOT NULL,
-                        symbol TEXT NOT NULL, side TEXT NOT NULL, quantity TEXT NOT NULL, purpose TEXT NOT NULL,
-                        reduce_only INTEGER NOT NULL, intent_at INTEGER NOT NULL,
-                        status TEXT NOT NULL, filled TEXT NOT NULL, reason TEXT, updated_at INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS fills (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, order_id TEXT NOT NULL, strategy TEXT NOT NULL,
-                        leg TEXT NOT NULL, side TEXT NOT NULL, price TEXT NOT NULL, quantity TEXT NOT NULL,
-                        fee TEXT NOT NULL, liquidity TEXT NOT NULL, time INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS transitions (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, from_state TEXT NOT NULL,
-                        to_state TEXT NOT NULL, reason TEXT NOT NULL, time INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS cycles (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, opened_at INTEGER,
-                        entry_spread_bps TEXT, closed_at INTEGER, exit_spread_bps TEXT, net_pnl TEXT, reason TEXT);
-                    CREATE TABLE IF NOT EXISTS funding (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT NOT NULL, leg TEXT NOT NULL,
-                        amount TEXT NOT NULL, rate TEXT NOT NULL, time INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS commands (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, command_id INTEGER NOT NULL, strategy TEXT,
-                        accepted INTEGER NOT NULL, message TEXT NOT NULL, time INTEGER NOT NULL);
-                    CREATE TABLE IF NOT EXISTS errors (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, message TEXT NOT NULL, time INTEGER NOT NULL);
-                    """)
-                }
-                if found < 2 {
-                    // Version 2: fills name their venue, symbol and the venue's trade id (so
-                    // recovery can tell which venue fills the journal already holds), and
-                    // reconciliations record every difference recovery found with the venue.
-                    try db.execute(sql: """
-                    ALTER TABLE fills ADD COLUMN venue TEXT;
-                    ALTER TABLE fills ADD COLUMN symbol TEXT;
-                    ALTER TABLE fills ADD COLUMN trade_id INTEGER;
-                    CREATE INDEX IF NOT EXISTS fills_by_trade ON fills (venue, trade_id);
-                    CREATE TABLE IF NOT EXISTS reconciliations (
-                        seq INTEGER PRIMARY KEY AUTOINCREMENT, strategy TEXT, venue TEXT NOT NULL, symbol TEXT NOT NULL,
-                        journal_quantity TEXT NOT NULL, venue_quantity TEXT NOT NULL, action TEXT NOT NULL, time INTEGER NOT NULL);
-                    """)
-                }
-                if found < 3 {
-                    // Version 3: the journal's identity, a random id the venue state saved for
-                    // this journal carries, so another journal's venue state is refused.
-                    try db.execute(sql: "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-                    try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('journal_id', ?)",
-                                   arguments: [UUID().uuidString.lowercased()])
-                }
-                if found < 4 {
-                    // Version 4: an accepted command's action ("pause", "resume", "kill", ...),
-                    // so a restart keeps the trader's pause and kill switch. Older rows: NULL.
-                    try db.execute(sql: "ALTER TABLE commands ADD COLUMN action TEXT")
-                }
-                if found == 0 {
+            guard !migrated else { return }
+            try migrator.migrate(database)
+            if found == 0 {
+                try database.write { db in
                     try db.execute(sql: "INSERT OR IGNORE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [createdAt.nanoseconds])
                 }
-                try db.execute(sql: "PRAGMA user_version = \(Self.schemaVersion)")
             }
         } catch let error as JournalError {
             throw error
@@ -128,7 +80,9 @@ public final class Journal {
 
     /// One durable transaction; a failure names the file and the cause.
     func transaction(_ body: (Database) throws -> Void) throws(JournalError) {
+        #if DEBUG
         if let injectedFailure { throw JournalError(path: path, reason: "write failed: \(injectedFailure)") }
+        #endif
         do {
             try database.write { db in try body(db) }
         } catch {
@@ -214,7 +168,7 @@ public final class Journal {
     /// (`StrategyCommand.journalAction`), which recovery reads back.
     public func command(_ acknowledgement: CommandAcknowledgement, strategy: String?, action: String? = nil) throws(JournalError) {
         try write("INSERT INTO commands (command_id, strategy, accepted, message, time, action) VALUES (?, ?, ?, ?, ?, ?)",
-                  [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.message,
+                  [Int64(bitPattern: acknowledgement.commandID), strategy, acknowledgement.accepted, acknowledgement.text,
                    acknowledgement.time.nanoseconds, action])
     }
 

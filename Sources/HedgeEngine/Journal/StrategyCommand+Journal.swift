@@ -10,9 +10,9 @@ extension StrategyCommand {
         case .resize(let percent): "resize \(percent)"
         case .setThresholds(let entry, let exit):
             "thresholds entry=\(entry.map(Self.journalName) ?? "-") exit=\(exit.map(Self.journalName) ?? "-")"
-        case .pause: "pause"
-        case .resume: "resume"
-        case .kill: "kill"
+        case .pause: HoldAction.pause.rawValue
+        case .resume: HoldAction.resume.rawValue
+        case .kill: HoldAction.kill.rawValue
         }
     }
 

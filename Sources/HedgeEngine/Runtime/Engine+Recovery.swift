@@ -57,15 +57,15 @@ extension Engine {
     private func recoverStrategy(_ index: Int, journal: Journal, policy: HalfOpenPolicy, report: inout RecoveryReport) throws {
         let config = runners[index].machine.config
         let name = config.name
-        let prefix = name + "-"
 
-        // 1. Orders the venues know of: every fill the journal lacks is adopted; unfinished
-        //    orders take the venue's final answer.
+        // 1. Orders the venues know of that this strategy sent (its journal intents say which):
+        //    every fill the journal lacks is adopted; unfinished orders take the venue's final answer.
         let unfinished = try journal.unfinishedOrders(strategy: name)
+        let sent = try journal.orderIDs(strategy: name)
         for venueName in Set(Leg.allCases.map { config.legs[$0].id.venue }).sorted() {
             guard let venue = venues[venueName] else { continue }
             var known = try journal.tradeIDs(venue: venueName)
-            for entry in venue.ledger.orders where entry.request.id.rawValue.hasPrefix(prefix) {
+            for entry in venue.ledger.orders where sent.contains(entry.request.id) {
                 for update in entry.history {
                     guard case .filled(let fill, let remaining) = update, let tradeID = fill.tradeID, !known.contains(tradeID) else { continue }
                     if !unfinished.contains(where: { $0.request.id == entry.request.id }) {
@@ -146,11 +146,7 @@ extension Engine {
         //    The trader's latest pause or kill holds (a resume after it lifts it).
         let cycle = try journal.openCycle(strategy: name)
         let holdCommand = try journal.latestHoldCommand(strategy: name)
-        let hold: OperatorHold? = switch holdCommand?.action {
-        case "pause": .paused
-        case "kill": .killed
-        default: nil
-        }
+        let hold = holdCommand?.action.hold
         let recovered = RecoveredStrategy(
             positions: positions, openedAt: cycle?.openedAt, entrySpreadBps: cycle?.entrySpreadBps, baseline: baseline,
             lastOrderNumber: try journal.lastOrderNumber(strategy: name), completedCycles: try journal.closedCycleCount(strategy: name),

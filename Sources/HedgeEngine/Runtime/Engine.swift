@@ -75,9 +75,12 @@ public final class Engine {
     /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
     /// refused, and what is open is still managed (Engine+Journal).
     public internal(set) var durabilityFailure: String?
+    #if DEBUG
     var durableWrites = 0
-    /// Test hook: the process kills itself with SIGKILL right after this many durable writes.
-    public var killAfterDurableWrites: Int?
+    /// Test seam of the crash tests, in debug builds only: the process kills itself with
+    /// SIGKILL right after this many durable writes.
+    @_spi(Testing) public var killAfterDurableWrites: Int?
+    #endif
 
     public static let logLimit = 500
     static let marginRefreshInterval: Duration = .seconds(1)
@@ -647,11 +650,11 @@ public final class Engine {
                 append(LogEntry(time: now, severity: severity, strategy: name, message: message))
             case .commandResult(let command, let accepted, let message):
                 if let commandID {
-                    let acknowledgement = CommandAcknowledgement(commandID: commandID, accepted: accepted, message: "\(name): \(message)", time: now)
+                    let acknowledgement = CommandAcknowledgement(commandID: commandID, strategy: name, accepted: accepted, message: message, time: now)
                     acknowledge(acknowledgement)
                     journalWrite { try $0.command(acknowledgement, strategy: name, action: command.journalAction) }
                 }
-                append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message))
+                append(LogEntry(time: now, severity: accepted ? .notice : .warning, strategy: name, message: message, commandID: commandID))
             case .cycleEvent(let event):
                 runners[strategy].record(event)
                 record.record(event, strategy: name)
@@ -672,21 +675,13 @@ public final class Engine {
     public func apply(_ command: EngineCommand, at time: Timestamp) {
         advanceClock(to: time)
         positionsMayDiffer = true
-        let strategyCommand: StrategyCommand = switch command.action {
-        case .close: .close
-        case .rebalance: .rebalance
-        case .resize(let percent): .resize(percent: percent)
-        case .setThresholds(let entry, let exit): .setThresholds(entry: entry, exit: exit)
-        case .pause: .pause
-        case .resume: .resume
-        case .kill: .kill
-        }
+        let strategyCommand = command.action
         let targets: [Int]
         if let name = command.strategy {
             guard let index = runners.firstIndex(where: { $0.name == name }) else {
                 let message = "\(strategyCommand) refused: no strategy named \(name)"
                 acknowledge(CommandAcknowledgement(commandID: command.id, accepted: false, message: message, time: now))
-                append(LogEntry(time: now, severity: .warning, strategy: nil, message: message))
+                append(LogEntry(time: now, severity: .warning, strategy: nil, message: message, commandID: command.id))
                 return
             }
             targets = [index]

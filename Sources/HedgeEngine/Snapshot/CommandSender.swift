@@ -1,3 +1,4 @@
+import HedgeCore
 import Synchronization
 
 /// The screen's end of the command channel: numbers each command and enqueues it.
@@ -12,7 +13,7 @@ public final class CommandSender: Sendable {
 
     /// Sends `action` for `strategy` (nil: all) and returns the id its acknowledgement will carry.
     @discardableResult
-    public func send(_ action: EngineCommand.Action, to strategy: String?) -> UInt64 {
+    public func send(_ action: StrategyCommand, to strategy: String?) -> UInt64 {
         let id = nextID.add(1, ordering: .relaxed).oldValue
         continuation.yield(EngineCommand(id: id, strategy: strategy, action: action))
         return id

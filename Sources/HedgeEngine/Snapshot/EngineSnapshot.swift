@@ -281,29 +281,59 @@ public struct LogEntry: Sendable, Hashable, Codable {
     public var severity: Severity
     /// The strategy it concerns, if any.
     public var strategy: String?
-    public var message: String
+    /// The engine's words: "pause accepted: no new spreads".
+    public var text: String
+    /// The command this line answers, by the engine's id (a strategy's answer, or the engine's
+    /// refusal): the server finds the line for a watcher's command by it.
+    public var commandID: UInt64?
+    /// The watcher whose command this line answers, when a server names it for every watcher.
+    public var watcher: Int?
 
-    public init(id: UInt64 = 0, time: Timestamp, severity: Severity, strategy: String?, message: String) {
+    /// What the log shows: the words, then the watcher that sent the command, if named.
+    public var message: String {
+        guard let watcher else { return text }
+        return "\(text) (watcher \(watcher))"
+    }
+
+    public init(id: UInt64 = 0, time: Timestamp, severity: Severity, strategy: String?, message: String,
+                commandID: UInt64? = nil, watcher: Int? = nil) {
         self.id = id
         self.time = time
         self.severity = severity
         self.strategy = strategy
-        self.message = message
+        self.text = message
+        self.commandID = commandID
+        self.watcher = watcher
     }
 }
 
-/// The engine's answer to a command from the screen.
+/// The answer to a command from the screen: from the strategy it reached, or from whoever
+/// refused it on the way (the engine, the server, the watcher's own connection).
 public struct CommandAcknowledgement: Sendable, Hashable, Codable {
     public var commandID: UInt64
+    /// The strategy that answered; nil when the command never reached one.
+    public var strategy: String?
     public var accepted: Bool
-    /// "close accepted", "close refused: nothing open".
+    /// The answer in its answerer's words: "close accepted", "close refused: nothing open",
+    /// "read-only watcher: attached with --read-only".
     public var message: String
+    /// Whether `message` begins with the command it answers (a strategy's or the engine's
+    /// answer), or only says why the command went no further (a server or connection refusal).
+    public var namesCommand: Bool
     public var time: Timestamp
 
-    public init(commandID: UInt64, accepted: Bool, message: String, time: Timestamp) {
+    /// What the status line shows: the answering strategy, then its words.
+    public var text: String {
+        guard let strategy else { return message }
+        return "\(strategy): \(message)"
+    }
+
+    public init(commandID: UInt64, strategy: String? = nil, accepted: Bool, message: String, namesCommand: Bool = true, time: Timestamp) {
         self.commandID = commandID
+        self.strategy = strategy
         self.accepted = accepted
         self.message = message
+        self.namesCommand = namesCommand
         self.time = time
     }
 }

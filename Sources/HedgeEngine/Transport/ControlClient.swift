@@ -202,7 +202,7 @@ public final class ControlClient: Sendable {
             let socket = state.withLock { $0.socket }
             if let socket, socket.send(.command(command)) { continue }
             acknowledge(CommandAcknowledgement(commandID: command.id, accepted: false,
-                                               message: "not connected to the server (reconnecting); not sent",
+                                               message: "not connected to the server (reconnecting); not sent", namesCommand: false,
                                                time: state.withLock { $0.last?.time } ?? .wallClockNow()))
         }
     }

@@ -34,8 +34,8 @@ public final class ControlServer: Sendable {
         var routes: [UInt64: (watcher: Int, id: UInt64)] = [:]
         /// Commands waiting for room in flight, in arrival order.
         var waiting: [(watcher: Int, command: EngineCommand)] = []
-        /// Engine log entry id → the watcher whose command it answers, added to the line for
-        /// every watcher to read ("pause accepted: … (watcher 2)").
+        /// Engine log entry id → the watcher whose command it answers, named on the line
+        /// (`LogEntry.watcher`) for every watcher to read ("pause accepted: … (watcher 2)").
         var attributions: [UInt64: Int] = [:]
         var stopped = false
     }
@@ -161,10 +161,11 @@ public final class ControlServer: Sendable {
         for watcher in state.withLock({ Array($0.watchers.values) }) { watcher.wake() }
     }
 
-    /// Whether `entry` is the engine's log line for `acknowledgement` (a strategy's answer).
+    /// Whether `entry` is the engine's log line for `acknowledgement`: the answering strategy's
+    /// line for the same command.
     static func answers(_ acknowledgement: CommandAcknowledgement, _ entry: LogEntry) -> Bool {
-        guard let strategy = entry.strategy, entry.time == acknowledgement.time else { return false }
-        return acknowledgement.message == strategy + ": " + entry.message
+        guard let strategy = acknowledgement.strategy else { return false }
+        return entry.commandID == acknowledgement.commandID && entry.strategy == strategy
     }
 
     /// Names the sending watcher on the log lines that answer a watcher's command; forgets lines
@@ -174,7 +175,7 @@ public final class ControlServer: Sendable {
         let oldest = log.first?.id ?? .max
         attributions = attributions.filter { $0.key >= oldest }
         for index in log.indices {
-            if let watcher = attributions[log[index].id] { log[index].message += " (watcher \(watcher))" }
+            if let watcher = attributions[log[index].id] { log[index].watcher = watcher }
         }
     }
 
@@ -300,8 +301,8 @@ public final class ControlServer: Sendable {
                 return
             }
             if let reason = watcher.readOnlyReason {
-                watcher.post(CommandAcknowledgement(commandID: command.id, accepted: false,
-                                                    message: "read-only watcher: \(reason)", time: .wallClockNow()))
+                watcher.post(CommandAcknowledgement(commandID: command.id, accepted: false, message: "read-only watcher: \(reason)",
+                                                    namesCommand: false, time: .wallClockNow()))
                 continue
             }
             state.withLock { state in

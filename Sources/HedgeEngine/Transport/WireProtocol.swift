@@ -12,7 +12,9 @@ import Foundation
 /// gets exactly one `acknowledgement` carrying that id.
 public enum WireProtocol {
     /// Bumped whenever a message changes shape. Both ends must agree exactly.
-    public static let version = 1
+    /// 2: acknowledgements carry the answering strategy and `namesCommand` apart from their
+    /// words; log entries carry `text`, the command they answer and the naming watcher.
+    public static let version = 2
     /// Names the protocol in `hello`, so a stray client is told what it reached.
     public static let magic = "hedgetop-control"
     /// The largest frame a watcher accepts from the server (a full snapshot).

@@ -45,8 +45,8 @@ public struct AdjustDraft: Sendable, Hashable {
     public mutating func stepExit(up: Bool) { exit = Self.stepped(exit, up: up, floor: 0) }
 
     /// The commands confirming this draft sends, in order.
-    public var commands: [EngineCommand.Action] {
-        var result: [EngineCommand.Action] = []
+    public var commands: [StrategyCommand] {
+        var result: [StrategyCommand] = []
         if resizePercent != 0 { result.append(.resize(percent: resizePercent)) }
         if entry != originalEntry || exit != originalExit {
             result.append(.setThresholds(entry: entry != originalEntry ? entry : nil, exit: exit != originalExit ? exit : nil))

@@ -44,7 +44,7 @@ public struct ScreenInput: Sendable {
         /// Leave the screen (quit, or detach when attached).
         case quit
         /// Send a command; report its id back through `commandSent`.
-        case send(EngineCommand.Action, strategy: String?)
+        case send(StrategyCommand, strategy: String?)
         /// Load the next theme; report the outcome through `themeChanged`.
         case nextTheme
         /// Draw again at the next frame.
@@ -79,7 +79,7 @@ public struct ScreenInput: Sendable {
     /// The newest screen uptime this input was told of (keys, snapshots, ticks).
     public private(set) var clock: Duration = .zero
     /// Commands sent and not yet acknowledged: id → what was sent.
-    private var awaiting: [UInt64: (action: EngineCommand.Action, strategy: String?)] = [:]
+    private var awaiting: [UInt64: (action: StrategyCommand, strategy: String?)] = [:]
     private var lastEngineTime: Timestamp?
 
     static let briefly: Duration = .seconds(3)
@@ -329,10 +329,10 @@ public struct ScreenInput: Sendable {
     }
 
     /// The loop sent a command and got its id: remember it until the engine answers.
-    public mutating func commandSent(id: UInt64, action: EngineCommand.Action, strategy: String?, now: Duration) {
+    public mutating func commandSent(id: UInt64, action: StrategyCommand, strategy: String?, now: Duration) {
         awaiting[id] = (action, strategy)
         if action != .kill {
-            let what = "\(action)" + (strategy.map { " \($0)" } ?? " all")
+            let what = action.sentLabel + (strategy.map { " \($0)" } ?? " all")
             say("\(what) sent (#\(id)), waiting for the engine", .muted, now: now, shown: nil)
         }
     }
@@ -348,11 +348,11 @@ public struct ScreenInput: Sendable {
         var changed = false
         for acknowledgement in snapshot.acknowledgements {
             guard let sent = awaiting.removeValue(forKey: acknowledgement.commandID) else { continue }
-            let text = acknowledgement.accepted ? acknowledgement.message : "refused: " + acknowledgement.message
+            let text = acknowledgement.accepted ? acknowledgement.text : "refused: " + acknowledgement.text
             status = StatusMessage(text: text, role: acknowledgement.accepted ? .profit : .danger, expires: now + Self.acknowledgementShown)
             // The engine logs what its strategies answer, once, for every screen; only answers
             // that never reached a strategy (refused on the way) need a line of their own here.
-            if !Self.engineLogged(acknowledgement, in: snapshot) {
+            if acknowledgement.strategy == nil {
                 note(Self.logLine(for: acknowledgement, action: sent.action, strategy: sent.strategy),
                      acknowledgement.accepted ? .notice : .warning, time: acknowledgement.time)
             }
@@ -361,21 +361,10 @@ public struct ScreenInput: Sendable {
         return changed
     }
 
-    /// Whether the engine's own log holds the line for this answer (a strategy answered it).
-    static func engineLogged(_ acknowledgement: CommandAcknowledgement, in snapshot: EngineSnapshot) -> Bool {
-        snapshot.log.contains { entry in
-            guard let strategy = entry.strategy, entry.time == acknowledgement.time else { return false }
-            // A server names the sending watcher after the engine's words: "… (watcher 2)".
-            return (strategy + ": " + entry.message).hasPrefix(acknowledgement.message)
-        }
-    }
-
     /// One event-log line for an answer: the strategy once, the action once.
-    static func logLine(for acknowledgement: CommandAcknowledgement, action: EngineCommand.Action, strategy: String?) -> String {
-        var message = acknowledgement.message
-        if let strategy, message.hasPrefix(strategy + ": ") { message.removeFirst(strategy.count + 2) }
-        let verb = "\(action)".prefix { $0.isLetter }
-        let body = message.hasPrefix(verb) ? message : "\(verb) " + (acknowledgement.accepted ? "" : "refused: ") + message
+    static func logLine(for acknowledgement: CommandAcknowledgement, action: StrategyCommand, strategy: String?) -> String {
+        let message = strategy != nil && acknowledgement.strategy == strategy ? acknowledgement.message : acknowledgement.text
+        let body = acknowledgement.namesCommand ? message : "\(action.verb) " + (acknowledgement.accepted ? "" : "refused: ") + message
         return (strategy.map { $0 + " " } ?? "") + body
     }
 
