@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -48,12 +49,17 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         /// The screen: cell grid, widgets, themes, keys, the ncurses backend.
         .target(
             name: "HedgeTerminal",
-            dependencies: ["HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit")]
+            dependencies: [
+                "HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
         ),
         /// Prometheus metrics of the engine's snapshots, served over HTTP for existing monitoring.
         .target(
@@ -63,6 +69,7 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "FlyingFox", package: "FlyingFox"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -71,6 +78,8 @@ let package = Package(
                 "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal", "HedgeMetrics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .testTarget(
@@ -79,7 +88,11 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HedgeEngineTests", dependencies: ["HedgeEngine"], resources: [.copy("Fixtures")]),
+        .testTarget(
+            name: "HedgeEngineTests",
+            dependencies: ["HedgeEngine", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
+            resources: [.copy("Fixtures")]
+        ),
         /// Test support: a plain-socket HTTP client and a strict exposition parser, for scraping
         /// the metrics endpoint the way Prometheus does.
         .target(name: "MetricsScrape", path: "Tests/MetricsScrape"),

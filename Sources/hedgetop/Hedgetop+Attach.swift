@@ -1,6 +1,8 @@
 import ArgumentParser
 import HedgeEngine
 import HedgeTerminal
+import Logging
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -21,20 +23,17 @@ extension Hedgetop {
         @Flag(help: "Watch only: commands are refused (visibly) instead of sent.")
         var readOnly = false
 
-        @Option(parsing: .unconditional, help: "Screen frames per second (1-30, default: 4); the server sends no more than this.")
-        var fps: Int = 4
-
-        @Option(help: "Colour theme, as for `run`.")
-        var theme: String?
+        @OptionGroup
+        var screen: ScreenFlags
 
         @Option(help: "Where the screen's own logs go (never the terminal while the screen is up).")
         var logFile: String?
 
-        static let needsTerminal = "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary"
-
         func validate() throws {
-            guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
+            try screen.check()
         }
+
+        static let needsTerminal = "hedgetop: attach needs a terminal (standard input and output); use `hedgetop status` for a one-shot summary"
 
         func run() async throws {
             let choice: ServerChoice
@@ -43,20 +42,24 @@ extension Hedgetop {
                 throw ExitCode.failure
             }
             let path = choice.path
+            let fps = screen.fps ?? 4
             let hello = WireHello(readOnly: readOnly, framesPerSecond: fps, client: "attach")
             let connection = try connectOrExplain(path: path, hello: hello, name: choice.name)
             signal(SIGPIPE, SIG_IGN)
-            installShutdownSignals()
             let (snapshots, commands, client) = ControlClient.watch(connection, path: path, hello: hello)
             defer { client.stop() }
             let welcome = connection.1
-            var options = ScreenOptions.withTheme(theme, fps: fps)
+            var options = screen.options()
             options.context = ScreenContext(server: welcome.name, readOnlyReason: welcome.readOnly ? (welcome.readOnlyReason ?? "read-only watcher") : nil,
                                             watcherName: Self.watcherName(welcome))
             options.connection = { client.connection }
-            let reason: ScreenExitReason
+            // The screen takes Ctrl-C itself (a detach); SIGTERM and SIGHUP close it.
+            let view = ScreenService(snapshots: snapshots, commands: commands, options: options)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [view.configuration], gracefulShutdownSignals: [.sigterm, .sighup],
+                logger: Logger(label: "hedgetop.attach") { _ in SwiftLogNoOpLogHandler() }))
             do {
-                reason = try await showScreen(snapshots: snapshots, commands: commands, options: options)
+                try await group.run()
             } catch let error as ScreenError where error.code == .notATerminal {
                 // attach has no headless mode: the screen's own advice does not apply here.
                 printError(Self.needsTerminal)
@@ -65,6 +68,7 @@ extension Hedgetop {
                 printError("hedgetop: \(error.message)")
                 throw ExitCode.failure
             }
+            let reason = view.exitReason
             if let error = client.finalError {
                 printError("hedgetop: \(error.message)")
                 throw ExitCode.failure

@@ -79,13 +79,3 @@ extension Hedgetop {
         }
     }
 }
-
-/// `$XDG_STATE_HOME/hedgetop/journal.sqlite`, else `~/.local/state/hedgetop/journal.sqlite`: the
-/// desk of `run` and of `serve --name main`. Another server name has its own journal,
-/// `journal-NAME.sqlite` beside it, so two servers never lock each other out.
-func defaultJournalPath(name: String = "main") -> String {
-    let file = name == "main" ? "journal.sqlite" : "journal-\(name).sqlite"
-    if let state = environmentValue("XDG_STATE_HOME"), !state.isEmpty { return state + "/hedgetop/" + file }
-    if let home = environmentValue("HOME"), !home.isEmpty { return home + "/.local/state/hedgetop/" + file }
-    return "/tmp/hedgetop-\(getuid())/" + file
-}

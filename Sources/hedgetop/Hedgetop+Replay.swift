@@ -4,6 +4,8 @@ import HedgeCore
 import HedgeEngine
 import HedgeTerminal
 import HedgeVenues
+import Logging
+import ServiceLifecycle
 
 extension StrategyKind: ExpressibleByArgument {}
 
@@ -68,8 +70,8 @@ extension Hedgetop {
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
-        @Option(parsing: .unconditional, help: "Screen frames per second with --watch (1-30, default: 4).")
-        var fps: Int?
+        @OptionGroup
+        var screen: ScreenFlags
 
         enum BadInputChoice: String, ExpressibleByArgument, CaseIterable { case skip, stop }
 
@@ -98,40 +100,32 @@ extension Hedgetop {
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
-            if let fps { guard (1...30).contains(fps) else { throw ValidationError("--fps must be between 1 and 30, got \(fps)") } }
+            try screen.check()
         }
 
         func run() async throws {
             if let config { return try await runConfigured(HedgetopConfig.load(path: config)) }
-            let kind = self.kind ?? .calendar
-            var catalog = ContractCatalog.builtIn
-            for file in contractFiles {
-                do { try catalog.load(contentsOf: URL(fileURLWithPath: file)) }
-                catch { throw Self.failure("\(error)") }
-            }
-            let instruments = legIDs
-            var specs: [ContractSpec] = []
-            for id in instruments {
-                do { specs.append(try catalog.spec(for: id)) }
-                catch { throw Self.failure("\(error)") }
-            }
-            if let takerFee, let rate = FixedDecimal(takerFee) {
-                for index in specs.indices { specs[index].fees.taker = rate }
-            }
-            let options = ReplayOptions(policy: onBadInput == .stop ? .stop : .skip)
-            let feed: ReplayFeed
-            do { feed = try ReplayFeed(paths: files, instruments: instruments, options: options, catalog: catalog) }
-            catch { throw Self.failure("\(error)") }
+            let setup: ReplaySetup
+            do { setup = try ReplaySetup(commandLine: overrides) } catch { throw Self.failure(error.message) }
+            // Without a file, no theme asked for: the screen's own defaults, as always.
+            let options = screen.theme == nil ? ScreenOptions(fps: screen.fps ?? 4) : screen.options()
+            try await replay(setup, options: options)
+        }
 
-            let config = StrategyConfig.replayDefaults(kind: kind, legs: PerLeg(a: specs[0], b: specs[1]),
-                                                       targetNotional: notional.flatMap { FixedDecimal($0) } ?? 50_000, entry: entry, exit: exit)
-            var venueSettings = SimulatedVenue.Settings()
-            venueSettings.seed = 7
-            let venueNames = Set(instruments.map(\.venue)).sorted()
-            let venues = venueNames.map { name in
-                SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: venueSettings)
-            }
-            try await replay(strategies: [config], venues: venues, feed: feed, speed: speed ?? "max", options: ScreenOptions(fps: fps ?? 4))
+        /// This command line's options, for a replay with or without a file.
+        var overrides: ReplayOverrides {
+            var overrides = ReplayOverrides()
+            overrides.files = files
+            overrides.contracts = contractFiles
+            overrides.kind = kind
+            overrides.legs = legs.map { $0.split(separator: ",").map(String.init) }
+            overrides.entry = entry
+            overrides.exit = exit
+            overrides.notional = notional.flatMap { FixedDecimal($0) }
+            overrides.takerFee = takerFee.flatMap { FixedDecimal($0) }
+            overrides.speed = speed
+            overrides.policy = onBadInput.map { $0 == .stop ? .stop : .skip }
+            return overrides
         }
 
         /// A runtime error (a file, a contract): its message and exit status 1, without the usage
@@ -144,58 +138,35 @@ extension Hedgetop {
         /// `--config FILE`: the file's replay, with this command line's options over it. Every
         /// error of the file is printed and nothing starts.
         func runConfigured(_ file: HedgetopConfig) async throws {
-            var overrides = ReplayOverrides()
-            overrides.files = files
-            overrides.contracts = contractFiles
-            overrides.kind = kind
-            overrides.legs = legs.map { $0.split(separator: ",").map(String.init) }
-            overrides.entry = entry
-            overrides.exit = exit
-            overrides.notional = notional.flatMap { FixedDecimal($0) }
-            overrides.takerFee = takerFee.flatMap { FixedDecimal($0) }
-            overrides.speed = speed
-            overrides.policy = onBadInput.map { $0 == .stop ? .stop : .skip }
             let setup: ReplaySetup
             do { setup = try file.replaySetup(overrides) } catch {
                 printConfigErrors(error)
                 throw ExitCode.failure
             }
-            try await replay(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, speed: setup.speed,
-                             options: ScreenOptions.withTheme(file.theme, fps: fps ?? file.fps ?? 4), limits: file.limits)
+            try await replay(setup, options: screen.options(file: file), limits: file.limits)
         }
 
         /// Runs the replay (headless, or on the screen with --watch), prints the report and
         /// writes it as JSON when asked.
-        func replay(strategies: [StrategyConfig], venues: [SimulatedVenue], feed: ReplayFeed, speed: String, options: ScreenOptions,
-                    limits: PortfolioLimits = .none) async throws {
+        func replay(_ setup: sending ReplaySetup, options: ScreenOptions, limits: PortfolioLimits = .none) async throws {
             let started = ContinuousClock.now
-            let finished: Engine
+            let speed = setup.speed
+            let session: TradingSession
+            do { session = try TradingSession(replaying: setup, limits: limits, journal: journal) } catch { throw Self.failure(error.message) }
             if watch {
-                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
-                try attachReplayJournal(engine)
-                finished = try await runWatched(EngineBox(engine), speed: speed, options: options)
+                try await runWatched(session, speed: speed, options: options)
             } else {
-                let engine = Engine(strategies: strategies, venues: venues, feed: feed, mode: .replay, startedAt: nil, limits: limits)
-                try attachReplayJournal(engine)
-                while let next = engine.nextEventTime { engine.run(until: next) }
-                finished = engine
+                await session.runToEnd()
             }
-            let wall = (ContinuousClock.now - started).secondsDouble
-            let replayFeed = finished.marketFeed as? ReplayFeed
-            let input = replayFeed.map(\.statistics).map { stats in
-                RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
-                                skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
-                                examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
-                                notes: stats.notes)
-            }
-            let report = RunReport(engine: finished, from: finished.startedAt, input: input, wallSeconds: wall)
+            let result = await session.replayResult(wallSeconds: (ContinuousClock.now - started).secondsDouble)
+            let report = result.report
             print(report.text)
             if let json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(report).write(to: URL(fileURLWithPath: json))
             }
-            if let failure = replayFeed?.failure {
+            if let failure = result.failure {
                 printError("hedgetop: replay stopped: \(failure)")
                 throw ExitCode.failure
             }
@@ -208,41 +179,23 @@ extension Hedgetop {
             }
         }
 
-        /// Replays on the live screen at the chosen speed; returns the engine when the feed ends
-        /// or the screen quits.
-        func runWatched(_ box: EngineBox, speed: String, options: ScreenOptions) async throws -> Engine {
+        /// Replays on the live screen at the chosen speed, until the screen quits (the feed's end
+        /// leaves the last picture up).
+        func runWatched(_ session: TradingSession, speed: String, options: ScreenOptions) async throws {
             let pace: EngineLoop<ContinuousClock>.Pace = speed == "max" ? .fastest : .realTime(speed: Double(speed) ?? 1)
-            let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
-            let engineTask = Task { [box] in await loop.run(box.take(), commands: commands, snapshots: sink) }
+            let engine = EngineLoopService(session: session, loop: EngineLoop(clock: ContinuousClock(), pace: pace),
+                                           commands: commands, sender: sender, snapshots: sink)
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [engine.configuration, ScreenService(snapshots: snapshots, commands: sender, options: options).configuration],
+                gracefulShutdownSignals: [.sigint, .sigterm], logger: Logger(label: "hedgetop.replay") { _ in SwiftLogNoOpLogHandler() }))
             do {
-                installStopSignals()
-                try await showScreen(snapshots: snapshots, commands: sender, options: options)
+                try await group.run()
             } catch let error as ScreenError {
-                engineTask.cancel()
-                await engineTask.value
                 printError("hedgetop: \(error.message)")
                 throw ExitCode.failure
             }
-            engineTask.cancel()
-            await engineTask.value
-            return box.take()
         }
-    }
-}
-
-/// Hands the engine to the loop's task and back once it has finished. Only one side holds it at
-/// a time: the loop while running, this command after `await engineTask.value`.
-final class EngineBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var engine: Engine
-
-    init(_ engine: Engine) { self.engine = engine }
-
-    func take() -> Engine {
-        lock.lock()
-        defer { lock.unlock() }
-        return engine
     }
 }

@@ -4,6 +4,7 @@ import HedgeCore
 import HedgeEngine
 import HedgeMetrics
 import Logging
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -28,26 +29,11 @@ extension Hedgetop {
         @Option(help: "A group (name or gid) whose members may watch, read-only. Without it only this user can connect.")
         var allowGroup: String?
 
-        @Option(help: "The simulated market and strategy to run (default: calendar).")
-        var scenario: PaperScenario.Name?
-
-        @Option(help: "Seed of the simulated market (default: 42).")
-        var seed: UInt64?
-
-        @Option(help: "The journal (SQLite), as for `run` (default: $XDG_STATE_HOME/hedgetop/journal.sqlite for --name main, the desk `run` uses; journal-NAME.sqlite beside it for any other name).")
-        var journal: String?
-
-        @Option(help: "Where the simulated venues keep their state between runs (default: JOURNAL.venues-SCENARIO.json beside the journal).")
-        var venueState: String?
-
-        @Option(help: "On start, a half-open spread found by recovery is resolved by: hedge or flatten.")
-        var halfOpen: HalfOpenPolicy = .flatten
+        @OptionGroup
+        var paper: PaperOptions
 
         @Option(help: "On SIGINT/SIGTERM: keep open spreads (the next start recovers them) or flatten them first. SIGHUP is ignored: the server outlives the session that started it.")
-        var onExit: ExitPolicy = .keep
-
-        @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
-        var speed: Double = 1
+        var onExit: StopPolicy = .keep
 
         @Option(help: "Where logs go (default: $XDG_STATE_HOME/hedgetop/serve-NAME.log).")
         var logFile: String?
@@ -58,7 +44,7 @@ extension Hedgetop {
 
         func validate() throws {
             guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
-            guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
+            try paper.check()
             if let allowGroup, PeerPolicy.groupID(allowGroup) == nil { throw ValidationError("--allow-group: no group '\(allowGroup)'") }
             if let metrics {
                 do { _ = try MetricsAddress(parsing: metrics) } catch { throw ValidationError("--metrics: \(error)") }
@@ -66,9 +52,8 @@ extension Hedgetop {
         }
 
         func run() async throws {
-            let start = Timestamp.wallClockNow()
-            let file = try Hedgetop.Run.checkedConfig(config, start: start, scenario: scenario, seed: seed)
-            let logPath = logFile ?? (Hedgetop.Run.defaultLogPath() as NSString).deletingLastPathComponent + "/serve-\(name).log"
+            let file = try paper.checkedConfig(config)
+            let logPath = logFile ?? (defaultLogPath() as NSString).deletingLastPathComponent + "/serve-\(name).log"
             let logSink = try FileLogHandler.Sink(path: logPath)
             let logger = Logger(label: "hedgetop.serve") { label in FileLogHandler(label: label, sink: logSink) }
             // Metrics listen before recovery and trading: a port in use stops here, having done nothing.
@@ -105,55 +90,40 @@ extension Hedgetop {
                 await metricsEndpoint.stop()
                 throw ExitCode.failure
             }
-            let engine: Engine, journalLock: JournalLock, journalPath: String
+            let desk: PaperDesk
             do {
-                (engine, journalLock, journalPath) = try Hedgetop.Run.makePaperEngine(
-                    file: file, scenario: scenario, seed: seed, journal: journal, defaultJournal: defaultJournalPath(name: name),
-                    venueState: venueState, halfOpen: halfOpen, logger: logger)
+                desk = try paper.openDesk(file: file, defaultJournal: defaultJournalPath(name: name), logger: logger)
             } catch {
                 server.stop()
                 await metricsEndpoint.stop()
                 throw error
             }
-            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
-            let (engineSnapshots, snapshotSink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
-            installStopSignals()
+            // The server outlives the session that started it; a watcher that went away is no signal.
             signal(SIGHUP, SIG_IGN)
             signal(SIGPIPE, SIG_IGN)
-            let box = EngineBox(engine)
-            let (snapshots, watch) = FlatWatch.relay(engineSnapshots)
-            let engineTask = Task { [box] in
-                await loop.run(box.take(), commands: commands, snapshots: snapshotSink)
-            }
-            let relay = Task { [metricsAddress] in
-                for await snapshot in snapshots {
-                    server.publish(snapshot)
-                    if metricsAddress != nil { snapshotMetrics.record(snapshot, receivedAt: .wallClockNow()) }
-                }
-            }
+            let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+            let engine = EngineLoopService(session: desk.session, loop: EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: paper.speed)),
+                                           commands: commands, sender: sender, snapshots: sink, stop: onExit, logsStop: true)
+            var readers: [@Sendable (EngineSnapshot) -> Void] = [server.publish]
+            if metricsAddress != nil { readers.append { snapshotMetrics.record($0, receivedAt: .wallClockNow()) } }
             let metricsNote = metricsAddress.map { "; metrics at \($0.url)" } ?? ""
-            print("hedgetop serve: \(name) listening on \(path) (pid \(getpid()))\(metricsNote); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
-            fflush(nil)
-            logger.info("serving", metadata: ["name": "\(name)", "socket": "\(path)", "journal": "\(journalPath)"])
-            while !stopRequested.load(ordering: .relaxed) {
-                try? await Task.sleep(for: .milliseconds(50))
+            let ready = ReadyLine(signals: [SIGINT, SIGTERM],
+                                  line: "hedgetop serve: \(name) listening on \(path) (pid \(getpid()))\(metricsNote); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
+            // Shut down in reverse: the engine stops first (flattening with watchers still attached),
+            // then the relay, the control socket and the metrics endpoint.
+            let group = ServiceGroup(configuration: ServiceGroupConfiguration(
+                services: [.init(service: metricsEndpoint, serviceName: "metrics"), .init(service: server, serviceName: "control server"),
+                           .init(service: SnapshotRelay(snapshots, to: readers), serviceName: "relay"),
+                           .init(service: ready, serviceName: "ready line"), engine.configuration],
+                gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+            logger.info("serving", metadata: ["name": "\(name)", "socket": "\(path)", "journal": "\(desk.journalPath)"])
+            do {
+                try await group.run()
+            } catch let error as DeskError {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
             }
-            logger.info("stopping", metadata: ["policy": "\(onExit.rawValue)"])
-            var failed = false
-            if onExit == .flatten {
-                if !(await Hedgetop.Run.flattenBeforeExit(sender: sender, watch: watch, limit: .seconds(30))) {
-                    printError("hedgetop: still open after 30 s: \(watch.stillOpen); the journal and the venue state hold it, and the next start recovers it")
-                    failed = true
-                }
-            }
-            server.stop()
-            await metricsEndpoint.stop()
-            engineTask.cancel()
-            await engineTask.value
-            if !failed { await Hedgetop.Run.reportKeptOpen(watch, logger: logger) }
-            relay.cancel()
-            withExtendedLifetime(journalLock) {}
-            if failed { throw ExitCode.failure }
+            for line in await desk.session.keptOpen { printError("hedgetop: \(line)") }
         }
     }
 }

@@ -109,9 +109,9 @@ final class ServedEngine: Sendable {
         let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
         server = ControlServer(path: path, name: "test", policy: policy, commands: sender, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         try server.start()
-        let box = TestEngineBox(engine)
         let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
-        task = Task { await loop.run(box.take(), commands: commands, snapshots: sink) }
+        // The engine moves into the loop's task; nothing here touches it again.
+        task = Task { await loop.run(engine, commands: commands, snapshots: sink) }
         let server = self.server
         relay = Task { for await snapshot in snapshots { server.publish(snapshot) } }
     }
@@ -121,13 +121,6 @@ final class ServedEngine: Sendable {
         task.cancel()
         relay.cancel()
     }
-}
-
-final class TestEngineBox: @unchecked Sendable {
-    // Moved into the loop's task once; never touched again here.
-    private var engine: Engine?
-    init(_ engine: Engine) { self.engine = engine }
-    func take() -> Engine { defer { engine = nil }; return engine! }
 }
 
 /// A raw watcher: hello, then frames by hand.

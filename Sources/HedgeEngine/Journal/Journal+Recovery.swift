@@ -209,7 +209,7 @@ extension Leg {
 
 /// One writer per journal: an exclusive advisory lock on `<journal>.lock`, held while the
 /// process lives (the kernel drops it when the process dies, even by SIGKILL).
-public final class JournalLock {
+public final class JournalLock: Sendable {
     private let descriptor: Int32
 
     public init(journalPath path: String) throws(JournalError) {

@@ -38,12 +38,12 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         AsyncStream.makeStream(of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Runs until the feed ends and nothing is scheduled, or the task is cancelled.
-    /// The engine is moved in: from here on this loop is its only owner.
-    public func run(_ engine: sending Engine, commands: AsyncStream<EngineCommand>,
-                    snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+    /// Runs until the feed ends and nothing is scheduled, or the task is cancelled. The engine
+    /// never leaves the caller's isolation (a `TradingSession` runs it on itself).
+    public func run(_ engine: Engine, commands: AsyncStream<EngineCommand>,
+                    snapshots: AsyncStream<EngineSnapshot>.Continuation, isolation: isolated (any Actor)? = #isolation) async {
         let inbox = CommandInbox()
-        await withTaskGroup(of: Void.self) { group in
+        await withTaskGroup(of: Void.self, isolation: isolation) { group in
             group.addTask {
                 for await command in commands { inbox.append(command) }
             }
@@ -53,7 +53,8 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         snapshots.finish()
     }
 
-    private func drive(_ engine: Engine, inbox: CommandInbox, snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+    private func drive(_ engine: Engine, inbox: CommandInbox, snapshots: AsyncStream<EngineSnapshot>.Continuation,
+                       isolation: isolated (any Actor)? = #isolation) async {
         let originInstant = clock.now
         let originData = engine.now
         var lastPublish = clock.now.advanced(by: .seconds(-3600))

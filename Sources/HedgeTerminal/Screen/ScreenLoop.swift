@@ -8,7 +8,6 @@ struct ScreenLoop: Sendable {
     let options: ScreenOptions
 
     func run() throws(ScreenError) -> ScreenExitReason {
-        let interrupts = InterruptHandler()
         let terminal = try CursesTerminal(theme: options.theme, colour: options.colour, forceASCII: options.forceASCII)
         // endwin on every path out, errors included, so the shell is never left in raw mode.
         defer { terminal.close() }
@@ -37,8 +36,8 @@ struct ScreenLoop: Sendable {
         }
 
         while true {
-            if interrupts.wasInterrupted { return .interrupted }
             let mail = mailbox.take()
+            if mail.interrupted { return .interrupted }
             if mail.cancelled { return .cancelled }
             let now = clock.now - start
             if let fresh = mail.snapshot {

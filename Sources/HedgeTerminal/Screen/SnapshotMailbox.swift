@@ -8,13 +8,16 @@ final class SnapshotMailbox: Sendable {
         var snapshot: EngineSnapshot?
         var streamEnded: Bool
         var cancelled: Bool
+        /// Ctrl-C (SIGINT) while the screen is up.
+        var interrupted: Bool
     }
 
-    private let state = Mutex(Mail(snapshot: nil, streamEnded: false, cancelled: false))
+    private let state = Mutex(Mail(snapshot: nil, streamEnded: false, cancelled: false, interrupted: false))
 
     func post(_ snapshot: EngineSnapshot) { state.withLock { $0.snapshot = snapshot } }
     func endOfStream() { state.withLock { $0.streamEnded = true } }
     func cancel() { state.withLock { $0.cancelled = true } }
+    func interrupt() { state.withLock { $0.interrupted = true } }
 
     /// Takes the newest unread snapshot (nil when none arrived since the last call).
     func take() -> Mail {

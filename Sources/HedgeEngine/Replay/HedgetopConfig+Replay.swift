@@ -79,8 +79,7 @@ extension HedgetopConfig {
             }
         }
         let venueNames = Set(instruments.map(\.venue)).sorted()
-        var baseSettings = SimulatedVenue.Settings()
-        baseSettings.seed = 7
+        let baseSettings = SimulatedVenue.Settings.replay
 
         var start = Timestamp.zero
         let anyWindow = venues.contains { $0.faults.contains { $0.from != nil || $0.until != nil } }

@@ -1,0 +1,120 @@
+import HedgeCore
+import Logging
+import ServiceLifecycle
+
+/// The engine of one run, owned by this actor alone: its loop runs here, commands come in and
+/// snapshots go out on streams, and it stops as the stop policy says. A paper desk's session
+/// holds the journal's lock for as long as it lives.
+public actor TradingSession {
+    let engine: Engine
+    private let lock: JournalLock?
+    private let logger: Logger?
+    /// Set by a hangup: the next stop flattens whatever the stop policy says.
+    private var flattenRequested = false
+    /// The spreads the last stop left open, one line each (`keeping NAME open: ...`).
+    public private(set) var keptOpen: [String] = []
+
+    public init(engine: sending Engine, holding lock: JournalLock? = nil, logger: Logger? = nil) {
+        self.engine = engine
+        self.lock = lock
+        self.logger = logger
+    }
+
+    /// The next stop flattens (SIGHUP: nobody is left to watch an open spread).
+    public func flattenWhenStopping() {
+        flattenRequested = true
+    }
+
+    private enum Event: Sendable {
+        case snapshot(EngineSnapshot)
+        case stop
+        case deadline
+        case engineStopped
+    }
+
+    /// Runs the engine on `loop` until the feed ends, or until a graceful shutdown stops it: then
+    /// open spreads are kept (and named in `keptOpen`) or flattened first, waiting at most
+    /// `flattenLimit`. Cancelled, it stops at once and names nothing. `logsStop`: the stop and its
+    /// policy go to the log (a server's log says why it stopped trading).
+    /// - Throws: `DeskError` when flattening ran out of time (the engine is stopped by then).
+    public nonisolated func run(on loop: EngineLoop<ContinuousClock>, commands: AsyncStream<EngineCommand>, sender: CommandSender,
+                    snapshots: AsyncStream<EngineSnapshot>.Continuation, stop policy: StopPolicy,
+                    flattenLimit: Duration = .seconds(30), logsStop: Bool = false) async throws {
+        let (published, publish) = EngineLoop<ContinuousClock>.makeSnapshotStream()
+        let (events, event) = AsyncStream.makeStream(of: Event.self)
+        // The engine runs on this actor; the stop is worked out off it, so a busy engine never
+        // holds up a stop.
+        let engineTask = Task { await self.drive(on: loop, commands: commands, snapshots: publish) }
+        var watch = FlatWatch()
+        var closing: UInt64?
+        var stopping = false
+        var timedOut: String?
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await snapshot in published { event.yield(.snapshot(snapshot)) }
+                event.yield(.engineStopped)
+            }
+            await withTaskCancellationHandler {
+                await withGracefulShutdownHandler {
+                    for await next in events {
+                        switch next {
+                        case .snapshot(let snapshot):
+                            watch.see(snapshot)
+                            snapshots.yield(snapshot)
+                            if let command = closing, watch.isFlat(after: command) {
+                                closing = nil
+                                engineTask.cancel()
+                            }
+                        case .stop:
+                            guard !stopping else { continue }
+                            stopping = true
+                            if logsStop { logger?.info("stopping", metadata: ["policy": "\(policy.rawValue)"]) }
+                            let flatten = policy == .flatten ? true : await flattenRequested
+                            if flatten {
+                                // Pause first, so nothing opens while the close works.
+                                sender.send(.pause, to: nil)
+                                closing = sender.send(.close, to: nil)
+                                group.addTask {
+                                    try? await Task.sleep(for: flattenLimit)
+                                    event.yield(.deadline)
+                                }
+                            } else {
+                                engineTask.cancel()
+                            }
+                        case .deadline:
+                            guard closing != nil else { continue }
+                            closing = nil
+                            timedOut = watch.stillOpen
+                            engineTask.cancel()
+                        case .engineStopped:
+                            return
+                        }
+                    }
+                } onGracefulShutdown: {
+                    event.yield(.stop)
+                }
+            } onCancel: {
+                engineTask.cancel()
+            }
+            group.cancelAll()
+        }
+        engineTask.cancel()
+        await engineTask.value
+        snapshots.finish()
+        if let timedOut {
+            throw DeskError("still open after \(flattenLimit.components.seconds) s: \(timedOut); the journal and the venue state hold it, and the next start recovers it")
+        }
+        guard !Task.isCancelled else { return }
+        await keep(watch.keptOpen)
+    }
+
+    private func drive(on loop: EngineLoop<ContinuousClock>, commands: AsyncStream<EngineCommand>,
+                       snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+        await loop.run(engine, commands: commands, snapshots: snapshots)
+    }
+
+    private func keep(_ lines: [String]) {
+        keptOpen = lines
+        for line in lines { logger?.notice("\(line)") }
+    }
+}

@@ -1,0 +1,40 @@
+import HedgeCore
+import HedgeVenues
+
+/// What a finished replay says: its report, and why it stopped early when its input failed.
+public struct ReplayResult: Sendable {
+    public var report: RunReport
+    /// The bad input line that stopped the replay (`--on-bad-input stop`), if one did.
+    public var failure: String?
+}
+
+extension TradingSession {
+    /// The replay's engine in a session of its own, writing to `journal` when one is given (no
+    /// recovery: a replay starts from nothing). A bad journal is a `ReplayFailure`.
+    public init(replaying setup: sending ReplaySetup, limits: PortfolioLimits = .none, journal: String? = nil) throws(ReplayFailure) {
+        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, mode: .replay, startedAt: nil, limits: limits)
+        if let journal {
+            do { engine.attach(journal: try Journal(path: journal), venueState: nil) }
+            catch { throw ReplayFailure("\(error)") }
+        }
+        self.init(engine: engine)
+    }
+
+    /// Replays every event as fast as it can, with no loop, no clock and no snapshots.
+    public func runToEnd() {
+        while let next = engine.nextEventTime { engine.run(until: next) }
+    }
+
+    /// The report of the replay this session ran, headless or on the screen.
+    public func replayResult(wallSeconds: Double) -> ReplayResult {
+        let replayFeed = engine.marketFeed as? ReplayFeed
+        let input = replayFeed.map(\.statistics).map { stats in
+            RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
+                            skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
+                            examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
+                            notes: stats.notes)
+        }
+        return ReplayResult(report: RunReport(engine: engine, from: engine.startedAt, input: input, wallSeconds: wallSeconds),
+                            failure: replayFeed?.failure.map { "\($0)" })
+    }
+}
