@@ -7,12 +7,12 @@ import Darwin
 /// Where the metrics endpoint listens, as written after `--metrics`: `HOST:PORT` with an IPv4
 /// literal, a bracketed IPv6 literal or `localhost`. Port 0 asks the system for a free port.
 public struct MetricsAddress: Sendable, Hashable, CustomStringConvertible {
-    public enum Family: Sendable, Hashable { case ipv4, ipv6 }
+    enum Family: Sendable, Hashable { case ipv4, ipv6 }
 
     /// A numeric address: "127.0.0.1", "::1".
     public var host: String
     public var port: UInt16
-    public var family: Family
+    var family: Family
 
     /// Checks that `host` is a numeric IPv4 or IPv6 address.
     public init(host: String, port: UInt16) throws(MetricsAddressError) {

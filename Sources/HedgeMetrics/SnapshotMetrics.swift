@@ -18,7 +18,7 @@ public final class SnapshotMetrics: Sendable {
     }
 
     /// The text exposition (format 0.0.4) of the newest snapshot; empty before the first.
-    public func exposition() -> [UInt8] {
+    func exposition() -> [UInt8] {
         state.withLock { state in
             guard let snapshot = state.latest else { return [] }
             var samples = snapshot.metricSamples

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
-import HedgeCore
-import HedgeVenues
+@testable import HedgeCore
+@testable import HedgeVenues
 import Testing
 @testable import HedgeEngine
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import HedgeCore
+@testable import HedgeCore
 import Testing
 @testable import HedgeEngine
 

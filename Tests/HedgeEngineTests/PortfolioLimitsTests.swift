@@ -1,5 +1,5 @@
-import HedgeCore
-import HedgeVenues
+@testable import HedgeCore
+@testable import HedgeVenues
 import Testing
 @testable import HedgeEngine
 

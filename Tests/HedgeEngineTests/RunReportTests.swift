@@ -1,6 +1,6 @@
 import Foundation
-import HedgeCore
-import HedgeVenues
+@testable import HedgeCore
+@testable import HedgeVenues
 import Testing
 @testable import HedgeEngine
 

@@ -1,4 +1,4 @@
-import HedgeCore
+@testable import HedgeCore
 @testable import HedgeVenues
 
 /// A venue whose answers are scripted, the second `Venue` the engine runs on: each order takes

@@ -1,5 +1,5 @@
 import Foundation
-import HedgeCore
+@testable import HedgeCore
 import Logging
 import Synchronization
 import Testing

@@ -1,4 +1,4 @@
-import HedgeMetrics
+@testable import HedgeMetrics
 import Testing
 
 /// `--metrics HOST:PORT` as a person types it.

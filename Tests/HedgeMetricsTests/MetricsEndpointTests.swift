@@ -1,7 +1,7 @@
 import Foundation
-import HedgeCore
-import HedgeEngine
-import HedgeMetrics
+@testable import HedgeCore
+@testable import HedgeEngine
+@testable import HedgeMetrics
 import Logging
 import MetricsScrape
 import Testing

@@ -1,5 +1,5 @@
-import HedgeCore
-import HedgeEngine
+@testable import HedgeCore
+@testable import HedgeEngine
 
 /// A calendar spread on BTC (September vs December) in MONITORING_SPREAD with a working hedge
 /// order, built by hand so every exported value can be checked against a written one.

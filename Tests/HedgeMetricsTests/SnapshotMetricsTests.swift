@@ -1,6 +1,6 @@
-import HedgeCore
-import HedgeEngine
-import HedgeMetrics
+@testable import HedgeCore
+@testable import HedgeEngine
+@testable import HedgeMetrics
 import MetricsScrape
 import Testing
 

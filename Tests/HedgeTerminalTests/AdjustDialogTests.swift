@@ -1,5 +1,5 @@
-import HedgeCore
-import HedgeEngine
+@testable import HedgeCore
+@testable import HedgeEngine
 import Testing
 @testable import HedgeTerminal
 

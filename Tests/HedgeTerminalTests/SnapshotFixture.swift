@@ -1,5 +1,5 @@
-import HedgeCore
-import HedgeEngine
+@testable import HedgeCore
+@testable import HedgeEngine
 @testable import HedgeTerminal
 
 /// A calendar spread on BTC (September vs December) in MONITORING_SPREAD, built by hand.

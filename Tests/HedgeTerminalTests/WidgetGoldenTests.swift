@@ -1,6 +1,6 @@
 import Foundation
-import HedgeCore
-import HedgeEngine
+@testable import HedgeCore
+@testable import HedgeEngine
 import Testing
 @testable import HedgeTerminal
 

@@ -1,5 +1,5 @@
 import Foundation
-import HedgeCore
+@testable import HedgeCore
 import Testing
 @testable import HedgeVenues
 

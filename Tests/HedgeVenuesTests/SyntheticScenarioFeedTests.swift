@@ -1,4 +1,4 @@
-import HedgeCore
+@testable import HedgeCore
 import Testing
 @testable import HedgeVenues
 

@@ -31,7 +31,7 @@ public struct FixedDecimal: Sendable, Hashable, Comparable {
     @inlinable public var isZero: Bool { units == 0 }
     @inlinable public var isNegative: Bool { units < 0 }
     @inlinable public var isPositive: Bool { units > 0 }
-    @inlinable public var signum: Int { units == 0 ? 0 : (units < 0 ? -1 : 1) }
+    @inlinable var signum: Int { units == 0 ? 0 : (units < 0 ? -1 : 1) }
     @inlinable public var magnitude: FixedDecimal { FixedDecimal(units: units < 0 ? -units : units) }
     @inlinable public var negated: FixedDecimal { FixedDecimal(units: -units) }
 

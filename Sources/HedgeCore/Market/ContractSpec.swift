@@ -78,12 +78,12 @@ public struct ContractSpec: Sendable, Hashable, Codable {
     }
 
     /// A price rounded to the tick (`.down` for a bid you would pay, `.up` for an ask).
-    public func roundPrice(_ price: FixedDecimal, _ rounding: RoundingMode = .halfEven) throws(DecimalError) -> FixedDecimal {
+    func roundPrice(_ price: FixedDecimal, _ rounding: RoundingMode = .halfEven) throws(DecimalError) -> FixedDecimal {
         try price.rounded(toMultipleOf: tickSize, rounding)
     }
 
     /// A quantity rounded to the lot step.
-    public func roundQuantity(_ quantity: FixedDecimal, _ rounding: RoundingMode = .down) throws(DecimalError) -> FixedDecimal {
+    func roundQuantity(_ quantity: FixedDecimal, _ rounding: RoundingMode = .down) throws(DecimalError) -> FixedDecimal {
         try quantity.rounded(toMultipleOf: lotStep, rounding)
     }
 
@@ -100,7 +100,7 @@ public struct ContractSpec: Sendable, Hashable, Codable {
 
     /// Exposure in the base coin of `quantity` at `price`.
     /// Linear: qty × size. Inverse: contracts × face value / price (it drifts as price moves).
-    public func baseExposure(quantity: FixedDecimal, price: FixedDecimal) throws(DecimalError) -> FixedDecimal {
+    func baseExposure(quantity: FixedDecimal, price: FixedDecimal) throws(DecimalError) -> FixedDecimal {
         switch margining {
         case .linear:
             return try quantity.multiplied(by: contractSize)

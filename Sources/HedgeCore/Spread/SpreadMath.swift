@@ -63,7 +63,7 @@ public struct RollingStatistics: Sendable {
     public var mean: Double? { count == 0 ? nil : sum / Double(count) }
 
     /// Population standard deviation; nil with fewer than two samples.
-    public var standardDeviation: Double? {
+    var standardDeviation: Double? {
         guard count >= 2 else { return nil }
         let m = sum / Double(count)
         return (Swift.max(0, sumOfSquares / Double(count) - m * m)).squareRoot()

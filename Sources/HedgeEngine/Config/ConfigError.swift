@@ -48,7 +48,7 @@ public struct ConfigErrors: Error, Sendable, Hashable, CustomStringConvertible {
 
 /// Where each key sits in the text: TOMLKit's tables keep no source positions. Keys are full
 /// paths as errors name them: `screen.fps`, `strategies[1].entry`, `venues.sim.faults[0].kind`.
-public struct ConfigSourceMap: Sendable, Hashable {
+struct ConfigSourceMap: Sendable, Hashable {
     private var lines: [String: Int] = [:]
 
     public init(_ text: String) {

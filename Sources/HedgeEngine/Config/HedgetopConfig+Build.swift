@@ -221,7 +221,7 @@ extension HedgetopConfig {
 
 extension StrategyConfig {
     /// The defaults of a replayed strategy, by kind: thresholds that suit recorded data.
-    public static func replayDefaults(kind: StrategyKind, legs: PerLeg<ContractSpec>, targetNotional: FixedDecimal = 50_000,
+    static func replayDefaults(kind: StrategyKind, legs: PerLeg<ContractSpec>, targetNotional: FixedDecimal = 50_000,
                                       entry: Threshold? = nil, exit: Threshold? = nil) -> StrategyConfig {
         let (defaultEntry, defaultExit): (Threshold, Threshold) = switch kind {
         case .calendar: (.z(2), .z(0.5))

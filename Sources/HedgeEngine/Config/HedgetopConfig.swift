@@ -27,8 +27,8 @@ public struct HedgetopConfig: Sendable {
     /// `[screen] theme`: a theme name, or a path made absolute.
     public var theme: String?
     /// Every problem found while reading, in file order.
-    public var issues: [ConfigError] = []
-    public var sourceMap: ConfigSourceMap
+    var issues: [ConfigError] = []
+    var sourceMap: ConfigSourceMap
     /// False when the text is not TOML at all: nothing else was read.
     public var parsed = true
 
@@ -78,10 +78,10 @@ public struct HedgetopConfig: Sendable {
         public var key: String
         /// Overrides every contract's fee rate on this venue.
         public var takerFee: FixedDecimal?
-        public var makerFee: FixedDecimal?
+        var makerFee: FixedDecimal?
         public var marginMode: SimulatedVenue.MarginMode?
         public var faults: [FaultSettings] = []
-        public var faultSeed: UInt64?
+        var faultSeed: UInt64?
         var overrides: [@Sendable (inout SimulatedVenue.Settings) -> Void] = []
 
         /// `base` with this table's latency, seed, balances and price band applied.

@@ -39,7 +39,7 @@ public struct PaperDesk: Sendable {
     /// The journal this desk writes to (and holds the lock of).
     public let journalPath: String
     /// Where its simulated venues keep their books between runs.
-    public let venueStatePath: String
+    let venueStatePath: String
     /// What opening found that the trader should read (relisted contracts, recovery differences),
     /// in order, without the program's name.
     public let notices: [String]
@@ -138,7 +138,7 @@ public struct PaperDesk: Sendable {
 
     /// The venue state belongs to its journal: `DIR/NAME.sqlite` keeps it in
     /// `DIR/NAME.venues-SCENARIO.json`, so two journals in one directory never share one.
-    public static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
+    static func defaultVenueStatePath(journal: String, scenario: PaperScenario.Name) -> String {
         let base = (journal as NSString).deletingPathExtension
         return (base.isEmpty ? journal : base) + ".venues-\(scenario.rawValue).json"
     }

@@ -21,7 +21,7 @@ public actor TradingSession {
     }
 
     /// The next stop flattens (SIGHUP: nobody is left to watch an open spread).
-    public func flattenWhenStopping() {
+    func flattenWhenStopping() {
         flattenRequested = true
     }
 

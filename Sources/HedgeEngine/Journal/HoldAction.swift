@@ -3,7 +3,7 @@ import HedgeCore
 /// A command that sets or lifts the trader's hold on a strategy, as the journal's
 /// `commands.action` column spells it. Recovery reads the latest one back; the raw values are the
 /// column's words, so journals written before this type existed read the same.
-public enum HoldAction: String, Sendable, Hashable, CaseIterable {
+enum HoldAction: String, Sendable, Hashable, CaseIterable {
     case pause
     case resume
     case kill
@@ -20,7 +20,7 @@ public enum HoldAction: String, Sendable, Hashable, CaseIterable {
 
 extension StrategyCommand {
     /// This command as a hold action, if it is one.
-    public var holdAction: HoldAction? {
+    var holdAction: HoldAction? {
         switch self {
         case .pause: .pause
         case .resume: .resume

@@ -17,7 +17,7 @@ extension Journal {
     }
 
     /// An order the journal saw sent but never saw finish.
-    public struct UnfinishedOrder: Sendable, Hashable {
+    struct UnfinishedOrder: Sendable, Hashable {
         public var strategy: String
         public var request: OrderRequest
         public var status: String
@@ -41,7 +41,7 @@ extension Journal {
     }
 
     /// Funding settled on `strategy`'s legs, oldest first.
-    public func fundingPayments(strategy: String) throws(JournalError) -> [(leg: Leg, amount: FixedDecimal, time: Timestamp)] {
+    func fundingPayments(strategy: String) throws(JournalError) -> [(leg: Leg, amount: FixedDecimal, time: Timestamp)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT leg, amount, time FROM funding WHERE strategy = ? ORDER BY seq", arguments: [strategy])
                 .compactMap { row in
@@ -52,7 +52,7 @@ extension Journal {
     }
 
     /// Orders with an intent (or an acceptance, or part of their fills) and no final answer.
-    public func unfinishedOrders(strategy: String) throws(JournalError) -> [UnfinishedOrder] {
+    func unfinishedOrders(strategy: String) throws(JournalError) -> [UnfinishedOrder] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT * FROM orders WHERE strategy = ? AND status IN ('intent', 'accepted', 'partial') ORDER BY intent_at, id",
                              arguments: [strategy]).compactMap { row in
@@ -68,7 +68,7 @@ extension Journal {
     }
 
     /// Marks an order the venue never received: it can never fill.
-    public func orderNeverArrived(_ id: OrderID, at time: Timestamp) throws(JournalError) {
+    func orderNeverArrived(_ id: OrderID, at time: Timestamp) throws(JournalError) {
         try transaction { db in
             try db.execute(sql: "UPDATE orders SET status = 'lost', reason = 'never reached the venue', updated_at = ? WHERE id = ?",
                            arguments: [time.nanoseconds, id.rawValue])
@@ -93,13 +93,13 @@ extension Journal {
     }
 
     /// How many cycles `strategy` has closed.
-    public func closedCycleCount(strategy: String) throws(JournalError) -> Int {
+    func closedCycleCount(strategy: String) throws(JournalError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycles WHERE strategy = ? AND closed_at IS NOT NULL", arguments: [strategy]) ?? 0 }
     }
 
     /// The trader's latest accepted pause, resume or kill of `strategy` (nil if none, or only
     /// rows from before schema 4, which did not record the action).
-    public func latestHoldCommand(strategy: String) throws(JournalError) -> (action: HoldAction, commandID: UInt64, time: Timestamp)? {
+    func latestHoldCommand(strategy: String) throws(JournalError) -> (action: HoldAction, commandID: UInt64, time: Timestamp)? {
         let actions = HoldAction.allCases.map(\.rawValue)
         return try read { db in
             let row = try Row.fetchOne(db, sql: """
@@ -113,7 +113,7 @@ extension Journal {
 
     /// Every order `strategy` sent, by its intent's `strategy` column: recovery gives a strategy
     /// the venue's orders by this, never by how an id begins ("a-b-1" is not strategy a's).
-    public func orderIDs(strategy: String) throws(JournalError) -> Set<OrderID> {
+    func orderIDs(strategy: String) throws(JournalError) -> Set<OrderID> {
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders WHERE strategy = ?", arguments: [strategy]) }
         return Set(ids.map { OrderID($0) })
     }
@@ -126,7 +126,7 @@ extension Journal {
     }
 
     /// The venue's trade ids the journal already holds.
-    public func tradeIDs(venue: String) throws(JournalError) -> Set<UInt64> {
+    func tradeIDs(venue: String) throws(JournalError) -> Set<UInt64> {
         try read { db in
             Set(try Int64.fetchAll(db, sql: "SELECT trade_id FROM fills WHERE venue = ? AND trade_id IS NOT NULL", arguments: [venue])
                 .map { UInt64(bitPattern: $0) })
@@ -145,7 +145,7 @@ extension Journal {
     /// restart on a later day trades (and recovers) the same contracts. A journal older than the
     /// `created_at` meta key gets the earliest time written in it, else `firstStart`, stored
     /// from then on.
-    public func contractsListedAt(firstStart: Timestamp) throws(JournalError) -> Timestamp {
+    func contractsListedAt(firstStart: Timestamp) throws(JournalError) -> Timestamp {
         if let stored = try read({ db in try String.fetchOne(db, sql: "SELECT value FROM meta WHERE key = 'created_at'") }) {
             guard let nanoseconds = Int64(stored) else {
                 throw JournalError(path: path, reason: "has a created_at of '\(stored)' in its meta table, not a time; move it aside to start a new one")
@@ -166,14 +166,14 @@ extension Journal {
     }
 
     /// Lists new dated contracts from `time` on: only once nothing is held in the old ones.
-    public func relistContracts(at time: Timestamp) throws(JournalError) {
+    func relistContracts(at time: Timestamp) throws(JournalError) {
         try transaction { db in
             try db.execute(sql: "INSERT OR REPLACE INTO meta (key, value) VALUES ('created_at', ?)", arguments: [time.nanoseconds])
         }
     }
 
     /// The latest time anything was written, so a restarted clock never runs backwards.
-    public func latestTime() throws(JournalError) -> Timestamp? {
+    func latestTime() throws(JournalError) -> Timestamp? {
         try read { db in
             let sql = ["orders": "updated_at", "fills": "time", "transitions": "time", "funding": "time", "errors": "time"]
                 .map { "SELECT MAX(\($0.value)) AS t FROM \($0.key)" }.joined(separator: " UNION ALL ")

@@ -5,7 +5,7 @@ import GRDB
 /// A migration is never edited once released; a new version is a new migration at the end.
 extension Journal {
     /// The schema this build writes. A file from a newer schema is refused, never rewritten.
-    public static let schemaVersion = 4
+    static let schemaVersion = 4
 
     /// Every migration from an empty file to `schemaVersion`, each registered with `version`.
     static var migrator: DatabaseMigrator {

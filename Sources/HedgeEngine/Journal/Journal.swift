@@ -93,7 +93,7 @@ public final class Journal {
     // MARK: - Writing
 
     /// Records an order before it is sent: if the process dies now, recovery knows to ask the venue.
-    public func orderIntent(_ order: OrderRequest, strategy: String, at time: Timestamp) throws(JournalError) {
+    func orderIntent(_ order: OrderRequest, strategy: String, at time: Timestamp) throws(JournalError) {
         try write("""
             INSERT INTO orders (id, strategy, leg, venue, symbol, side, quantity, purpose, reduce_only, intent_at, status, filled, updated_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'intent', '0', ?)
@@ -104,7 +104,7 @@ public final class Journal {
 
     /// Records a venue's answer: fills go to `fills`, and the order's status follows.
     /// A fill of no order the journal holds (a liquidation, a settlement) names its instrument.
-    public func orderUpdate(_ update: OrderUpdate, strategy: String, leg: Leg, instrument: InstrumentID? = nil, at time: Timestamp) throws(JournalError) {
+    func orderUpdate(_ update: OrderUpdate, strategy: String, leg: Leg, instrument: InstrumentID? = nil, at time: Timestamp) throws(JournalError) {
         let id = update.orderID.rawValue
         switch update {
         case .accepted:

@@ -3,7 +3,7 @@ import HedgeCore
 /// How a command's action is named in the journal's `commands.action`: stable words that
 /// recovery reads back, never the (reworded at will) acknowledgement text.
 extension StrategyCommand {
-    public var journalAction: String {
+    var journalAction: String {
         switch self {
         case .close: "close"
         case .rebalance: "rebalance"

@@ -34,10 +34,10 @@ public struct VenueStateFile: Sendable {
 
     public let path: String
     /// The identity of the journal this state belongs to (`Journal.identity()`); nil: any.
-    public let journalID: String?
+    let journalID: String?
     /// Marks loaded from the file, saved again for instruments that have none yet this run (a
     /// restored venue has no market data until the feed's first tick).
-    public var carriedMarks: [InstrumentID: FixedDecimal] = [:]
+    var carriedMarks: [InstrumentID: FixedDecimal] = [:]
 
     public init(path: String, journalID: String? = nil) {
         self.path = path
@@ -51,7 +51,7 @@ public struct VenueStateFile: Sendable {
     }
 
     /// Each instrument's last mark saved by an earlier run (empty when none was).
-    public func loadMarks() throws(VenueStateError) -> [InstrumentID: FixedDecimal] {
+    func loadMarks() throws(VenueStateError) -> [InstrumentID: FixedDecimal] {
         var marks: [InstrumentID: FixedDecimal] = [:]
         for mark in try loadContents()?.marks ?? [] { marks[InstrumentID(venue: mark.venue, symbol: mark.symbol)] = mark.price }
         return marks
@@ -77,7 +77,7 @@ public struct VenueStateFile: Sendable {
     }
 
     /// Replaces the file with these ledgers (and the instruments' last marks), durably.
-    public func save(_ ledgers: [VenueLedger], marks: [InstrumentID: FixedDecimal] = [:]) throws(VenueStateError) {
+    func save(_ ledgers: [VenueLedger], marks: [InstrumentID: FixedDecimal] = [:]) throws(VenueStateError) {
         let saved = carriedMarks.merging(marks) { $1 }.sorted { ($0.key.venue, $0.key.symbol) < ($1.key.venue, $1.key.symbol) }
             .map { SavedMark(venue: $0.key.venue, symbol: $0.key.symbol, price: $0.value) }
         let data: Data

@@ -1,6 +1,6 @@
 /// The most recent order round trips, for the live percentiles the header shows. Fixed
 /// capacity: a long run keeps the newest `capacity` figures, never more.
-public struct LatencyWindow: Sendable {
+struct LatencyWindow: Sendable {
     public let capacity: Int
     private var samples: [Double] = []
     private var next = 0

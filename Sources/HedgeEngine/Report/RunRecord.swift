@@ -16,14 +16,14 @@ public struct RunRecord: Sendable {
 
     public private(set) var trades: [Trade] = []
     /// Time spent in each state, per strategy, up to the last transition.
-    public private(set) var timeInState: [String: [StrategyStateName: Duration]] = [:]
+    private(set) var timeInState: [String: [StrategyStateName: Duration]] = [:]
     private var currentState: [String: (StrategyStateName, Timestamp)] = [:]
     /// Order round trips (sent → final answer) in data time.
-    public private(set) var orderLatencies: [Duration] = []
+    private(set) var orderLatencies: [Duration] = []
     private var sentAt: [OrderID: Timestamp] = [:]
     /// Net PnL (USD) high-water mark and the deepest fall from it.
-    public private(set) var peakNet: FixedDecimal = .zero
-    public private(set) var maxDrawdown: FixedDecimal = .zero
+    private(set) var peakNet: FixedDecimal = .zero
+    private(set) var maxDrawdown: FixedDecimal = .zero
     public private(set) var ordersSent = 0
     public private(set) var ordersRejected = 0
 

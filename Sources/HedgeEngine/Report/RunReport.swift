@@ -17,35 +17,35 @@ public struct RunReport: Sendable, Codable {
         public var name: String
         public var kind: StrategyKind
         public var legs: [String]
-        public var finalState: StrategyStateName
+        var finalState: StrategyStateName
         public var haltReason: String?
         public var cycles: Int
         public var trades: [RunRecord.Trade]
         /// USD; inverse legs valued at their last mark.
         public var pnl: Money
-        public var maxDrawdown: FixedDecimal
+        var maxDrawdown: FixedDecimal
         /// Seconds in each state.
-        public var secondsInState: [String: Double]
+        var secondsInState: [String: Double]
         /// Signed contract quantity left open per leg at the end.
-        public var openPositions: [String: FixedDecimal]
+        var openPositions: [String: FixedDecimal]
         /// The closed cycles' nets added up (each in USD at its close).
-        public var closedCyclesNet: FixedDecimal
+        var closedCyclesNet: FixedDecimal
         /// `pnl.net` minus `closedCyclesNet`, exactly; `outsideCyclesReason` says where it comes from.
-        public var outsideCycles: FixedDecimal
-        public var outsideCyclesReason: String?
+        var outsideCycles: FixedDecimal
+        var outsideCyclesReason: String?
         /// Legs that never had a quote in the whole run: nothing could trade.
         public var legsWithoutQuotes: [String]
         /// Why nothing traded, when nothing did (nil otherwise).
-        public var noTradeReason: String?
+        var noTradeReason: String?
     }
 
     public struct Latency: Sendable, Codable {
         public var orders: Int
         public var rejected: Int
-        public var p50Millis: Double?
-        public var p90Millis: Double?
-        public var p99Millis: Double?
-        public var maxMillis: Double?
+        var p50Millis: Double?
+        var p90Millis: Double?
+        var p99Millis: Double?
+        var maxMillis: Double?
     }
 
     public struct Input: Sendable, Codable {

@@ -29,7 +29,7 @@ extension TradingEngine {
     }
 
     /// Legs whose strategy position differs from the venue's right now, described.
-    public func positionDisagreements() -> [String] {
+    func positionDisagreements() -> [String] {
         routes.keys.sorted { $0.symbol < $1.symbol }.compactMap { instrument in
             let held = (routes[instrument] ?? []).reduce(FixedDecimal.zero) { (try? $0 + runners[$1.strategy].machine.positions[$1.leg].quantity) ?? $0 }
             let venue = venues[instrument.venue]?.positions[instrument]?.quantity ?? .zero

@@ -6,19 +6,19 @@ import HedgeVenues
 /// (event log, and the journal's `reconciliations` and `errors`).
 extension TradingEngine {
     /// What recovery found and did, one line each.
-    public struct RecoveryReport: Sendable, Hashable {
+    struct RecoveryReport: Sendable, Hashable {
         public var lines: [String] = []
         /// Differences between the journal and the venues (0 after a clean stop or a crash the
         /// journal's order intents fully explain).
         public var differences = 0
         /// Venue fills the journal did not have, now written to it.
-        public var adoptedFills = 0
+        var adoptedFills = 0
     }
 
     /// Restores the venues from `ledgers`, then rebuilds every strategy from the journal
     /// attached with `attach(journal:venueState:)` and reconciles it with its venues. Call once,
     /// before the first event. A half-open spread goes to UNWINDING and is resolved by `policy`.
-    public func recover(venueLedgers ledgers: [VenueLedger], policy: HalfOpenPolicy) throws -> RecoveryReport {
+    func recover(venueLedgers ledgers: [VenueLedger], policy: HalfOpenPolicy) throws -> RecoveryReport {
         var report = RecoveryReport()
         for ledger in ledgers {
             guard var venue = venues[ledger.name] else {

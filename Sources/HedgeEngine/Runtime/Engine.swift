@@ -40,7 +40,7 @@ public final class TradingEngine<V: Venue> {
     /// while `batch.instruments` is `routedInstruments`.
     @exclusivity(unchecked) var routeByNumber: [Int] = []
     @exclusivity(unchecked) var routedInstruments: [InstrumentID] = []
-    @exclusivity(unchecked) public private(set) var feedEnded = false
+    @exclusivity(unchecked) private(set) var feedEnded = false
     @exclusivity(unchecked) var venues: VenueTable<V>
     @exclusivity(unchecked) var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
@@ -65,7 +65,7 @@ public final class TradingEngine<V: Venue> {
     var disagreeing: Set<InstrumentID> = []
     /// How many times a strategy's position was found to disagree with the venue's with no order
     /// or answer in flight (0 in a healthy run).
-    public internal(set) var positionBreaks = 0
+    internal(set) var positionBreaks = 0
     /// Set when anything the screen shows has changed since the last snapshot.
     @exclusivity(unchecked) public internal(set) var changed = true
     /// Everything the end-of-run report needs.
@@ -79,7 +79,7 @@ public final class TradingEngine<V: Venue> {
     var venueState: VenueStateFile?
     /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
     /// refused, and what is open is still managed (Engine+Journal).
-    public internal(set) var durabilityFailure: String?
+    internal(set) var durabilityFailure: String?
     #if DEBUG
     var durableWrites = 0
     /// Test seam of the crash tests, in debug builds only: the process kills itself with
@@ -88,7 +88,7 @@ public final class TradingEngine<V: Venue> {
     #endif
 
     /// How many entries the event log keeps.
-    public static var logLimit: Int { EventLog.limit }
+    static var logLimit: Int { EventLog.limit }
     static var marginRefreshInterval: Duration { .seconds(1) }
 
     /// - Parameter startedAt: the engine's clock at start; nil starts it at the feed's first event
@@ -229,13 +229,13 @@ public final class TradingEngine<V: Venue> {
     }
 
     /// The feed, for its statistics in reports.
-    public var marketFeed: any MarketFeed { feed }
+    var marketFeed: any MarketFeed { feed }
 
     /// The state machines, for reports and tests.
-    public var machines: [HedgingStateMachine] { runners.map(\.machine) }
+    var machines: [HedgingStateMachine] { runners.map(\.machine) }
 
     /// The venues' positions, for reports and reconciliation.
-    public func venuePosition(_ instrument: InstrumentID) -> Position? {
+    func venuePosition(_ instrument: InstrumentID) -> Position? {
         venues[instrument.venue]?.positions[instrument]
     }
 

@@ -22,9 +22,9 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
     public let clock: C
     public let pace: Pace
     /// The longest the loop sleeps before looking at commands again.
-    public let commandLatency: Duration
+    let commandLatency: Duration
     /// Snapshots are published at most this often.
-    public let publishInterval: Duration
+    let publishInterval: Duration
 
     public init(clock: C, pace: Pace, commandLatency: Duration = .milliseconds(20), publishInterval: Duration = .milliseconds(50)) {
         self.clock = clock

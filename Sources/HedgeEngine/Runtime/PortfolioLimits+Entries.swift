@@ -4,7 +4,7 @@ import HedgeCore
 /// open is still managed and can always be closed.
 extension PortfolioLimits {
     /// Why `candidate` may not open a new spread given the other strategies, or nil.
-    public func entryBlock(for candidate: HedgingStateMachine, others: [HedgingStateMachine]) -> String? {
+    func entryBlock(for candidate: HedgingStateMachine, others: [HedgingStateMachine]) -> String? {
         let config = candidate.config
         if let max = maxNotionalPerSpread, config.targetNotional > max {
             return "target notional \(config.targetNotional) above the per-spread limit \(max)"

@@ -5,7 +5,7 @@ import HedgeVenues
 /// a start after their expiry must say so instead of trading, or recovering, a settled contract.
 extension PaperScenario {
     /// The venues' dated contracts that expired at or before `time`, in symbol order.
-    public func expiredContracts(at time: Timestamp) -> [ContractSpec] {
+    func expiredContracts(at time: Timestamp) -> [ContractSpec] {
         venues.flatMap { $0.contracts.values }
             .filter { $0.kind.expiry.map { $0 <= time } ?? false }
             .sorted { $0.id.description < $1.id.description }
@@ -13,7 +13,7 @@ extension PaperScenario {
 
     /// Positions the venues' books (`ledgers`) still hold in contracts expired at `time`: the
     /// paper venue settles a contract only while it runs, so these would be left unattended.
-    public func positionsInExpiredContracts(_ ledgers: [VenueLedger], at time: Timestamp) -> [Position] {
+    func positionsInExpiredContracts(_ ledgers: [VenueLedger], at time: Timestamp) -> [Position] {
         let expired = Set(expiredContracts(at: time).map(\.id))
         return ledgers.flatMap(\.positions).filter { !$0.isFlat && expired.contains($0.spec.id) }
             .sorted { $0.spec.id.description < $1.spec.id.description }

@@ -9,7 +9,7 @@ extension PaperScenario {
     /// underlying times factors of its own, so one probe at a known underlying scales to it; the
     /// mean over the instruments evens out the spread between them (it moved since, and reverts
     /// within seconds anyway).
-    public static func resumedInitialPrice(marks: [InstrumentID: FixedDecimal], build: (Double) -> PaperScenario?) -> Double? {
+    static func resumedInitialPrice(marks: [InstrumentID: FixedDecimal], build: (Double) -> PaperScenario?) -> Double? {
         guard !marks.isEmpty else { return nil }
         let probe = 100_000.0
         guard var feed = build(probe)?.feed else { return nil }

@@ -14,7 +14,7 @@ public struct PaperScenario {
     /// venue, tuned so a new user sees a whole cycle within about a minute.
     /// `initialPrice`: the underlying to start from (a restart continues the market where it was);
     /// `listed`: when the contracts were listed (a journal's creation), else `start`.
-    public static func calendarDemo(start: Timestamp, seed: UInt64 = 42, faults: FaultPlan = .none, initialPrice: Double? = nil,
+    static func calendarDemo(start: Timestamp, seed: UInt64 = 42, faults: FaultPlan = .none, initialPrice: Double? = nil,
                                     listed: Timestamp? = nil) -> PaperScenario {
         var parameters = SyntheticCalendarFeed.Parameters(start: start)
         parameters.listed = listed
@@ -46,7 +46,7 @@ public struct PaperScenario {
     }
 
     /// An engine over this scenario.
-    public func makeEngine(mode: RunMode = .paper, startedAt: Timestamp?, logger: Logger? = nil) -> Engine {
+    func makeEngine(mode: RunMode = .paper, startedAt: Timestamp?, logger: Logger? = nil) -> Engine {
         if let logger {
             return Engine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: startedAt, limits: limits, logger: logger)
         }

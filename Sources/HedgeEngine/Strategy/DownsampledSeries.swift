@@ -3,7 +3,7 @@ import HedgeCore
 /// A chart series that never grows past `capacity`: points are kept at most one per
 /// `interval`, and when the series is full every other point is dropped and the interval
 /// doubles. A day of replay and a minute of paper trading both fit the same memory.
-public struct DownsampledSeries: Sendable {
+struct DownsampledSeries: Sendable {
     public let capacity: Int
     public private(set) var interval: Duration {
         didSet { intervalNanoseconds = interval.nanosecondsClamped }
@@ -21,7 +21,7 @@ public struct DownsampledSeries: Sendable {
     }
 
     /// Whether a value recorded at `time` would start a new point rather than replace the last one.
-    public func startsNewPoint(at time: Timestamp) -> Bool {
+    func startsNewPoint(at time: Timestamp) -> Bool {
         guard let last = points.last else { return true }
         return time.nanoseconds &- last.time.nanoseconds >= intervalNanoseconds
     }

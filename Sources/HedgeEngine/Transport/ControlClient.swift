@@ -21,7 +21,7 @@ public final class ControlClient: Sendable {
     public let path: String
     public let hello: WireHello
     /// Waits between reconnection attempts; the last one repeats.
-    public let backoff: [Duration]
+    let backoff: [Duration]
     private let state = Mutex<State>(State())
     private let output: AsyncStream<EngineSnapshot>.Continuation
 

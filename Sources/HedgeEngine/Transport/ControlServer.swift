@@ -131,7 +131,7 @@ public final class ControlServer: Sendable {
     }
 
     /// How many watchers are connected.
-    public var watcherCount: Int { state.withLock { $0.watchers.count } }
+    var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// Takes the engine's newest snapshot: routes its acknowledgements to the watchers whose
     /// commands they answer and offers the rest to every watcher (each takes the newest when its

@@ -8,7 +8,7 @@ import Glibc
 /// only), nobody else. Decided from the kernel's peer credentials, never from what a peer says.
 public struct PeerPolicy: Sendable, Hashable {
     /// What a connecting peer may do.
-    public enum Admission: Sendable, Hashable {
+    enum Admission: Sendable, Hashable {
         /// Watch and send commands.
         case owner
         /// Watch only; commands are refused with this reason.
@@ -17,7 +17,7 @@ public struct PeerPolicy: Sendable, Hashable {
         case refused(String)
     }
 
-    public var ownerUID: UInt32
+    var ownerUID: UInt32
     /// A group whose members may watch (`--allow-group`).
     public var allowedGroup: UInt32?
 
@@ -27,7 +27,7 @@ public struct PeerPolicy: Sendable, Hashable {
     }
 
     /// The decision for `peer`; `groupsOf` lists a uid's groups (supplementary included).
-    public func admit(_ peer: PeerCredentials, groupsOf: (UInt32) -> [UInt32] = PeerPolicy.groups(of:)) -> Admission {
+    func admit(_ peer: PeerCredentials, groupsOf: (UInt32) -> [UInt32] = PeerPolicy.groups(of:)) -> Admission {
         if peer.uid == ownerUID { return .owner }
         if let group = allowedGroup, peer.gid == group || groupsOf(peer.uid).contains(group) {
             return .watcher(reason: "uid \(peer.uid) watches through group \(group); only the owner (uid \(ownerUID)) can act")
@@ -36,7 +36,7 @@ public struct PeerPolicy: Sendable, Hashable {
     }
 
     /// The groups of the user with `uid`, from the system's user and group databases.
-    public static func groups(of uid: UInt32) -> [UInt32] {
+    static func groups(of uid: UInt32) -> [UInt32] {
         guard let entry = getpwuid(uid_t(uid)), let name = entry.pointee.pw_name else { return [] }
         let primary = entry.pointee.pw_gid
         var count: Int32 = 64

@@ -42,7 +42,7 @@ public enum SocketPathOccupant: Sendable, Equatable {
     }
 
     /// Whether a server may bind at this path (after removing a stale socket).
-    public var mayListen: Bool { self == .nothing || self == .staleSocket }
+    var mayListen: Bool { self == .nothing || self == .staleSocket }
 
     /// Why a server may not listen at `path`; nil when it may.
     public func refusal(path: String) -> SocketError? {

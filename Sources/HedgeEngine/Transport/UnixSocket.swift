@@ -43,7 +43,7 @@ public final class UnixSocket: Sendable {
     }
 
     /// The peer's process credentials, from the kernel (SO_PEERCRED): they cannot be forged.
-    public func peerCredentials() throws(SocketError) -> PeerCredentials {
+    func peerCredentials() throws(SocketError) -> PeerCredentials {
         // struct ucred { pid_t pid; uid_t uid; gid_t gid; }: Glibc hides it behind _GNU_SOURCE.
         var raw: (Int32, UInt32, UInt32) = (0, 0, 0)
         var length = socklen_t(MemoryLayout<(Int32, UInt32, UInt32)>.size)
@@ -82,7 +82,7 @@ public final class UnixSocket: Sendable {
 
     /// Reads one frame's payload: nil when the stream ended cleanly between frames; throws on a
     /// bad length (the caller closes the connection).
-    public func readFrame(limit: Int) throws(WireError) -> [UInt8]? {
+    func readFrame(limit: Int) throws(WireError) -> [UInt8]? {
         guard let header = read(exactly: 4) else { return nil }
         let length = try WireFrame.payloadLength(header: header, limit: limit)
         guard let payload = read(exactly: length) else { throw WireError(.malformed, "the stream ended inside a frame") }
@@ -104,7 +104,7 @@ public final class UnixSocket: Sendable {
 }
 
 /// Who is at the other end of a Unix socket, as the kernel says.
-public struct PeerCredentials: Sendable, Hashable {
+struct PeerCredentials: Sendable, Hashable {
     public var pid: Int32
     public var uid: UInt32
     public var gid: UInt32

@@ -20,7 +20,7 @@ public enum WireProtocol {
     /// The largest frame a watcher accepts from the server (a full snapshot).
     public static let maxServerFrame = 16 << 20
     /// The largest frame the server accepts from a watcher (hello or a command).
-    public static let maxClientFrame = 64 << 10
+    static let maxClientFrame = 64 << 10
 }
 
 /// The watcher's opening message.
@@ -143,7 +143,7 @@ public struct WireMessage: Codable, Sendable {
 
     /// Reads only `hello.magic` and `hello.version` from a first frame, so a watcher of another
     /// version (whose messages may have another shape) still gets a clear answer.
-    public static func helloVersion(_ payload: [UInt8]) -> (magic: String, version: Int)? {
+    static func helloVersion(_ payload: [UInt8]) -> (magic: String, version: Int)? {
         struct Probe: Decodable {
             struct Hello: Decodable {
                 var magic: String
@@ -157,7 +157,7 @@ public struct WireMessage: Codable, Sendable {
 }
 
 /// Length-prefixed frames: 4 bytes big-endian length, then the payload.
-public enum WireFrame {
+enum WireFrame {
     /// Prefixes `payload` with its length.
     public static func encode(_ payload: [UInt8]) -> [UInt8] {
         let count = UInt32(payload.count)
@@ -168,7 +168,7 @@ public enum WireFrame {
 
     /// The payload length a 4-byte header announces, checked against `limit`: zero or more than
     /// the limit is an error that closes the connection.
-    public static func payloadLength(header: [UInt8], limit: Int) throws(WireError) -> Int {
+    static func payloadLength(header: [UInt8], limit: Int) throws(WireError) -> Int {
         precondition(header.count == 4)
         let length = Int(header[0]) << 24 | Int(header[1]) << 16 | Int(header[2]) << 8 | Int(header[3])
         guard length > 0 else { throw WireError(.malformed, "an empty frame") }
@@ -179,7 +179,7 @@ public enum WireFrame {
 
 /// Accumulates bytes as they arrive and hands out whole frames' payloads, for readers that do
 /// not read exactly (and for tests).
-public struct WireFrameDecoder: Sendable {
+struct WireFrameDecoder: Sendable {
     public let limit: Int
     private var buffer: [UInt8] = []
 

@@ -11,7 +11,7 @@ public struct Buffer: Sendable, Hashable {
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
-    public var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
+    var area: Rect { Rect(x: 0, y: 0, width: width, height: height) }
 
     public subscript(x: Int, y: Int) -> Cell {
         get { contains(x, y) ? cells[y * width + x] : .blank }
@@ -55,7 +55,7 @@ public struct Buffer: Sendable, Hashable {
     }
 
     /// Sets the style of every cell of `rect` without touching characters (highlighting a row).
-    public mutating func restyle(_ rect: Rect, style: Style) {
+    mutating func restyle(_ rect: Rect, style: Style) {
         for y in rect.y..<max(rect.y, rect.maxY) {
             for x in rect.x..<max(rect.x, rect.maxX) where contains(x, y) {
                 cells[y * width + x].style = style
@@ -69,7 +69,7 @@ public struct Buffer: Sendable, Hashable {
     }
 
     /// `text` cut to `width` characters, with `ellipsis` as the last one when cut.
-    public static func fitted(_ text: String, to width: Int, ellipsis: Character) -> String {
+    static func fitted(_ text: String, to width: Int, ellipsis: Character) -> String {
         guard width > 0 else { return "" }
         guard text.count > width else { return text }
         return String(text.prefix(width - 1)) + String(ellipsis)

@@ -1,19 +1,19 @@
 /// The characters the screen draws with: box lines and braille on UTF-8 terminals, plain ASCII
 /// elsewhere (a non-UTF-8 locale shows box lines as `qqqq` and braille as blanks).
 public struct GlyphSet: Sendable, Hashable {
-    public var horizontal: Character
-    public var vertical: Character
-    public var topLeft: Character, topRight: Character, bottomLeft: Character, bottomRight: Character
+    var horizontal: Character
+    var vertical: Character
+    var topLeft: Character, topRight: Character, bottomLeft: Character, bottomRight: Character
     /// Around a title in a top border: `┤ Spread ├`.
-    public var titleOpen: Character, titleClose: Character
+    var titleOpen: Character, titleClose: Character
     /// Where a y-axis tick meets the axis.
-    public var axisTick: Character
-    public var ellipsis: Character
+    var axisTick: Character
+    var ellipsis: Character
     public var arrow: String
-    public var entryMarker: Character, exitMarker: Character
+    var entryMarker: Character, exitMarker: Character
     public var connected: Character, disconnected: Character
     /// Whether charts use braille (2×4 dots a cell) or one ASCII mark a cell.
-    public var braille: Bool
+    var braille: Bool
 
     public static let unicode = GlyphSet(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",

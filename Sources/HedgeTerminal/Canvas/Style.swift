@@ -1,10 +1,10 @@
 /// How a cell is drawn: a theme role plus attributes that work without colour.
 public struct Style: Sendable, Hashable {
-    public var role: ThemeRole
-    public var bold: Bool
+    var role: ThemeRole
+    var bold: Bool
     public var reverse: Bool
-    public var dim: Bool
-    public var underline: Bool
+    var dim: Bool
+    var underline: Bool
 
     public init(_ role: ThemeRole = .text, bold: Bool = false, reverse: Bool = false, dim: Bool = false, underline: Bool = false) {
         self.role = role
@@ -15,9 +15,9 @@ public struct Style: Sendable, Hashable {
     }
 
     public static let plain = Style()
-    public static func role(_ role: ThemeRole) -> Style { Style(role) }
-    public var bolded: Style { var copy = self; copy.bold = true; return copy }
-    public var reversed: Style { var copy = self; copy.reverse = true; return copy }
+    static func role(_ role: ThemeRole) -> Style { Style(role) }
+    var bolded: Style { var copy = self; copy.bold = true; return copy }
+    var reversed: Style { var copy = self; copy.reverse = true; return copy }
 }
 
 /// One character cell of the grid.
@@ -30,5 +30,5 @@ public struct Cell: Sendable, Hashable {
         self.style = style
     }
 
-    public static let blank = Cell()
+    static let blank = Cell()
 }

@@ -4,12 +4,12 @@ import HedgeEngine
 /// A line chart over time, btop style: braille gives each cell 2×4 dots, so a 60-column chart
 /// shows 120 samples. Horizontal levels (entry/exit bands, zero) and markers sit under and over
 /// the lines. Without UTF-8 it falls back to one ASCII mark a cell.
-public struct BrailleChart: Sendable {
+struct BrailleChart: Sendable {
     /// A line; the first series sets the time window, later series are drawn on top.
-    public struct Series: Sendable {
+    struct Series: Sendable {
         public var points: [SeriesPoint]
         public var style: Style
-        public var asciiMark: Character
+        var asciiMark: Character
         public init(points: [SeriesPoint], style: Style, asciiMark: Character = "*") {
             self.points = points
             self.style = style
@@ -28,10 +28,10 @@ public struct BrailleChart: Sendable {
     }
 
     /// A single glyph at a point (an entry or exit).
-    public struct Marker: Sendable {
+    struct Marker: Sendable {
         public var time: Timestamp
         public var value: Double
-        public var glyph: Character
+        var glyph: Character
         public var style: Style
         public init(time: Timestamp, value: Double, glyph: Character, style: Style) {
             self.time = time
@@ -42,7 +42,7 @@ public struct BrailleChart: Sendable {
     }
 
     /// Which stretch of time the x axis covers.
-    public enum TimeSpan: Sendable, Hashable {
+    enum TimeSpan: Sendable, Hashable {
         /// The newest samples of the first series, one per dot column.
         case fit
         /// The last `Duration` up to the newest sample, samples placed by time.
@@ -56,14 +56,14 @@ public struct BrailleChart: Sendable {
     public var span: TimeSpan = .fit
     public var markers: [Marker]
     /// Fixed value range; nil fits the visible samples and levels.
-    public var valueRange: ClosedRange<Double>?
+    var valueRange: ClosedRange<Double>?
     /// Decimal places of the y-axis labels.
-    public var labelPlaces: Int
-    public var showAxis: Bool
+    var labelPlaces: Int
+    var showAxis: Bool
     /// A bottom row with the times at the window's start, middle and end (UTC).
-    public var showTimeAxis = false
-    public var axisStyle: Style
-    public var labelStyle: Style
+    var showTimeAxis = false
+    var axisStyle: Style
+    var labelStyle: Style
 
     public init(series: [Series], levels: [Level] = [], markers: [Marker] = [], valueRange: ClosedRange<Double>? = nil,
                 labelPlaces: Int = 1, showAxis: Bool = true, axisStyle: Style = Style(.border), labelStyle: Style = Style(.muted)) {

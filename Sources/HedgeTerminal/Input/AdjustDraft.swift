@@ -6,13 +6,13 @@ import HedgeEngine
 public struct AdjustDraft: Sendable, Hashable {
     public var strategy: String
     /// −90 … +100, in steps of 10; 0 sends no resize.
-    public var resizePercent = 0
+    var resizePercent = 0
     public var entry: Threshold
     public var exit: Threshold
-    public let originalEntry: Threshold
-    public let originalExit: Threshold
+    let originalEntry: Threshold
+    let originalExit: Threshold
     /// Whether the strategy holds a spread that a resize would act on.
-    public var canResize: Bool
+    var canResize: Bool
 
     public init(strategy: String, entry: Threshold, exit: Threshold, canResize: Bool) {
         self.strategy = strategy
@@ -41,8 +41,8 @@ public struct AdjustDraft: Sendable, Hashable {
         }
     }
 
-    public mutating func stepEntry(up: Bool) { entry = Self.stepped(entry, up: up, floor: 1) }
-    public mutating func stepExit(up: Bool) { exit = Self.stepped(exit, up: up, floor: 0) }
+    mutating func stepEntry(up: Bool) { entry = Self.stepped(entry, up: up, floor: 1) }
+    mutating func stepExit(up: Bool) { exit = Self.stepped(exit, up: up, floor: 0) }
 
     /// The commands confirming this draft sends, in order.
     public var commands: [StrategyCommand] {

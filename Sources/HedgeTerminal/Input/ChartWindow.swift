@@ -1,5 +1,5 @@
 /// How much time the spread chart spans; `+` and `-` step through these.
-public enum ChartWindow: Int, Sendable, Hashable, CaseIterable {
+enum ChartWindow: Int, Sendable, Hashable, CaseIterable {
     case oneMinute, fiveMinutes, fifteenMinutes, oneHour, all
 
     public var label: String {
@@ -23,6 +23,6 @@ public enum ChartWindow: Int, Sendable, Hashable, CaseIterable {
         }
     }
 
-    public var shorter: ChartWindow? { ChartWindow(rawValue: rawValue - 1) }
+    var shorter: ChartWindow? { ChartWindow(rawValue: rawValue - 1) }
     public var longer: ChartWindow? { ChartWindow(rawValue: rawValue + 1) }
 }

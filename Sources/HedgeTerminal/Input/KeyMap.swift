@@ -1,6 +1,6 @@
 /// What the trader wants when pressing a key, before the screen decides how to do it (which
 /// depends on the mode: a dialog or the help overlay may be up).
-public enum ScreenIntent: Sendable, Hashable {
+enum ScreenIntent: Sendable, Hashable {
     case quit
     case closeSpread
     case rebalance
@@ -27,7 +27,7 @@ public enum ScreenIntent: Sendable, Hashable {
 
     /// Keys that send (or prepare) a command to the engine: refused at once on a read-only or
     /// disconnected screen.
-    public var isCommand: Bool {
+    var isCommand: Bool {
         switch self {
         case .closeSpread, .rebalance, .adjust, .togglePause, .killSwitch: true
         default: false
@@ -37,8 +37,8 @@ public enum ScreenIntent: Sendable, Hashable {
 
 /// Keys to intents, as a plain value: the help overlay and the key bar are drawn from the same
 /// table, so every key is listed, and tests need no terminal.
-public struct KeyMap: Sendable {
-    public struct Binding: Sendable {
+struct KeyMap: Sendable {
+    struct Binding: Sendable {
         public var keys: [KeyPress]
         public var label: String
         public var intent: ScreenIntent
@@ -46,10 +46,10 @@ public struct KeyMap: Sendable {
         public var summary: String
         /// One line for the help overlay.
         public var help: String
-        public var onKeyBar: Bool
+        var onKeyBar: Bool
     }
 
-    public var bindings: [Binding]
+    var bindings: [Binding]
 
     public init(bindings: [Binding]) { self.bindings = bindings }
 

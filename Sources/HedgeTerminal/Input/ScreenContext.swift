@@ -22,12 +22,12 @@ public struct ScreenContext: Sendable, Hashable {
     /// The embedded engine: every command may be sent, `q` quits.
     public static let embedded = ScreenContext()
 
-    public var isAttached: Bool { server != nil }
-    public var isReadOnly: Bool { readOnlyReason != nil }
+    var isAttached: Bool { server != nil }
+    var isReadOnly: Bool { readOnlyReason != nil }
     public var isConnected: Bool { connection == .connected }
 
     /// Why a command key is refused right now, as the status line says it; nil when it may be sent.
-    public var commandRefusal: String? {
+    var commandRefusal: String? {
         if let readOnlyReason { return "read-only: commands refused (\(readOnlyReason))" }
         if case .disconnected(_, _, let stopped) = connection {
             return stopped ? "server stopped: commands refused until it is back" : "reconnecting: commands refused until the server is back"
@@ -36,7 +36,7 @@ public struct ScreenContext: Sendable, Hashable {
     }
 
     /// The key bar's words in place of the command keys while they are refused.
-    public var keyBarRefusal: String? {
+    var keyBarRefusal: String? {
         if isReadOnly { return "read-only: commands refused" }
         if case .disconnected(_, _, let stopped) = connection { return stopped ? "server stopped: no commands" : "reconnecting: no commands" }
         return nil

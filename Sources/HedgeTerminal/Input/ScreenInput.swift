@@ -16,13 +16,13 @@ public struct Dialog: Sendable, Hashable {
     }
 
     public var purpose: Purpose
-    public var title: String
+    var title: String
     /// What will happen, one line each (the strategy, its legs, what gets flattened).
     public var lines: [String]
     /// Drawn in the danger colour (the kill switch).
-    public var danger: Bool
+    var danger: Bool
     /// The answer line at the bottom.
-    public var prompt = "y/Enter: yes    n/Esc: no"
+    var prompt = "y/Enter: yes    n/Esc: no"
 }
 
 /// A line the screen itself adds to the event log (command answers, theme problems), stamped
@@ -60,22 +60,22 @@ public struct ScreenInput: Sendable {
         case confirm(Dialog.Purpose)
     }
 
-    public let keyMap: KeyMap
+    let keyMap: KeyMap
     /// Embedded or attached, read-only, connected: what the command keys may do.
     public private(set) var context: ScreenContext
     public private(set) var mode: Mode = .normal
     /// The strategy the keys act on, by name so it survives strategies coming and going.
-    public private(set) var selectedName: String?
+    private(set) var selectedName: String?
     public private(set) var status: StatusMessage?
     /// Five minutes by default: long enough to see a cycle, and the picture shifts one column
     /// at a time, which keeps what is sent to the terminal small.
-    public private(set) var chartWindow: ChartWindow = .fiveMinutes
+    private(set) var chartWindow: ChartWindow = .fiveMinutes
     /// Newest last, bounded.
     public private(set) var notes: [ScreenNote] = []
     /// The newest snapshot seen: dialogs are drawn from it and `y` acts on it.
     public private(set) var latest: EngineSnapshot?
     /// Screen uptime when the engine's clock last moved: how old the picture is while cut off.
-    public private(set) var lastDataAt: Duration?
+    private(set) var lastDataAt: Duration?
     /// The newest screen uptime this input was told of (keys, snapshots, ticks).
     public private(set) var clock: Duration = .zero
     /// Commands sent and not yet acknowledged: id → what was sent.
@@ -91,10 +91,10 @@ public struct ScreenInput: Sendable {
         self.keyMap = KeyMap.standard(for: context)
     }
 
-    public var showingHelp: Bool { mode == .help }
+    var showingHelp: Bool { mode == .help }
 
     /// How long ago the engine's clock last moved, while cut off from the server; nil when live.
-    public var staleFor: Duration? {
+    var staleFor: Duration? {
         guard !context.isConnected, let lastDataAt else { return nil }
         return max(.zero, clock - lastDataAt)
     }
@@ -106,7 +106,7 @@ public struct ScreenInput: Sendable {
     }
 
     /// Index of the selected strategy in `snapshot` (the first when the name is gone).
-    public func selectedIndex(in snapshot: EngineSnapshot?) -> Int {
+    func selectedIndex(in snapshot: EngineSnapshot?) -> Int {
         guard let snapshot, !snapshot.strategies.isEmpty else { return 0 }
         return snapshot.strategies.firstIndex { $0.name == selectedName } ?? 0
     }
@@ -114,7 +114,7 @@ public struct ScreenInput: Sendable {
     /// The connection changed (attach): a dialog that would send a command closes, since nothing
     /// can be sent. Returns whether the screen must be drawn again.
     @discardableResult
-    public mutating func connectionChanged(to connection: ConnectionState, now: Duration) -> Bool {
+    mutating func connectionChanged(to connection: ConnectionState, now: Duration) -> Bool {
         clock = max(clock, now)
         guard connection != context.connection else { return false }
         context.connection = connection
@@ -311,7 +311,7 @@ public struct ScreenInput: Sendable {
     }
 
     /// Whether a strategy holds a position or is on its way in or out of one.
-    public static func hasOpenSpread(_ strategy: StrategySnapshot) -> Bool {
+    static func hasOpenSpread(_ strategy: StrategySnapshot) -> Bool {
         if holdsPosition(strategy) { return true }
         switch strategy.state {
         case .openingLong, .openingShort, .monitoring, .adjusting, .closing, .unwinding: return true
@@ -329,7 +329,7 @@ public struct ScreenInput: Sendable {
     }
 
     /// The loop sent a command and got its id: remember it until the engine answers.
-    public mutating func commandSent(id: UInt64, action: StrategyCommand, strategy: String?, now: Duration) {
+    mutating func commandSent(id: UInt64, action: StrategyCommand, strategy: String?, now: Duration) {
         awaiting[id] = (action, strategy)
         if action != .kill {
             let what = action.sentLabel + (strategy.map { " \($0)" } ?? " all")
@@ -340,7 +340,7 @@ public struct ScreenInput: Sendable {
     /// Takes in a new snapshot: shows the engine's answer to any command we sent.
     /// Returns whether the status line changed.
     @discardableResult
-    public mutating func snapshotArrived(_ snapshot: EngineSnapshot, now: Duration) -> Bool {
+    mutating func snapshotArrived(_ snapshot: EngineSnapshot, now: Duration) -> Bool {
         clock = max(clock, now)
         if snapshot.time != lastEngineTime { lastDataAt = now }
         lastEngineTime = snapshot.time
@@ -369,7 +369,7 @@ public struct ScreenInput: Sendable {
     }
 
     /// The loop switched theme (or could not): say which, or why not.
-    public mutating func themeChanged(to name: String, problem: String?, now: Duration) {
+    mutating func themeChanged(to name: String, problem: String?, now: Duration) {
         if let problem {
             say(problem, .danger, now: now, shown: Self.acknowledgementShown)
             note(problem, .error)

@@ -1,7 +1,7 @@
 /// A line for the status bar, and when it stops mattering.
 public struct StatusMessage: Sendable, Hashable {
     public var text: String
-    public var role: ThemeRole
+    var role: ThemeRole
     /// Screen uptime after which it disappears; nil stays until replaced.
     public var expires: Duration?
 

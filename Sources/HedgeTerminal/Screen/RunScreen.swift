@@ -12,7 +12,7 @@ import Glibc
 /// (SIGINT) leaves through the same path as `q`.
 ///
 /// Logs must not reach the terminal while this runs: point swift-log at a file first.
-public func runScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender,
+func runScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender,
                       options: ScreenOptions = ScreenOptions()) async throws -> ScreenExitReason {
     let mailbox = SnapshotMailbox()
     let feeder = Task {

@@ -13,17 +13,17 @@ public struct ScreenOptions: Sendable {
     public var fps: Int
     public var theme: Theme
     /// The name `t` cycles from (a catalog name, or the path given).
-    public var themeName: String
+    var themeName: String
     /// Where `t` finds the next theme.
-    public var themeCatalog: ThemeCatalog
+    var themeCatalog: ThemeCatalog
     /// Why the requested theme could not be used; shown in the status line and event log.
-    public var themeWarning: String?
-    public var colour: ColourPolicy
+    var themeWarning: String?
+    var colour: ColourPolicy
     /// ASCII charts and boxes even on a UTF-8 terminal (fonts without braille).
-    public var forceASCII: Bool
+    var forceASCII: Bool
     /// Leave the screen when the snapshot stream ends; otherwise keep the last picture up
     /// (a finished replay is still worth reading) until `q`.
-    public var exitWhenEngineStops: Bool
+    var exitWhenEngineStops: Bool
     /// Embedded, or attached to a server (read-only or not): what `q` and the command keys do.
     public var context: ScreenContext = .embedded
     /// Asked every frame while attached: whether the data is live or the link is down.

@@ -18,7 +18,7 @@ public enum PaletteColour: Sendable, Hashable {
     /// The nearest of the eight basic colours (0 black … 7 white) to a 256-palette index,
     /// so 8-colour terminals keep the theme's intent (profit green, loss red).
     /// With `avoiding`, that colour is never chosen unless asked for exactly.
-    public static func nearestBasic(to index: UInt8, avoiding: UInt8? = nil) -> UInt8 {
+    static func nearestBasic(to index: UInt8, avoiding: UInt8? = nil) -> UInt8 {
         if index < 8 { return index }
         if index < 16 { return index - 8 }
         let target = rgb(of: index)
@@ -35,7 +35,7 @@ public enum PaletteColour: Sendable, Hashable {
     }
 
     /// The RGB value xterm gives a palette index.
-    public static func rgb(of index: UInt8) -> (r: Int, g: Int, b: Int) {
+    static func rgb(of index: UInt8) -> (r: Int, g: Int, b: Int) {
         let basic: [(Int, Int, Int)] = [
             (0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205), (229, 229, 229),
             (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255), (255, 0, 255), (0, 255, 255), (255, 255, 255),

@@ -1,10 +1,10 @@
 /// Colours and attributes per role. Widgets never name a colour; they name a role.
 public struct Theme: Sendable, Hashable {
     public var name: String
-    public var background: PaletteColour
-    public var foregrounds: [ThemeRole: PaletteColour]
+    var background: PaletteColour
+    var foregrounds: [ThemeRole: PaletteColour]
     /// Roles drawn bold whatever the colour depth (they must stand out without colour too).
-    public var boldRoles: Set<ThemeRole>
+    var boldRoles: Set<ThemeRole>
 
     public init(name: String, background: PaletteColour, foregrounds: [ThemeRole: PaletteColour], boldRoles: Set<ThemeRole>) {
         self.name = name
@@ -13,7 +13,7 @@ public struct Theme: Sendable, Hashable {
         self.boldRoles = boldRoles
     }
 
-    public func foreground(_ role: ThemeRole) -> PaletteColour {
+    func foreground(_ role: ThemeRole) -> PaletteColour {
         foregrounds[role] ?? foregrounds[.text] ?? .terminalDefault
     }
 

@@ -30,7 +30,7 @@ public struct ThemeCatalog: Sendable, Hashable {
 
     /// The first `themes` directory holding a `.toml` file: beside the executable or above it,
     /// then in `currentDirectory`.
-    public static func locate(executable: String?, currentDirectory: String) -> String? {
+    static func locate(executable: String?, currentDirectory: String) -> String? {
         var candidates: [URL] = []
         if let executable {
             var directory = URL(fileURLWithPath: executable).deletingLastPathComponent()

@@ -35,7 +35,7 @@ public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
 ///     profit = "#a3be8c"                  # or #rrggbb, mapped to the nearest of the 256
 ///
 /// Every role must be given exactly once; unknown keys are errors, so a typo is never ignored.
-public enum ThemeFile {
+enum ThemeFile {
     public static func parse(_ text: String, file: String) throws(ThemeError) -> Theme {
         let table: TOMLTable
         do {
@@ -195,7 +195,7 @@ extension ThemeRole {
 extension PaletteColour {
     /// The palette index (16…255: the colour cube and greys, which terminals do not restyle)
     /// nearest to an RGB colour.
-    public static func nearestIndex(r: Int, g: Int, b: Int) -> UInt8 {
+    static func nearestIndex(r: Int, g: Int, b: Int) -> UInt8 {
         var best: UInt8 = 16
         var bestDistance = Int.max
         for index in UInt8(16)...255 {

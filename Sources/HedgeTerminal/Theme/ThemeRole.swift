@@ -7,7 +7,7 @@ public enum ThemeRole: String, Sendable, Hashable, CaseIterable {
     case stateScanning, stateOpening, stateMonitoring, stateClosing, stateUnwinding, stateError
 
     /// The role a state is drawn in: states are grouped by what the trader must watch for.
-    public static func forState(_ state: StrategyStateName) -> ThemeRole {
+    static func forState(_ state: StrategyStateName) -> ThemeRole {
         switch state {
         case .scanning, .spreadDetected, .validating, .completed: .stateScanning
         case .openingLong, .openingShort: .stateOpening
@@ -19,7 +19,7 @@ public enum ThemeRole: String, Sendable, Hashable, CaseIterable {
     }
 
     /// The key in a theme file: `spreadLine` → `spread_line`.
-    public var fileKey: String {
+    var fileKey: String {
         var key = ""
         for character in rawValue {
             if character.isUppercase { key += "_" + character.lowercased() } else { key.append(character) }

@@ -5,8 +5,8 @@ import HedgeEngine
 /// them. Pure: the same snapshot, input and size always give the same grid.
 public struct Dashboard: Sendable {
     /// Below this the panels cannot hold their figures; a notice is shown instead.
-    public static let minimumWidth = 80
-    public static let minimumHeight = 24
+    static let minimumWidth = 80
+    static let minimumHeight = 24
 
     public var glyphs: GlyphSet
 

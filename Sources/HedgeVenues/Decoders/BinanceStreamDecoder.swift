@@ -8,7 +8,7 @@ import HedgeCore
 /// the first one applied must straddle the snapshot's `lastUpdateId`, and after that each update
 /// must continue the previous one (`pu` on futures, `U == previous u + 1` on spot), else a gap is
 /// reported and the book waits for a new snapshot.
-public struct BinanceStreamDecoder {
+struct BinanceStreamDecoder {
     /// The two sequencing rule sets Binance uses for depth streams.
     public enum Market: Sendable, Hashable {
         /// Spot: first update has `U <= lastUpdateId + 1 <= u`, then `U == previous u + 1`.
@@ -40,11 +40,11 @@ public struct BinanceStreamDecoder {
     public let venue: String
     public let market: Market
     /// Added to the recorder's local stamp for messages without a venue time (spot bookTicker).
-    public var localClockOffset: Duration?
+    var localClockOffset: Duration?
     /// Levels per side in each `.depth` event.
-    public var depthLevels = 20
+    var depthLevels = 20
     /// Pre-snapshot updates kept at most, per symbol.
-    public var maxBufferedUpdates = 5_000
+    var maxBufferedUpdates = 5_000
     private var symbols: [TrackedSymbol] = []
     private let selectsAll: Bool
 
@@ -107,7 +107,7 @@ public struct BinanceStreamDecoder {
     /// Decodes a REST depth snapshot (`lastUpdateId`, `bids`, `asks`) and replays buffered updates.
     /// - Parameter symbol: the symbol when the body does not name it (USD-M and spot snapshots do
     ///   not); nil picks the one symbol this decoder follows.
-    public mutating func decodeSnapshot(
+    mutating func decodeSnapshot(
         _ message: UnsafeBufferPointer<UInt8>, symbol: String?, into events: inout [MarketEvent]
     ) throws(MarketDataFault) -> DecodeOutcome {
         var cursor = JSONCursor(message)

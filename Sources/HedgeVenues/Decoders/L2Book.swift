@@ -5,7 +5,7 @@ import HedgeCore
 /// Each side keeps its levels in one sorted array with the best level last, so the frequent
 /// changes near the top move few elements. Asks are stored with negated prices so both sides
 /// share one ascending order.
-public struct L2Book: Sendable, Hashable {
+struct L2Book: Sendable, Hashable {
     /// Scaled prices (asks negated), ascending: the best level is last.
     private var bidKeys: [Int64] = []
     private var bidSizes: [Int64] = []
@@ -15,7 +15,7 @@ public struct L2Book: Sendable, Hashable {
     public init() {}
 
     public var isEmpty: Bool { bidKeys.isEmpty && askKeys.isEmpty }
-    public var levelCount: (bids: Int, asks: Int) { (bidKeys.count, askKeys.count) }
+    var levelCount: (bids: Int, asks: Int) { (bidKeys.count, askKeys.count) }
 
     public mutating func removeAll() {
         bidKeys.removeAll(keepingCapacity: true); bidSizes.removeAll(keepingCapacity: true)

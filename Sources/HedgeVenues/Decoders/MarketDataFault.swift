@@ -21,7 +21,7 @@ public struct MarketDataFault: Error, Sendable, Hashable, CustomStringConvertibl
 
     public var kind: Kind
     /// What was wrong, in words a user can act on.
-    public var detail: String
+    var detail: String
 
     public init(_ kind: Kind, _ detail: String) {
         self.kind = kind
@@ -32,7 +32,7 @@ public struct MarketDataFault: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// What a decoder did with one message that it did not refuse.
-public enum DecodeOutcome: Sendable, Hashable {
+enum DecodeOutcome: Sendable, Hashable {
     /// Market data for a selected instrument (events may still be empty, e.g. a buffered update).
     case decoded
     /// Market data for an instrument nobody asked for: skipped before parsing the body.

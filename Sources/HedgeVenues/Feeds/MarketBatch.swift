@@ -32,7 +32,7 @@ public struct MarketBatch {
 
     /// How many rows a feed puts in a batch: enough to spread the per-batch work thin, few enough
     /// to stay in the cache.
-    public static let preferredCount = 256
+    static let preferredCount = 256
 
     public var count: Int { rows.count }
     public var isEmpty: Bool { rows.isEmpty }
@@ -56,7 +56,7 @@ public struct MarketBatch {
     }
 
     /// Appends a quote of the instrument numbered `instrument`.
-    public mutating func appendQuote(_ quote: Quote, instrument: Int) {
+    mutating func appendQuote(_ quote: Quote, instrument: Int) {
         rows.append(Row(instrument: instrument, quote: quote, other: -1))
     }
 

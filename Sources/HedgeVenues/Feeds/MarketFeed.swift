@@ -66,7 +66,7 @@ public struct PublicTrade: Sendable, Hashable {
     public var price: FixedDecimal
     public var quantity: FixedDecimal
     /// The taker's side.
-    public var aggressor: Side
+    var aggressor: Side
     public var time: Timestamp
 
     public init(price: FixedDecimal, quantity: FixedDecimal, aggressor: Side, time: Timestamp) {

@@ -11,7 +11,7 @@ public struct PerpetualFunding: Sendable, Hashable {
     public init() {}
 
     /// The first funding time strictly after `time`, on the interval's grid from the epoch.
-    public func nextFundingTime(after time: Timestamp) -> Timestamp {
+    func nextFundingTime(after time: Timestamp) -> Timestamp {
         let step = max(interval.nanosecondsClamped, 1)
         let (quotient, remainder) = time.nanoseconds.quotientAndRemainder(dividingBy: step)
         let floor = remainder < 0 ? quotient - 1 : quotient

@@ -22,14 +22,14 @@ public struct SyntheticBasisFeed: MarketFeed {
         /// restart on a later day trades the same contract. Default: `start`.
         public var listed: Timestamp?
         /// The dated leg expires this long after it was listed.
-        public var expiresAfter: Duration = .seconds(14 * 86_400)
+        var expiresAfter: Duration = .seconds(14 * 86_400)
         /// Within this much of expiry the deviation fades linearly to 0 (arbitrageurs pin it).
         public var convergence: Duration = .seconds(86_400)
         public var funding = PerpetualFunding()
         /// Time between quote updates of each leg.
         public var tick: Duration = .milliseconds(100)
         /// Time between mark price and funding rate updates.
-        public var markInterval: Duration = .seconds(1)
+        var markInterval: Duration = .seconds(1)
 
         public init(start: Timestamp) {
             self.start = start
@@ -81,7 +81,7 @@ public struct SyntheticBasisFeed: MarketFeed {
     }
 
     /// The regime the market is in now.
-    public var regime: VolatilityRegime { market.regime }
+    var regime: VolatilityRegime { market.regime }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty {

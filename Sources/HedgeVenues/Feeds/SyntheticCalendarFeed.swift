@@ -17,8 +17,8 @@ public struct SyntheticCalendarFeed: MarketFeed {
         public var market = SyntheticMarket.Parameters()
         /// Annual carry: fair future = spot × (1 + carry × years to expiry).
         public var carry: Double = 0.08
-        public var nearDays: Double = 30
-        public var farDays: Double = 120
+        var nearDays: Double = 30
+        var farDays: Double = 120
         /// Time between quote updates of each leg.
         public var tick: Duration = .milliseconds(100)
 
@@ -61,7 +61,7 @@ public struct SyntheticCalendarFeed: MarketFeed {
     }
 
     /// The regime the market is in now.
-    public var regime: VolatilityRegime { market.regime }
+    var regime: VolatilityRegime { market.regime }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty { advance() }

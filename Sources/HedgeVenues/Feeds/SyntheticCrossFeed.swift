@@ -10,8 +10,8 @@ import HedgeCore
 /// BTC, minimum notional 5 USDT, funding every 8 h.
 public struct SyntheticCrossFeed: MarketFeed {
     public struct Parameters: Sendable, Hashable {
-        public var venueA = "sim-a"
-        public var venueB = "sim-b"
+        var venueA = "sim-a"
+        var venueB = "sim-b"
         public var start: Timestamp
         /// The shared price engine; the deviation is venue A's premium over venue B, in bps.
         public var market: SyntheticMarket.Parameters
@@ -59,7 +59,7 @@ public struct SyntheticCrossFeed: MarketFeed {
     }
 
     /// The regime the market is in now.
-    public var regime: VolatilityRegime { market.regime }
+    var regime: VolatilityRegime { market.regime }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty { advance() }

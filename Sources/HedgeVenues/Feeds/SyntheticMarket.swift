@@ -15,13 +15,13 @@ public struct SyntheticMarket: Sendable {
         /// Stationary σ of the spread's deviation from fair, in bps, calm regime.
         public var deviationBps: Double = 8
         /// Half-life of a deviation, in seconds.
-        public var halfLife: Double = 5
+        var halfLife: Double = 5
         /// Chance of a jump per second, and its size in σ of the deviation.
-        public var jumpsPerSecond: Double = 0.03
-        public var jumpSigma: Double = 3
+        var jumpsPerSecond: Double = 0.03
+        var jumpSigma: Double = 3
         /// Chance a jump widens the spread (0.5: either way alike).
-        public var jumpUpProbability: Double = 0.5
-        public var regime = RegimeSwitch.Parameters()
+        var jumpUpProbability: Double = 0.5
+        var regime = RegimeSwitch.Parameters()
 
         public init() {}
     }
@@ -41,7 +41,7 @@ public struct SyntheticMarket: Sendable {
         self.regimeSwitch = RegimeSwitch(parameters.regime, seed: parameters.seed)
     }
 
-    public var regime: VolatilityRegime { regimeSwitch.regime }
+    var regime: VolatilityRegime { regimeSwitch.regime }
 
     /// Moves the market forward `dt` seconds.
     public mutating func step(_ dt: Double) {
@@ -75,7 +75,7 @@ public struct SyntheticMarket: Sendable {
     }
 
     /// `value` rounded to the contract's tick, for mark prices.
-    public static func onTick(_ value: Double, _ contract: ContractSpec) -> FixedDecimal {
+    static func onTick(_ value: Double, _ contract: ContractSpec) -> FixedDecimal {
         let ticks = (value / contract.tickSize.doubleValue).rounded()
         return FixedDecimal(units: Int64(ticks) * contract.tickSize.units)
     }

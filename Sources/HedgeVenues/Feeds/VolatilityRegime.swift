@@ -2,7 +2,7 @@ import HedgeCore
 
 /// The market's mood: calm most of the time, with volatile stretches where both the underlying
 /// and the spread move several times harder (news, liquidations).
-public enum VolatilityRegime: String, Sendable, Hashable, CaseIterable {
+enum VolatilityRegime: String, Sendable, Hashable, CaseIterable {
     case calm, volatile
 }
 
@@ -10,14 +10,14 @@ public enum VolatilityRegime: String, Sendable, Hashable, CaseIterable {
 ///
 /// It draws from its own generator, so switching regimes never shifts the price path's random
 /// numbers: a scenario tuned for a seed keeps its calm stretches exactly.
-public struct RegimeSwitch: Sendable {
+struct RegimeSwitch: Sendable {
     public struct Parameters: Sendable, Hashable {
         /// Mean time spent calm before turning volatile.
-        public var meanCalm: Duration = .seconds(180)
+        var meanCalm: Duration = .seconds(180)
         /// Mean time a volatile stretch lasts.
-        public var meanVolatile: Duration = .seconds(45)
+        var meanVolatile: Duration = .seconds(45)
         /// σ of the underlying and of the spread in the volatile regime, as a multiple of calm.
-        public var volatileMultiple: Double = 2
+        var volatileMultiple: Double = 2
         public var initial: VolatilityRegime = .calm
 
         public init() {}
@@ -34,7 +34,7 @@ public struct RegimeSwitch: Sendable {
     }
 
     public let parameters: Parameters
-    public private(set) var regime: VolatilityRegime
+    private(set) var regime: VolatilityRegime
     private var random: SeededRandom
 
     public init(_ parameters: Parameters, seed: UInt64) {

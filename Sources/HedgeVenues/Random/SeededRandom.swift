@@ -19,7 +19,7 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     }
 
     /// Standard normal (Box–Muller).
-    public mutating func gaussian() -> Double {
+    mutating func gaussian() -> Double {
         let u1 = max(unit(), 1e-300)
         let u2 = unit()
         return (-2 * log(u1)).squareRoot() * cos(2 * .pi * u2)

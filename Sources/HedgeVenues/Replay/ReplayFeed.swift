@@ -113,7 +113,7 @@ public struct ReplayFeed: MarketFeed {
     }
 
     /// The next event in venue-time order; throws the first bad line under `.stop`.
-    public mutating func nextEvent() throws(ReplayError) -> MarketEvent? {
+    mutating func nextEvent() throws(ReplayError) -> MarketEvent? {
         if let event = next() { return event }
         if let failure { throw failure }
         return nil

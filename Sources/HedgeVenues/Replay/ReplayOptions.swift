@@ -17,9 +17,9 @@ public struct ReplayOptions: Sendable, Hashable {
     /// anything later counts as out of order. nil takes each format's default: 250 ms for Binance,
     /// 3 s for Bybit (its orderbook messages run up to 2.9 s behind the connection's tickers in the
     /// 2026 recording), and strict order for CSV.
-    public var reorderWindow: Duration?
+    var reorderWindow: Duration?
     /// Messages kept per reason for the report.
-    public var examplesPerReason: Int
+    var examplesPerReason: Int
 
     public init(policy: BadInputPolicy = .skip, reorderWindow: Duration? = nil, examplesPerReason: Int = 5) {
         self.policy = policy

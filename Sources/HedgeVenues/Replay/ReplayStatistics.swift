@@ -3,11 +3,11 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
     public var linesRead = 0
     public var eventsEmitted = 0
     /// Lines for instruments nobody asked for, skipped before their bodies were parsed.
-    public var linesNotSelected = 0
+    var linesNotSelected = 0
     /// Control lines: headers, subscription acks, klines.
-    public var linesIgnored = 0
+    var linesIgnored = 0
     /// Events that arrived late but within the reorder window and were put back in order.
-    public var eventsReordered = 0
+    var eventsReordered = 0
     /// Lines or events refused, by reason.
     public var skipped: [MarketDataFault.Kind: Int] = [:]
     /// The first few messages per reason, with file and line.
@@ -17,7 +17,7 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
 
     public init() {}
 
-    public var skippedTotal: Int { skipped.values.reduce(0, +) }
+    var skippedTotal: Int { skipped.values.reduce(0, +) }
 
     mutating func record(_ error: ReplayError, keeping limit: Int) {
         skipped[error.fault.kind, default: 0] += 1

@@ -35,7 +35,7 @@ public struct LatencyModel: Sendable, Hashable {
     }
 
     /// A typical delay (base + the jitter's middle), for the screen.
-    public var typical: Duration {
+    var typical: Duration {
         switch jitter {
         case .none: base
         case .uniform(let width): base + width / 2
@@ -47,14 +47,14 @@ public struct LatencyModel: Sendable, Hashable {
 /// A `LatencyModel` in whole nanoseconds, worked out once: a draw is then integer arithmetic.
 /// The replay draws one per quote, and `Duration.components` (128-bit division) cost more than
 /// the rest of the draw.
-public struct LatencySampler: Sendable, Hashable {
+struct LatencySampler: Sendable, Hashable {
     private enum Jitter: Sendable, Hashable {
         case none
         case uniform(width: Int64)
         case lognormal(median: Int64, sigma: Double)
     }
 
-    public let baseNanoseconds: Int64
+    let baseNanoseconds: Int64
     private let jitter: Jitter
 
     public init(_ model: LatencyModel) {

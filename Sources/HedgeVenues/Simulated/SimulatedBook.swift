@@ -9,13 +9,13 @@ public struct SimulatedBook: Sendable, Hashable {
     /// Asks, best (lowest) first.
     public private(set) var asks: [BookLevel] = []
     /// Whether levels below the top are known (the feed sent depth).
-    public private(set) var hasDepth = false
+    private(set) var hasDepth = false
     public private(set) var time: Timestamp = .zero
 
     public init() {}
 
     /// Both sides present.
-    public var isTwoSided: Bool { !bids.isEmpty && !asks.isEmpty }
+    var isTwoSided: Bool { !bids.isEmpty && !asks.isEmpty }
 
     /// The top of book (sizes net of what our orders took).
     public var top: Quote? {

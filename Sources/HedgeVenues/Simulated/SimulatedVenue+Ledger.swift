@@ -20,12 +20,12 @@ public struct VenueLedger: Sendable, Hashable, Codable {
     public var name: String
     public var positions: [Position]
     public var balances: [String: FixedDecimal]
-    public var isolatedMargin: [InstrumentID: FixedDecimal]
+    var isolatedMargin: [InstrumentID: FixedDecimal]
     public var expired: [InstrumentID]
     public var orders: [OrderEntry]
     public var resting: [OrderID]
-    public var tradeCount: UInt64
-    public var orderSequence: UInt64
+    var tradeCount: UInt64
+    var orderSequence: UInt64
 
     /// Every fill the venue has made for orders, oldest first (liquidations and settlements are
     /// not orders: they show in the positions).

@@ -71,7 +71,7 @@ public struct SimulatedVenue: Sendable {
     /// Wallet balance per settlement asset (isolated margin included).
     public internal(set) var balances: [String: FixedDecimal]
     /// Margin set aside for each isolated position.
-    public internal(set) var isolatedMargin: [InstrumentID: FixedDecimal] = [:]
+    internal(set) var isolatedMargin: [InstrumentID: FixedDecimal] = [:]
     /// Dated contracts already settled.
     public internal(set) var expired: Set<InstrumentID> = [] {
         didSet { nextSettlementTime = earliestSettlementTime() }
@@ -122,17 +122,17 @@ public struct SimulatedVenue: Sendable {
     }
 
     /// The delay before the strategy sees a piece of market data.
-    public mutating func nextMarketDataLatency() -> Duration {
+    mutating func nextMarketDataLatency() -> Duration {
         .nanoseconds(nextMarketDataLatencyNanoseconds())
     }
 
     /// `nextMarketDataLatency()` in whole nanoseconds, for the per-quote path.
-    public mutating func nextMarketDataLatencyNanoseconds() -> Int64 {
+    mutating func nextMarketDataLatencyNanoseconds() -> Int64 {
         marketDataLatency.sample(&marketRandom)
     }
 
     /// Makes the next `count` orders fail, as a venue under stress would.
-    public mutating func injectRejections(_ count: Int) { faultState.rejectNext += count }
+    mutating func injectRejections(_ count: Int) { faultState.rejectNext += count }
 
     /// The margin mode of an instrument.
     public func marginMode(_ id: InstrumentID) -> MarginMode { settings.marginModes[id] ?? .cross }
@@ -141,17 +141,17 @@ public struct SimulatedVenue: Sendable {
     public func markPrice(_ id: InstrumentID) -> FixedDecimal? { marks[id] ?? books[id]?.mid }
 
     /// Whether the strategy should not see this market data (a stale-data fault).
-    public func withholdsFromStrategy(_ event: MarketEvent) -> Bool {
+    func withholdsFromStrategy(_ event: MarketEvent) -> Bool {
         faultState.isStale(event.instrument, at: event.time, forVenue: false)
     }
 
     /// `withholdsFromStrategy(_:)` for market data on `id` at `time`.
-    public func withholdsFromStrategy(_ id: InstrumentID, at time: Timestamp) -> Bool {
+    func withholdsFromStrategy(_ id: InstrumentID, at time: Timestamp) -> Bool {
         faultState.isStale(id, at: time, forVenue: false)
     }
 
     /// Whether the venue is down at `time` (an outage fault).
-    public func isDown(at time: Timestamp) -> Bool { faultState.isDown(at: time) }
+    func isDown(at time: Timestamp) -> Bool { faultState.isDown(at: time) }
 
     /// Market data moves the book, the marks and the funding schedule; resting orders that the
     /// market crosses fill, and positions whose liquidation price the mark crosses are closed.

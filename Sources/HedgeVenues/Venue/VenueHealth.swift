@@ -17,7 +17,7 @@ public struct VenueHealth: Sendable, Hashable {
 
     public var state: State
     /// When the venue's last message (a quote, an answer) arrived; nil if none has yet.
-    public var lastMessageAt: Timestamp?
+    var lastMessageAt: Timestamp?
 
     public init(state: State, lastMessageAt: Timestamp?) {
         self.state = state
