@@ -11,28 +11,31 @@ public struct HedgingStateMachine: Sendable {
 
     /// Where the machine is, each state with what only that state needs to know (one payload a
     /// state, as swift-nio-ssh does): nothing about a spread lives outside the state that holds it.
+    /// The states a quote is judged in keep their payload inline; the others are boxed (`indirect`,
+    /// allocated on entry only), so the value a quote switches over stays small enough to copy
+    /// without `memcpy`.
     enum State: Sendable {
         /// Sampling the spread, waiting for the entry rule.
         case scanning
         /// Prices locked and both legs sized; waits for fresh quotes to validate.
         case validating(Opportunity)
         /// The first leg's order is working; named for the side of that leg.
-        case openingFirst(OpeningState)
+        indirect case openingFirst(OpeningState)
         /// The second leg hedges what the first one filled.
-        case openingSecond(OpeningState)
+        indirect case openingSecond(OpeningState)
         /// Both legs hedged; marking to market and checking exits against the open cycle.
         case monitoring(Cycle)
         /// Restoring the hedge ratio, or resizing: one order, then (when `hedgeAfter`) one on the
         /// other leg to hedge what it changed.
-        case adjusting(AdjustingState)
+        indirect case adjusting(AdjustingState)
         /// Both legs closing together, with the orders still working.
-        case closing(ClosingState)
+        indirect case closing(ClosingState)
         /// A leg is unhedged: re-hedge within the deadline, else flatten the excess.
-        case unwinding(UnwindingState)
+        indirect case unwinding(UnwindingState)
         /// A cycle ended; the cooldown runs.
         case completed
         /// Halted with a reason until a manual resume.
-        case error(ErrorState)
+        indirect case error(ErrorState)
     }
 
     /// A venue execution already applied to a leg's position.
