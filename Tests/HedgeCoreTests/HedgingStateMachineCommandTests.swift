@@ -176,3 +176,29 @@ struct HedgingStateMachineCommandTests {
         #expect(actions.commandResults.first?.2.contains("balanced") == true)
     }
 }
+
+extension HedgingStateMachineCommandTests {
+    @Test("a close asked for after the kill switch while opening does not soften the kill")
+    func closeAfterKillKeepsTheKill() {
+        var desk = Desk()
+        desk.detect()
+        let open = desk.validate()
+        desk.command(.kill)
+        #expect(desk.command(.close).commandResults.first?.1 == true)
+        let flatten = desk.fill(open).firstOrder()
+        #expect(flatten.leg == .a && flatten.reduceOnly)
+        let done = desk.fill(flatten)
+        #expect(done.path == [.completed, .error])
+        #expect(desk.machine.haltReason == "halted by kill switch; flat")
+    }
+
+    @Test("the kill switch during a close from ERROR halts as killed once flat, not with the old reason")
+    func killDuringCloseFromError() {
+        var desk = ReachableState.errorWithPosition.reach()
+        let closing = desk.command(.close)
+        #expect(desk.command(.kill).commandResults.first?.1 == true)
+        let done = desk.fillCloses(closing)
+        #expect(done.path == [.completed, .error])
+        #expect(desk.machine.haltReason == "halted by kill switch; flat")
+    }
+}
