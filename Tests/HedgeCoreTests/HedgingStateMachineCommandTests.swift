@@ -176,3 +176,52 @@ struct HedgingStateMachineCommandTests {
         #expect(actions.commandResults.first?.2.contains("balanced") == true)
     }
 }
+
+extension HedgingStateMachineCommandTests {
+    @Test("a close asked for after the kill switch while opening does not soften the kill")
+    func closeAfterKillKeepsTheKill() {
+        var desk = Desk()
+        desk.detect()
+        let open = desk.validate()
+        desk.command(.kill)
+        #expect(desk.command(.close).commandResults.first?.1 == true)
+        let flatten = desk.fill(open).firstOrder()
+        #expect(flatten.leg == .a && flatten.reduceOnly)
+        let done = desk.fill(flatten)
+        #expect(done.path == [.completed, .error])
+        #expect(desk.machine.haltReason == "halted by kill switch; flat")
+    }
+
+    @Test("the kill switch during a close from ERROR halts as killed once flat, not with the old reason")
+    func killDuringCloseFromError() {
+        var desk = ReachableState.errorWithPosition.reach()
+        let closing = desk.command(.close)
+        #expect(desk.command(.kill).commandResults.first?.1 == true)
+        let done = desk.fillCloses(closing)
+        #expect(done.path == [.completed, .error])
+        #expect(desk.machine.haltReason == "halted by kill switch; flat")
+    }
+}
+
+extension HedgingStateMachineCommandTests {
+    /// The close lives in the state that carries it out; a resume into SCANNING starts afresh.
+    @Test("a close still pending when the flatten failed into ERROR does not close the spread opened after a resume")
+    func pendingCloseForgottenAfterResume() throws {
+        var desk = Desk()
+        desk.detect()
+        var actions = desk.reject(desk.fill(desk.validate()).firstOrder())
+        #expect(desk.state == .unwinding)
+        #expect(desk.command(.close).commandResults.first?.1 == true)
+        for _ in 0..<8 where desk.state == .unwinding { actions = desk.reject(actions.firstOrder()) }
+        try #require(desk.state == .error)
+        // The venue closes what is left while halted; then the trader resumes.
+        let held = desk.machine.positions.a.quantity
+        let closing = Fill(orderID: "liquidation-A-1", side: held.isPositive ? .sell : .buy, price: "60000", quantity: held.magnitude,
+                           fee: .zero, liquidity: .taker, time: desk.now, tradeID: 7)
+        desk.send(.positionClosed(.a, closing, reason: .liquidation))
+        #expect(!desk.machine.hasPosition)
+        #expect(desk.command(.resume).path == [.scanning])
+        desk.open()
+        #expect(desk.state == .monitoring)
+    }
+}

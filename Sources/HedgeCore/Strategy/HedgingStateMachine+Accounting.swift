@@ -36,9 +36,10 @@ extension HedgingStateMachine {
         }
     }
 
-    /// The open (or just closed) cycle's net PnL in USD.
-    func cycleNetPnL(executable: Bool = false) -> FixedDecimal? {
-        guard let baseline = cycle?.baseline ?? attemptBaseline else { return nil }
+    /// The open (or just closed) cycle's net PnL in USD, counted from `baseline` (each leg's
+    /// realised + funding − fees when the spread began).
+    func cycleNetPnL(since baseline: PerLeg<FixedDecimal>?, executable: Bool = false) -> FixedDecimal? {
+        guard let baseline else { return nil }
         let prices = executable ? PerLeg(a: closePrice(.a), b: closePrice(.b)) : PerLeg(a: referencePrice(.a), b: referencePrice(.b))
         guard let pa = prices.a, let pb = prices.b else { return nil }
         do {
@@ -65,8 +66,8 @@ extension HedgingStateMachine {
     }
 
     /// The open cycle's net PnL in bps of the target notional, at the prices closing would get.
-    func cyclePnLBps() -> Double? {
-        guard let net = cycleNetPnL(executable: true), config.targetNotional.isPositive else { return nil }
+    func cyclePnLBps(_ cycle: Cycle) -> Double? {
+        guard let net = cycleNetPnL(since: cycle.baseline, executable: true), config.targetNotional.isPositive else { return nil }
         return net.doubleValue / config.targetNotional.doubleValue * 10_000
     }
 }

@@ -7,20 +7,21 @@ extension HedgingStateMachine {
         switch command {
         case .close:
             switch state {
-            case .monitoring:
+            case .monitoring(let cycle):
                 accept("closing both legs")
-                startClosing("manual close", now: now, into: &actions)
-            case .error(let reason) where hasPosition:
+                startClosing("manual close", holding: Holding(trade: .open(cycle)), now: now, into: &actions)
+            case .error(let error) where hasPosition:
                 accept("closing what is open; staying halted until resumed")
-                haltWhenFlat = reason
-                startClosing("manual close from ERROR", now: now, into: &actions)
+                var holding = error.holding
+                holding.haltWhenFlat = error.reason
+                startClosing("manual close from ERROR", holding: holding, now: now, into: &actions)
             case .openingFirst, .openingSecond, .adjusting:
-                closeRequested = true
+                request(.close)
                 accept("will close as soon as the working order finishes")
-            case .unwinding(var unwind):
-                closeRequested = true
-                unwind.goal = .flatten
-                state = .unwinding(unwind)
+            case .unwinding(var unwinding):
+                unwinding.holding.ask(.close)
+                unwinding.goal = .flatten
+                state = .unwinding(unwinding)
                 accept("flattening")
                 continueUnwinding(now: now, into: &actions)
             case .closing:
@@ -30,12 +31,12 @@ extension HedgingStateMachine {
             }
         case .rebalance:
             switch state {
-            case .monitoring:
+            case .monitoring(let cycle):
                 if hedgeShortfall(now: now) == nil {
                     refuse("legs already balanced within one lot")
                 } else {
                     accept("restoring the hedge ratio")
-                    startAdjusting("manual rebalance", now: now, into: &actions)
+                    startAdjusting("manual rebalance", cycle: cycle, now: now, into: &actions)
                 }
             case .scanning, .validating, .openingFirst, .openingSecond, .adjusting, .closing, .unwinding, .completed, .error:
                 refuse(hasPosition ? "not while \(stateName)" : "nothing open")
@@ -58,13 +59,13 @@ extension HedgingStateMachine {
                 accept(hasPosition ? "no new spreads; the open one is still managed" : "no new spreads")
             }
         case .resume:
-            if case .error(let reason) = state {
+            if case .error(let error) = state {
                 paused = false
                 consecutiveErrors = 0
                 consecutiveBadQuotes = 0
-                accept("leaving ERROR (\(reason))")
+                accept("leaving ERROR (\(error.reason))")
                 if hasPosition {
-                    startUnwinding(goal: .hedge, reason: "resumed from ERROR with positions", now: now, into: &actions)
+                    startUnwinding(goal: .hedge, reason: "resumed from ERROR with positions", holding: error.holding, now: now, into: &actions)
                 } else {
                     enter(.scanning, "manual resume", now: now, into: &actions)
                 }
@@ -75,32 +76,36 @@ extension HedgingStateMachine {
                 refuse("not paused")
             }
         case .kill:
-            killRequested = true
             paused = true
             switch state {
-            case .monitoring:
+            case .monitoring(let cycle):
                 accept("flattening both legs, then halting")
-                startClosing("kill switch", now: now, into: &actions)
-            case .unwinding(var unwind):
-                unwind.goal = .flatten
-                state = .unwinding(unwind)
+                startClosing("kill switch", holding: Holding(trade: .open(cycle), intent: .kill), now: now, into: &actions)
+            case .unwinding(var unwinding):
+                unwinding.holding.ask(.kill)
+                unwinding.goal = .flatten
+                state = .unwinding(unwinding)
                 accept("flattening, then halting")
                 continueUnwinding(now: now, into: &actions)
             case .openingFirst, .openingSecond, .adjusting:
+                request(.kill)
                 accept("flattening once the working order finishes, then halting")
             case .closing:
+                request(.kill)
                 accept("closing already; halting after")
-            case .error where hasPosition:
+            case .error(let error) where hasPosition:
                 accept("flattening, then halting")
-                startClosing("kill switch", now: now, into: &actions)
+                var holding = error.holding
+                holding.ask(.kill)
+                startClosing("kill switch", holding: holding, now: now, into: &actions)
             case .validating:
                 actions.append(.cancelTimer(.validationTimeout))
                 accept("nothing open; halted")
-                haltAfterKill(now: now, into: &actions)
+                haltAfterKill(keeping: nil, now: now, into: &actions)
             case .scanning, .completed, .error:
                 actions.append(.cancelTimer(.cooldown))
                 accept("nothing open; halted")
-                haltAfterKill(now: now, into: &actions)
+                haltAfterKill(keeping: holding.trade, now: now, into: &actions)
             }
         }
     }
@@ -138,7 +143,7 @@ extension HedgingStateMachine {
 
     /// Orders that move both legs by `percent`: the first leg now, the hedge after it fills.
     mutating func resize(percent: Int, now: Timestamp, into actions: inout [StrategyAction]) -> (accepted: Bool, message: String) {
-        guard case .monitoring = state else {
+        guard case .monitoring(let cycle) = state else {
             return (false, hasPosition ? "not while \(stateName)" : "nothing open")
         }
         guard percent != 0, (-90...100).contains(percent) else { return (false, "resize must be between -90 % and +100 %, not 0") }
@@ -156,7 +161,7 @@ extension HedgingStateMachine {
             return (false, "leg \(leg): \(problem)")
         }
         let order = makeOrder(leg: leg, side: side, quantity: quantity, purpose: .adjust, reduceOnly: !growing, now: now, into: &actions)
-        enter(.adjusting(order: order, hedgeAfter: true), "resize \(percent > 0 ? "+" : "")\(percent) %: \(side) \(quantity) on leg \(leg)", now: now, into: &actions)
+        enter(.adjusting(AdjustingState(cycle: cycle, order: order, hedgeAfter: true)), "resize \(percent > 0 ? "+" : "")\(percent) %: \(side) \(quantity) on leg \(leg)", now: now, into: &actions)
         return (true, "\(side) \(quantity) on leg \(leg), then the hedge on leg B")
     }
 }

@@ -1,4 +1,4 @@
-/// Orders and their answers: opening both legs, adjusting, closing and unwinding.
+/// Orders and their answers, routed to the state waiting for them; how far the legs are off the hedge.
 extension HedgingStateMachine {
     /// Sends a market order and starts its timeout. Returns its id.
     mutating func makeOrder(leg: Leg, side: Side, quantity: FixedDecimal, purpose: OrderPurpose, reduceOnly: Bool,
@@ -77,248 +77,22 @@ extension HedgingStateMachine {
     mutating func orderFinished(_ outcome: OrderOutcome, now: Timestamp, into actions: inout [StrategyAction]) {
         let id = outcome.request.id
         switch state {
-        case .openingFirst(let opportunity, let order) where order == id:
-            firstLegFinished(opportunity, outcome, now: now, into: &actions)
-        case .openingSecond(let opportunity, let order) where order == id:
-            secondLegFinished(opportunity, outcome, now: now, into: &actions)
-        case .adjusting(let order, let hedgeAfter) where order == id:
-            if let shortfall = outcome.shortfall {
-                noteError()
-                actions.append(.alert(.warning, "adjustment on leg \(outcome.request.leg) \(shortfall)"))
-            }
-            // A resize changed one leg: match it on the other before calling the spread balanced.
-            // Growing adds to the other leg; shrinking trims it (reduce-only).
-            if hedgeAfter, !closeRequested, !killRequested, let missing = hedgeShortfall(now: now) {
-                let shrinking = outcome.request.reduceOnly
-                let leg = shrinking ? missing.excessLeg : missing.excessLeg.other
-                let side: Side = shrinking ? (positions[leg].quantity.isPositive ? .sell : .buy) : missing.hedgeSide
-                let quantity = shrinking ? missing.trimQuantity : missing.hedgeQuantity
-                let hedge = makeOrder(leg: leg, side: side, quantity: quantity, purpose: .adjust, reduceOnly: shrinking,
-                                      now: now, into: &actions)
-                state = .adjusting(order: hedge, hedgeAfter: false)
-                actions.append(.alert(.info, "resize: \(side) \(quantity) on leg \(leg) to match"))
-                return
-            }
-            enterMonitoringOrClose("adjusted leg \(outcome.request.leg) by \(outcome.filled)", now: now, into: &actions)
-        case .closing(let reason, var pending):
-            pending.removeAll { $0 == id }
-            if let shortfall = outcome.shortfall {
-                actions.append(.alert(.warning, "closing leg \(outcome.request.leg) \(shortfall)"))
-            }
-            if pending.isEmpty {
-                closeFinished(reason: reason, now: now, into: &actions)
-            } else {
-                state = .closing(reason: reason, pending: pending)
-            }
-        case .unwinding(var unwind) where unwind.order == id:
-            unwind.order = nil
-            if let shortfall = outcome.shortfall {
-                actions.append(.alert(.warning, "unwind order on leg \(outcome.request.leg) \(shortfall)"))
-            }
-            state = .unwinding(unwind)
-            continueUnwinding(now: now, into: &actions)
+        case .openingFirst(let opening) where opening.order == id:
+            firstLegFinished(opening, outcome, now: now, into: &actions)
+        case .openingSecond(let opening) where opening.order == id:
+            secondLegFinished(opening, outcome, now: now, into: &actions)
+        case .adjusting(let adjusting) where adjusting.order == id:
+            adjustmentFinished(adjusting, outcome, now: now, into: &actions)
+        case .closing(let closing):
+            closingOrderFinished(closing, outcome, now: now, into: &actions)
+        case .unwinding(let unwinding) where unwinding.order == id:
+            unwindingOrderFinished(unwinding, outcome, now: now, into: &actions)
         case .scanning, .validating, .openingFirst, .openingSecond, .monitoring, .adjusting, .unwinding, .completed, .error:
             // A late answer for an order no state waits on: the position is already updated.
             if let shortfall = outcome.shortfall {
                 actions.append(.alert(.info, "late answer for order \(id): \(shortfall)"))
             }
         }
-    }
-
-    // MARK: Opening
-
-    mutating func firstLegFinished(_ opportunity: Opportunity, _ outcome: OrderOutcome, now: Timestamp, into actions: inout [StrategyAction]) {
-        let first = opportunity.firstLeg
-        let second = first.other
-        if outcome.filled.isZero {
-            attemptBaseline = nil
-            noteError()
-            // Nothing opened, so a close asked for meanwhile is done; it must not close the next spread.
-            closeRequested = false
-            let reason = "leg \(first) did not fill (\(outcome.shortfall ?? "no fill")); nothing open"
-            actions.append(.alert(.warning, reason))
-            if killRequested { haltAfterKill(now: now, into: &actions); return }
-            if consecutiveErrors >= config.maxConsecutiveErrors {
-                enter(.error(reason: "\(consecutiveErrors) failed attempts in a row; last: \(reason)"), reason, now: now, into: &actions)
-            } else {
-                enter(.scanning, reason, now: now, into: &actions)
-            }
-            return
-        }
-        if killRequested {
-            startUnwinding(goal: .flatten, reason: "kill switch during opening", now: now, into: &actions)
-            return
-        }
-        // Hedge exactly what filled, converted through base exposure at the second leg's price.
-        guard let quote = quotes[second], let firstQuote = quotes[first],
-              let exposure = try? config.legs[first].baseExposure(quantity: outcome.filled, price: firstQuote.price(toTake: opportunity.sides[first])),
-              let hedge = try? config.legs[second].quantity(forBase: exposure, price: quote.price(toTake: opportunity.sides[second]), rounding: .halfEven),
-              hedge.isPositive else {
-            startUnwinding(goal: .flatten, reason: "leg \(first) filled \(outcome.filled), too little to hedge on leg \(second)", now: now, into: &actions)
-            return
-        }
-        var hedged = opportunity
-        hedged.quantities[second] = hedge
-        let order = makeOrder(leg: second, side: opportunity.sides[second], quantity: hedge, purpose: .hedge, reduceOnly: false, now: now, into: &actions)
-        let note = outcome.shortfall.map { "; partial: \($0)" } ?? ""
-        enter(.openingSecond(hedged, order: order), "leg \(first) filled \(outcome.filled)\(note); hedging \(hedge) on leg \(second)", now: now, into: &actions)
-    }
-
-    mutating func secondLegFinished(_ opportunity: Opportunity, _ outcome: OrderOutcome, now: Timestamp, into actions: inout [StrategyAction]) {
-        let second = opportunity.firstLeg.other
-        if let shortfall = outcome.shortfall {
-            noteError()
-            startUnwinding(goal: killRequested ? .flatten : .hedge, reason: "leg \(second) \(shortfall)", now: now, into: &actions)
-            return
-        }
-        consecutiveErrors = 0
-        openCycle(now: now, into: &actions)
-        if killRequested || closeRequested {
-            startClosing(killRequested ? "kill switch" : "manual close", now: now, into: &actions)
-        } else {
-            enter(.monitoring, "both legs hedged at \(spreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "?")", now: now, into: &actions)
-        }
-    }
-
-    /// Which way the spread was rich when it was entered, read from the positions: short A means
-    /// A was sold as the rich leg (+1), long A that B was (−1). Survives a restart, unlike a
-    /// deviation seen at the time.
-    var entryDeviationSign: Int {
-        let a = positions.a.quantity
-        if a.isNegative { return 1 }
-        if a.isPositive { return -1 }
-        return (deviationBps ?? 0) >= 0 ? 1 : -1
-    }
-
-    /// Records the open spread's entry facts for the exit rules.
-    mutating func openCycle(now: Timestamp, into actions: inout [StrategyAction]) {
-        let spread = spreadBps ?? .zero
-        cycle = Cycle(openedAt: now, entrySpreadBps: spread, entryDeviationSign: entryDeviationSign,
-                      entryVolatility: statistics.standardDeviation, baseline: attemptBaseline ?? legNetBeforeUnrealised())
-        actions.append(.cycleEvent(.opened(spreadBps: spread, time: now)))
-    }
-
-    /// Monitoring when both legs are open and hedged; otherwise unwinding or closing.
-    mutating func enterMonitoringOrClose(_ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        if killRequested || closeRequested {
-            startClosing(killRequested ? "kill switch" : "manual close", now: now, into: &actions)
-        } else if hedgeShortfall(now: now) != nil {
-            startUnwinding(goal: .hedge, reason: "legs unbalanced after: \(reason)", now: now, into: &actions)
-        } else {
-            enter(.monitoring, reason, now: now, into: &actions)
-        }
-    }
-
-    // MARK: Closing
-
-    mutating func startClosing(_ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        var pending: [OrderID] = []
-        for leg in Leg.allCases where !positions[leg].isFlat {
-            let position = positions[leg]
-            let side: Side = position.quantity.isPositive ? .sell : .buy
-            pending.append(makeOrder(leg: leg, side: side, quantity: position.quantity.magnitude, purpose: .close, reduceOnly: true, now: now, into: &actions))
-        }
-        if pending.isEmpty {
-            enter(.closing(reason: reason, pending: []), reason, now: now, into: &actions)
-            closeFinished(reason: reason, now: now, into: &actions)
-        } else {
-            enter(.closing(reason: reason, pending: pending), reason, now: now, into: &actions)
-        }
-    }
-
-    mutating func closeFinished(reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        if hasPosition {
-            startUnwinding(goal: .flatten, reason: "close incomplete (\(reason))", now: now, into: &actions)
-        } else {
-            completeCycle("closed: \(reason)", now: now, into: &actions)
-        }
-    }
-
-    /// COMPLETED: the result is recorded and the cooldown starts (or the strategy halts).
-    mutating func completeCycle(_ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        let net = cycleNetPnL() ?? .zero
-        actions.append(.cycleEvent(.closed(spreadBps: spreadBps, netPnL: net, reason: reason, time: now)))
-        cycle = nil
-        attemptBaseline = nil
-        closeRequested = false
-        completedCycles += 1
-        enter(.completed, "\(reason); cycle net \(net.formatted(places: 2)) USD", now: now, into: &actions)
-        if killRequested {
-            haltAfterKill(now: now, into: &actions)
-        } else if let haltReason = haltWhenFlat {
-            haltWhenFlat = nil
-            enter(.error(reason: "\(haltReason); closed manually, flat"), "closed from ERROR: flat, still halted", now: now, into: &actions)
-        } else if !config.singleShot {
-            actions.append(.scheduleTimer(.cooldown, at: now + config.cooldown))
-        }
-    }
-
-    mutating func haltAfterKill(now: Timestamp, into actions: inout [StrategyAction]) {
-        killRequested = false
-        closeRequested = false
-        haltWhenFlat = nil
-        enter(.error(reason: "halted by kill switch; flat"), "kill switch: flat, halted", now: now, into: &actions)
-    }
-
-    // MARK: Unwinding
-
-    mutating func startUnwinding(goal: Unwind.Goal, reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        let unwind = Unwind(goal: goal, attempts: 0, deadline: now + config.hedgeDeadline, order: nil, reason: reason)
-        enter(.unwinding(unwind), reason, now: now, into: &actions)
-        actions.append(.alert(.warning, "UNWINDING: \(reason)"))
-        actions.append(.scheduleTimer(.hedgeDeadline, at: unwind.deadline))
-        continueUnwinding(now: now, into: &actions)
-    }
-
-    /// One step of UNWINDING: done when hedged or flat; else re-hedge (goal .hedge, within the
-    /// deadline and attempts) or trim the excess leg to match the other (goal .flatten).
-    mutating func continueUnwinding(now: Timestamp, into actions: inout [StrategyAction]) {
-        guard case .unwinding(var unwind) = state, unwind.order == nil else { return }
-        if !hasPosition {
-            actions.append(.cancelTimer(.hedgeDeadline))
-            if cycle != nil || attemptBaseline != nil || unwind.goal == .flatten {
-                completeCycle("flat after unwinding (\(unwind.reason))", now: now, into: &actions)
-            } else {
-                enter(.scanning, "flat after unwinding (\(unwind.reason))", now: now, into: &actions)
-            }
-            return
-        }
-        guard let shortfall = hedgeShortfall(now: now) else {
-            // Hedged within one lot.
-            actions.append(.cancelTimer(.hedgeDeadline))
-            if unwind.goal == .flatten || killRequested || closeRequested {
-                startClosing(killRequested ? "kill switch" : (closeRequested ? "manual close" : "flatten after \(unwind.reason)"), now: now, into: &actions)
-            } else {
-                consecutiveErrors = 0
-                if cycle == nil { openCycle(now: now, into: &actions) }
-                enter(.monitoring, "re-hedged after \(unwind.reason)", now: now, into: &actions)
-            }
-            return
-        }
-        if unwind.goal == .hedge && (unwind.attempts >= config.maxHedgeAttempts || now >= unwind.deadline) {
-            unwind.goal = .flatten
-            unwind.attempts = 0
-            actions.append(.alert(.warning, "re-hedge failed; flattening the excess leg \(shortfall.excessLeg)"))
-        }
-        if unwind.goal == .flatten && unwind.attempts >= config.maxHedgeAttempts {
-            let exposure = describePositions()
-            actions.append(.alert(.critical, "UNHEDGED: could not flatten after \(unwind.attempts) attempts; \(exposure)"))
-            enter(.error(reason: "UNHEDGED \(exposure); flatten failed (\(unwind.reason)); close manually"), "flatten failed", now: now, into: &actions)
-            return
-        }
-        unwind.attempts += 1
-        let order: OrderID
-        switch unwind.goal {
-        case .hedge:
-            let leg = shortfall.excessLeg.other
-            order = makeOrder(leg: leg, side: shortfall.hedgeSide, quantity: shortfall.hedgeQuantity, purpose: .hedge, reduceOnly: false, now: now, into: &actions)
-        case .flatten:
-            let leg = shortfall.excessLeg
-            let side: Side = positions[leg].quantity.isPositive ? .sell : .buy
-            order = makeOrder(leg: leg, side: side, quantity: shortfall.trimQuantity, purpose: .flatten, reduceOnly: true, now: now, into: &actions)
-        }
-        unwind.order = order
-        state = .unwinding(unwind)
     }
 
     /// The imbalance between the legs, when it is at least one lot.

@@ -53,49 +53,51 @@ extension HedgingStateMachine {
         machine.positions = recovered.positions
         machine.orderCounter = recovered.lastOrderNumber
         machine.completedCycles = recovered.completedCycles
+        var trade: Trade?
         if let openedAt = recovered.openedAt {
-            machine.cycle = Cycle(openedAt: openedAt, entrySpreadBps: recovered.entrySpreadBps ?? .zero, entryDeviationSign: machine.entryDeviationSign,
-                                  entryVolatility: nil, baseline: recovered.baseline)
+            trade = .open(Cycle(openedAt: openedAt, entrySpreadBps: recovered.entrySpreadBps ?? .zero, entryDeviationSign: machine.entryDeviationSign,
+                                entryVolatility: nil, baseline: recovered.baseline))
         } else if machine.hasPosition {
-            machine.attemptBaseline = recovered.baseline
+            trade = .attempt(baseline: recovered.baseline)
         }
         // A pause holds across the restart; a kill also flattens whatever is open, then halts.
         machine.paused = recovered.hold != nil
-        machine.killRequested = recovered.hold == .killed
-        guard machine.hasPosition || machine.cycle != nil else {
+        let intent: OperatorIntent? = recovered.hold == .killed ? .kill : nil
+        guard machine.hasPosition || trade?.cycle != nil else {
             // Flat with no open cycle: SCANNING (nothing to say), or halted again by the kill.
-            if machine.killRequested { machine.haltAfterKill(now: now, into: &actions) }
+            if intent == .kill { machine.haltAfterKill(keeping: nil, now: now, into: &actions) }
             return (machine, actions)
         }
         let reason = Transition.recoveryWaitPrefix + "\(machine.describePositions()); awaiting prices"
-        machine.recoveryPending = policy
-        let unwind = Unwind(goal: policy == .hedge ? .hedge : .flatten, attempts: 0, deadline: now + config.hedgeDeadline,
-                            order: nil, reason: "recovered after restart")
-        machine.enter(.unwinding(unwind), reason, now: now, into: &actions)
+        let unwinding = UnwindingState(goal: policy == .hedge ? .hedge : .flatten, attempts: 0, deadline: now + config.hedgeDeadline,
+                                       order: nil, reason: "recovered after restart", holding: Holding(trade: trade, intent: intent),
+                                       recovery: policy)
+        machine.enter(.unwinding(unwinding), reason, now: now, into: &actions)
         return (machine, actions)
     }
 
     /// Once a restored machine has both legs' prices: hedged within a lot → MONITORING; flat →
     /// the open cycle completes; half-open → re-hedge or flatten by the policy, with a deadline.
     mutating func resumeRecoveryIfPriced(now: Timestamp, into actions: inout [StrategyAction]) {
-        guard let policy = recoveryPending, case .unwinding(var unwind) = state, unwind.order == nil,
+        guard case .unwinding(var unwinding) = state, let policy = unwinding.recovery, unwinding.order == nil,
               referencePrice(.a) != nil, referencePrice(.b) != nil else { return }
-        recoveryPending = nil
-        if !hasPosition || killRequested {
+        unwinding.recovery = nil
+        let trade = unwinding.holding.trade
+        if !hasPosition || unwinding.holding.intent == .kill {
             // The kill switch was pulled before the restart: flatten whatever is held, then halt.
-            if killRequested { unwind.goal = .flatten; state = .unwinding(unwind) }
+            if unwinding.holding.intent == .kill { unwinding.goal = .flatten }
+            state = .unwinding(unwinding)
             continueUnwinding(now: now, into: &actions)
         } else if hedgedAsOpened() {
-            if cycle == nil { openCycle(now: now, into: &actions) }
-            attemptBaseline = nil
-            enter(.monitoring, "recovered: both legs hedged", now: now, into: &actions)
+            let cycle = trade?.cycle ?? openCycle(baseline: trade?.baseline ?? legNetBeforeUnrealised(), now: now, into: &actions)
+            enter(.monitoring(cycle), "recovered: both legs hedged", now: now, into: &actions)
         } else {
-            unwind.goal = policy == .hedge ? .hedge : .flatten
-            unwind.deadline = now + config.hedgeDeadline
-            unwind.reason = "half-open spread after restart (policy \(policy))"
-            state = .unwinding(unwind)
+            unwinding.goal = policy == .hedge ? .hedge : .flatten
+            unwinding.deadline = now + config.hedgeDeadline
+            unwinding.reason = "half-open spread after restart (policy \(policy))"
+            state = .unwinding(unwinding)
             actions.append(.alert(.warning, "UNWINDING: half-open spread after restart: \(describePositions()); policy \(policy)"))
-            actions.append(.scheduleTimer(.hedgeDeadline, at: unwind.deadline))
+            actions.append(.scheduleTimer(.hedgeDeadline, at: unwinding.deadline))
             continueUnwinding(now: now, into: &actions)
         }
     }

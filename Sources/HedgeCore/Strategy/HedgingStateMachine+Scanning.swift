@@ -1,12 +1,22 @@
 /// SCANNING → SPREAD_DETECTED → VALIDATING → the first leg: the entry rule, sizing, validation.
 extension HedgingStateMachine {
+    /// VALIDATING's payload: a spread worth trading, as sized when it was detected.
+    struct Opportunity: Sendable {
+        var sides: PerLeg<Side>
+        var quantities: PerLeg<FixedDecimal>
+        var firstLeg: Leg
+        var detectedSpreadBps: FixedDecimal
+        var detectedAt: Timestamp
+    }
+
     mutating func onQuote(_ leg: Leg, _ quote: Quote, now: Timestamp, into actions: inout [StrategyAction]) {
         // `isUsable` first: building the optional reason per quote cost more than the check.
         if !quote.isUsable, let defect = quote.defect {
             consecutiveBadQuotes += 1
             actions.append(.alert(.warning, "leg \(leg) \(config.legs[leg].id) quote refused: \(defect)"))
             if case .scanning = state, consecutiveBadQuotes >= config.badQuoteLimit {
-                enter(.error(reason: "bad market data: \(consecutiveBadQuotes) quotes refused in a row, last: \(defect)"), "bad market data", now: now, into: &actions)
+                enter(.error(ErrorState(reason: "bad market data: \(consecutiveBadQuotes) quotes refused in a row, last: \(defect)", holding: Holding())),
+                      "bad market data", now: now, into: &actions)
             }
             return
         }
@@ -19,13 +29,14 @@ extension HedgingStateMachine {
         switch state {
         case .scanning:
             if !paused, entryBlockedReason == nil, let opportunity = detect(now: now, into: &actions) {
-                enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes", now: now, into: &actions)
+                enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes",
+                      from: .spreadDetected, now: now, into: &actions)
                 actions.append(.scheduleTimer(.validationTimeout, at: now + config.orderTimeout))
             }
         case .validating(let opportunity):
             validate(opportunity, now: now, into: &actions)
-        case .monitoring:
-            checkExits(now: now, into: &actions)
+        case .monitoring(let cycle):
+            checkExits(cycle, now: now, into: &actions)
         case .unwinding:
             resumeRecoveryIfPriced(now: now, into: &actions)
         case .openingFirst, .openingSecond, .adjusting, .closing, .completed, .error:
@@ -112,7 +123,8 @@ extension HedgingStateMachine {
     }
 
     /// The entry rule: deviation past the threshold and an edge that pays fees, crossing and `minEdgeBps`.
-    /// Returns a sized opportunity (SPREAD_DETECTED), or nil while nothing is worth trading.
+    /// Returns a sized opportunity (SPREAD_DETECTED: the caller enters VALIDATING from it), or nil
+    /// while nothing is worth trading.
     mutating func detect(now: Timestamp, into actions: inout [StrategyAction]) -> Opportunity? {
         guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
               let crossing = crossingCostBps() else { return nil }
@@ -129,12 +141,12 @@ extension HedgingStateMachine {
         switch size(sides: sides) {
         case .success(let (quantities, firstLeg)):
             if let shortfall = marginShortfall(quantities) {
-                enter(.scanning, "insufficient margin: \(shortfall)", now: now, into: &actions)
+                enter(.scanning, "insufficient margin: \(shortfall)", from: .spreadDetected, now: now, into: &actions)
                 return nil
             }
             return Opportunity(sides: sides, quantities: quantities, firstLeg: firstLeg, detectedSpreadBps: spread, detectedAt: now)
         case .failure(let reason):
-            enter(.scanning, "cannot size: \(reason.message)", now: now, into: &actions)
+            enter(.scanning, "cannot size: \(reason.message)", from: .spreadDetected, now: now, into: &actions)
             return nil
         }
     }
@@ -226,9 +238,9 @@ extension HedgingStateMachine {
         }
         actions.append(.cancelTimer(.validationTimeout))
         let first = opportunity.firstLeg
-        attemptBaseline = legNetBeforeUnrealised()
+        let baseline = legNetBeforeUnrealised()
         let order = makeOrder(leg: first, side: opportunity.sides[first], quantity: opportunity.quantities[first], purpose: .open, reduceOnly: false, now: now, into: &actions)
-        enter(.openingFirst(opportunity, order: order), "validated; leg \(first) first (thinner book), \(opportunity.sides[first]) \(opportunity.quantities[first])", now: now, into: &actions)
+        enter(.openingFirst(OpeningState(opportunity: opportunity, order: order, baseline: baseline)), "validated; leg \(first) first (thinner book), \(opportunity.sides[first]) \(opportunity.quantities[first])", now: now, into: &actions)
     }
 
     /// Slippage of a market order against the top of book, in bps of the top price.

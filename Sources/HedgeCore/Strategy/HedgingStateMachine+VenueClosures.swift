@@ -11,19 +11,20 @@ extension HedgingStateMachine {
         let note = "leg \(leg) \(what): \(fill.side) \(fill.quantity) @ \(fill.price) by the venue"
         actions.append(.alert(.critical, note))
         switch state {
-        case .unwinding(var unwind):
-            unwind.goal = .flatten
-            state = .unwinding(unwind)
+        case .unwinding(var unwinding):
+            unwinding.goal = .flatten
+            state = .unwinding(unwinding)
             continueUnwinding(now: now, into: &actions)
         case .closing, .error:
             // CLOSING finishes when its orders answer (the closed leg's order is refused as
             // reduce-only); ERROR stays halted and shows the positions.
             break
         case .scanning, .validating, .openingFirst, .openingSecond, .monitoring, .adjusting, .completed:
+            let holding = holding
             if hasPosition {
-                startUnwinding(goal: .flatten, reason: note, now: now, into: &actions)
-            } else if cycle != nil || attemptBaseline != nil {
-                completeCycle(note, now: now, into: &actions)
+                startUnwinding(goal: .flatten, reason: note, holding: holding, now: now, into: &actions)
+            } else if holding.trade != nil {
+                completeCycle(note, holding: holding, now: now, into: &actions)
             }
         }
     }

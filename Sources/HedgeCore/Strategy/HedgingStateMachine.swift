@@ -9,58 +9,33 @@ public struct HedgingStateMachine: Sendable {
     /// The strategy's settings; thresholds can change by command while it runs.
     public internal(set) var config: StrategyConfig
 
-    /// Where the machine is, with what that state needs to know.
+    /// Where the machine is, each state with what only that state needs to know (one payload a
+    /// state, as swift-nio-ssh does): nothing about a spread lives outside the state that holds it.
+    /// The states a quote is judged in keep their payload inline; the others are boxed (`indirect`,
+    /// allocated on entry only), so the value a quote switches over stays small enough to copy
+    /// without `memcpy`.
     enum State: Sendable {
         /// Sampling the spread, waiting for the entry rule.
         case scanning
         /// Prices locked and both legs sized; waits for fresh quotes to validate.
         case validating(Opportunity)
-        /// The first leg's order is working; `name` says whether that is the buy or the sell leg.
-        case openingFirst(Opportunity, order: OrderID)
+        /// The first leg's order is working; named for the side of that leg.
+        indirect case openingFirst(OpeningState)
         /// The second leg hedges what the first one filled.
-        case openingSecond(Opportunity, order: OrderID)
-        /// Both legs hedged; marking to market and checking exits.
-        case monitoring
+        indirect case openingSecond(OpeningState)
+        /// Both legs hedged; marking to market and checking exits against the open cycle.
+        case monitoring(Cycle)
         /// Restoring the hedge ratio, or resizing: one order, then (when `hedgeAfter`) one on the
         /// other leg to hedge what it changed.
-        case adjusting(order: OrderID, hedgeAfter: Bool)
-        /// Both legs closing together; `pending` are the orders still working.
-        case closing(reason: String, pending: [OrderID])
+        indirect case adjusting(AdjustingState)
+        /// Both legs closing together, with the orders still working.
+        indirect case closing(ClosingState)
         /// A leg is unhedged: re-hedge within the deadline, else flatten the excess.
-        case unwinding(Unwind)
+        indirect case unwinding(UnwindingState)
         /// A cycle ended; the cooldown runs.
         case completed
         /// Halted with a reason until a manual resume.
-        case error(reason: String)
-    }
-
-    /// A spread worth trading, as sized when it was detected.
-    struct Opportunity: Sendable {
-        var sides: PerLeg<Side>
-        var quantities: PerLeg<FixedDecimal>
-        var firstLeg: Leg
-        var detectedSpreadBps: FixedDecimal
-        var detectedAt: Timestamp
-    }
-
-    /// What UNWINDING is doing and how far it has got.
-    struct Unwind: Sendable {
-        enum Goal: Sendable { case hedge, flatten }
-        var goal: Goal
-        var attempts: Int
-        var deadline: Timestamp
-        var order: OrderID?
-        var reason: String
-    }
-
-    /// The open spread's entry facts, for exit rules.
-    struct Cycle: Sendable {
-        var openedAt: Timestamp
-        var entrySpreadBps: FixedDecimal
-        var entryDeviationSign: Int
-        var entryVolatility: Double?
-        /// Each leg's realised + funding − fees at the start, so exit rules see this cycle only.
-        var baseline: PerLeg<FixedDecimal>
+        indirect case error(ErrorState)
     }
 
     /// A venue execution already applied to a leg's position.
@@ -81,7 +56,6 @@ public struct HedgingStateMachine: Sendable {
     }
 
     var state: State = .scanning
-    public internal(set) var stateName: StrategyStateName = .scanning
     public internal(set) var stateSince: Timestamp
     public internal(set) var lastReason: String = "started"
 
@@ -94,10 +68,6 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var paused = false
     public internal(set) var completedCycles = 0
 
-    var cycle: Cycle?
-    /// Each leg's realised + funding − fees when the first leg was sent, so a cycle that fails
-    /// while opening still reports what it cost.
-    var attemptBaseline: PerLeg<FixedDecimal>?
     var working: [OrderID: WorkingOrder] = [:]
     /// Venue trade ids already applied, per leg, so a fill reported twice counts once (bounded).
     var appliedTrades = Set<AppliedTrade>()
@@ -106,16 +76,8 @@ public struct HedgingStateMachine: Sendable {
     var nextSampleAt: Timestamp?
     var consecutiveErrors = 0
     var consecutiveBadQuotes = 0
-    var closeRequested = false
     /// Why new spreads may not open now (a portfolio limit), set by the runtime.
     public internal(set) var entryBlockedReason: String?
-    var killRequested = false
-    /// Set by a manual close from ERROR: once flat, halt again with this reason instead of
-    /// cooling down into SCANNING (ERROR leaves to SCANNING only by a manual resume).
-    var haltWhenFlat: String?
-    /// Set when rebuilt from a journal with positions: the machine waits in UNWINDING for both
-    /// legs' prices, then judges the hedge and resolves a half-open spread by this policy.
-    var recoveryPending: HalfOpenPolicy?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config
@@ -155,34 +117,35 @@ public struct HedgingStateMachine: Sendable {
 
     // MARK: - Transitions
 
-    /// Moves to `next`, recording the change and its reason.
-    mutating func enter(_ next: State, _ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        let from = stateName
+    /// Moves to `next`, recording the change and its reason. `passed` names a state passed
+    /// through within this event (SPREAD_DETECTED), which the transition then comes from.
+    mutating func enter(_ next: State, _ reason: String, from passed: StrategyStateName? = nil, now: Timestamp,
+                        into actions: inout [StrategyAction]) {
+        let from = passed ?? stateName
         state = next
-        let to = Self.name(of: next, sides: nil)
-        stateName = to
         stateSince = now
         lastReason = reason
-        actions.append(.transition(Transition(from: from, to: to, reason: reason, time: now)))
+        actions.append(.transition(Transition(from: from, to: stateName, reason: reason, time: now)))
     }
 
-    /// Records a state the machine passes through within one event (SPREAD_DETECTED).
+    /// Records a state the machine passes through within one event (SPREAD_DETECTED); the
+    /// `enter` that follows in the same event must name it as `from`.
     mutating func pass(through name: StrategyStateName, _ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
         actions.append(.transition(Transition(from: stateName, to: name, reason: reason, time: now)))
-        stateName = name
         stateSince = now
         lastReason = reason
     }
 
-    /// The public name of a state. Opening states are named for the side of the leg being opened.
-    static func name(of state: State, sides: PerLeg<Side>?) -> StrategyStateName {
+    /// The state's public name, as the screen, the journal and snapshots show it. Opening states
+    /// are named for the side of the leg being opened.
+    public var stateName: StrategyStateName {
         switch state {
         case .scanning: .scanning
         case .validating: .validating
-        case .openingFirst(let opportunity, _):
-            opportunity.sides[opportunity.firstLeg] == .buy ? .openingLong : .openingShort
-        case .openingSecond(let opportunity, _):
-            opportunity.sides[opportunity.firstLeg.other] == .buy ? .openingLong : .openingShort
+        case .openingFirst(let opening):
+            opening.opportunity.sides[opening.opportunity.firstLeg] == .buy ? .openingLong : .openingShort
+        case .openingSecond(let opening):
+            opening.opportunity.sides[opening.opportunity.firstLeg.other] == .buy ? .openingLong : .openingShort
         case .monitoring: .monitoring
         case .adjusting: .adjusting
         case .closing: .closing
@@ -192,9 +155,26 @@ public struct HedgingStateMachine: Sendable {
         }
     }
 
+    /// What the current state carries of a spread: its accounting and the trader's pending asks.
+    var holding: Holding {
+        switch state {
+        case .scanning, .validating, .completed: Holding()
+        case .openingFirst(let opening), .openingSecond(let opening):
+            Holding(trade: .attempt(baseline: opening.baseline), intent: opening.intent)
+        case .monitoring(let cycle): Holding(trade: .open(cycle))
+        case .adjusting(let adjusting): Holding(trade: .open(adjusting.cycle), intent: adjusting.intent)
+        case .closing(let closing): closing.holding
+        case .unwinding(let unwinding): unwinding.holding
+        case .error(let error): error.holding
+        }
+    }
+
+    /// The open spread's entry facts, while one is open.
+    var cycle: Cycle? { holding.trade?.cycle }
+
     /// The halt reason when in ERROR.
     public var haltReason: String? {
-        if case .error(let reason) = state { return reason }
+        if case .error(let error) = state { return error.reason }
         return nil
     }
 
