@@ -356,3 +356,16 @@ struct ConfigFileTests {
         #expect(throws: ConfigErrors.self) { try unknown.replaySetup(ReplayOverrides()) }
     }
 }
+
+/// A NUL byte would end the text TOMLKit reads: everything after it would be silently dropped.
+@Suite("Configuration file with a NUL byte")
+struct ConfigNULTests {
+    @Test("a NUL byte is refused with its line, not read as the end of the file")
+    func nulByteIsRefusedWithItsLine() {
+        let text = ConfigFileTests.minimal + "\n\u{0}\n[[strategies]]\nkind = 3\n"
+        let config = HedgetopConfig.parse(text, file: "test.toml", directory: "/tmp")
+        #expect(!config.parsed)
+        #expect(config.issues.map(\.description) == ["line 7, column 1: a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)"])
+        #expect(throws: ConfigErrors.self) { try config.validated() }
+    }
+}
