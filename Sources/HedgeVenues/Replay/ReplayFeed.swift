@@ -272,7 +272,7 @@ final class FileReplay {
             try refuse(error)
             return
         }
-        guard let outcome else { try end(); return }
+        guard let outcome else { end(); return }
         count(outcome)
         // Strict order; a CSV line holds at most one event.
         guard decoded.count > before else { return }
@@ -292,15 +292,16 @@ final class FileReplay {
         lastReleased = time
     }
 
-    /// True when `time` is more than `limit` after `clock` (and the clock has started).
+    /// True when `time` is more than `limit` after `clock` (and the clock has started); never
+    /// when `limit` is `.max` (the check is off).
     static func isJump(_ time: Int64, after clock: Int64, limit: Int64) -> Bool {
-        guard clock != .min, time > clock else { return false }
+        guard limit != .max, clock != .min, time > clock else { return false }
         let (gap, overflowed) = time.subtractingReportingOverflow(clock)
         return overflowed || gap > limit
     }
 
     /// The end of the file: a held event has nothing after it to contradict it, so it is used.
-    private func end() throws(ReplayError) {
+    private func end() {
         ended = true
         if let held {
             self.held = nil
@@ -362,7 +363,7 @@ final class FileReplay {
             try refuse(error)
             return
         }
-        guard let outcome else { try end(); return }
+        guard let outcome else { end(); return }
         count(outcome)
         // Order check: strict for CSV, within the window for recordings.
         var index = 0
