@@ -67,18 +67,20 @@ import Testing
     static let endlessLine = String(repeating: "1", count: 20 << 20) + "\n"
 
     @Test func lineOverTheLimitIsSkippedWithFileAndLine() throws {
-        let body = Self.header + Self.row(1) + Self.endlessLine + Self.row(2)
-        var feed = try csvFeed(body)
+        let path = try ReplayFixtures.temporaryFile("quotes.csv", Self.header + Self.row(1) + Self.endlessLine + Self.row(2))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var feed = try ReplayFeed(paths: [path], instruments: [Self.instrument])
         #expect(try feed.drain().map(\.time.nanoseconds) == [1, 2])
         #expect(feed.statistics.skipped == [.lineTooLong: 1])
         #expect(feed.statistics.examples[.lineTooLong]?.first?.hasPrefix("quotes.csv:3: line too long: ") == true, "\(feed.statistics)")
         #expect(feed.statistics.linesRead == 4)
-        var stopping = try csvFeed(body, policy: .stop)
+        var stopping = try ReplayFeed(paths: [path], instruments: [Self.instrument], options: ReplayOptions(policy: .stop))
         #expect { _ = try stopping.drain() } throws: { ($0 as? ReplayError).map { $0.line == 3 && $0.fault.kind == .lineTooLong } ?? false }
     }
 
     @Test func lineOverTheLimitDoesNotGrowTheBuffer() throws {
         let path = try ReplayFixtures.temporaryFile("usdm_long.txt", Self.endlessLine + "after\n")
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let lines = try RecordingLines(path: path)
         #expect { _ = try lines.nextLine() } throws: { ($0 as? MarketDataFault)?.kind == .lineTooLong }
         #expect(lines.lineNumber == 1)
@@ -90,6 +92,7 @@ import Testing
 
     @Test func lastLineOverTheLimitWithoutANewlineEndsTheFile() throws {
         let path = try ReplayFixtures.temporaryFile("usdm_long.txt", String(Self.endlessLine.dropLast()))
+        defer { try? FileManager.default.removeItem(atPath: path) }
         let lines = try RecordingLines(path: path)
         #expect { _ = try lines.nextLine() } throws: { ($0 as? MarketDataFault)?.kind == .lineTooLong }
         #expect(try lines.nextLine() == nil)
