@@ -356,3 +356,49 @@ struct ConfigFileTests {
         #expect(throws: ConfigErrors.self) { try unknown.replaySetup(ReplayOverrides()) }
     }
 }
+
+/// A NUL byte would end the text TOMLKit reads: everything after it would be silently dropped.
+@Suite("Configuration file with a NUL byte")
+struct ConfigNULTests {
+    @Test("a NUL byte is refused with its line, not read as the end of the file")
+    func nulByteIsRefusedWithItsLine() {
+        let text = ConfigFileTests.minimal + "\n\u{0}\n[[strategies]]\nkind = 3\n"
+        let config = HedgetopConfig.parse(text, file: "test.toml", directory: "/tmp")
+        #expect(!config.parsed)
+        #expect(config.issues.map(\.description) == ["line 7, column 1: a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)"])
+        #expect(throws: ConfigErrors.self) { try config.validated() }
+    }
+}
+
+/// A leg whose entry in a contracts file was refused is named with the file's reason, not as unknown.
+@Suite("Configuration with a refused contract")
+struct ConfigRefusedContractTests {
+    @Test("a leg refused by its contracts file gives the field and the reason")
+    func refusedLegNamesTheField() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-contracts-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let contracts = directory.appendingPathComponent("contracts.json")
+        let entry = { (symbol: String, size: String) in
+            "{\"symbol\": \"\(symbol)\", \"contractType\": \"PERPETUAL\", \"contractSize\": \(size), \"marginAsset\": \"ETH\", \"filters\": [{\"filterType\": \"PRICE_FILTER\", \"tickSize\": \"0.01\"}, {\"filterType\": \"LOT_SIZE\", \"stepSize\": \"1\"}]}"
+        }
+        try "{\"_source_url\": \"dapi\", \"symbols\": [\(entry("ETHUSD_PERP", "0")), \(entry("LTCUSD_PERP", "10"))]}".write(to: contracts, atomically: true, encoding: .utf8)
+        let recording = directory.appendingPathComponent("cm_ethusd.txt")
+        try "".write(to: recording, atomically: true, encoding: .utf8)
+        let text = """
+        [replay]
+        files = ["\(recording.path)"]
+        contracts = ["\(contracts.path)"]
+        [[strategies]]
+        kind = "basis"
+        legs = ["binance-coinm:LTCUSD_PERP", "binance-coinm:ETHUSD_PERP"]
+        target_notional = 20000
+        entry = "40bps"
+        exit = "10bps"
+        """
+        let config = HedgetopConfig.parse(text, file: "replay.toml")
+        #expect { _ = try config.replaySetup(ReplayOverrides()) } throws: { error in
+            "\(error)".contains("contracts.json: ETHUSD_PERP: contractSize 0 must be greater than 0")
+        }
+    }
+}

@@ -116,6 +116,15 @@ import Testing
         }
     }
 
+    /// A NUL byte would end the text TOMLKit reads, so the rest of the file would be dropped unseen.
+    @Test func nulByteIsRefusedWithItsLine() {
+        let text = Self.theme("") + "\u{0}text = 999\n"
+        let line = text.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains("\u{0}") }! + 1
+        #expect { _ = try ThemeFile.parse(text, file: "bad.toml") } throws: { error in
+            "\(error)" == "theme bad.toml:\(line): a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)"
+        }
+    }
+
     @Test func brokenOrMissingThemeFallsBackToTheDefaultWithAMessage() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-themes-\(getpid())")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

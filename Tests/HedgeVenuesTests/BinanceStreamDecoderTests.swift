@@ -101,7 +101,7 @@ import Testing
 
     @Test func localStampsOfBothRecorderConventions() {
         func stamp(_ text: String) -> Timestamp? {
-            Array(text.utf8).withUnsafeBufferPointer { BinanceRecording.localStamp($0)?.0 }
+            Array(text.utf8).withUnsafeBufferPointer { try? BinanceRecording.localStamp($0)?.0 }
         }
         #expect(stamp("1723161255030314667 {}") == Timestamp(nanoseconds: 1_723_161_255_030_314_667))
         #expect(stamp("1618677480.0770838: {}") == Timestamp(nanoseconds: 1_618_677_480_077_083_800))

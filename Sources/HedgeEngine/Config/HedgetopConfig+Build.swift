@@ -9,6 +9,8 @@ struct ConfigMarket {
     var aliases: [InstrumentID: InstrumentID] = [:]
     /// How the market is named in messages: "the calendar scenario", "the contract catalog".
     var source: String
+    /// Instruments a contracts file listed with a wrong field, and why (`ContractCatalog.refused`).
+    var refused: [InstrumentID: String] = [:]
 
     var venueNames: [String] { Set(specs.keys.map(\.venue)).sorted() }
 
@@ -42,6 +44,7 @@ struct ConfigMarket {
             return failure("unknown venue \"\(id.venue)\" (venues in \(source): \(venueNames.joined(separator: ", ")))")
         }
         if let spec = specs[aliases[id] ?? id] { return .success(spec) }
+        if let reason = refused[id] { return failure("\(reason); the instrument is refused rather than traded with a wrong size") }
         var names = aliases.keys.filter { $0.venue == id.venue }.map(\.symbol).sorted()
         names += specs.keys.filter { $0.venue == id.venue }.map(\.symbol).sorted()
         let shown = names.count > 24 ? names.prefix(24).joined(separator: ", ") + ", … (\(names.count) in all)" : names.joined(separator: ", ")

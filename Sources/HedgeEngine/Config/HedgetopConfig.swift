@@ -124,6 +124,14 @@ public struct HedgetopConfig: Sendable {
     /// Reads the text of a configuration file.
     public static func parse(_ text: String, file: String, directory: String = FileManager.default.currentDirectoryPath) -> HedgetopConfig {
         var config = HedgetopConfig(file: file, directory: directory, sourceMap: ConfigSourceMap(text))
+        // TOMLKit hands the text to C++ as a C string, which ends at a NUL: the rest of the file
+        // would be dropped without a word.
+        if let (line, column) = Self.firstNUL(in: text) {
+            config.parsed = false
+            config.issues = [ConfigError(key: nil, line: line, column: column,
+                                         problem: "a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)")]
+            return config
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -143,6 +151,20 @@ public struct HedgetopConfig: Sendable {
         table.finish()
         config.issues = issues.errors.sorted { ($0.line ?? .max, $0.key ?? "") < ($1.line ?? .max, $1.key ?? "") }
         return config
+    }
+
+    /// The line and column (1-based, in bytes) of the first NUL byte in `text`, if any.
+    static func firstNUL(in text: String) -> (line: Int, column: Int)? {
+        var line = 1
+        var lineStart = 0
+        for (offset, byte) in text.utf8.enumerated() {
+            if byte == 0 { return (line, offset - lineStart + 1) }
+            if byte == 0x0A {
+                line += 1
+                lineStart = offset + 1
+            }
+        }
+        return nil
     }
 
     /// Throws every problem found so far, if any.

@@ -70,7 +70,7 @@ extension HedgetopConfig {
             if let exit = overrides.exit { list[index].exit = exit }
             if let notional = overrides.notional { list[index].targetNotional = notional }
         }
-        let market = ConfigMarket(specs: catalog.specs, source: "the contract catalog (built-in and replay.contracts)")
+        let market = ConfigMarket(specs: catalog.specs, source: "the contract catalog (built-in and replay.contracts)", refused: catalog.refused)
         // The venues are those the legs trade on.
         var instruments: [InstrumentID] = []
         for settings in list {

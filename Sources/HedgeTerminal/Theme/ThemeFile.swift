@@ -37,6 +37,12 @@ public struct ThemeError: Error, Sendable, Hashable, CustomStringConvertible {
 /// Every role must be given exactly once; unknown keys are errors, so a typo is never ignored.
 enum ThemeFile {
     public static func parse(_ text: String, file: String) throws(ThemeError) -> Theme {
+        // TOMLKit hands the text to C++ as a C string, which ends at a NUL: the rest of the file
+        // would be dropped without a word.
+        if let nul = text.utf8.firstIndex(of: 0) {
+            let line = text.utf8[..<nul].reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            throw ThemeError(file: file, line: line, key: nil, problem: "a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -14,6 +14,7 @@ public struct MarketDataFault: Error, Sendable, Hashable, CustomStringConvertibl
         case outOfOrder = "out-of-order time"
         case truncatedGzip = "truncated gzip"
         case unreadableFile = "unreadable file"
+        case lineTooLong = "line too long"
 
         public var description: String { rawValue }
         public static func < (lhs: Kind, rhs: Kind) -> Bool { lhs.rawValue < rhs.rawValue }

@@ -39,7 +39,7 @@ final class BinanceRecording: RecordingReader {
         guard let line = try lines.nextLine() else { return nil }
         guard let firstByte = line.first else { return .ignored }
         if firstByte >= UInt8(ascii: "0") && firstByte <= UInt8(ascii: "9") {
-            guard let (local, jsonStart) = Self.localStamp(line) else {
+            guard let (local, jsonStart) = try Self.localStamp(line) else {
                 throw MarketDataFault(.malformedJSON, "expected `<local time> <json>` or `<seconds>: <json>`")
             }
             return try decoder.decode(line.slice(jsonStart..<line.count), localTime: local, into: &events)
@@ -53,12 +53,21 @@ final class BinanceRecording: RecordingReader {
         return .ignored
     }
 
-    /// The local stamp at the start of a line, in either convention, and where the JSON starts.
-    static func localStamp(_ line: UnsafeBufferPointer<UInt8>) -> (Timestamp, Int)? {
+    /// The local stamp at the start of a line, in either convention, and where the JSON starts;
+    /// nil when the line has neither shape. Throws `.badNumber` for a stamp past what 64-bit
+    /// nanoseconds hold (after 2262-04-11).
+    static func localStamp(_ line: UnsafeBufferPointer<UInt8>) throws(MarketDataFault) -> (Timestamp, Int)? {
         var index = 0
         var whole: Int64 = 0
-        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9"), index < 19 {
-            whole = whole * 10 + Int64(line[index] - UInt8(ascii: "0"))
+        func tooLate() -> MarketDataFault {
+            let digits = line.slice(0..<min(line.count, 40))
+            return MarketDataFault(.badNumber, "local time \"\(String(decoding: digits, as: UTF8.self))...\" is past what 64-bit nanoseconds hold (year 2262)")
+        }
+        while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+            let (times10, overflowed) = whole.multipliedReportingOverflow(by: 10)
+            let (sum, carried) = times10.addingReportingOverflow(Int64(line[index] - UInt8(ascii: "0")))
+            if overflowed || carried { throw tooLate() }
+            whole = sum
             index += 1
         }
         guard index < line.count else { return nil }
@@ -78,7 +87,10 @@ final class BinanceRecording: RecordingReader {
             }
         }
         guard index + 1 < line.count, line[index] == UInt8(ascii: ":") else { return nil }
-        return (Timestamp(nanoseconds: whole * 1_000_000_000 + nanos), index + 2)
+        let (seconds, overflowed) = whole.multipliedReportingOverflow(by: 1_000_000_000)
+        let (nanoseconds, carried) = seconds.addingReportingOverflow(nanos)
+        if overflowed || carried { throw tooLate() }
+        return (Timestamp(nanoseconds: nanoseconds), index + 2)
     }
 
     /// "BTCUSD_PERP" from ".../depth?symbol=BTCUSD_PERP&limit=1000".
@@ -94,14 +106,15 @@ final class BinanceRecording: RecordingReader {
         let lines = try RecordingLines(path: path)
         var differences: [Int64] = []
         while differences.count < sampleLines, let line = try? lines.nextLine() {
-            guard let (local, _) = localStamp(line), let key = line.firstIndex(of: "\"E\":") else { continue }
-            var index = key + 4
-            var millis: Int64 = 0
-            while index < line.count, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
-                millis = millis * 10 + Int64(line[index] - UInt8(ascii: "0"))
-                index += 1
-            }
-            differences.append(millis * 1_000_000 - local.nanoseconds)
+            // A stamp or an E that does not fit in 64-bit nanoseconds is no sample.
+            guard let (local, _) = try? localStamp(line), let key = line.firstIndex(of: "\"E\":") else { continue }
+            var end = key + 4
+            while end < line.count, line[end] >= UInt8(ascii: "0"), line[end] <= UInt8(ascii: "9") { end += 1 }
+            guard let millis = end == key + 4 ? 0 : JSONCursor.parseInteger(line.slice((key + 4)..<end)) else { continue }
+            let (eventTime, overflowed) = millis.multipliedReportingOverflow(by: 1_000_000)
+            let (difference, borrowed) = eventTime.subtractingReportingOverflow(local.nanoseconds)
+            guard !overflowed && !borrowed else { continue }
+            differences.append(difference)
         }
         guard !differences.isEmpty else { return (.zero, 0) }
         differences.sort()

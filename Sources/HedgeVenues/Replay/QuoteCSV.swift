@@ -79,7 +79,8 @@ final class QuoteCSV: RecordingReader {
     /// `lastReleased` on, until `batch` holds `limit` rows or a line needs `readQuote`, which the
     /// next `readQuote` call then reads. Returns how many lines it took. The per-line layers
     /// (the reader call, the outcome, the statistics) are paid once per run instead of per row.
-    func readPlainRows(into batch: inout MarketBatch, limit: Int, lastReleased: inout Int64) -> Int {
+    /// A row further than `jumpLimit` ahead of `lastReleased` is left too (`FileReplay.isJump`).
+    func readPlainRows(into batch: inout MarketBatch, limit: Int, lastReleased: inout Int64, jumpLimit: Int64 = .max) -> Int {
         guard case .none = held else { return 0 }
         var taken = 0
         while batch.count < limit {
@@ -93,7 +94,8 @@ final class QuoteCSV: RecordingReader {
                 return taken
             }
             guard lines.lineNumber > 1, let parsed = QuoteRowParser.parse(line, keys: keys, lastMatch: &lastMatch),
-                  parsed.quote.time.nanoseconds >= lastReleased else {
+                  parsed.quote.time.nanoseconds >= lastReleased,
+                  !FileReplay.isJump(parsed.quote.time.nanoseconds, after: lastReleased, limit: jumpLimit) else {
                 held = .line(line)
                 return taken
             }

@@ -26,6 +26,16 @@ final class RecordingLines {
     private var sourceDone = false
     private var truncation: String?
     private var truncationReported = false
+    /// Reading past the rest of a line that reached `maximumLineLength`.
+    private var skippingLongLine = false
+
+    /// The longest line a recording may hold: 16 MiB (the largest real message, a full depth
+    /// snapshot, is well under 1 MiB). A longer line is reported once as `.lineTooLong` when the
+    /// limit is reached and the rest of it is read past without being kept, so a gzip bomb or an
+    /// endless line costs time, never memory.
+    static let maximumLineLength = 16 << 20
+    /// The buffer's size, for tests that check it stays bounded.
+    var bufferCapacity: Int { capacity }
 
     private var zstream: UnsafeMutablePointer<z_stream>?
     private var input: UnsafeMutablePointer<UInt8>?
@@ -38,6 +48,20 @@ final class RecordingLines {
         let descriptor = open(path, O_RDONLY)
         guard descriptor >= 0 else {
             throw MarketDataFault(.unreadableFile, "\(path): cannot open (\(String(cString: strerror(errno)))); check the path and permissions")
+        }
+        // A directory opens but every read fails (EISDIR), and a device such as /dev/zero never
+        // ends: neither is a recording, so both are refused here rather than read.
+        var status = stat()
+        if fstat(descriptor, &status) == 0 {
+            let type = status.st_mode & S_IFMT
+            if type == S_IFDIR {
+                close(descriptor)
+                throw MarketDataFault(.unreadableFile, "\(path): is a directory; give the recording files inside it")
+            }
+            if type != S_IFREG && type != S_IFIFO {
+                close(descriptor)
+                throw MarketDataFault(.unreadableFile, "\(path): not a regular file or a pipe (a device?); give a recording file")
+            }
         }
         self.descriptor = descriptor
         self.capacity = chunkSize
@@ -71,17 +95,33 @@ final class RecordingLines {
 
     /// The next line without its newline (and without a trailing "\r"), or nil at the end.
     /// Throws `.truncatedGzip` once, at the line where a cut-off gzip stream ends; the partial line
-    /// is dropped, never guessed at.
+    /// is dropped, never guessed at. Throws `.lineTooLong` for a line that reaches
+    /// `maximumLineLength` without a newline; the next call starts after its end.
     func nextLine() throws(MarketDataFault) -> UnsafeBufferPointer<UInt8>? {
         while true {
             if start < end, let newline = memchr(buffer + start, 0x0A, end - start) {
                 let lineEnd = buffer.distance(to: newline.assumingMemoryBound(to: UInt8.self))
+                if skippingLongLine {
+                    skippingLongLine = false
+                    start = lineEnd + 1
+                    continue
+                }
                 var contentEnd = lineEnd
                 if contentEnd > start && buffer[contentEnd - 1] == 0x0D { contentEnd -= 1 }
                 let line = UnsafeBufferPointer(start: buffer + start, count: contentEnd - start)
                 start = lineEnd + 1
                 lineNumber += 1
                 return line
+            }
+            if skippingLongLine {
+                // No newline yet: drop what was read of the long line.
+                start = end
+                if sourceDone { skippingLongLine = false }
+            } else if end - start >= Self.maximumLineLength {
+                lineNumber += 1
+                start = end
+                skippingLongLine = !sourceDone
+                throw MarketDataFault(.lineTooLong, "the line reaches \(Self.maximumLineLength >> 20) MiB without ending (the limit for one line); it is skipped to its end")
             }
             if sourceDone {
                 if let truncation, !truncationReported {
@@ -117,7 +157,8 @@ final class RecordingLines {
         }
         if let zstream { try inflateMore(zstream) } else {
             let count = read(descriptor, buffer + end, capacity - end)
-            if count < 0 { throw MarketDataFault(.unreadableFile, "\(name): read failed (\(String(cString: strerror(errno))))") }
+            // A failed read ends the file: reading again would fail again, forever.
+            if count < 0 { sourceDone = true; throw MarketDataFault(.unreadableFile, "\(name): read failed (\(String(cString: strerror(errno))))") }
             if count == 0 { sourceDone = true } else { end += count }
         }
     }
@@ -128,7 +169,7 @@ final class RecordingLines {
         while end == before && !sourceDone {
             if stream.pointee.avail_in == 0 && !inputDone {
                 let count = read(descriptor, input, Self.inputSize)
-                if count < 0 { throw MarketDataFault(.unreadableFile, "\(name): read failed (\(String(cString: strerror(errno))))") }
+                if count < 0 { sourceDone = true; throw MarketDataFault(.unreadableFile, "\(name): read failed (\(String(cString: strerror(errno))))") }
                 if count == 0 { inputDone = true } else {
                     stream.pointee.next_in = input
                     stream.pointee.avail_in = UInt32(count)

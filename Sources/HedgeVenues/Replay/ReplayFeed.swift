@@ -205,19 +205,25 @@ final class FileReplay {
     /// A bad line met after some events of a batch: thrown by the next `fill()`, so the events
     /// before it go out first.
     @exclusivity(unchecked) private var pendingError: ReplayError?
+    /// `ReplayOptions.jumpLimit` in nanoseconds; `.max` when off.
+    let jumpLimit: Int64
+    /// An event further than `jumpLimit` ahead of the clock, waiting for the next event to
+    /// confirm or contradict it, with its line and the clock it jumped from.
+    @exclusivity(unchecked) private var held: (event: MarketEvent, line: Int, clock: Int64)?
 
     init(reader: any RecordingReader, window: Duration, options: ReplayOptions, instruments: [InstrumentID]) {
         self.reader = reader
         self.csv = reader as? QuoteCSV
         self.window = window.nanosecondsClamped
         self.options = options
+        self.jumpLimit = options.jumpLimit?.nanosecondsClamped ?? .max
         self.decoded = MarketBatch(instruments: instruments)
         lineEvents.reserveCapacity(64)
         statistics.notes = reader.notes
     }
 
     /// Nothing more to read or release.
-    var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil }
+    var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil && held == nil }
 
     /// Replaces `decoded` with the next events (up to `MarketBatch.preferredCount`); empty at the end.
     func fill() throws(ReplayError) {
@@ -231,7 +237,10 @@ final class FileReplay {
                 if window == 0 {
                     if ended { return }
                     if let csv {
-                        statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount, lastReleased: &lastReleased)
+                        if held == nil {
+                            statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount,
+                                                                      lastReleased: &lastReleased, jumpLimit: jumpLimit)
+                        }
                         if decoded.count < MarketBatch.preferredCount { try readRow(csv) }
                     } else {
                         try readLine()
@@ -263,7 +272,7 @@ final class FileReplay {
             try refuse(error)
             return
         }
-        guard let outcome else { ended = true; return }
+        guard let outcome else { end(); return }
         count(outcome)
         // Strict order; a CSV line holds at most one event.
         guard decoded.count > before else { return }
@@ -274,7 +283,63 @@ final class FileReplay {
             try refuse(outOfOrder(event))
             return
         }
+        if held != nil || Self.isJump(time, after: lastReleased, limit: jumpLimit) {
+            let event = decoded.event(at: decoded.count - 1)
+            decoded.removeLast()
+            try admit(event)
+            return
+        }
         lastReleased = time
+    }
+
+    /// True when `time` is more than `limit` after `clock` (and the clock has started); never
+    /// when `limit` is `.max` (the check is off).
+    static func isJump(_ time: Int64, after clock: Int64, limit: Int64) -> Bool {
+        guard limit != .max, clock != .min, time > clock else { return false }
+        let (gap, overflowed) = time.subtractingReportingOverflow(clock)
+        return overflowed || gap > limit
+    }
+
+    /// The end of the file: a held event has nothing after it to contradict it, so it is used.
+    private func end() {
+        ended = true
+        if let held {
+            self.held = nil
+            accept(held.event)
+        }
+    }
+
+    /// Takes an event that passed the order check: first settles a held far event against it,
+    /// then holds this one if it is itself far ahead (`ReplayOptions.jumpLimit`), else uses it.
+    private func admit(_ event: MarketEvent) throws(ReplayError) {
+        let time = event.time.nanoseconds
+        if let held {
+            self.held = nil
+            let (gap, overflowed) = held.event.time.nanoseconds.subtractingReportingOverflow(time)
+            if time >= held.event.time.nanoseconds || (!overflowed && gap <= window) {
+                accept(held.event)
+            } else {
+                try refuse(farAhead(held.event, from: held.clock, next: event), line: held.line)
+            }
+        }
+        if Self.isJump(time, after: window == 0 ? lastReleased : newest, limit: jumpLimit) {
+            held = (event, reader.lines.lineNumber, window == 0 ? lastReleased : newest)
+            return
+        }
+        accept(event)
+    }
+
+    /// Uses an event: straight into the batch in strict order, or into the reorder buffer.
+    private func accept(_ event: MarketEvent) {
+        let time = event.time.nanoseconds
+        if window == 0 {
+            lastReleased = time
+            decoded.append(event)
+        } else {
+            if time < newest { statistics.eventsReordered += 1 }
+            newest = max(newest, time)
+            buffer.push(event)
+        }
     }
 
     /// One line read and what became of it, for the statistics.
@@ -298,7 +363,7 @@ final class FileReplay {
             try refuse(error)
             return
         }
-        guard let outcome else { ended = true; return }
+        guard let outcome else { end(); return }
         count(outcome)
         // Order check: strict for CSV, within the window for recordings.
         var index = 0
@@ -311,14 +376,7 @@ final class FileReplay {
                 try refuse(outOfOrder(event))
                 continue
             }
-            if window == 0 {
-                lastReleased = time
-                decoded.append(event)
-            } else {
-                if time < newest { statistics.eventsReordered += 1 }
-                newest = max(newest, time)
-                buffer.push(event)
-            }
+            try admit(event)
         }
     }
 
@@ -326,8 +384,13 @@ final class FileReplay {
         MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is earlier than \(Timestamp(nanoseconds: max(lastReleased, newest))), beyond the \(window / 1_000_000) ms reorder window; sort the file or widen ReplayOptions.reorderWindow")
     }
 
-    private func refuse(_ fault: MarketDataFault) throws(ReplayError) {
-        let error = ReplayError(file: reader.lines.name, line: reader.lines.lineNumber + (fault.kind == .truncatedGzip ? 1 : 0), fault: fault)
+    private func farAhead(_ event: MarketEvent, from clock: Int64, next: MarketEvent) -> MarketDataFault {
+        MarketDataFault(.outOfOrder, "\(event.instrument) at \(event.time) is more than \(jumpLimit / 1_000_000_000) s ahead of the time before it (\(Timestamp(nanoseconds: clock))) and of the next (\(next.time)); skipped so that one bad time does not move the replay's clock (see ReplayOptions.jumpLimit)")
+    }
+
+    /// Counts a bad line (or throws it under `.stop`); `line` when it is not the line just read.
+    private func refuse(_ fault: MarketDataFault, line: Int? = nil) throws(ReplayError) {
+        let error = ReplayError(file: reader.lines.name, line: line ?? reader.lines.lineNumber + (fault.kind == .truncatedGzip ? 1 : 0), fault: fault)
         switch options.policy {
         case .skip: statistics.record(error, keeping: options.examplesPerReason)
         case .stop: throw error

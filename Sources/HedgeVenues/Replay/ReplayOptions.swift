@@ -20,11 +20,20 @@ public struct ReplayOptions: Sendable, Hashable {
     var reorderWindow: Duration?
     /// Messages kept per reason for the report.
     var examplesPerReason: Int
+    /// How far (in venue time) one event may run ahead of its file's clock, the newest time read
+    /// so far, before the next event must confirm it. An event further ahead is held until the
+    /// next one: if that one is at or after it (less the reorder window), the recording really
+    /// jumped (a gap) and both are used; if not, the far event is the odd one out and is skipped
+    /// as out of order, so one bad time cannot move the clock and make every later row late. A
+    /// far event at the end of a file has nothing to contradict it and is used. nil: no check.
+    public var jumpLimit: Duration?
 
-    public init(policy: BadInputPolicy = .skip, reorderWindow: Duration? = nil, examplesPerReason: Int = 5) {
+    public init(policy: BadInputPolicy = .skip, reorderWindow: Duration? = nil, examplesPerReason: Int = 5,
+                jumpLimit: Duration? = .seconds(60)) {
         self.policy = policy
         self.reorderWindow = reorderWindow
         self.examplesPerReason = examplesPerReason
+        self.jumpLimit = jumpLimit
     }
 }
 

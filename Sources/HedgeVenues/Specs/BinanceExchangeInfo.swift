@@ -3,38 +3,49 @@ import HedgeCore
 /// Contract specs from a Binance futures exchangeInfo `symbols` list (COIN-M dapi or USD-M fapi).
 enum BinanceExchangeInfo {
     /// Binance marks perpetuals with a far-future deliveryDate (4133404800000, year 2100).
-    static func specs(_ symbols: [[String: Any]], venue: String, file: String) throws(ContractFileError) -> [ContractSpec] {
+    ///
+    /// An entry with a missing or wrong field (`SpecFieldCheck`) is refused, not the whole file:
+    /// an exchangeInfo lists hundreds of instruments, and a trader replaying BTCUSD_PERP is not
+    /// helped by failing over a broken entry for a symbol the replay never reads. The refused
+    /// instrument can never be traded with a guessed size: asking for it gives the reason.
+    static func specs(_ symbols: [[String: Any]], venue: String, file: String) -> (specs: [ContractSpec], refused: [InstrumentID: String]) {
         var specs: [ContractSpec] = []
+        var refused: [InstrumentID: String] = [:]
         for entry in symbols {
             guard let symbol = entry["symbol"] as? String else { continue }
-            func fail(_ reason: String) -> ContractFileError { ContractFileError(file: file, reason: "\(symbol): \(reason)") }
+            let id = InstrumentID(venue: venue, symbol: symbol)
             let filters = (entry["filters"] as? [[String: Any]]) ?? []
-            func filter(_ type: String, _ key: String) -> FixedDecimal? {
-                guard let value = filters.first(where: { $0["filterType"] as? String == type })?[key] else { return nil }
-                return decimal(value)
+            func filter(_ type: String, _ key: String) -> Any? {
+                filters.first(where: { $0["filterType"] as? String == type })?[key]
             }
-            guard let tick = filter("PRICE_FILTER", "tickSize"), let step = filter("LOT_SIZE", "stepSize") else {
-                throw fail("PRICE_FILTER tickSize or LOT_SIZE stepSize missing")
+            do throws(RefusedSpec) {
+                let tick = try SpecFieldCheck.positive(filter("PRICE_FILTER", "tickSize"), "tickSize")
+                let step = try SpecFieldCheck.positive(filter("LOT_SIZE", "stepSize"), "stepSize")
+                let contractType = entry["contractType"] as? String ?? ""
+                let kind: ContractKind
+                if contractType == "PERPETUAL" || contractType.isEmpty {
+                    kind = .perpetual
+                } else {
+                    guard let delivery = entry["deliveryDate"].flatMap(integer), delivery > 0 else {
+                        throw RefusedSpec(reason: "deliveryDate missing for a \(contractType) contract")
+                    }
+                    kind = .dated(expiry: Timestamp(milliseconds: delivery))
+                }
+                let inverse = venue == "binance-coinm"
+                let size = entry["contractSize"] == nil ? 1 : try SpecFieldCheck.positive(entry["contractSize"], "contractSize")
+                let marginAsset = entry["marginAsset"] as? String ?? (inverse ? entry["baseAsset"] as? String ?? "" : "USDT")
+                specs.append(ContractSpec(
+                    id: id, kind: kind, margining: inverse ? .inverse : .linear,
+                    contractSize: size, tickSize: tick, lotStep: step,
+                    minQuantity: try SpecFieldCheck.minimum(filter("LOT_SIZE", "minQty"), "minQty"),
+                    minNotional: try SpecFieldCheck.minimum(filter("MIN_NOTIONAL", "notional"), "notional") ?? .zero,
+                    baseAsset: entry["baseAsset"] as? String ?? "", quoteAsset: entry["quoteAsset"] as? String ?? "",
+                    settlementAsset: marginAsset, fundingInterval: kind == .perpetual ? .seconds(8 * 3600) : nil))
+            } catch {
+                refused[id] = "\(file): \(symbol): \(error.reason)"
             }
-            let contractType = entry["contractType"] as? String ?? ""
-            let kind: ContractKind
-            if contractType == "PERPETUAL" || contractType.isEmpty {
-                kind = .perpetual
-            } else {
-                guard let delivery = entry["deliveryDate"].flatMap(integer) else { throw fail("deliveryDate missing for a \(contractType) contract") }
-                kind = .dated(expiry: Timestamp(milliseconds: delivery))
-            }
-            let inverse = venue == "binance-coinm"
-            let size = entry["contractSize"].flatMap(decimal) ?? 1
-            let marginAsset = entry["marginAsset"] as? String ?? (inverse ? entry["baseAsset"] as? String ?? "" : "USDT")
-            specs.append(ContractSpec(
-                id: InstrumentID(venue: venue, symbol: symbol), kind: kind, margining: inverse ? .inverse : .linear,
-                contractSize: size, tickSize: tick, lotStep: step, minQuantity: filter("LOT_SIZE", "minQty"),
-                minNotional: filter("MIN_NOTIONAL", "notional") ?? .zero,
-                baseAsset: entry["baseAsset"] as? String ?? "", quoteAsset: entry["quoteAsset"] as? String ?? "",
-                settlementAsset: marginAsset, fundingInterval: kind == .perpetual ? .seconds(8 * 3600) : nil))
         }
-        return specs
+        return (specs, refused)
     }
 }
 

@@ -5,8 +5,13 @@ import HedgeCore
 public struct UnknownContract: Error, Sendable, Hashable, CustomStringConvertible {
     public var instrument: InstrumentID
     public var known: Int
+    /// Why a loaded file's entry for the instrument was refused (`ContractCatalog.refused`).
+    public var refusal: String?
     public var description: String {
-        "no contract spec for \(instrument) among \(known) known; give the venue's instrument response (Binance exchangeInfo, Bybit instruments-info) with --contracts FILE, or list it in replay.contracts of a config file"
+        if let refusal {
+            return "\(refusal); \(instrument) is refused rather than traded with a wrong size: fix that entry, or give another instrument response with --contracts FILE"
+        }
+        return "no contract spec for \(instrument) among \(known) known; give the venue's instrument response (Binance exchangeInfo, Bybit instruments-info) with --contracts FILE, or list it in replay.contracts of a config file"
     }
 }
 
@@ -21,6 +26,9 @@ public struct ContractFileError: Error, Sendable, Hashable, CustomStringConverti
 /// (Binance exchangeInfo, Bybit v5 instruments-info) or taken from the built-in table.
 public struct ContractCatalog: Sendable, Hashable {
     public private(set) var specs: [InstrumentID: ContractSpec] = [:]
+    /// Instruments of loaded files whose entries had a missing or wrong field, with the reason
+    /// ("contracts.json: BTCUSD_PERP: contractSize 0 must be greater than 0").
+    public private(set) var refused: [InstrumentID: String] = [:]
 
     public init(_ specs: [ContractSpec] = []) {
         for spec in specs { self.specs[spec.id] = spec }
@@ -28,7 +36,9 @@ public struct ContractCatalog: Sendable, Hashable {
 
     /// The spec of `instrument`, or an error that says how to get it.
     public func spec(for instrument: InstrumentID) throws(UnknownContract) -> ContractSpec {
-        guard let spec = specs[instrument] else { throw UnknownContract(instrument: instrument, known: specs.count) }
+        guard let spec = specs[instrument] else {
+            throw UnknownContract(instrument: instrument, known: specs.count, refusal: refused[instrument])
+        }
         return spec
     }
 
@@ -39,6 +49,12 @@ public struct ContractCatalog: Sendable, Hashable {
     /// Adds specs; ones already here win, so a hand-checked table is not overwritten by an old file.
     public mutating func add(_ more: [ContractSpec]) {
         for spec in more where specs[spec.id] == nil { specs[spec.id] = spec }
+    }
+
+    /// Adds a file's specs and its refused instruments (the first reason given is kept).
+    mutating func add(_ loaded: (specs: [ContractSpec], refused: [InstrumentID: String])) {
+        add(loaded.specs)
+        refused.merge(loaded.refused) { first, _ in first }
     }
 
     /// Loads a saved instrument response (wrapped `{"_source_url", ..., "response": {...}}`, or
@@ -52,10 +68,10 @@ public struct ContractCatalog: Sendable, Hashable {
         let response = wrapper["response"] as? [String: Any] ?? wrapper
         let source = (wrapper["_source_url"] as? String) ?? name
         if let result = response["result"] as? [String: Any], let list = result["list"] as? [[String: Any]] {
-            add(try BybitInstrumentsInfo.specs(list, category: result["category"] as? String ?? "linear", file: name))
+            add(BybitInstrumentsInfo.specs(list, category: result["category"] as? String ?? "linear", file: name))
         } else if let symbols = response["symbols"] as? [[String: Any]] {
             let coinMargined = source.contains("dapi") || symbols.contains { $0["contractSize"] != nil && $0["marginAsset"] as? String != "USDT" && $0["contractType"] != nil && ($0["symbol"] as? String)?.contains("_") == true }
-            add(try BinanceExchangeInfo.specs(symbols, venue: coinMargined ? "binance-coinm" : "binance-usdm", file: name))
+            add(BinanceExchangeInfo.specs(symbols, venue: coinMargined ? "binance-coinm" : "binance-usdm", file: name))
         } else {
             throw ContractFileError(file: name, reason: "neither a Binance exchangeInfo (\"symbols\") nor a Bybit instruments-info (\"result.list\")")
         }
