@@ -125,7 +125,7 @@ extension HedgingStateMachine {
 
 extension Transition {
     /// The reason a restored machine gives for waiting in UNWINDING until it has prices.
-    public static let recoveryWaitPrefix = "recovered: "
+    static let recoveryWaitPrefix = "recovered: "
 
     /// Entering UNWINDING only to wait for prices after a restart: ordinary (notice), not the
     /// error an unhedged leg is; a half-open spread found once priced is warned about then.

@@ -258,7 +258,7 @@ extension HedgingStateMachine {
     }
 
     /// The earliest expiry of the two legs, if either is dated.
-    public var earliestExpiry: Timestamp? {
+    var earliestExpiry: Timestamp? {
         switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
         case (let a?, let b?): min(a, b)
         case (let a?, nil): a

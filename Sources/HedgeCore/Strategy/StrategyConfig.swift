@@ -80,7 +80,7 @@ public struct StrategyConfig: Sendable, Hashable, Codable {
     /// Halt (ERROR) after this many failed attempts in a row.
     public var maxConsecutiveErrors: Int
     /// Halt (ERROR) after this many refused quotes in a row while scanning.
-    public var badQuoteLimit: Int
+    var badQuoteLimit: Int
     /// Which leg opens first.
     public var legOrder: LegOrder = .thinnerFirst
 

@@ -15,7 +15,7 @@ public enum StrategyStateName: String, Sendable, Hashable, Codable, CaseIterable
     public var description: String { rawValue }
 
     /// Whether the strategy may hold positions in this state (it is not safe to walk away).
-    public var mayHoldPositions: Bool {
+    var mayHoldPositions: Bool {
         switch self {
         case .scanning, .spreadDetected, .validating, .completed: false
         case .openingLong, .openingShort, .monitoring, .adjusting, .closing, .unwinding, .error: true

@@ -26,7 +26,7 @@ public struct ReplayOptions: Sendable, Hashable {
     /// jumped (a gap) and both are used; if not, the far event is the odd one out and is skipped
     /// as out of order, so one bad time cannot move the clock and make every later row late. A
     /// far event at the end of a file has nothing to contradict it and is used. nil: no check.
-    public var jumpLimit: Duration?
+    var jumpLimit: Duration?
 
     public init(policy: BadInputPolicy = .skip, reorderWindow: Duration? = nil, examplesPerReason: Int = 5,
                 jumpLimit: Duration? = .seconds(60)) {
