@@ -120,3 +120,15 @@ struct WatcherLimitTests {
         }
     }
 }
+
+@Suite("max_watchers in the config")
+struct MaxWatchersConfigTests {
+    @Test("[serve] max_watchers is read, and a value out of 1-4096 is refused with the key named", arguments: [
+        ("3", 3, false), ("0", nil, true), ("5000", nil, true), ("\"many\"", nil, true),
+    ] as [(String, Int?, Bool)])
+    func maxWatchers(text: String, expected: Int?, refused: Bool) {
+        let config = HedgetopConfig.parse("[serve]\nmax_watchers = \(text)\n", file: "test.toml", directory: "/tmp")
+        #expect(config.maxWatchers == expected)
+        #expect(config.issues.contains { $0.description.contains("max_watchers") } == refused, "\(config.issues)")
+    }
+}
