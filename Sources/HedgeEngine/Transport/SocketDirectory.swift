@@ -30,12 +30,12 @@ public final class SocketDirectory: Sendable {
                             uid: UInt32 = geteuid()) throws(SocketError) -> SocketDirectory {
         let directory = Self.directory(of: socketPath)
         let (parent, name) = split(directory)
-        let parentFD = Glibc.open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let parentFD = Glibc.open(parent, Self.pathOnly | O_DIRECTORY | O_CLOEXEC)
         guard parentFD >= 0 else { throw SocketError.errno("open \(parent)") }
         defer { close(parentFD) }
         let created = create && mkdirat(parentFD, name, 0o700) == 0
-        let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-        guard fd >= 0 else {
+        let handle = openat(parentFD, name, Self.pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard handle >= 0 else {
             let code = errno
             var info = stat()
             if fstatat(parentFD, name, &info, AT_SYMLINK_NOFOLLOW) == 0, info.st_mode & S_IFMT != S_IFDIR {
@@ -43,8 +43,15 @@ public final class SocketDirectory: Sendable {
             }
             throw SocketError(operation: "open \(directory)", code: code)
         }
+        let info = try SocketDirectory(path: directory, descriptor: handle).verify(uid: uid, fresh: created)
+        // Ours: now opened for real (the mode and group are set through this descriptor).
+        let fd = openat(parentFD, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard fd >= 0 else { throw SocketError.errno("open \(directory)") }
         let opened = SocketDirectory(path: directory, descriptor: fd)
-        let info = try opened.verify(uid: uid, fresh: created)
+        var again = stat()
+        guard fstat(fd, &again) == 0, again.st_ino == info.st_ino, again.st_dev == info.st_dev else {
+            throw SocketError(message: "the socket directory \(directory) was replaced while it was checked; not using it", code: EAGAIN)
+        }
         let wanted = mode(allowedGroup: allowedGroup)
         if let allowedGroup, info.st_gid != allowedGroup {
             guard fchown(fd, uid_t(UInt32.max), gid_t(allowedGroup)) == 0 else {
@@ -61,7 +68,7 @@ public final class SocketDirectory: Sendable {
     /// `socketPath`; a missing directory passes (`open` creates it).
     public static func check(forSocket socketPath: String, uid: UInt32 = geteuid()) throws(SocketError) {
         let directory = Self.directory(of: socketPath)
-        let fd = Glibc.open(directory, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        let fd = Glibc.open(directory, Self.pathOnly | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else {
             let code = errno
             var info = stat()
@@ -99,6 +106,10 @@ public final class SocketDirectory: Sendable {
     public func remove(_ name: String) { unlinkat(descriptor, name, 0) }
 
     static let procFD: Bool = access("/proc/self/fd", X_OK) == 0
+
+    /// `O_PATH` (Glibc hides it behind _GNU_SOURCE): a handle to look at a directory and walk
+    /// through it, which needs no read permission (a group member of a 2710 directory has none).
+    static let pathOnly: Int32 = 0o10000000
 
     static func directory(of socketPath: String) -> String {
         let directory = (socketPath as NSString).deletingLastPathComponent

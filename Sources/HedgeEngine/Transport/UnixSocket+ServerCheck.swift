@@ -23,7 +23,7 @@ extension UnixSocket {
     /// checked is the one connected in. A refusal names the path and the owner.
     public static func connect(path: String, expecting expected: ExpectedServer) throws(SocketError) -> UnixSocket {
         let directory = SocketDirectory.directory(of: path)
-        let fd = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(directory, SocketDirectory.pathOnly | O_DIRECTORY | O_CLOEXEC)
         // The connect would fail the same way (no such directory, no access): say it as it would.
         guard fd >= 0 else { throw SocketError.errno("connect to \(path)") }
         defer { close(fd) }
