@@ -24,6 +24,10 @@ public final class Journal {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // A new journal is created 0600 here, before SQLite opens it: SQLite gives its -wal and
+        // -shm files the database's mode, and the journal holds positions and PnL.
+        let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
         } catch {
