@@ -93,6 +93,7 @@ extension TradingEngine {
     func noteDurableWrite() {
         #if DEBUG
         durableWrites += 1
+        afterDurableWrite?(durableWrites)
         if let limit = killAfterDurableWrites, durableWrites >= limit {
             kill(getpid(), SIGKILL)
         }
