@@ -100,7 +100,10 @@ extension TradingEngine {
         }
 
         // 2. Positions from the journal's fills and funding, in time order; the baseline is the
-        //    strategy's net at the last moment both legs were flat.
+        //    strategy's net at the last moment both legs were flat before the open cycle began
+        //    (the cycle's own closing fills may be journaled without its result: a crash between
+        //    them must not make the cycle's PnL its baseline, recording it as 0).
+        let cycle = try journal.openCycle(strategy: name)
         var positions = config.legs.map { Position(spec: $0) }
         var baseline = PerLeg<FixedDecimal>(repeating: .zero)
         var entries: [(Timestamp, Int, JournalEntry)] = []
@@ -109,12 +112,12 @@ extension TradingEngine {
             entries.append((payment.time, 1_000_000_000 + order, .funding(payment.leg, payment.amount)))
         }
         entries.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (_, _, entry) in entries {
+        for (time, _, entry) in entries {
             switch entry {
             case .fill(let leg, let fill): try positions[leg].apply(fill)
             case .funding(let leg, let amount): try positions[leg].applyFunding(amount)
             }
-            if positions.a.isFlat && positions.b.isFlat {
+            if positions.a.isFlat && positions.b.isFlat, cycle.map({ time <= $0.openedAt }) ?? true {
                 baseline = positions.map { (try? $0.realisedPnL + $0.funding - $0.feesPaid) ?? .zero }
             }
         }
@@ -143,7 +146,6 @@ extension TradingEngine {
 
         // 4. The machine, restored into SCANNING, or UNWINDING until prices let it judge the hedge.
         //    The trader's latest pause or kill holds (a resume after it lifts it).
-        let cycle = try journal.openCycle(strategy: name)
         let holdCommand = try journal.latestHoldCommand(strategy: name)
         let hold = holdCommand?.action.hold
         let recovered = RecoveredStrategy(
