@@ -83,6 +83,8 @@ public final class TradingEngine<V: Venue> {
     /// Journal writes that failed (fills, answers, transitions...), oldest first: held in memory
     /// and tried again until they are durable (Engine+Journal).
     var heldWrites: [(Journal) throws -> Void] = []
+    /// Set while the venue state on disk is older than the venues' books (a save failed).
+    var venueStateBehind = false
     #if DEBUG
     var durableWrites = 0
     /// Test seam of the crash tests, in debug builds only: the process kills itself with
