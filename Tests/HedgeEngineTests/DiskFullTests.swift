@@ -62,6 +62,30 @@ struct DiskFullTests {
         #expect(report.differences == 0, "\(report.lines)")
     }
 
+    @Test("an order the venue filled whose intent never became durable is adopted on restart with its fills, not left to a position adjustment")
+    func heldIntentAdoptedFromTheVenue() throws {
+        let journal = try Journal(path: temporaryPath(".sqlite"), createdAt: Self.start)
+        let scenario = PaperScenario.calendarDemo(start: Self.start)
+        var venue = scenario.venues[0]
+        var feed = scenario.feed
+        for _ in 0..<4 { if let event = feed.next() { venue.onMarket(event) } }
+        let far = scenario.strategies[0].legs.a.id
+        // A hedge sent while the disk was full: it filled, its intent was still held when the program died.
+        let order = OrderRequest(id: "btc-calendar-3", leg: .a, instrument: far, side: .buy, quantity: "0.5", purpose: .hedge)
+        _ = venue.execute(order, at: Self.start)
+        let trades = Set(venue.ledger.fills.compactMap(\.tradeID))
+        try #require(!trades.isEmpty)
+        let engine = scenario.makeEngine(startedAt: Self.start + .seconds(1))
+        engine.attach(journal: journal, venueState: nil)
+        let report = try engine.recover(venueLedgers: [venue.ledger], policy: .flatten)
+        #expect(trades.isSubset(of: try journal.tradeIDs(venue: far.venue)), "\(report.lines)")
+        #expect(try journal.counts()["reconciliations"] == 0, "\(report.lines)")
+        #expect(try journal.lastOrderNumber(strategy: "btc-calendar") == 3)
+        #expect(engine.machines[0].positions.a.quantity == "0.5")
+        #expect(report.lines.contains { $0.contains("btc-calendar-3") && $0.contains("no intent in the journal") }, "\(report.lines)")
+        #expect(!report.lines.contains { $0.contains("never reached the venue") })
+    }
+
     @Test("a venue-state save that fails leaves no temporary file behind")
     func failedSaveCleansUp() throws {
         let path = temporaryPath(".json")
