@@ -135,6 +135,11 @@ extension Journal {
         return Set(ids.map { OrderID($0) })
     }
 
+    /// Every order id the journal holds, of any strategy.
+    func allOrderIDs() throws(JournalError) -> Set<OrderID> {
+        Set(try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders") }.map { OrderID($0) })
+    }
+
     /// The highest N of the order ids "`strategy`-N" already used.
     public func lastOrderNumber(strategy: String) throws(JournalError) -> Int {
         let prefix = strategy + "-"
