@@ -64,9 +64,14 @@ public final class Journal {
         allowed.remove(charactersIn: "?#%")
         let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
         do {
-            return try DatabaseQueue(path: "file:\(escaped)?mode=ro" + (live ? "" : "&immutable=1"), configuration: configuration)
+            let queue = try DatabaseQueue(path: "file:\(escaped)?mode=ro" + (live ? "" : "&immutable=1"), configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "PRAGMA user_version") }
+            return queue
         } catch {
-            throw JournalError(path: path, reason: Self.explain(error))
+            // An SQLite built without URI filenames: read-only still, by the open flag alone.
+            do { return try DatabaseQueue(path: path, configuration: configuration) } catch {
+                throw JournalError(path: path, reason: Self.explain(error))
+            }
         }
     }
 
