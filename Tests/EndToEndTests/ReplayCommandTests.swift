@@ -40,6 +40,24 @@ struct ReplayCommandTests {
         #expect(first == second)
     }
 
+    @Test("replaying the same files twice gives byte-identical --json; --timing adds the wall time to it and to stderr")
+    func deterministicJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("first.json").path, second = directory.appendingPathComponent("second.json").path
+        #expect(try hedgetop(basisArguments(json: first)).status == 0)
+        #expect(try hedgetop(basisArguments(json: second)).status == 0)
+        let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first))
+        #expect(!firstBytes.isEmpty)
+        #expect(firstBytes == (try Data(contentsOf: URL(fileURLWithPath: second))))
+        let timed = directory.appendingPathComponent("timed.json").path
+        let run = try hedgetop(basisArguments(json: timed) + ["--timing"])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.error.contains("wall time"))
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: timed)), as: UTF8.self).contains("\"wallSeconds\""))
+    }
+
     @Test("a malformed line stops the replay with its file and line under --on-bad-input stop, and is counted under skip")
     func badInputPolicy() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-bad-\(UUID().uuidString)")

@@ -54,13 +54,16 @@ public struct RunReport: Sendable, Codable {
         public var skipped: [String: Int]
         public var examples: [String: [String]]
         public var notes: [String]
+        /// What may make the replay wrong (a local clock minutes off the venue's); absent when none.
+        public var warnings: [String]?
 
-        public init(linesRead: Int, events: Int, skipped: [String: Int], examples: [String: [String]], notes: [String]) {
+        public init(linesRead: Int, events: Int, skipped: [String: Int], examples: [String: [String]], notes: [String], warnings: [String] = []) {
             self.linesRead = linesRead
             self.events = events
             self.skipped = skipped
             self.examples = examples
             self.notes = notes
+            self.warnings = warnings.isEmpty ? nil : warnings
         }
     }
 
@@ -69,7 +72,8 @@ public struct RunReport: Sendable, Codable {
     public var strategies: [Strategy]
     public var latency: Latency
     public var input: Input?
-    /// Wall-clock seconds the run took (not part of the deterministic result).
+    /// Wall-clock seconds the run took: only when asked for (`replay --timing`), since it is not
+    /// part of the deterministic result.
     public var wallSeconds: Double?
 
     /// Builds the report from a finished engine. A replay ends at its last event's venue time,
@@ -162,6 +166,7 @@ public struct RunReport: Sendable, Codable {
                 lines.append("  skipped \(reason): \(input.skipped[reason] ?? 0)")
                 for example in input.examples[reason] ?? [] { lines.append("    \(example)") }
             }
+            for warning in input.warnings ?? [] { lines.append("  WARNING: \(warning)") }
             for note in input.notes { lines.append("  note: \(note)") }
         }
         for strategy in strategies {

@@ -14,6 +14,8 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
     public var examples: [MarketDataFault.Kind: [String]] = [:]
     /// Facts the report must state, e.g. how spot bookTicker times were derived.
     public var notes: [String] = []
+    /// Facts that may make the replay wrong, e.g. a local clock minutes off the venue's.
+    public var warnings: [String] = []
 
     public init() {}
 
@@ -39,6 +41,7 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
             if room > 0 { examples[kind, default: []].append(contentsOf: messages.prefix(room)) }
         }
         notes.append(contentsOf: other.notes)
+        warnings.append(contentsOf: other.warnings)
     }
 
     public var description: String {
@@ -47,6 +50,7 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
             lines.append("  skipped \(kind): \(skipped[kind] ?? 0)")
             for example in examples[kind] ?? [] { lines.append("    \(example)") }
         }
+        for warning in warnings { lines.append("  WARNING: \(warning)") }
         for note in notes { lines.append("  note: \(note)") }
         return lines.joined(separator: "\n")
     }
