@@ -71,3 +71,23 @@ import Testing
         #expect(statistics.description.contains("WARNING: spot_late.txt: the local receive clock is"))
     }
 }
+
+/// Kline (candlestick) lines carry nothing the engine uses: counted as "ignored kline".
+@Suite struct KlineLinesTests {
+    @Test func binanceKlineLinesAreIgnoredAsKlinesNotUnknown() throws {
+        let source = ReplayFixtures.sharedData.appendingPathComponent("binance/usdm_btcusdt_20240808.gz").path
+        try #require(FileManager.default.fileExists(atPath: source), "shared/data is missing")
+        // The real file's first 200 lines with a kline stream line (Binance's shape) after the first.
+        let lines = try RecordingLines(path: source)
+        var text: [String] = []
+        while text.count < 200, let line = try lines.nextLine() { text.append(String(decoding: line, as: UTF8.self)) }
+        let stamp = text[0].prefix { $0 != " " }
+        text.insert(#"\#(stamp) {"stream":"btcusdt@kline_1m","data":{"e":"kline","E":1723161255208,"s":"BTCUSDT","k":{"t":1723161240000,"T":1723161299999,"s":"BTCUSDT","i":"1m","o":"61780.10","c":"61781.00","h":"61790.00","l":"61770.00","v":"12.5","x":false}}}"#, at: 1)
+        let path = try ReplayFixtures.temporaryFile("usdm_kline.txt", text.joined(separator: "\n") + "\n")
+        var feed = try ReplayFeed(paths: [path], instruments: [ReplayFixtures.usdm])
+        _ = try feed.drain()
+        #expect(feed.statistics.ignored == ["kline": 1], "\(feed.statistics)")
+        #expect(feed.statistics.skipped[.unknownMessage] == nil, "\(feed.statistics)")
+        #expect(feed.statistics.description.contains("ignored kline: 1"))
+    }
+}

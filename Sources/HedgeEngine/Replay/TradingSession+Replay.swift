@@ -33,7 +33,7 @@ extension TradingSession {
             RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
                             skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
                             examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
-                            notes: stats.notes, warnings: stats.warnings)
+                            notes: stats.notes, warnings: stats.warnings, ignored: stats.ignored)
         }
         return ReplayResult(report: RunReport(engine: engine, from: engine.startedAt, input: input, wallSeconds: wallSeconds),
                             failure: replayFeed?.failure.map { "\($0)" })

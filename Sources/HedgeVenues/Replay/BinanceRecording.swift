@@ -161,9 +161,7 @@ final class BinanceRecording: RecordingReader {
         let lines = try RecordingLines(path: path)
         var samples: [(local: Int64, whole: Bool, venue: Int64)] = []
         var firstWholeStamp: Int64?
-        var lineCount = 0
-        while lineCount < sampleLines, let line = try? lines.nextLine() {
-            lineCount += 1
+        while samples.count < sampleLines, let line = try? lines.nextLine() {
             // A stamp or an E that does not fit in 64-bit nanoseconds is no sample.
             guard let (local, jsonStart) = try? localStamp(line) else { continue }
             // Convention A ends its stamp with a digit and a space; B with ": ".

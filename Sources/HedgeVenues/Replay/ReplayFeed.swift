@@ -355,6 +355,7 @@ final class FileReplay {
         case .decoded: statistics.linesRead += 1
         case .notSelected: statistics.linesRead += 1; statistics.linesNotSelected += 1
         case .ignored: statistics.linesRead += 1; statistics.linesIgnored += 1
+        case .kline: statistics.linesRead += 1; statistics.linesIgnored += 1; statistics.ignored["kline", default: 0] += 1
         case .elsewhere: break
         }
     }
@@ -379,6 +380,7 @@ final class FileReplay {
             let event = lineEvents[index]
             index += 1
             let time = event.time.nanoseconds
+            if case .fundingRate(let id, _, _, _) = event { statistics.instrumentsWithFunding.insert(id) }
             if time < lastReleased || (window > 0 && newest != .min && time < newest - window) {
                 try refuse(outOfOrder(event))
                 continue
