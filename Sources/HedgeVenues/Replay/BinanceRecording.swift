@@ -24,7 +24,7 @@ final class BinanceRecording: RecordingReader {
             let clock = try Self.measureClockOffset(path: path)
             stampScale = clock.unit.nanoseconds
             decoder.localClockOffset = clock.offset
-            let unit = clock.unit == .nanoseconds ? "" : " (local stamps in \(clock.unit.name), told from their size against E)"
+            let unit = clock.unit == .nanoseconds ? "" : " (local stamps in \(clock.unit.name), told from their size \(clock.samples > 0 ? "against E" : "alone"))"
             notes.append("\(lines.name): spot bookTicker has no event time; its time is the local receive stamp + \(Double(clock.offset.nanosecondsClamped) / 1e9) s, the median of E − local over \(clock.samples) messages with E\(unit)")
             if clock.offset > Self.offsetWarningLimit || clock.offset < .zero - Self.offsetWarningLimit {
                 warnings.append("\(lines.name): the local receive clock is \(Double(clock.offset.nanosecondsClamped) / 1e9) s off the venue's E (more than \(Self.offsetWarningLimit.components.seconds) s): spot bookTicker times are shifted by that much; check the recorder's clock and stamp unit")
