@@ -49,6 +49,9 @@ extension Hedgetop {
         @Option(help: "Also write the report as JSON to this file.")
         var json: String?
 
+        @Flag(help: "Print the wall time the replay took to stderr and put it in the JSON as wallSeconds (left out by default: two runs give byte-identical JSON).")
+        var timing = false
+
         @Option(name: .customLong("contracts"), help: "Instrument responses to take contract specs from (Binance exchangeInfo, Bybit instruments-info). Repeatable.")
         var contractFiles: [String] = []
 
@@ -158,7 +161,9 @@ extension Hedgetop {
             } else {
                 await session.runToEnd()
             }
-            let result = await session.replayResult(wallSeconds: (ContinuousClock.now - started).secondsDouble)
+            let wallSeconds = (ContinuousClock.now - started).secondsDouble
+            let result = await session.replayResult(wallSeconds: timing ? wallSeconds : nil)
+            if timing { printError("hedgetop: replay wall time \(wallSeconds) s") }
             let report = result.report
             print(report.text)
             if let json {

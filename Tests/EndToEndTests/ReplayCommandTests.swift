@@ -40,6 +40,42 @@ struct ReplayCommandTests {
         #expect(first == second)
     }
 
+    @Test("replaying the same files twice gives byte-identical --json; --timing adds the wall time to it and to stderr")
+    func deterministicJSON() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-json-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let first = directory.appendingPathComponent("first.json").path, second = directory.appendingPathComponent("second.json").path
+        #expect(try hedgetop(basisArguments(json: first)).status == 0)
+        #expect(try hedgetop(basisArguments(json: second)).status == 0)
+        let firstBytes = try Data(contentsOf: URL(fileURLWithPath: first))
+        #expect(!firstBytes.isEmpty)
+        #expect(firstBytes == (try Data(contentsOf: URL(fileURLWithPath: second))))
+        let timed = directory.appendingPathComponent("timed.json").path
+        let run = try hedgetop(basisArguments(json: timed) + ["--timing"])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.error.contains("wall time"))
+        #expect(String(decoding: try Data(contentsOf: URL(fileURLWithPath: timed)), as: UTF8.self).contains("\"wallSeconds\""))
+    }
+
+    @Test("a perpetual leg held through a funding time with no funding rate in its data is a warning in the report")
+    func fundingWithoutData() throws {
+        // The 2024 files have no markPriceUpdate, so no funding rate; a 0.01σ exit keeps the
+        // spread opened at 23:59:21 open through 00:00 UTC, a funding time of both perpetuals.
+        let arguments = ["replay", Self.usdm2024, Self.coinm2024, "--kind", "basis", "--legs", "binance-usdm:BTCUSDT,binance-coinm:BTCUSD_PERP",
+                         "--entry", "2z", "--taker-fee", "0.0001"]
+        let run = try hedgetop(arguments + ["--exit", "0.01z"])
+        #expect(run.status == 0, "stderr: \(run.error)")
+        #expect(run.output.contains("still open"))
+        for leg in ["binance-usdm:BTCUSDT", "binance-coinm:BTCUSD_PERP"] {
+            #expect(run.output.contains("WARNING: \(leg) held a position at 1 funding time (first 2024-08-09T00:00:00.000Z) and the data has no funding rate for it"), "\(run.output)")
+        }
+        // Cycles all closed before 00:00: no funding time with a position, no warning.
+        let closed = try hedgetop(arguments + ["--exit", "0.5z"])
+        #expect(closed.status == 0)
+        #expect(!closed.output.contains("WARNING"), "\(closed.output)")
+    }
+
     @Test("a malformed line stops the replay with its file and line under --on-bad-input stop, and is counted under skip")
     func badInputPolicy() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-bad-\(UUID().uuidString)")

@@ -58,7 +58,8 @@ import Testing
 
     @Test func unknownEventTypeIsRefused() {
         var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
-        let message = #"{"stream":"btcusdt@kline_1m","data":{"e":"kline","E":1,"s":"BTCUSDT"}}"#
+        // (Not a kline: klines are ignored as such, see KlineLinesTests.)
+        let message = #"{"stream":"btcusdt@forceOrder","data":{"e":"forceOrder","E":1,"s":"BTCUSDT"}}"#
         #expect { _ = try decoder.decode(message) } throws: { ($0 as? MarketDataFault)?.kind == .unknownMessage }
     }
 

@@ -25,14 +25,15 @@ extension TradingSession {
         while let next = engine.nextEventTime { engine.run(until: next) }
     }
 
-    /// The report of the replay this session ran, headless or on the screen.
-    public func replayResult(wallSeconds: Double) -> ReplayResult {
+    /// The report of the replay this session ran, headless or on the screen; `wallSeconds` only
+    /// when asked for (`--timing`), so that the report is a function of the data alone.
+    public func replayResult(wallSeconds: Double? = nil) -> ReplayResult {
         let replayFeed = engine.marketFeed as? ReplayFeed
         let input = replayFeed.map(\.statistics).map { stats in
             RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
                             skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
                             examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
-                            notes: stats.notes)
+                            notes: stats.notes, warnings: stats.warnings, ignored: stats.ignored)
         }
         return ReplayResult(report: RunReport(engine: engine, from: engine.startedAt, input: input, wallSeconds: wallSeconds),
                             failure: replayFeed?.failure.map { "\($0)" })

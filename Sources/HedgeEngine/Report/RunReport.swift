@@ -37,6 +37,8 @@ public struct RunReport: Sendable, Codable {
         public var legsWithoutQuotes: [String]
         /// Why nothing traded, when nothing did (nil otherwise).
         var noTradeReason: String?
+        /// What the data lacked for this strategy's result (funding rates); absent when nothing.
+        var warnings: [String]?
     }
 
     public struct Latency: Sendable, Codable {
@@ -54,13 +56,20 @@ public struct RunReport: Sendable, Codable {
         public var skipped: [String: Int]
         public var examples: [String: [String]]
         public var notes: [String]
+        /// What may make the replay wrong (a local clock minutes off the venue's); absent when none.
+        public var warnings: [String]?
+        /// Control lines counted by what they were ("kline"); absent when none.
+        public var ignored: [String: Int]?
 
-        public init(linesRead: Int, events: Int, skipped: [String: Int], examples: [String: [String]], notes: [String]) {
+        public init(linesRead: Int, events: Int, skipped: [String: Int], examples: [String: [String]], notes: [String],
+                    warnings: [String] = [], ignored: [String: Int] = [:]) {
+            self.ignored = ignored.isEmpty ? nil : ignored
             self.linesRead = linesRead
             self.events = events
             self.skipped = skipped
             self.examples = examples
             self.notes = notes
+            self.warnings = warnings.isEmpty ? nil : warnings
         }
     }
 
@@ -69,7 +78,8 @@ public struct RunReport: Sendable, Codable {
     public var strategies: [Strategy]
     public var latency: Latency
     public var input: Input?
-    /// Wall-clock seconds the run took (not part of the deterministic result).
+    /// Wall-clock seconds the run took: only when asked for (`replay --timing`), since it is not
+    /// part of the deterministic result.
     public var wallSeconds: Double?
 
     /// Builds the report from a finished engine. A replay ends at its last event's venue time,
@@ -81,6 +91,7 @@ public struct RunReport: Sendable, Codable {
         self.from = from
         self.to = end
         let stateTimes = record.timeInState(upTo: end)
+        let withFunding = (engine.marketFeed as? ReplayFeed)?.statistics.instrumentsWithFunding
         strategies = engine.machines.map { machine in
             let config = machine.config
             let breakdown = machine.pnlBreakdown()
@@ -104,7 +115,8 @@ public struct RunReport: Sendable, Codable {
                 secondsInState: seconds, openPositions: open, closedCyclesNet: closedNet, outsideCycles: outside,
                 outsideCyclesReason: outside.isZero ? nil : Self.outsideReason(open: !open.isEmpty, inverse: config.legs.a.margining == .inverse || config.legs.b.margining == .inverse),
                 legsWithoutQuotes: withoutQuotes,
-                noTradeReason: trades.isEmpty ? Self.noTradeReason(withoutQuotes: withoutQuotes, visited: visited, entry: config.entry, last: machine.lastReason) : nil)
+                noTradeReason: trades.isEmpty ? Self.noTradeReason(withoutQuotes: withoutQuotes, visited: visited, entry: config.entry, last: machine.lastReason) : nil,
+                warnings: withFunding.flatMap { Self.fundingWarnings(trades: trades, legs: [config.legs.a, config.legs.b], end: end, withFunding: $0) })
         }
         let sorted = record.orderLatencies.map { $0.secondsDouble * 1000 }.sorted()
         func percentile(_ p: Double) -> Double? {
@@ -125,6 +137,29 @@ public struct RunReport: Sendable, Codable {
         if inverse { parts.append("coin-settled PnL and fees valued at the last price, not at each close") }
         if parts.isEmpty { parts.append("fills outside a closed cycle") }
         return parts.joined(separator: "; ")
+    }
+
+    /// A perpetual leg that held a position at one of its funding times while the data had no
+    /// funding rate for it: the replay paid no funding there, so its PnL leaves funding out.
+    /// Funding times are the multiples of the contract's interval since the epoch (00:00, 08:00
+    /// and 16:00 UTC for eight hours); a cycle holds its legs from entry to exit (or the end).
+    static func fundingWarnings(trades: [RunRecord.Trade], legs: [ContractSpec], end: Timestamp, withFunding: Set<InstrumentID>) -> [String]? {
+        var warnings: [String] = []
+        for spec in legs where spec.kind == .perpetual && !withFunding.contains(spec.id) {
+            guard let interval = spec.fundingInterval?.nanosecondsClamped, interval > 0 else { continue }
+            var times: [Timestamp] = []
+            for trade in trades {
+                let closed = (trade.closedAt ?? end).nanoseconds
+                var due = (trade.openedAt.nanoseconds / interval + 1) * interval
+                while due <= closed {
+                    if !times.contains(Timestamp(nanoseconds: due)) { times.append(Timestamp(nanoseconds: due)) }
+                    due += interval
+                }
+            }
+            guard let first = times.min() else { continue }
+            warnings.append("\(spec.id) held a position at \(times.count) funding time\(times.count == 1 ? "" : "s") (first \(first)) and the data has no funding rate for it: no funding was paid or received there, and the PnL leaves it out")
+        }
+        return warnings.isEmpty ? nil : warnings
     }
 
     /// Why a strategy never traded, from what the run shows: a leg with no quotes, a spread that
@@ -162,6 +197,8 @@ public struct RunReport: Sendable, Codable {
                 lines.append("  skipped \(reason): \(input.skipped[reason] ?? 0)")
                 for example in input.examples[reason] ?? [] { lines.append("    \(example)") }
             }
+            for warning in input.warnings ?? [] { lines.append("  WARNING: \(warning)") }
+            for kind in (input.ignored ?? [:]).keys.sorted() { lines.append("  ignored \(kind): \(input.ignored?[kind] ?? 0)") }
             for note in input.notes { lines.append("  note: \(note)") }
         }
         for strategy in strategies {
@@ -170,6 +207,7 @@ public struct RunReport: Sendable, Codable {
             lines.append("  final state \(strategy.finalState)\(strategy.haltReason.map { ": \($0)" } ?? ""), cycles \(strategy.cycles)")
             for leg in strategy.legsWithoutQuotes { lines.append("  warning: \(leg) never had a quote in this data (is its file missing?)") }
             if let reason = strategy.noTradeReason { lines.append("  no trades: \(reason)") }
+            for warning in strategy.warnings ?? [] { lines.append("  WARNING: \(warning)") }
             for (index, trade) in strategy.trades.enumerated() {
                 let exit = trade.exitSpreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "open"
                 let net = trade.netPnL.map { $0.formatted(places: 2, plusSign: true) } ?? "—"

@@ -237,6 +237,7 @@ struct BinanceStreamDecoder {
             }
             return .decoded
         }
+        if cursor.matches(type.range, "kline") || cursor.matches(type.range, "continuous_kline") { return .kline }
         throw MarketDataFault(.unknownMessage, "event type \"\(cursor.text(type.range))\" on stream \(cursor.text(stream))")
     }
 

@@ -53,7 +53,7 @@ struct BybitStreamDecoder {
         if cursor.hasPrefix(topic, "tickers.") { kind = .ticker }
         else if cursor.hasPrefix(topic, "orderbook.") { kind = .book }
         else if cursor.hasPrefix(topic, "publicTrade.") { kind = .trade }
-        else if cursor.hasPrefix(topic, "kline.") { return .ignored }
+        else if cursor.hasPrefix(topic, "kline.") { return .kline }
         else { throw MarketDataFault(.unknownMessage, "topic \"\(cursor.text(topic))\"") }
         // The symbol is the topic's last dotted part.
         var symbolStart = topic.upperBound

@@ -40,4 +40,8 @@ enum DecodeOutcome: Sendable, Hashable {
     case notSelected
     /// A control message (subscription ack, kline, header): nothing for the engine.
     case ignored
+    /// A candlestick line: nothing for the engine, counted in the report as "ignored kline".
+    case kline
+    /// A line that another reader of the same file counts (a recording read once per connection).
+    case elsewhere
 }

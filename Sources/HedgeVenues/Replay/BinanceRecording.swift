@@ -7,7 +7,13 @@ import HedgeCore
 final class BinanceRecording: RecordingReader {
     let lines: RecordingLines
     private(set) var notes: [String] = []
+    private(set) var warnings: [String] = []
     private var decoder: BinanceStreamDecoder
+    /// Nanoseconds per unit of a `<local> <json>` stamp: 1 for ns, 1000 for µs (hftbacktest's
+    /// older files), and so on; measured per file.
+    private var stampScale: Int64 = 1
+    /// Beyond this, a local clock that disagrees with the venue's is warned about in the report.
+    static let offsetWarningLimit: Duration = .seconds(300)
 
     /// - Parameter snapshotFiles: cryptofeed `*.http.*` files whose depth snapshots seed the books
     ///   before the stream file is read (they are not sources of their own).
@@ -15,9 +21,14 @@ final class BinanceRecording: RecordingReader {
         lines = try RecordingLines(path: path)
         decoder = BinanceStreamDecoder(venue: venue, symbols: symbols)
         if decoder.market == .spot {
-            let offset = try Self.measureClockOffset(path: path)
-            decoder.localClockOffset = offset.offset
-            notes.append("\(lines.name): spot bookTicker has no event time; its time is the local receive stamp + \(Double(offset.offset.nanosecondsClamped) / 1e9) s, the median of E − local over \(offset.samples) messages with E")
+            let clock = try Self.measureClockOffset(path: path)
+            stampScale = clock.unit.nanoseconds
+            decoder.localClockOffset = clock.offset
+            let unit = clock.unit == .nanoseconds ? "" : " (local stamps in \(clock.unit.name), told from their size \(clock.samples > 0 ? "against E" : "alone"))"
+            notes.append("\(lines.name): spot bookTicker has no event time; its time is the local receive stamp + \(Double(clock.offset.nanosecondsClamped) / 1e9) s, the median of E − local over \(clock.samples) messages with E\(unit)")
+            if clock.offset > Self.offsetWarningLimit || clock.offset < .zero - Self.offsetWarningLimit {
+                warnings.append("\(lines.name): the local receive clock is \(Double(clock.offset.nanosecondsClamped) / 1e9) s off the venue's E (more than \(Self.offsetWarningLimit.components.seconds) s): spot bookTicker times are shifted by that much; check the recorder's clock and stamp unit")
+            }
         }
         for file in snapshotFiles {
             let snapshots = try RecordingLines(path: file)
@@ -39,7 +50,7 @@ final class BinanceRecording: RecordingReader {
         guard let line = try lines.nextLine() else { return nil }
         guard let firstByte = line.first else { return .ignored }
         if firstByte >= UInt8(ascii: "0") && firstByte <= UInt8(ascii: "9") {
-            guard let (local, jsonStart) = try Self.localStamp(line) else {
+            guard let (local, jsonStart) = try Self.localStamp(line, scale: stampScale) else {
                 throw MarketDataFault(.malformedJSON, "expected `<local time> <json>` or `<seconds>: <json>`")
             }
             return try decoder.decode(line.slice(jsonStart..<line.count), localTime: local, into: &events)
@@ -54,9 +65,10 @@ final class BinanceRecording: RecordingReader {
     }
 
     /// The local stamp at the start of a line, in either convention, and where the JSON starts;
-    /// nil when the line has neither shape. Throws `.badNumber` for a stamp past what 64-bit
-    /// nanoseconds hold (after 2262-04-11).
-    static func localStamp(_ line: UnsafeBufferPointer<UInt8>) throws(MarketDataFault) -> (Timestamp, Int)? {
+    /// nil when the line has neither shape. `scale` is nanoseconds per unit of a convention A
+    /// stamp (see `StampUnit`). Throws `.badNumber` for a stamp past what 64-bit nanoseconds hold
+    /// (after 2262-04-11).
+    static func localStamp(_ line: UnsafeBufferPointer<UInt8>, scale: Int64 = 1) throws(MarketDataFault) -> (Timestamp, Int)? {
         var index = 0
         var whole: Int64 = 0
         func tooLate() -> MarketDataFault {
@@ -72,8 +84,10 @@ final class BinanceRecording: RecordingReader {
         }
         guard index < line.count else { return nil }
         if line[index] == UInt8(ascii: " ") {
-            // Convention A: nanoseconds.
-            return (Timestamp(nanoseconds: whole), index + 1)
+            // Convention A: a whole number of `scale` nanoseconds.
+            let (nanoseconds, overflowed) = whole.multipliedReportingOverflow(by: scale)
+            if overflowed { throw tooLate() }
+            return (Timestamp(nanoseconds: nanoseconds), index + 1)
         }
         // Convention B: seconds with a fraction, then ": ".
         var nanos: Int64 = 0
@@ -101,23 +115,82 @@ final class BinanceRecording: RecordingReader {
         return String(decoding: url.slice(valueStart..<valueEnd), as: UTF8.self)
     }
 
-    /// The recorder's lag behind the venue: the median of E − local over the file's first messages.
-    static func measureClockOffset(path: String, sampleLines: Int = 20_000) throws(MarketDataFault) -> (offset: Duration, samples: Int) {
+    /// The unit of a recorder's whole-number local stamps.
+    enum StampUnit: Int64, CaseIterable, Sendable {
+        case nanoseconds = 1, microseconds = 1_000, milliseconds = 1_000_000, seconds = 1_000_000_000
+        var nanoseconds: Int64 { rawValue }
+        var name: String {
+            switch self {
+            case .nanoseconds: "ns"
+            case .microseconds: "µs"
+            case .milliseconds: "ms"
+            case .seconds: "s"
+            }
+        }
+
+        /// The unit that brings `stamp` closest to `venueNanoseconds`: the units are a thousand
+        /// apart and a recorder's clock at most hours off, so the nearest is unambiguous.
+        static func nearest(stamp: Int64, venueNanoseconds: Int64) -> StampUnit? {
+            guard stamp > 0, venueNanoseconds > 0 else { return nil }
+            var best: (unit: StampUnit, distance: UInt)?
+            for unit in allCases {
+                let (scaled, overflowed) = stamp.multipliedReportingOverflow(by: unit.rawValue)
+                guard !overflowed else { continue }
+                let distance = scaled.distance(to: venueNanoseconds).magnitude
+                if best == nil || distance < best!.distance { best = (unit, distance) }
+            }
+            return best?.unit
+        }
+
+        /// The unit a present-day stamp has by its size alone (no E to compare with): 19 digits
+        /// for ns, 16 for µs, 13 for ms, 10 for s.
+        static func bySize(_ stamp: Int64) -> StampUnit {
+            switch stamp {
+            case 100_000_000_000_000_000...: .nanoseconds
+            case 100_000_000_000_000...: .microseconds
+            case 100_000_000_000...: .milliseconds
+            default: .seconds
+            }
+        }
+    }
+
+    /// The recorder's lag behind the venue: the median of E − local over the file's first messages,
+    /// with local whole-number stamps read in the unit that the majority of those messages show
+    /// (from E beside them; from the stamps' size when no line has an E).
+    static func measureClockOffset(path: String, sampleLines: Int = 20_000) throws(MarketDataFault) -> (offset: Duration, samples: Int, unit: StampUnit) {
         let lines = try RecordingLines(path: path)
-        var differences: [Int64] = []
-        while differences.count < sampleLines, let line = try? lines.nextLine() {
+        var samples: [(local: Int64, whole: Bool, venue: Int64)] = []
+        var firstWholeStamp: Int64?
+        while samples.count < sampleLines, let line = try? lines.nextLine() {
             // A stamp or an E that does not fit in 64-bit nanoseconds is no sample.
-            guard let (local, _) = try? localStamp(line), let key = line.firstIndex(of: "\"E\":") else { continue }
+            guard let (local, jsonStart) = try? localStamp(line) else { continue }
+            // Convention A ends its stamp with a digit and a space; B with ": ".
+            let whole = jsonStart >= 2 && line[jsonStart - 2] != UInt8(ascii: ":")
+            if whole && firstWholeStamp == nil { firstWholeStamp = local.nanoseconds }
+            guard let key = line.firstIndex(of: "\"E\":") else { continue }
             var end = key + 4
             while end < line.count, line[end] >= UInt8(ascii: "0"), line[end] <= UInt8(ascii: "9") { end += 1 }
             guard let millis = end == key + 4 ? 0 : JSONCursor.parseInteger(line.slice((key + 4)..<end)) else { continue }
             let (eventTime, overflowed) = millis.multipliedReportingOverflow(by: 1_000_000)
-            let (difference, borrowed) = eventTime.subtractingReportingOverflow(local.nanoseconds)
+            guard !overflowed else { continue }
+            samples.append((local.nanoseconds, whole, eventTime))
+        }
+        // The unit most samples agree on; whole-number stamps only (cryptofeed's are seconds).
+        var votes: [StampUnit: Int] = [:]
+        for sample in samples where sample.whole {
+            if let unit = StampUnit.nearest(stamp: sample.local, venueNanoseconds: sample.venue) { votes[unit, default: 0] += 1 }
+        }
+        let unit = votes.max { $0.value != $1.value ? $0.value < $1.value : $0.key.rawValue > $1.key.rawValue }?.key
+            ?? firstWholeStamp.map(StampUnit.bySize) ?? .nanoseconds
+        var differences: [Int64] = []
+        for sample in samples {
+            let (local, overflowed) = sample.whole ? sample.local.multipliedReportingOverflow(by: unit.nanoseconds) : (sample.local, false)
+            let (difference, borrowed) = sample.venue.subtractingReportingOverflow(local)
             guard !overflowed && !borrowed else { continue }
             differences.append(difference)
         }
-        guard !differences.isEmpty else { return (.zero, 0) }
+        guard !differences.isEmpty else { return (.zero, 0, unit) }
         differences.sort()
-        return (.nanoseconds(differences[differences.count / 2]), differences.count)
+        return (.nanoseconds(differences[differences.count / 2]), differences.count, unit)
     }
 }

@@ -6,8 +6,15 @@ protocol RecordingReader: AnyObject {
     var lines: RecordingLines { get }
     /// Facts about this file the report must state.
     var notes: [String] { get }
+    /// Facts about this file that may make the replay wrong (a clock far off the venue's): the
+    /// report prints them loudly.
+    var warnings: [String] { get }
     /// Decodes the next line; nil at the end of the file.
     func readLine(into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome?
+}
+
+extension RecordingReader {
+    var warnings: [String] { [] }
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {

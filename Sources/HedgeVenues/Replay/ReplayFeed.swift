@@ -43,7 +43,7 @@ public struct ReplayFeed: MarketFeed {
         let snapshotFiles = sources.filter(\.isSnapshotFile)
         var files: [FileReplay] = []
         for source in sources where !source.isSnapshotFile {
-            let reader: any RecordingReader
+            var readers: [any RecordingReader] = []
             do throws(MarketDataFault) {
                 switch source.format {
                 case .binance(let venue):
@@ -55,11 +55,11 @@ public struct ReplayFeed: MarketFeed {
                     for explicit in snapshotFiles where explicit.cryptofeedPrefix == source.cryptofeedPrefix && !seeds.contains(explicit.path) {
                         seeds.append(explicit.path)
                     }
-                    reader = try BinanceRecording(path: source.path, venue: venue, symbols: symbols, snapshotFiles: seeds)
+                    readers = [try BinanceRecording(path: source.path, venue: venue, symbols: symbols, snapshotFiles: seeds)]
                 case .bybit:
-                    reader = try BybitRecording(path: source.path, selected: symbolsByVenue)
+                    readers = try BybitRecording.readers(path: source.path, selected: symbolsByVenue)
                 case .quoteCSV:
-                    reader = try QuoteCSV(path: source.path, instruments: instruments)
+                    readers = [try QuoteCSV(path: source.path, instruments: instruments)]
                 }
             } catch {
                 throw ReplayError(file: source.path, line: 0, fault: error)
@@ -70,7 +70,9 @@ public struct ReplayFeed: MarketFeed {
             case .binance: window = options.reorderWindow ?? .milliseconds(250)
             case .bybit: window = options.reorderWindow ?? .seconds(3)
             }
-            files.append(FileReplay(reader: reader, window: window, options: options, instruments: instruments))
+            for reader in readers {
+                files.append(FileReplay(reader: reader, window: window, options: options, instruments: instruments))
+            }
         }
         if let first = files.first { first.statistics.notes.insert(contentsOf: notes, at: 0) }
         self.files = files
@@ -224,6 +226,7 @@ final class FileReplay {
         self.decoded = MarketBatch(instruments: instruments)
         lineEvents.reserveCapacity(64)
         statistics.notes = reader.notes
+        statistics.warnings = reader.warnings
     }
 
     /// Nothing more to read or release.
@@ -348,11 +351,12 @@ final class FileReplay {
 
     /// One line read and what became of it, for the statistics.
     private func count(_ outcome: DecodeOutcome) {
-        statistics.linesRead += 1
         switch outcome {
-        case .decoded: break
-        case .notSelected: statistics.linesNotSelected += 1
-        case .ignored: statistics.linesIgnored += 1
+        case .decoded: statistics.linesRead += 1
+        case .notSelected: statistics.linesRead += 1; statistics.linesNotSelected += 1
+        case .ignored: statistics.linesRead += 1; statistics.linesIgnored += 1
+        case .kline: statistics.linesRead += 1; statistics.linesIgnored += 1; statistics.ignored["kline", default: 0] += 1
+        case .elsewhere: break
         }
     }
 
@@ -376,6 +380,7 @@ final class FileReplay {
             let event = lineEvents[index]
             index += 1
             let time = event.time.nanoseconds
+            if case .fundingRate(let id, _, _, _) = event { statistics.instrumentsWithFunding.insert(id) }
             if time < lastReleased || (window > 0 && newest != .min && time < newest - window) {
                 try refuse(outOfOrder(event))
                 continue

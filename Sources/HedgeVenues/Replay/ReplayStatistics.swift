@@ -1,3 +1,5 @@
+import HedgeCore
+
 /// What a replay read, emitted and skipped, for the report at the end of a run.
 public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
     public var linesRead = 0
@@ -14,6 +16,12 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
     public var examples: [MarketDataFault.Kind: [String]] = [:]
     /// Facts the report must state, e.g. how spot bookTicker times were derived.
     public var notes: [String] = []
+    /// Facts that may make the replay wrong, e.g. a local clock minutes off the venue's.
+    public var warnings: [String] = []
+    /// Instruments the data gave a funding rate for: a perpetual without one pays no funding.
+    public var instrumentsWithFunding: Set<InstrumentID> = []
+    /// Control lines by what they were ("kline"), where the decoder says.
+    public var ignored: [String: Int] = [:]
 
     public init() {}
 
@@ -39,6 +47,9 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
             if room > 0 { examples[kind, default: []].append(contentsOf: messages.prefix(room)) }
         }
         notes.append(contentsOf: other.notes)
+        warnings.append(contentsOf: other.warnings)
+        instrumentsWithFunding.formUnion(other.instrumentsWithFunding)
+        for (kind, count) in other.ignored { ignored[kind, default: 0] += count }
     }
 
     public var description: String {
@@ -47,6 +58,8 @@ public struct ReplayStatistics: Sendable, Hashable, CustomStringConvertible {
             lines.append("  skipped \(kind): \(skipped[kind] ?? 0)")
             for example in examples[kind] ?? [] { lines.append("    \(example)") }
         }
+        for kind in ignored.keys.sorted() { lines.append("  ignored \(kind): \(ignored[kind] ?? 0)") }
+        for warning in warnings { lines.append("  WARNING: \(warning)") }
         for note in notes { lines.append("  note: \(note)") }
         return lines.joined(separator: "\n")
     }
