@@ -106,7 +106,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 lastPublish = current
             }
             if finished { return }
-            if case .realTime = pace {
+            if case .realTime = pace, !behind {
                 var wake = current.advanced(by: commandLatency)
                 if let next = engine.nextEventTime {
                     let due = instant(forData: next)
@@ -118,6 +118,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 }
                 try? await clock.sleep(until: wake, tolerance: nil)
             } else {
+                // Behind (or as fast as it can): other tasks get their turn, then on at once.
                 await Task.yield()
             }
         }
