@@ -43,7 +43,7 @@ extension Hedgetop {
             }
             let cycles: [Journal.CycleRow]
             do {
-                cycles = try Journal(path: path).cycles()
+                cycles = try Journal(readingAt: path).cycles()
             } catch {
                 printError("hedgetop: \(error)")
                 throw ExitCode.failure

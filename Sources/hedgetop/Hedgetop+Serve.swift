@@ -29,6 +29,9 @@ extension Hedgetop {
         @Option(help: "A group (name or gid) whose members may watch, read-only. Without it only this user can connect.")
         var allowGroup: String?
 
+        @Option(help: "Watchers connected at once at most (1-4096; default: [serve] max_watchers in the config, else \(ControlServer.defaultMaxWatchers)); more are refused with a message.")
+        var maxWatchers: Int?
+
         @OptionGroup
         var paper: PaperOptions
 
@@ -44,6 +47,7 @@ extension Hedgetop {
 
         func validate() throws {
             guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
+            if let maxWatchers, !(1...4096).contains(maxWatchers) { throw ValidationError("--max-watchers must be between 1 and 4096, got \(maxWatchers)") }
             try paper.check()
             if let allowGroup, PeerPolicy.groupID(allowGroup) == nil { throw ValidationError("--allow-group: no group '\(allowGroup)'") }
             if let metrics {
@@ -82,7 +86,8 @@ extension Hedgetop {
             }
             let (sender, commands) = CommandSender.makeChannel()
             let policy = PeerPolicy(allowedGroup: allowGroup.flatMap(PeerPolicy.groupID))
-            let server = ControlServer(path: path, name: name, policy: policy, commands: sender, logger: logger)
+            let server = ControlServer(path: path, name: name, policy: policy, commands: sender, logger: logger,
+                                       maxWatchers: maxWatchers ?? file?.maxWatchers ?? ControlServer.defaultMaxWatchers)
             do {
                 try server.start()
             } catch {

@@ -89,7 +89,9 @@ extension Hedgetop {
             }
             for (name, path) in sockets {
                 do {
-                    let (connection, welcome) = try ControlClient.handshake(path: path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "list"))
+                    // This user's own directory holds only this user's servers.
+                    let (connection, welcome) = try ControlClient.handshake(path: path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "list"),
+                                                                            expected: socket.isEmpty ? .uid(geteuid()) : .directoryOwner)
                     connection.shutdown()
                     print("\(name)\tpid \(welcome.serverPID)\t\(path)")
                 } catch {

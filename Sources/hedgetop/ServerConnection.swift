@@ -42,10 +42,12 @@ struct ServerChoice {
     }
 }
 
-/// Connects to a server; a failure says what went wrong and what to do.
+/// Connects to a server; a failure says what went wrong and what to do. A server chosen by name
+/// lives in this user's own directory and must run as this user; with `--socket`, as the owner
+/// of the socket's directory.
 func connectToServer(path: String, hello: WireHello, name: String?) throws(ConnectFailure) -> (UnixSocket, WireWelcome) {
     do {
-        return try ControlClient.handshake(path: path, hello: hello)
+        return try ControlClient.handshake(path: path, hello: hello, expected: name == nil ? .directoryOwner : .uid(geteuid()))
     } catch let error as SocketError where error.code == ENOENT || error.code == ECONNREFUSED {
         let occupant = SocketPathOccupant.inspect(path)
         if case .notASocket(let kind) = occupant {

@@ -10,7 +10,8 @@ struct ServeMetricsTests {
     @Test("serve --metrics answers a scrape with every strategy's series, then stops cleanly on SIGTERM")
     func scrapeServe() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-metrics-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        // 0700: it holds the socket, and a server's socket directory must be private.
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         defer { try? FileManager.default.removeItem(at: directory) }
         let out = directory.appendingPathComponent("out"), err = directory.appendingPathComponent("err")
         _ = FileManager.default.createFile(atPath: out.path, contents: nil)

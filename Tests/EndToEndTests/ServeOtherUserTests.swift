@@ -63,4 +63,22 @@ struct ServeOtherUserTests {
             #expect(try server.status().name == "mine")
         }
     }
+
+    @Test("a member of --allow-group passes the client's checks of a 2710 directory it cannot read, and watches read-only")
+    func allowedGroupWatches() async throws {
+        try await offPool {
+            let nobody = try #require(OtherUser.ids), runAs = try #require(OtherUser.prefix)
+            let server = try ServedHedgetop(name: "shared", sharedBinary: true, extraArguments: ["--allow-group", "\(nobody.gid)"])
+            // The group member must pass through the runtime directory to reach the socket's.
+            try #require(chmod(server.runtimeDirectory, 0o711) == 0)
+            try server.start()
+            defer { server.stop() }
+            var info = stat()
+            #expect(stat(server.runtimeDirectory + "/hedgetop", &info) == 0 && info.st_mode & 0o7777 == 0o2710 && info.st_gid == nobody.gid)
+            #expect(stat(server.socket, &info) == 0 && info.st_mode & 0o777 == 0o660 && info.st_gid == nobody.gid)
+            let watched = try server.hedgetop(["status", "--json", "--socket", server.socket], runAs: runAs)
+            #expect(watched.status == 0, "stderr: \(watched.error)")
+            #expect(watched.output.contains("\"name\":\"shared\""), "stdout: \(watched.output)")
+        }
+    }
 }

@@ -8,6 +8,8 @@ struct ServeSocketPathTests {
     @Test("serve --socket on a regular file or a symlink exits 1 with a clear message; both are intact, and status says 'not a socket'")
     func fileAndSymlinkKept() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-path-\(UUID().uuidString.prefix(8))").path
+        // 0700: a server's socket directory must be private, or it is refused before its path.
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try FileManager.default.createDirectory(atPath: directory + "/state", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let file = directory + "/f.txt", link = directory + "/link"

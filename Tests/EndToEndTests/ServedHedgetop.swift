@@ -10,6 +10,8 @@ final class ServedHedgetop {
     let binary: String
     /// Runs the server as someone else, e.g. `setpriv --reuid=nobody ...`; empty: as us.
     let runAs: [String]
+    /// More options for `serve` (`--max-watchers 1`).
+    let extraArguments: [String]
     private var process: BackgroundProcess?
     /// The pid hedgetop itself printed (not that of a `runAs` wrapper).
     private(set) var pid: Int32?
@@ -53,9 +55,10 @@ final class ServedHedgetop {
     /// With `beside`, it shares that server's directory (its state and runtime directories, as two
     /// servers of one user do) and runs `strategyName` instead of `held`.
     init(name: String, owner: (uid: uid_t, gid: gid_t)? = nil, runAs: [String] = [], sharedBinary: Bool = false,
-         beside other: ServedHedgetop? = nil, strategyName: String = "held") throws {
+         beside other: ServedHedgetop? = nil, strategyName: String = "held", extraArguments: [String] = []) throws {
         self.name = name
         self.runAs = runAs
+        self.extraArguments = extraArguments
         directory = other?.directory ?? FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-serve-\(UUID().uuidString.prefix(8))")
         let copied = owner != nil || sharedBinary
         binary = copied ? directory.appendingPathComponent("hedgetop").path : try TmuxSession.hedgetopPath()
@@ -102,7 +105,7 @@ final class ServedHedgetop {
         while Date() < deadline {
             starts += 1
             let out = directory.appendingPathComponent("serve-\(name)-\(starts).out").path, err = standardError
-            let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "\(speed)"]
+            let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "\(speed)"] + extraArguments
             let process = try BackgroundProcess(arguments, environment: environment(), output: out, error: err)
             self.process = process
             while Date() < deadline {

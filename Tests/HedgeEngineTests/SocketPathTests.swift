@@ -11,12 +11,12 @@ import Glibc
 /// answers, is replaced; a file, a symlink, a directory or a FIFO at the path is refused intact.
 @Suite("Control socket path", .serialized)
 struct SocketPathTests {
-    /// A private directory for one test, removed afterwards.
+    /// A private directory (0700, as a server accepts for its socket) for one test, removed afterwards.
     final class Scratch {
         let directory: String
         init() throws {
             directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-path-\(UUID().uuidString.prefix(8))").path
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         deinit { try? FileManager.default.removeItem(atPath: directory) }
         func path(_ name: String) -> String { directory + "/" + name }

@@ -100,14 +100,16 @@ final class ServedEngine: Sendable {
     let task: Task<Void, Never>
     let relay: Task<Void, Never>
 
-    init(path: String? = nil, policy: PeerPolicy = PeerPolicy(), pace: EngineLoop<ContinuousClock>.Pace = .realTime(speed: 10)) throws {
+    init(path: String? = nil, policy: PeerPolicy = PeerPolicy(), pace: EngineLoop<ContinuousClock>.Pace = .realTime(speed: 10),
+         maxWatchers: Int = ControlServer.defaultMaxWatchers, helloTimeout: Duration = .seconds(5)) throws {
         let path = path ?? FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-test-\(getpid())-\(UInt32.random(in: 0...UInt32.max))/t.sock").path
         self.path = path
         let start = Timestamp(seconds: 1_800_000_000)
         let engine = PaperScenario.calendarDemo(start: start).makeEngine(startedAt: start)
         let (sender, commands) = CommandSender.makeChannel()
         let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
-        server = ControlServer(path: path, name: "test", policy: policy, commands: sender, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        server = ControlServer(path: path, name: "test", policy: policy, commands: sender, logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                               maxWatchers: maxWatchers, helloTimeout: helloTimeout)
         try server.start()
         let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
         // The engine moves into the loop's task; nothing here touches it again.

@@ -29,6 +29,10 @@ extension HedgetopConfig {
             }
             screen.finish()
         }
+        if let serve = root.table("serve") {
+            maxWatchers = serve.int("max_watchers", in: 1...4096)
+            serve.finish()
+        }
         if let journal = root.table("journal") {
             journalPath = journal.string("path", expected: "a file path").map(absolute)
             journal.finish()

@@ -26,6 +26,8 @@ public struct HedgetopConfig: Sendable {
     public var fps: Int?
     /// `[screen] theme`: a theme name, or a path made absolute.
     public var theme: String?
+    /// `[serve] max_watchers`: connections `hedgetop serve` takes at once.
+    public var maxWatchers: Int?
     /// Every problem found while reading, in file order.
     var issues: [ConfigError] = []
     var sourceMap: ConfigSourceMap

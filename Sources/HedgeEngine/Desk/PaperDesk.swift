@@ -89,6 +89,19 @@ public struct PaperDesk: Sendable {
         }
         var state: VenueStateFile
         let marks: [InstrumentID: FixedDecimal]
+        if !FileManager.default.fileExists(atPath: venueStatePath) {
+            // Without the venue's books an open spread would be adopted as flat, and a
+            // position nobody watches would be left at the venue.
+            let held: (positions: [InstrumentID: FixedDecimal], openCycles: [String])
+            do { held = try journal.heldExposure() } catch { throw fail("\(error)") }
+            if !held.positions.isEmpty || !held.openCycles.isEmpty {
+                let positions = held.positions.sorted { ($0.key.venue, $0.key.symbol) < ($1.key.venue, $1.key.symbol) }
+                    .map { "\($0.key) \($0.value)" }
+                let what = (positions.isEmpty ? [] : ["positions " + positions.joined(separator: ", ")])
+                    + (held.openCycles.isEmpty ? [] : ["an open cycle of " + held.openCycles.joined(separator: ", ")])
+                throw fail("venue state \(venueStatePath) is missing, but the journal holds \(what.joined(separator: " and ")); the venue's books are unknown, and would be taken as flat. Restore the file or pass it with --venue-state; start a new journal only once the positions are known to be flat")
+            }
+        }
         do {
             state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
             ledgers = try state.load()

@@ -111,6 +111,7 @@ public actor TradingSession {
     private func drive(on loop: EngineLoop<ContinuousClock>, commands: AsyncStream<EngineCommand>,
                        snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
         await loop.run(engine, commands: commands, snapshots: snapshots)
+        engine.retryHeldWritesAtStop()
     }
 
     private func keep(_ lines: [String]) {

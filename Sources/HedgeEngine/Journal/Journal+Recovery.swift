@@ -92,6 +92,23 @@ extension Journal {
         }
     }
 
+    /// What the journal says is held: each instrument its fills leave non-flat, and the
+    /// strategies with a cycle open. A start without the venue state is refused on either.
+    func heldExposure() throws(JournalError) -> (positions: [InstrumentID: FixedDecimal], openCycles: [String]) {
+        var positions: [InstrumentID: FixedDecimal] = [:]
+        for row in try fills() {
+            guard let venue = row.venue, let symbol = row.symbol else { continue }
+            let id = InstrumentID(venue: venue, symbol: symbol)
+            let held = positions[id] ?? .zero
+            let signed = row.fill.side == .buy ? row.fill.quantity : -row.fill.quantity
+            positions[id] = (try? held + signed) ?? held
+        }
+        let open = try read { db in
+            try String.fetchAll(db, sql: "SELECT DISTINCT strategy FROM cycles WHERE closed_at IS NULL AND opened_at IS NOT NULL ORDER BY strategy")
+        }
+        return (positions.filter { !$0.value.isZero }, open)
+    }
+
     /// How many cycles `strategy` has closed.
     func closedCycleCount(strategy: String) throws(JournalError) -> Int {
         try read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cycles WHERE strategy = ? AND closed_at IS NOT NULL", arguments: [strategy]) ?? 0 }
@@ -116,6 +133,11 @@ extension Journal {
     func orderIDs(strategy: String) throws(JournalError) -> Set<OrderID> {
         let ids = try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders WHERE strategy = ?", arguments: [strategy]) }
         return Set(ids.map { OrderID($0) })
+    }
+
+    /// Every order id the journal holds, of any strategy.
+    func allOrderIDs() throws(JournalError) -> Set<OrderID> {
+        Set(try read { db in try String.fetchAll(db, sql: "SELECT id FROM orders") }.map { OrderID($0) })
     }
 
     /// The highest N of the order ids "`strategy`-N" already used.

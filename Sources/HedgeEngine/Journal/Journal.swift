@@ -8,7 +8,8 @@ import HedgeCore
 /// from. Every write is its own transaction, durable when the call returns.
 public final class Journal {
     public let path: String
-    let database: DatabasePool
+    /// A pool (WAL) when writing; a single read-only connection for `Journal(readingAt:)`.
+    let database: any DatabaseWriter
     #if DEBUG
     /// Test seam of the engine's safe-mode tests, in debug builds only: when set, every write
     /// fails with this reason.
@@ -19,17 +20,67 @@ public final class Journal {
     /// now) as its creation time, which the paper scenarios' dated contracts count from.
     public init(path: String, createdAt: Timestamp = .wallClockNow()) throws(JournalError) {
         self.path = path
+        // A newer schema is refused before the pool opens: opening it would already switch the
+        // file to WAL and create its -wal and -shm files.
+        if FileManager.default.fileExists(atPath: path) {
+            let found = try Self.readOnlyQueue(path: path).schemaVersion(path: path)
+            if found > Self.schemaVersion { throw Self.newerSchema(path: path, found: found) }
+        }
         var configuration = Configuration()
         configuration.busyMode = .timeout(2)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
+        // A new journal is created 0600 here, before SQLite opens it: SQLite gives its -wal and
+        // -shm files the database's mode, and the journal holds positions and PnL.
+        let created = open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if created >= 0 { close(created) }
         do {
             database = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw JournalError(path: path, reason: Self.explain(error))
         }
         try migrate(createdAt: createdAt)
+    }
+
+    /// Opens the journal at `path` only to read it (`hedgetop history`): nothing is written or
+    /// created beside it, so it works on a read-only file, directory or mount. A missing file
+    /// and a newer schema are refused.
+    public init(readingAt path: String) throws(JournalError) {
+        self.path = path
+        guard FileManager.default.fileExists(atPath: path) else { throw JournalError(path: path, reason: "no such file") }
+        let queue = try Self.readOnlyQueue(path: path)
+        let found = try queue.schemaVersion(path: path)
+        if found > Self.schemaVersion { throw Self.newerSchema(path: path, found: found) }
+        database = queue
+    }
+
+    /// A read-only connection that creates no file: SQLite's `mode=ro`, and `immutable=1` when
+    /// no writer has a -wal file open beside it (a WAL-mode file opened read-only would otherwise
+    /// create its -wal and -shm files, or fail where it cannot).
+    private static func readOnlyQueue(path: String) throws(JournalError) -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.readonly = true
+        configuration.busyMode = .timeout(2)
+        let live = FileManager.default.fileExists(atPath: path + "-wal")
+        let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        var allowed = CharacterSet.urlPathAllowed
+        allowed.remove(charactersIn: "?#%")
+        let escaped = absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute
+        do {
+            let queue = try DatabaseQueue(path: "file:\(escaped)?mode=ro" + (live ? "" : "&immutable=1"), configuration: configuration)
+            try queue.read { db in _ = try Int.fetchOne(db, sql: "PRAGMA user_version") }
+            return queue
+        } catch {
+            // An SQLite built without URI filenames: read-only still, by the open flag alone.
+            do { return try DatabaseQueue(path: path, configuration: configuration) } catch {
+                throw JournalError(path: path, reason: Self.explain(error))
+            }
+        }
+    }
+
+    static func newerSchema(path: String, found: Int) -> JournalError {
+        JournalError(path: path, reason: "written by a newer hedgetop (schema \(found), this one reads up to \(Self.schemaVersion)); upgrade hedgetop or use another --journal")
     }
 
     /// Turns SQLite's codes into what a trader can act on.
@@ -57,9 +108,7 @@ public final class Journal {
             let (found, migrated) = try database.read { db in
                 (try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0, try migrator.hasCompletedMigrations(db))
             }
-            if found > Self.schemaVersion {
-                throw JournalError(path: path, reason: "written by a newer hedgetop (schema \(found), this one reads up to \(Self.schemaVersion)); upgrade hedgetop or use another --journal")
-            }
+            if found > Self.schemaVersion { throw Self.newerSchema(path: path, found: found) }
             guard !migrated else { return }
             try migrator.migrate(database)
             if found == 0 {
@@ -221,6 +270,17 @@ public final class Journal {
             }
         } catch {
             throw JournalError(path: path, reason: "read failed: \(Self.explain(error))")
+        }
+    }
+}
+
+extension DatabaseQueue {
+    /// The file's `user_version`: the journal schema it was written with (0: none yet).
+    fileprivate func schemaVersion(path: String) throws(JournalError) -> Int {
+        do {
+            return try read { db in try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0 }
+        } catch {
+            throw JournalError(path: path, reason: Journal.explain(error))
         }
     }
 }

@@ -15,15 +15,19 @@ public struct FileLogHandler: LogHandler {
         public let path: String
         private let file: Mutex<UnsafeMutablePointer<FILE>?>
 
-        /// Opens (creating the directory if needed) `path` for appending.
+        /// Opens (creating the directory if needed) `path` for appending; a new log is 0600: it
+        /// tells positions and PnL.
         public init(path: String) throws(LogFileError) {
             self.path = path
             if let slash = path.lastIndex(of: "/") {
                 let directory = String(path[..<slash])
                 if !directory.isEmpty { Self.makeDirectories(directory) }
             }
-            guard let handle = fopen(path, "a") else {
-                throw LogFileError(message: "cannot open log file \(path): \(String(cString: strerror(errno)))")
+            let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0o600)
+            guard fd >= 0, let handle = fdopen(fd, "a") else {
+                let reason = String(cString: strerror(errno))
+                if fd >= 0 { close(fd) }
+                throw LogFileError(message: "cannot open log file \(path): \(reason)")
             }
             self.file = Mutex(handle)
         }

@@ -104,7 +104,10 @@ public struct VenueStateFile: Sendable {
         ok = ok && fsync(fd) == 0
         close(fd)
         guard ok, rename(temporary, path) == 0 else {
-            throw VenueStateError(path: path, reason: "write failed: \(String(cString: strerror(errno)))")
+            let reason = String(cString: strerror(errno))
+            // A full disk must not also keep a half-written copy.
+            unlink(temporary)
+            throw VenueStateError(path: path, reason: "write failed: \(reason)")
         }
         let directory = (path as NSString).deletingLastPathComponent
         let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)

@@ -30,33 +30,66 @@ extension TradingEngine {
                            strategy: strategy, leg: order.leg, delivery: .normal, at: now)
             return false
         }
-        guard let journal else { return true }
-        do {
-            try journal.orderIntent(order, strategy: name, at: now)
-            noteDurableWrite()
-            return true
-        } catch {
-            enterSafeMode("journal write failed: \(error)")
-            if order.purpose == .open {
-                scheduleUpdate(.rejected(order.id, reason: "not sent: its intent could not be journaled"),
-                               strategy: strategy, leg: order.leg, delivery: .normal, at: now)
-                return false
-            }
-            append(LogEntry(time: now, severity: .error, strategy: name,
-                            message: "order \(order.id) (\(order.purpose)) sent without a journaled intent: it protects an open position"))
-            return true
+        guard journal != nil else { return true }
+        let time = now
+        // An opening order's intent is never held: the order is not sent without it.
+        if journalWrite({ try $0.orderIntent(order, strategy: name, at: time) }, holding: order.purpose != .open) { return true }
+        if order.purpose == .open {
+            scheduleUpdate(.rejected(order.id, reason: "not sent: its intent could not be journaled"),
+                           strategy: strategy, leg: order.leg, delivery: .normal, at: now)
+            return false
         }
+        append(LogEntry(time: now, severity: .error, strategy: name,
+                        message: "order \(order.id) (\(order.purpose)) sent before its intent is durable (held, retried): it protects an open position"))
+        return true
     }
 
-    /// One journal write; a failure enters safe mode.
-    func journalWrite(_ body: (Journal) throws -> Void) {
-        guard let journal else { return }
-        do {
-            try body(journal)
-            noteDurableWrite()
-        } catch {
-            enterSafeMode("journal write failed: \(error)")
+    /// One journal write, after any held ones; returns whether it is durable now. A failure
+    /// enters safe mode and (`holding`) keeps the write, and every later one in order, in memory,
+    /// retried by `retryHeldWrites` until the journal takes them: a fill is never dropped.
+    @discardableResult
+    func journalWrite(_ body: @escaping (Journal) throws -> Void, holding: Bool = true) -> Bool {
+        guard let journal else { return true }
+        if !heldWrites.isEmpty || venueStateBehind { retryHeldWrites() }
+        if heldWrites.isEmpty {
+            do {
+                try body(journal)
+                noteDurableWrite()
+                return true
+            } catch {
+                enterSafeMode("journal write failed: \(error)")
+            }
         }
+        if holding { heldWrites.append(body) }
+        return false
+    }
+
+    /// Tries the held journal writes again, oldest first, and the venue state if it is behind.
+    /// Once everything is durable, safe mode ends: new spreads are allowed again, but every
+    /// strategy stays paused until the trader resumes it.
+    func retryHeldWrites() {
+        if let journal {
+            while let write = heldWrites.first {
+                do { try write(journal) } catch { break }
+                heldWrites.removeFirst()
+                noteDurableWrite()
+            }
+        }
+        if venueStateBehind { saveVenues() }
+        guard heldWrites.isEmpty, !venueStateBehind, let reason = durabilityFailure else { return }
+        durabilityFailure = nil
+        append(LogEntry(time: now, severity: .warning, strategy: nil,
+                        message: "safe mode over: every held write is durable (after \(reason)); strategies stay paused until resumed"))
+    }
+
+    /// A last try of the held writes as the engine stops; what still fails is logged: the next
+    /// start takes those fills from the venue state (if it was saved) through recovery.
+    func retryHeldWritesAtStop() {
+        guard !heldWrites.isEmpty || venueStateBehind else { return }
+        retryHeldWrites()
+        guard !heldWrites.isEmpty || venueStateBehind else { return }
+        append(LogEntry(time: now, severity: .error, strategy: nil,
+                        message: "stopping with \(heldWrites.count) journal write(s) not durable\(venueStateBehind ? " and the venue state not saved" : ""): the next start reconciles with the venue state"))
     }
 
     /// Saves every venue's books of account, and its instruments' marks as they are now (a
@@ -70,8 +103,10 @@ extension TradingEngine {
         }
         do {
             try venueState.save(venues.keys.sorted().compactMap { venues[$0]?.ledger }, marks: marks)
+            venueStateBehind = false
             noteDurableWrite()
         } catch {
+            venueStateBehind = true
             enterSafeMode("\(error)")
         }
     }
@@ -93,6 +128,7 @@ extension TradingEngine {
     func noteDurableWrite() {
         #if DEBUG
         durableWrites += 1
+        afterDurableWrite?(durableWrites)
         if let limit = killAfterDurableWrites, durableWrites >= limit {
             kill(getpid(), SIGKILL)
         }

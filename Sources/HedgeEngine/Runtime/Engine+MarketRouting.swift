@@ -183,6 +183,8 @@ extension TradingEngine {
     /// Tells a strategy how much margin its venues have free.
     func refreshMargin(_ strategy: Int) {
         nextMarginRefresh[strategy] = now + Self.marginRefreshInterval
+        // Writes held since the journal or the venue state failed are retried as often.
+        if !heldWrites.isEmpty || venueStateBehind { retryHeldWrites() }
         let config = runners[strategy].machine.config
         for leg in Leg.allCases {
             let spec = config.legs[leg]

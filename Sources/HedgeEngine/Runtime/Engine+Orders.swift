@@ -81,7 +81,7 @@ extension TradingEngine {
         case .orderUpdate(let strategy, let leg, let update):
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
             log(update, strategy: strategy, leg: leg)
-            journalWrite { try $0.orderUpdate(update, strategy: runners[strategy].name, leg: leg, at: now) }
+            journalWrite { [name = runners[strategy].name, now] in try $0.orderUpdate(update, strategy: name, leg: leg, at: now) }
             let venueName = runners[strategy].machine.config.legs[leg].id.venue
             if let roundTrip = record.orderFinished(update, at: now) {
                 venueActivity.roundTrip(roundTrip, venue: venueName)
@@ -116,7 +116,7 @@ extension TradingEngine {
                 guard !share.isZero else { continue }
                 append(LogEntry(time: now, severity: .info, strategy: runners[strategy].name,
                                 message: "leg \(leg) funding \(share.formatted(places: 8, plusSign: true)) \(runners[strategy].machine.config.legs[leg].settlementAsset) at rate \(rate)"))
-                journalWrite { try $0.funding(strategy: runners[strategy].name, leg: leg, amount: share, rate: rate, at: now) }
+                journalWrite { [name = runners[strategy].name, now] in try $0.funding(strategy: name, leg: leg, amount: share, rate: rate, at: now) }
                 deliver(.funding(leg, amount: share, rate: rate), to: strategy)
             }
         case .positionClosed(let id, let fill, let reason):
@@ -134,7 +134,7 @@ extension TradingEngine {
                 }
                 append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
                                 message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
-                journalWrite { try $0.orderUpdate(.filled(share, remaining: .zero), strategy: runners[strategy].name, leg: leg, instrument: id, at: now) }
+                journalWrite { [name = runners[strategy].name, share, now] in try $0.orderUpdate(.filled(share, remaining: .zero), strategy: name, leg: leg, instrument: id, at: now) }
                 deliver(.positionClosed(leg, share, reason: reason), to: strategy)
                 refreshMargin(strategy)
             }

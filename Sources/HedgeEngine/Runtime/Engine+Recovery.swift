@@ -60,15 +60,29 @@ extension TradingEngine {
 
         // 1. Orders the venues know of that this strategy sent (its journal intents say which):
         //    every fill the journal lacks is adopted; unfinished orders take the venue's final answer.
+        //    An order in this strategy's numbering that no journal intent names had its intent held
+        //    (a full disk) when the program stopped: its intent is written now, so its fills are
+        //    adopted with it and its number is never used again.
         let unfinished = try journal.unfinishedOrders(strategy: name)
-        let sent = try journal.orderIDs(strategy: name)
+        var sent = try journal.orderIDs(strategy: name)
+        let journaled = try journal.allOrderIDs()
+        var unjournaled: [VenueLedger.OrderEntry] = []
         for venueName in Set(Leg.allCases.map { config.legs[$0].id.venue }).sorted() {
             guard let venue = venues[venueName] else { continue }
+            for entry in venue.ledger.orders where !journaled.contains(entry.request.id) && entry.request.instrument == config.legs[entry.request.leg].id
+                && entry.request.id.rawValue.hasPrefix(name + "-") && Int(entry.request.id.rawValue.dropFirst(name.count + 1)) != nil {
+                try journal.orderIntent(entry.request, strategy: name, at: now)
+                sent.insert(entry.request.id)
+                unjournaled.append(entry)
+                report.differences += 1
+                note("venue \(venueName) has order \(entry.request.id) (\(entry.request.purpose) \(entry.request.side) \(entry.request.quantity), \(entry.status.rawValue)) with no intent in the journal (a write that never became durable): adopted with its fills",
+                     severity: .error, strategy: name, report: &report)
+            }
             var known = try journal.tradeIDs(venue: venueName)
             for entry in venue.ledger.orders where sent.contains(entry.request.id) {
                 for update in entry.history {
                     guard case .filled(let fill, let remaining) = update, let tradeID = fill.tradeID, !known.contains(tradeID) else { continue }
-                    if !unfinished.contains(where: { $0.request.id == entry.request.id }) {
+                    if !unfinished.contains(where: { $0.request.id == entry.request.id }) && !unjournaled.contains(where: { $0.request.id == entry.request.id }) {
                         note("venue \(venueName) filled order \(fill.orderID) (trade \(tradeID)) that the journal did not have as unfinished", severity: .error, strategy: name, report: &report)
                         report.differences += 1
                     }
@@ -78,6 +92,15 @@ extension TradingEngine {
                     note("adopted fill of \(fill.orderID): leg \(entry.request.leg) \(fill.side) \(fill.quantity) @ \(fill.price) (trade \(tradeID))", severity: .notice, strategy: name, report: &report)
                 }
             }
+        }
+        for entry in unjournaled where entry.status != .working {
+            let reason = entry.history.last.flatMap { update -> String? in
+                switch update {
+                case .rejected(_, let reason), .cancelled(_, _, let reason): reason
+                default: nil
+                }
+            } ?? entry.status.rawValue
+            try journal.orderFinished(entry.request.id, status: entry.status.rawValue, filled: entry.filled, reason: "\(reason) (learnt on recovery)", at: now)
         }
         for order in unfinished {
             guard let status = venues[order.request.instrument.venue]?.orderStatus(order.request.id) else {
@@ -100,7 +123,10 @@ extension TradingEngine {
         }
 
         // 2. Positions from the journal's fills and funding, in time order; the baseline is the
-        //    strategy's net at the last moment both legs were flat.
+        //    strategy's net at the last moment both legs were flat before the open cycle began
+        //    (the cycle's own closing fills may be journaled without its result: a crash between
+        //    them must not make the cycle's PnL its baseline, recording it as 0).
+        let cycle = try journal.openCycle(strategy: name)
         var positions = config.legs.map { Position(spec: $0) }
         var baseline = PerLeg<FixedDecimal>(repeating: .zero)
         var entries: [(Timestamp, Int, JournalEntry)] = []
@@ -109,12 +135,12 @@ extension TradingEngine {
             entries.append((payment.time, 1_000_000_000 + order, .funding(payment.leg, payment.amount)))
         }
         entries.sort { ($0.0, $0.1) < ($1.0, $1.1) }
-        for (_, _, entry) in entries {
+        for (time, _, entry) in entries {
             switch entry {
             case .fill(let leg, let fill): try positions[leg].apply(fill)
             case .funding(let leg, let amount): try positions[leg].applyFunding(amount)
             }
-            if positions.a.isFlat && positions.b.isFlat {
+            if positions.a.isFlat && positions.b.isFlat, cycle.map({ time <= $0.openedAt }) ?? true {
                 baseline = positions.map { (try? $0.realisedPnL + $0.funding - $0.feesPaid) ?? .zero }
             }
         }
@@ -143,7 +169,6 @@ extension TradingEngine {
 
         // 4. The machine, restored into SCANNING, or UNWINDING until prices let it judge the hedge.
         //    The trader's latest pause or kill holds (a resume after it lifts it).
-        let cycle = try journal.openCycle(strategy: name)
         let holdCommand = try journal.latestHoldCommand(strategy: name)
         let hold = holdCommand?.action.hold
         let recovered = RecoveredStrategy(

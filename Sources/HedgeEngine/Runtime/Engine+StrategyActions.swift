@@ -58,7 +58,7 @@ extension TradingEngine {
                 case .warning: .warning
                 case .critical: .error
                 }
-                if level == .critical { journalWrite { try $0.error(message, strategy: name, at: now) } }
+                if level == .critical { journalWrite { [now] in try $0.error(message, strategy: name, at: now) } }
                 append(LogEntry(time: now, severity: severity, strategy: name, message: message))
             case .commandResult(let command, let accepted, let message):
                 if let commandID {

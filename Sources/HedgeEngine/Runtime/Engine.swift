@@ -80,11 +80,19 @@ public final class TradingEngine<V: Venue> {
     /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
     /// refused, and what is open is still managed (Engine+Journal).
     internal(set) var durabilityFailure: String?
+    /// Journal writes that failed (fills, answers, transitions...), oldest first: held in memory
+    /// and tried again until they are durable (Engine+Journal).
+    var heldWrites: [(Journal) throws -> Void] = []
+    /// Set while the venue state on disk is older than the venues' books (a save failed).
+    var venueStateBehind = false
     #if DEBUG
     var durableWrites = 0
     /// Test seam of the crash tests, in debug builds only: the process kills itself with
     /// SIGKILL right after this many durable writes.
     @_spi(Testing) public var killAfterDurableWrites: Int?
+    /// Test seam of the in-process crash tests: called right after each durable write with their
+    /// count, where a test copies the journal and venue state as a crash would leave them.
+    var afterDurableWrite: ((Int) -> Void)?
     #endif
 
     /// How many entries the event log keeps.

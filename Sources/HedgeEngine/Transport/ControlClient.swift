@@ -22,6 +22,8 @@ public final class ControlClient: Sendable {
     public let hello: WireHello
     /// Waits between reconnection attempts; the last one repeats.
     let backoff: [Duration]
+    /// Whom a reconnection accepts as the server: the uid the first connection reached.
+    public let expected: ExpectedServer
     private let state = Mutex<State>(State())
     private let output: AsyncStream<EngineSnapshot>.Continuation
 
@@ -41,9 +43,10 @@ public final class ControlClient: Sendable {
     }
 
     /// Connects and says hello; throws the server's refusal (`WireError`) or why it could not
-    /// connect (`SocketError`).
-    public static func handshake(path: String, hello: WireHello) throws -> (UnixSocket, WireWelcome) {
-        let socket = try UnixSocket.connect(path: path)
+    /// connect (`SocketError`), including a server that is not who `expected` says: then
+    /// nothing was sent.
+    public static func handshake(path: String, hello: WireHello, expected: ExpectedServer = .directoryOwner) throws -> (UnixSocket, WireWelcome) {
+        let socket = try UnixSocket.connect(path: path, expecting: expected)
         socket.setTimeouts(receive: 10, send: 10)
         // A server that refuses this peer answers before reading the hello and closes: the hello
         // may then fail to send, but the refusal is still waiting to be read, and it says why.
@@ -66,7 +69,8 @@ public final class ControlClient: Sendable {
                              backoff: [Duration] = [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(4)])
         -> (snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender, client: ControlClient) {
         let (snapshots, continuation) = AsyncStream.makeStream(of: EngineSnapshot.self, bufferingPolicy: .bufferingNewest(1))
-        let client = ControlClient(path: path, hello: hello, backoff: backoff, output: continuation)
+        let expected = (try? connection.0.peerCredentials()).map { ExpectedServer.uid($0.uid) } ?? .directoryOwner
+        let client = ControlClient(path: path, hello: hello, backoff: backoff, expected: expected, output: continuation)
         client.state.withLock {
             $0.socket = connection.0
             $0.welcome = connection.1
@@ -79,8 +83,9 @@ public final class ControlClient: Sendable {
         return (snapshots, sender, client)
     }
 
-    private init(path: String, hello: WireHello, backoff: [Duration], output: AsyncStream<EngineSnapshot>.Continuation) {
+    private init(path: String, hello: WireHello, backoff: [Duration], expected: ExpectedServer, output: AsyncStream<EngineSnapshot>.Continuation) {
         self.path = path
+        self.expected = expected
         self.hello = hello
         self.backoff = backoff.isEmpty ? [.seconds(1)] : backoff
         self.output = output
@@ -138,7 +143,7 @@ public final class ControlClient: Sendable {
             Thread.sleep(forTimeInterval: Double(wait.components.seconds) + Double(wait.components.attoseconds) / 1e18)
             if state.withLock({ $0.stopped }) { break }
             do {
-                let connection = try Self.handshake(path: path, hello: hello)
+                let connection = try Self.handshake(path: path, hello: hello, expected: expected)
                 state.withLock { state in
                     state.socket = connection.0
                     state.welcome = connection.1

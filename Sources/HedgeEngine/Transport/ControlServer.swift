@@ -19,7 +19,7 @@ public final class ControlServer: Sendable {
     public let policy: PeerPolicy
     private let commands: CommandSender
     private let logger: Logger
-    private let state = Mutex<State>(State())
+    private let state: Mutex<State>
     private let listener = Mutex<Int32>(-1)
 
     private struct State {
@@ -38,13 +38,29 @@ public final class ControlServer: Sendable {
         /// (`LogEntry.watcher`) for every watcher to read ("pause accepted: … (watcher 2)").
         var attributions: [UInt64: Int] = [:]
         var stopped = false
+        /// Every connection's seat, owing a hello or watching.
+        var seats: WatcherSeats
+        /// Connections that have not said hello yet, by ticket: closed if they take too long.
+        var owing: [Int: UnixSocket] = [:]
     }
+
+    /// Connections that may wait to be accepted (the kernel caps it at `net.core.somaxconn`): a
+    /// burst of watchers is accepted, and those beyond `maxWatchers` told so, rather than turned
+    /// away by the kernel.
+    static let listenBacklog = Int32(SOMAXCONN)
 
     /// Commands in flight at most: the engine's snapshots carry only its recent acknowledgements
     /// (32), so more unanswered at once could lose one.
     static let commandsInFlight = 16
 
-    public init(path: String, name: String, policy: PeerPolicy, commands: CommandSender, logger: Logger) {
+    /// Watchers at once by default (`--max-watchers`).
+    public static let defaultMaxWatchers = 64
+
+    /// `maxWatchers` counts every connection, hello said or not; one that has not said hello
+    /// within `helloTimeout` is closed.
+    public init(path: String, name: String, policy: PeerPolicy, commands: CommandSender, logger: Logger,
+                maxWatchers: Int = ControlServer.defaultMaxWatchers, helloTimeout: Duration = .seconds(5)) {
+        self.state = Mutex(State(seats: WatcherSeats(capacity: maxWatchers, helloTimeout: helloTimeout)))
         self.path = path
         self.name = name
         self.policy = policy
@@ -52,31 +68,25 @@ public final class ControlServer: Sendable {
         self.logger = logger
     }
 
-    /// Creates the directory (0700; 0710 with an allowed group) and the socket (0600; 0660 with
-    /// an allowed group), then accepts watchers on a thread of its own. A live server already on
-    /// this path is an error, and so is anything at the path that is not a stale socket of this
-    /// user (a file, a symlink, a directory): only a socket nobody answers is replaced.
+    /// Creates the directory (0700; 02710 with an allowed group) and the socket (0600; 0660 with
+    /// an allowed group), then accepts watchers on a thread of its own. A directory of another
+    /// user, or one open to others, is refused; so is a live server already on this path, and
+    /// anything at the path that is not a stale socket of this user (a file, a symlink, a
+    /// directory): only a socket nobody answers is replaced. Modes come from the umask at `bind`
+    /// and the directory's descriptor, never from a `chmod` or `chown` of a path.
     public func start() throws(SocketError) {
-        let directory = (path as NSString).deletingLastPathComponent
         let group = policy.allowedGroup
-        if !directory.isEmpty {
-            var info = stat()
-            if stat(directory, &info) != 0 {
-                guard mkdir(directory, group == nil ? 0o700 : 0o710) == 0 || errno == EEXIST else { throw SocketError.errno("mkdir \(directory)") }
-                if let group {
-                    _ = chown(directory, uid_t(UInt32.max), gid_t(group))
-                    _ = chmod(directory, 0o710)
-                }
-            }
-        }
+        let directory = try SocketDirectory.open(forSocket: path, allowedGroup: group)
+        let entry = (path as NSString).lastPathComponent
         let occupant = SocketPathOccupant.inspect(path)
         if let refusal = occupant.refusal(path: path) { throw refusal }
-        if occupant == .staleSocket { unlink(path) }
+        if occupant == .staleSocket { directory.remove(entry) }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError.errno("socket") }
-        var address = try SocketAddress.unix(path)
-        // The socket is created with no access for anyone else: no window before the chmod.
-        let previous = umask(0o177)
+        var address = try SocketAddress.unix(directory.entry(entry))
+        // The socket is born with its final mode (0600, or 0660 for the group the directory's
+        // setgid bit hands it): nothing to change afterwards, so nothing a racer could redirect.
+        let previous = umask(group == nil ? 0o177 : 0o117)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
@@ -86,13 +96,7 @@ public final class ControlServer: Sendable {
             close(fd)
             throw error
         }
-        if let group {
-            _ = chown(path, uid_t(UInt32.max), gid_t(group))
-            chmod(path, 0o660)
-        } else {
-            chmod(path, 0o600)
-        }
-        guard listen(fd, 16) == 0 else {
+        guard listen(fd, Self.listenBacklog) == 0 else {
             let error = SocketError.errno("listen \(path)")
             close(fd)
             throw error
@@ -107,6 +111,7 @@ public final class ControlServer: Sendable {
     /// Throws what `start` would refuse at this path, touching nothing: `serve` asks before it
     /// recovers or trades.
     public static func checkPath(_ path: String) throws(SocketError) {
+        try SocketDirectory.check(forSocket: path)
         if let refusal = SocketPathOccupant.inspect(path).refusal(path: path) { throw refusal }
     }
 
@@ -138,6 +143,9 @@ public final class ControlServer: Sendable {
 
     /// How many watchers are connected.
     var watcherCount: Int { state.withLock { $0.watchers.count } }
+
+    /// How many connections hold a seat (watchers, and connections yet to say hello).
+    public var connectionCount: Int { state.withLock { $0.seats.occupied } }
 
     /// Takes the engine's newest snapshot: routes its acknowledgements to the watchers whose
     /// commands they answer and offers the rest to every watcher (each takes the newest when its
@@ -191,8 +199,9 @@ public final class ControlServer: Sendable {
         defer { close(fd) }
         while true {
             var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-            let ready = poll(&poller, 1, 250)
+            let ready = poll(&poller, 1, 100)
             if state.withLock({ $0.stopped }) { return }
+            dropOverdue()
             guard ready > 0 else { continue }
             let connection = accept(fd, nil, nil)
             if connection < 0 {
@@ -204,14 +213,42 @@ public final class ControlServer: Sendable {
             }
             _ = fcntl(connection, F_SETFD, FD_CLOEXEC)
             let socket = UnixSocket(descriptor: connection)
-            let thread = Thread { [self] in serve(socket) }
-            thread.name = "hedgetop-watcher"
-            thread.start()
+            let arrival = state.withLock { state -> WatcherSeats.Arrival in
+                let arrival = state.seats.arrive(now: .now)
+                if case .seated(let ticket) = arrival { state.owing[ticket] = socket }
+                return arrival
+            }
+            switch arrival {
+            case .full(let message):
+                // Told and closed from this thread, never blocking it: the frame fits in the
+                // socket's empty buffer, or is lost with a peer that cannot take it.
+                logger.warning("connection refused: no seat left", metadata: ["maxWatchers": "\(state.withLock { $0.seats.capacity })"])
+                if let frame = try? WireMessage.error(WireError(.full, "server \(name): \(message)")).frame() {
+                    _ = frame.withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                }
+            case .seated(let ticket):
+                let thread = Thread { [self] in
+                    serve(socket, ticket: ticket)
+                    state.withLock { state in
+                        state.owing[ticket] = nil
+                        state.seats.leave(ticket)
+                    }
+                }
+                thread.name = "hedgetop-watcher"
+                thread.start()
+            }
         }
     }
 
+    /// Wakes the thread of every connection whose hello is overdue: it tells the peer and closes.
+    private func dropOverdue() {
+        let late = state.withLock { state in state.seats.overdue(now: .now).compactMap { state.owing[$0] } }
+        // Only the reading half: the watcher's thread still sends why it closes.
+        for socket in late { _ = Glibc.shutdown(socket.descriptor, Int32(SHUT_RD)) }
+    }
+
     /// One watcher, from handshake to goodbye: this thread reads its commands; another writes.
-    private func serve(_ socket: UnixSocket) {
+    private func serve(_ socket: UnixSocket, ticket: Int) {
         let peer: PeerCredentials
         do { peer = try socket.peerCredentials() } catch {
             logger.warning("peer credentials unavailable; connection closed", metadata: ["error": "\(error)"])
@@ -225,9 +262,18 @@ public final class ControlServer: Sendable {
         }
         socket.setTimeouts(receive: 5, send: 5)
         let hello: WireHello
-        do {
+        do throws(WireError) {
             hello = try handshake(socket)
+            guard state.withLock({ state in state.owing[ticket] = nil; return state.seats.greet(ticket) }) else {
+                throw WireError(.timeout, "")
+            }
         } catch {
+            var error = error
+            if state.withLock({ $0.seats.wasDropped(ticket) }) {
+                let timeout = state.withLock { $0.seats.helloTimeout }.components
+                let seconds = String(format: "%g", Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
+                error = WireError(.timeout, "no hello within \(seconds) s; the server \(name) closed the connection")
+            }
             logger.warning("handshake failed; connection closed", metadata: ["uid": "\(peer.uid)", "error": "\(error.message)"])
             socket.send(.error(error))
             return

@@ -13,8 +13,9 @@ public final class UnixSocket: Sendable {
 
     deinit { close(descriptor) }
 
-    /// Connects to the socket at `path`; throws `errno` text ("No such file or directory").
-    public static func connect(path: String) throws(SocketError) -> UnixSocket {
+    /// Connects to the socket at `path`; throws `errno` text ("No such file or directory"),
+    /// naming the path as `describedAs` (default: `path`).
+    public static func connect(path: String, describedAs shown: String? = nil) throws(SocketError) -> UnixSocket {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw SocketError.errno("socket") }
         var address = try SocketAddress.unix(path)
@@ -22,7 +23,7 @@ public final class UnixSocket: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard result == 0 else {
-            let error = SocketError.errno("connect to \(path)")
+            let error = SocketError.errno("connect to \(shown ?? path)")
             close(fd)
             throw error
         }

@@ -77,6 +77,10 @@ public struct WireError: Codable, Sendable, Hashable, Error, CustomStringConvert
         case malformed
         /// The server is stopping.
         case shuttingDown
+        /// The server has as many watchers as it takes; trying again later may work.
+        case full
+        /// The hello did not arrive in time.
+        case timeout
     }
 
     public var code: Code

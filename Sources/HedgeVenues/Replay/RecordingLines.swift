@@ -27,7 +27,7 @@ final class RecordingLines {
     private var truncation: String?
     private var truncationReported = false
     /// Reading past the rest of a line that reached `maximumLineLength`.
-    private var skippingLongLine = false
+    @exclusivity(unchecked) private var skippingLongLine = false
 
     /// The longest line a recording may hold: 16 MiB (the largest real message, a full depth
     /// snapshot, is well under 1 MiB). A longer line is reported once as `.lineTooLong` when the

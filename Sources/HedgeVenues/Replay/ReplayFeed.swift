@@ -209,7 +209,11 @@ final class FileReplay {
     let jumpLimit: Int64
     /// An event further than `jumpLimit` ahead of the clock, waiting for the next event to
     /// confirm or contradict it, with its line and the clock it jumped from.
-    @exclusivity(unchecked) private var held: (event: MarketEvent, line: Int, clock: Int64)?
+    @exclusivity(unchecked) private var held: (event: MarketEvent, line: Int, clock: Int64)? {
+        didSet { isHolding = held != nil }
+    }
+    /// `held != nil`, kept as a plain flag: the per-row checks read it without copying the event.
+    @exclusivity(unchecked) private var isHolding = false
 
     init(reader: any RecordingReader, window: Duration, options: ReplayOptions, instruments: [InstrumentID]) {
         self.reader = reader
@@ -223,7 +227,7 @@ final class FileReplay {
     }
 
     /// Nothing more to read or release.
-    var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil && held == nil }
+    var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil && !isHolding }
 
     /// Replaces `decoded` with the next events (up to `MarketBatch.preferredCount`); empty at the end.
     func fill() throws(ReplayError) {
@@ -237,7 +241,7 @@ final class FileReplay {
                 if window == 0 {
                     if ended { return }
                     if let csv {
-                        if held == nil {
+                        if !isHolding {
                             statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount,
                                                                       lastReleased: &lastReleased, jumpLimit: jumpLimit)
                         }
@@ -283,7 +287,7 @@ final class FileReplay {
             try refuse(outOfOrder(event))
             return
         }
-        if held != nil || Self.isJump(time, after: lastReleased, limit: jumpLimit) {
+        if isHolding || Self.isJump(time, after: lastReleased, limit: jumpLimit) {
             let event = decoded.event(at: decoded.count - 1)
             decoded.removeLast()
             try admit(event)
@@ -303,7 +307,7 @@ final class FileReplay {
     /// The end of the file: a held event has nothing after it to contradict it, so it is used.
     private func end() {
         ended = true
-        if let held {
+        if isHolding, let held {
             self.held = nil
             accept(held.event)
         }
@@ -313,7 +317,7 @@ final class FileReplay {
     /// then holds this one if it is itself far ahead (`ReplayOptions.jumpLimit`), else uses it.
     private func admit(_ event: MarketEvent) throws(ReplayError) {
         let time = event.time.nanoseconds
-        if let held {
+        if isHolding, let held {
             self.held = nil
             let (gap, overflowed) = held.event.time.nanoseconds.subtractingReportingOverflow(time)
             if time >= held.event.time.nanoseconds || (!overflowed && gap <= window) {
