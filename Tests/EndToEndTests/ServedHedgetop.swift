@@ -97,15 +97,15 @@ final class ServedHedgetop {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    /// Starts `hedgetop serve` (again, on the same journal and socket, when it ran before) and
-    /// waits until it says it is listening.
-    func start(seconds: Double = 20) throws {
+    /// Starts `hedgetop serve` at `speed` × real time (again, on the same journal and socket,
+    /// when it ran before) and waits until it says it is listening.
+    func start(seconds: Double = 20, speed: Int = 20) throws {
         let deadline = Date().addingTimeInterval(seconds)
         var error = ""
         while Date() < deadline {
             starts += 1
             let out = directory.appendingPathComponent("serve-\(name)-\(starts).out").path, err = standardError
-            let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "20"] + extraArguments
+            let arguments = runAs + [binary, "serve", "--name", name, "--socket", socket, "--config", config, "--speed", "\(speed)"] + extraArguments
             let process = try BackgroundProcess(arguments, environment: environment(), output: out, error: err)
             self.process = process
             while Date() < deadline {
@@ -232,6 +232,8 @@ struct ServerStatus: Decodable, CustomStringConvertible {
     var pid: Int32
     var socket: String
     var mode: String
+    /// The snapshot's data time (ISO 8601, milliseconds).
+    var time: String
     var strategies: [Strategy]
     var venues: [String: Bool]
 

@@ -120,6 +120,7 @@ extension HedgingStateMachine {
 
     /// Why `entry`/`exit` cannot be used, or nil.
     static func thresholdProblem(entry: Threshold, exit: Threshold) -> String? {
+        if let problem = entry.rangeProblem.map({ "entry \($0)" }) ?? exit.rangeProblem.map({ "exit \($0)" }) { return problem }
         switch (entry, exit) {
         case (.bps(let e), _) where !e.isPositive: return "entry \(entry) must be above 0"
         case (.z(let e), _) where !(e > 0 && e.isFinite): return "entry \(entry) must be above 0"
@@ -143,10 +144,10 @@ extension HedgingStateMachine {
 
     /// Orders that move both legs by `percent`: the first leg now, the hedge after it fills.
     mutating func resize(percent: Int, now: Timestamp, into actions: inout [StrategyAction]) -> (accepted: Bool, message: String) {
+        guard percent != 0, (-90...100).contains(percent) else { return (false, "resize must be between -90 % and +100 %, not 0") }
         guard case .monitoring(let cycle) = state else {
             return (false, hasPosition ? "not while \(stateName)" : "nothing open")
         }
-        guard percent != 0, (-90...100).contains(percent) else { return (false, "resize must be between -90 % and +100 %, not 0") }
         // Leg A moves first; the hedge on B follows the filled quantity.
         let leg = Leg.a
         let position = positions[leg]

@@ -11,11 +11,27 @@ public enum Threshold: Sendable, Hashable, Codable, CustomStringConvertible {
         case .z(let value): "\(value.formatted1)σ"
         }
     }
+
+    /// The largest threshold in standard deviations a config or a command may set.
+    public static let maximumZ: Double = 20
+    /// The largest threshold in basis points a config or a command may set.
+    public static let maximumBps: FixedDecimal = 10_000
+
+    /// Why this threshold is beyond what a config or a command may set, or nil.
+    public var rangeProblem: String? {
+        switch self {
+        case .z(let value) where value > Self.maximumZ: "\(self) is out of range (0 to \(Int(Self.maximumZ))σ)"
+        case .bps(let value) where value > Self.maximumBps: "\(self) is out of range (0 to \(Self.maximumBps) bps)"
+        default: nil
+        }
+    }
 }
 
 extension Double {
     /// One decimal place, for labels.
     public var formatted1: String {
+        // Beyond what an Int holds (or not a number): said plainly, never converted.
+        guard isFinite, abs(self) < 1e15 else { return "\(self)" }
         let scaled = (self * 10).rounded()
         let whole = Int(scaled) / 10
         let tenth = abs(Int(scaled) % 10)

@@ -111,10 +111,8 @@ extension HedgetopConfig {
             switch entry {
             case _ where exitNotBelow:
                 table.fail("exit", "\(exit) must be below the entry threshold (\(entry)), else a spread would close as soon as it opens")
-            case .z(let enter) where enter > 20:
-                table.fail("entry", "\(entry) is out of range (0 to 20σ)")
-            case .bps(let enter) where enter > 10_000:
-                table.fail("entry", "\(entry) is out of range (0 to 10000 bps)")
+            case _ where entry.rangeProblem != nil:
+                table.fail("entry", entry.rangeProblem!)
             default: break
             }
         }

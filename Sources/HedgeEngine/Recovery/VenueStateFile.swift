@@ -9,7 +9,10 @@ import Glibc
 /// Where the simulated venues keep their books of account between runs: one JSON file,
 /// replaced atomically (write a temporary file, fsync it, rename it over, fsync the directory)
 /// after every change, so a crash at any instant leaves either the old state or the new one.
-/// This is the venue's truth that recovery reconciles the journal against. It belongs to one
+/// This is the venue's truth that recovery reconciles the journal against: positions, balances,
+/// working orders and the newest finished ones (`SimulatedVenue.retainedFinishedOrders`), never
+/// the whole order history (that is the journal's), so its size, and the time a write takes, stay
+/// the same however long the run. It belongs to one
 /// journal: it names that journal's identity, and a file written for another journal is refused
 /// (its fills would be adopted into the wrong journal and its positions flattened).
 public struct VenueStateFile: Sendable {

@@ -9,6 +9,10 @@ extension TradingEngine where V == SimulatedVenue {
     @discardableResult
     public func run(until time: Timestamp) -> Int { SimulatedVenueRunLoop.run(self, until: time) }
 
+    /// `TradingEngine.run(until:atMost:)`, compiled for `SimulatedVenue`.
+    @discardableResult
+    public func run(until time: Timestamp, atMost limit: Int) -> Int { SimulatedVenueRunLoop.run(self, until: time, atMost: limit) }
+
     /// `TradingEngine.nextEventTime`, compiled for `SimulatedVenue`.
     public var nextEventTime: Timestamp? { SimulatedVenueRunLoop.nextEventTime(self) }
 }
@@ -19,5 +23,6 @@ extension TradingEngine where V == SimulatedVenue {
 /// compiled for `SimulatedVenue` (≈ 4 instructions an event for the two forwarding calls).
 enum SimulatedVenueRunLoop {
     static func run(_ engine: Engine, until time: Timestamp) -> Int { engine.processEvents(until: time) }
+    static func run(_ engine: Engine, until time: Timestamp, atMost limit: Int) -> Int { engine.processEvents(until: time, limit: limit) }
     static func nextEventTime(_ engine: Engine) -> Timestamp? { engine.earliestEventTime }
 }

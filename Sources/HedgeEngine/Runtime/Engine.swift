@@ -186,10 +186,17 @@ public final class TradingEngine<V: Venue> {
     @discardableResult
     public func run(until time: Timestamp) -> Int { processEvents(until: time) }
 
-    /// `run(until:)`: the run loop.
-    func processEvents(until time: Timestamp) -> Int {
+    /// Processes events due at or before `time`, in time order, at most `limit` of them: a loop
+    /// that must stay responsive (a stop, a command, a snapshot) looks up between them. Returns
+    /// how many ran; fewer than `limit` means none due is left.
+    @discardableResult
+    public func run(until time: Timestamp, atMost limit: Int) -> Int { processEvents(until: time, limit: limit) }
+
+    /// `run(until:)`: the run loop. Stopped by `limit`, the clock stays at the last event.
+    func processEvents(until time: Timestamp, limit: Int = .max) -> Int {
         var processed = 0
         while true {
+            if processed >= limit { return processed }
             let market = peekMarketTime()
             let scheduled = queue.nextTime
             // Funding and expiries settle before anything else at the same instant: only what is

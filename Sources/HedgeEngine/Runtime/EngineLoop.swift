@@ -72,9 +72,12 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
             return originInstant.advanced(by: .nanoseconds(Int64(offset)))
         }
 
+        // Events still due from the last turn: a command then applies at the engine's own time,
+        // never ahead of the events it has yet to process.
+        var behind = false
         while !Task.isCancelled {
             for command in inbox.takeAll() {
-                engine.apply(command, at: pace == .fastest ? engine.now : dataTime(at: clock.now))
+                engine.apply(command, at: pace == .fastest || behind ? engine.now : dataTime(at: clock.now))
             }
             switch pace {
             case .fastest:
@@ -84,7 +87,17 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                     burst += engine.run(until: next)
                 }
             case .realTime:
-                engine.run(until: dataTime(at: clock.now))
+                // Event by event, looking up between any two: a stop or a command is seen at
+                // once, and a loop that has fallen behind still publishes on time.
+                let due = dataTime(at: clock.now)
+                let burstStart = clock.now
+                behind = false
+                while engine.run(until: due, atMost: 1) == 1 {
+                    if Task.isCancelled || inbox.hasCommands || burstStart.duration(to: clock.now) >= publishInterval {
+                        behind = true
+                        break
+                    }
+                }
             }
             let finished = engine.isFinished
             let current = clock.now
@@ -93,7 +106,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 lastPublish = current
             }
             if finished { return }
-            if case .realTime = pace {
+            if case .realTime = pace, !behind {
                 var wake = current.advanced(by: commandLatency)
                 if let next = engine.nextEventTime {
                     let due = instant(forData: next)
@@ -105,6 +118,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 }
                 try? await clock.sleep(until: wake, tolerance: nil)
             } else {
+                // Behind (or as fast as it can): other tasks get their turn, then on at once.
                 await Task.yield()
             }
         }
@@ -120,6 +134,8 @@ final class CommandInbox: Sendable {
     func append(_ command: EngineCommand) {
         queue.withLock { $0.append(command) }
     }
+
+    var hasCommands: Bool { queue.withLock { !$0.isEmpty } }
 
     func takeAll() -> [EngineCommand] {
         queue.withLock { queue in

@@ -115,16 +115,22 @@ public final class ControlServer: Sendable {
         if let refusal = SocketPathOccupant.inspect(path).refusal(path: path) { throw refusal }
     }
 
-    /// Closes every connection and the socket, and removes the socket file.
+    /// How long `stop` lets the watchers' writers say goodbye before it closes their sockets.
+    static let farewellLimit = Duration.milliseconds(250)
+
+    /// Closes every connection and the socket, and removes the socket file. Never waits on a
+    /// watcher: each writer sends the goodbye if its socket takes it within `farewellLimit`;
+    /// a watcher that stopped reading is cut off without it.
     public func stop() {
         let watchers = state.withLock { state -> [Watcher] in
             state.stopped = true
             return Array(state.watchers.values)
         }
-        for watcher in watchers {
-            watcher.socket.send(.error(WireError(.shuttingDown, "the server \(name) is stopping")))
-            watcher.close()
-        }
+        let goodbye = try? WireMessage.error(WireError(.shuttingDown, "the server \(name) is stopping")).frame()
+        for watcher in watchers { watcher.bidFarewell(goodbye ?? []) }
+        let deadline = ContinuousClock.now.advanced(by: Self.farewellLimit)
+        while ContinuousClock.now < deadline, watchers.contains(where: { !$0.isClosed }) { usleep(5_000) }
+        for watcher in watchers { watcher.close() }
         let fd = listener.withLock { fd in
             defer { fd = -1 }
             return fd
@@ -363,6 +369,11 @@ public final class ControlServer: Sendable {
         var lastSent = ContinuousClock.now.advanced(by: .seconds(-60))
         while !watcher.isClosed {
             watcher.waitForWork()
+            if let farewell = watcher.farewell {
+                // The server is stopping: the goodbye only (`stop` cuts it short if it blocks).
+                if !farewell.isEmpty { _ = watcher.socket.write(farewell) }
+                return watcher.close()
+            }
             for acknowledgement in watcher.takeAcknowledgements() {
                 guard watcher.socket.send(.acknowledgement(acknowledgement)) else { return watcher.close() }
             }
@@ -400,7 +411,7 @@ final class Watcher: Sendable {
     /// Why its commands are refused; nil for the owner steering.
     let readOnlyReason: String?
     let interval: Duration
-    private let mailbox = Mutex<(acknowledgements: [CommandAcknowledgement], closed: Bool)>(([], false))
+    private let mailbox = Mutex<(acknowledgements: [CommandAcknowledgement], closed: Bool, farewell: [UInt8]?)>(([], false, nil))
     private let bell = DispatchSemaphore(value: 0)
 
     init(id: Int, socket: UnixSocket, readOnlyReason: String?, interval: Duration) {
@@ -418,6 +429,16 @@ final class Watcher: Sendable {
     }
 
     func wake() { bell.signal() }
+
+    /// The server is stopping: the writer sends `frame` (the goodbye) instead of anything else,
+    /// then closes.
+    func bidFarewell(_ frame: [UInt8]) {
+        mailbox.withLock { $0.farewell = frame }
+        bell.signal()
+    }
+
+    /// The goodbye to send, once the server is stopping.
+    var farewell: [UInt8]? { mailbox.withLock { $0.farewell } }
 
     func waitForWork() { _ = bell.wait(timeout: .now() + .milliseconds(500)) }
 

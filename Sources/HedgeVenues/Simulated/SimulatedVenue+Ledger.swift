@@ -27,7 +27,8 @@ public struct VenueLedger: Sendable, Hashable, Codable {
     var tradeCount: UInt64
     var orderSequence: UInt64
 
-    /// Every fill the venue has made for orders, oldest first (liquidations and settlements are
+    /// Every fill the venue remembers making for orders (the newest finished orders' and the
+    /// working ones': see `SimulatedVenue.retainedFinishedOrders`), oldest first (liquidations and settlements are
     /// not orders: they show in the positions).
     public var fills: [Fill] {
         orders.sorted { $0.sequence < $1.sequence }.flatMap { entry in
@@ -47,7 +48,8 @@ public struct VenueLedgerError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 extension SimulatedVenue {
-    /// The venue's durable state, to be written after every change.
+    /// The venue's durable state, to be written after every change: positions, balances, working
+    /// orders and the newest finished ones, never the whole history.
     public var ledger: VenueLedger {
         VenueLedger(
             name: name,
@@ -101,6 +103,8 @@ extension SimulatedVenue {
                                                   sequence: entry.sequence))
         })
         resting = ledger.resting.filter { orders[$0]?.status == .working }
+        // A ledger written before the history was bounded may hold every order ever sent.
+        forgetOldOrders()
         tradeCount = max(tradeCount, ledger.tradeCount)
         orderSequence = max(orderSequence, ledger.orderSequence)
     }

@@ -15,6 +15,7 @@ extension SimulatedVenue {
         reports += advance(to: time)
         if faultState.isDown(at: time) { return ([], .dropped) }
         let (injected, delivery) = faultState.apply(to: order, at: time)
+        forgetOldOrders()
         orderSequence += 1
         var record = OrderRecord(request: order, status: .working, delivery: delivery, sequence: orderSequence)
         if let reason = injected ?? refusal(order) {
