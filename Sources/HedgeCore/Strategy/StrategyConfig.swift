@@ -13,9 +13,9 @@ public enum Threshold: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     /// The largest threshold in standard deviations a config or a command may set.
-    public static let maximumZ: Double = 20
+    static let maximumZ: Double = 20
     /// The largest threshold in basis points a config or a command may set.
-    public static let maximumBps: FixedDecimal = 10_000
+    static let maximumBps: FixedDecimal = 10_000
 
     /// Why this threshold is beyond what a config or a command may set, or nil.
     public var rangeProblem: String? {

@@ -145,7 +145,7 @@ public final class ControlServer: Sendable {
     var watcherCount: Int { state.withLock { $0.watchers.count } }
 
     /// How many connections hold a seat (watchers, and connections yet to say hello).
-    public var connectionCount: Int { state.withLock { $0.seats.occupied } }
+    var connectionCount: Int { state.withLock { $0.seats.occupied } }
 
     /// Takes the engine's newest snapshot: routes its acknowledgements to the watchers whose
     /// commands they answer and offers the rest to every watcher (each takes the newest when its
