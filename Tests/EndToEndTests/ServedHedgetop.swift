@@ -79,17 +79,12 @@ final class ServedHedgetop {
     /// Copies a program through a descriptor closed on exec: a child spawned meanwhile by a test
     /// running in parallel must not hold it open for writing, or running the copy fails with
     /// "Text file busy" (ETXTBSY).
+    /// Copies the binary by another process (`install`): a file this multi-threaded test process
+    /// held open for writing could be inherited by a child another test forks at that moment,
+    /// and exec of the copy would then fail with ETXTBSY ("Text file busy").
     static func copyExecutable(_ source: String, to destination: String) throws {
-        let bytes = try Data(contentsOf: URL(fileURLWithPath: source))
-        let fd = open(destination, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
-        guard fd >= 0 else { throw E2EError("cannot create \(destination): \(String(cString: strerror(errno)))") }
-        defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            guard written > 0 else { throw E2EError("cannot write \(destination): \(String(cString: strerror(errno)))") }
-            offset += written
-        }
+        let run = try CommandRun("/usr/bin/install", ["-m", "0755", source, destination])
+        guard run.status == 0 else { throw E2EError("cannot copy \(source) to \(destination): \(run.error)") }
     }
 
     deinit {

@@ -14,8 +14,8 @@ extension PaperDeskTests {
             statePath = desk.venueStatePath
         }
         try FileManager.default.removeItem(atPath: statePath)
-        #expect {
-            try open()
+        await #expect {
+            try await reopen()
         } throws: { error in
             let text = "\(error)"
             return text.contains("venue state \(statePath) is missing, but the journal holds positions sim:") && text.hasSuffix("not trading")

@@ -18,6 +18,20 @@ struct PaperDeskTests {
         try PaperDesk.open(PaperDesk.Options(seed: seed, defaultJournal: journal), logger: logger)
     }
 
+    /// Opens the desk again after an earlier one on the same journal: its lock goes with the
+    /// earlier desk's last reference, which a task of that desk still finishing on a loaded
+    /// machine may hold a moment longer.
+    func reopen() async throws -> PaperDesk {
+        let deadline = ContinuousClock.now.advanced(by: .seconds(20))
+        while true {
+            do {
+                return try open()
+            } catch let error as DeskError where "\(error)".contains("locked by another process") && ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
+
     /// Runs the session at `speed`× until `condition` holds for a snapshot (at most 60 s of wall
     /// time), then shuts it down gracefully with `policy`; returns the last snapshot seen. A stop
     /// that keeps a spread runs the market slowly: a loaded machine's stall must not let the demo
@@ -88,7 +102,7 @@ struct PaperDeskTests {
             held = Leg.allCases.map { "\(strategy.legs[$0].instrument) \(strategy.legs[$0].quantity)" }
         }
         // The first desk is gone, and its lock with it: the journal opens again and recovers.
-        let reopened = try open()
+        let reopened = try await reopen()
         let recovered = await reopened.session.currentSnapshot()
         let strategy = try #require(recovered.strategies.first)
         #expect(Leg.allCases.map { "\(strategy.legs[$0].instrument) \(strategy.legs[$0].quantity)" } == held)
