@@ -1,6 +1,7 @@
 import HedgeCore
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// The engine of one run, owned by this actor alone: its loop runs here, commands come in and
 /// snapshots go out on streams, and it stops as the stop policy says. A paper desk's session
@@ -9,8 +10,9 @@ public actor TradingSession {
     let engine: Engine
     private let lock: JournalLock?
     private let logger: Logger?
-    /// Set by a hangup: the next stop flattens whatever the stop policy says.
-    private var flattenRequested = false
+    /// Set by a hangup: the next stop flattens whatever the stop policy says. Read by the stop
+    /// without waiting for this actor, which the engine keeps busy.
+    private let flattenRequested = Atomic<Bool>(false)
     /// The spreads the last stop left open, one line each (`keeping NAME open: ...`).
     public private(set) var keptOpen: [String] = []
 
@@ -22,7 +24,7 @@ public actor TradingSession {
 
     /// The next stop flattens (SIGHUP: nobody is left to watch an open spread).
     func flattenWhenStopping() {
-        flattenRequested = true
+        flattenRequested.store(true, ordering: .relaxed)
     }
 
     private enum Event: Sendable {
@@ -37,9 +39,9 @@ public actor TradingSession {
     /// `flattenLimit`. Cancelled, it stops at once and names nothing. `logsStop`: the stop and its
     /// policy go to the log (a server's log says why it stopped trading).
     /// - Throws: `DeskError` when flattening ran out of time (the engine is stopped by then).
-    public nonisolated func run(on loop: EngineLoop<ContinuousClock>, commands: AsyncStream<EngineCommand>, sender: CommandSender,
+    public nonisolated func run<C: Clock>(on loop: EngineLoop<C>, commands: AsyncStream<EngineCommand>, sender: CommandSender,
                     snapshots: AsyncStream<EngineSnapshot>.Continuation, stop policy: StopPolicy,
-                    flattenLimit: Duration = .seconds(30), logsStop: Bool = false) async throws {
+                    flattenLimit: Duration = .seconds(30), logsStop: Bool = false) async throws where C.Duration == Duration {
         let (published, publish) = EngineLoop<ContinuousClock>.makeSnapshotStream()
         let (events, event) = AsyncStream.makeStream(of: Event.self)
         // The engine runs on this actor; the stop is worked out off it, so a busy engine never
@@ -68,19 +70,24 @@ public actor TradingSession {
                         case .stop:
                             guard !stopping else { continue }
                             stopping = true
-                            if logsStop { logger?.info("stopping", metadata: ["policy": "\(policy.rawValue)"]) }
-                            let flatten = policy == .flatten ? true : await flattenRequested
+                            let flatten = policy == .flatten || flattenRequested.load(ordering: .relaxed)
+                            // Told to the loop itself, not through the command stream, so it is
+                            // seen before the next event: nothing opens once the stop has begun.
                             if flatten {
                                 // Pause first, so nothing opens while the close works.
-                                sender.send(.pause, to: nil)
-                                closing = sender.send(.close, to: nil)
+                                let pause = sender.number(.pause, to: nil)
+                                let close = sender.number(.close, to: nil)
+                                loop.applyBeforeNextEvent([pause, close])
+                                closing = close.id
                                 group.addTask {
                                     try? await Task.sleep(for: flattenLimit)
                                     event.yield(.deadline)
                                 }
                             } else {
+                                loop.haltBeforeNextEvent()
                                 engineTask.cancel()
                             }
+                            if logsStop { logger?.info("stopping", metadata: ["policy": "\(policy.rawValue)"]) }
                         case .deadline:
                             guard closing != nil else { continue }
                             closing = nil
@@ -108,8 +115,8 @@ public actor TradingSession {
         await keep(watch.keptOpen)
     }
 
-    private func drive(on loop: EngineLoop<ContinuousClock>, commands: AsyncStream<EngineCommand>,
-                       snapshots: AsyncStream<EngineSnapshot>.Continuation) async {
+    private func drive<C: Clock>(on loop: EngineLoop<C>, commands: AsyncStream<EngineCommand>,
+                       snapshots: AsyncStream<EngineSnapshot>.Continuation) async where C.Duration == Duration {
         await loop.run(engine, commands: commands, snapshots: snapshots)
         engine.retryHeldWritesAtStop()
     }

@@ -1,6 +1,7 @@
 import Foundation
 import HedgeCore
 import HedgeVenues
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -41,6 +42,9 @@ public struct VenueStateFile: Sendable {
     /// Marks loaded from the file, saved again for instruments that have none yet this run (a
     /// restored venue has no market data until the feed's first tick).
     var carriedMarks: [InstrumentID: FixedDecimal] = [:]
+    /// The bytes this file (and its copies) last wrote: a save that would write them again does
+    /// nothing, so an event that changed no venue costs an encode, not an fsync and two renames.
+    private let lastWritten = LastWritten()
 
     public init(path: String, journalID: String? = nil) {
         self.path = path
@@ -85,10 +89,14 @@ public struct VenueStateFile: Sendable {
             .map { SavedMark(venue: $0.key.venue, symbol: $0.key.symbol, price: $0.value) }
         let data: Data
         do {
-            data = try JSONEncoder().encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers, marks: saved))
+            // Keys in a fixed order, so the same state always encodes to the same bytes.
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = .sortedKeys
+            data = try encoder.encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers, marks: saved))
         } catch {
             throw VenueStateError(path: path, reason: "cannot encode: \(error)")
         }
+        if lastWritten.matches(data) { return }
         let temporary = path + ".tmp"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw VenueStateError(path: path, reason: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
@@ -115,7 +123,17 @@ public struct VenueStateFile: Sendable {
             fsync(dfd)
             close(dfd)
         }
+        lastWritten.remember(data)
     }
+}
+
+/// The bytes a venue state file last wrote durably, shared by the copies of one `VenueStateFile`.
+final class LastWritten: Sendable {
+    private let data = Mutex<Data?>(nil)
+
+    func matches(_ candidate: Data) -> Bool { data.withLock { $0 == candidate } }
+
+    func remember(_ written: Data) { data.withLock { $0 = written } }
 }
 
 /// A venue state file that cannot be used, naming it and what to do.

@@ -25,12 +25,25 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
     let commandLatency: Duration
     /// Snapshots are published at most this often.
     let publishInterval: Duration
+    /// A stop seen before the next event: shared by every copy of this loop.
+    let stop = LoopStop()
 
     public init(clock: C, pace: Pace, commandLatency: Duration = .milliseconds(20), publishInterval: Duration = .milliseconds(50)) {
         self.clock = clock
         self.pace = pace
         self.commandLatency = commandLatency
         self.publishInterval = publishInterval
+    }
+
+    /// A stop that keeps what is open: no further event is processed, so nothing opens after it.
+    public func haltBeforeNextEvent() {
+        stop.halt()
+    }
+
+    /// A stop that flattens: `commands` (pause, then close) apply before the next event, ahead of
+    /// any event the market has queued and of the command stream.
+    public func applyBeforeNextEvent(_ commands: [EngineCommand]) {
+        stop.apply(commands)
     }
 
     /// A stream of snapshots that buffers only the newest one.
@@ -75,15 +88,15 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         // Events still due from the last turn: a command then applies at the engine's own time,
         // never ahead of the events it has yet to process.
         var behind = false
-        while !Task.isCancelled {
-            for command in inbox.takeAll() {
+        while !Task.isCancelled && !stop.isHalted {
+            for command in inbox.takeAll() + stop.takeCommands() {
                 engine.apply(command, at: pace == .fastest || behind ? engine.now : dataTime(at: clock.now))
             }
             switch pace {
             case .fastest:
                 // Bounded bursts so commands and snapshots still get their turn.
                 var burst = 0
-                while burst < 50_000, let next = engine.nextEventTime {
+                while burst < 50_000, !stop.isRaised, let next = engine.nextEventTime {
                     burst += engine.run(until: next)
                 }
             case .realTime:
@@ -92,12 +105,14 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 let due = dataTime(at: clock.now)
                 let burstStart = clock.now
                 behind = false
-                while engine.run(until: due, atMost: 1) == 1 {
-                    if Task.isCancelled || inbox.hasCommands || burstStart.duration(to: clock.now) >= publishInterval {
+                while !stop.isRaised, engine.run(until: due, atMost: 1) == 1 {
+                    if Task.isCancelled || stop.isRaised || inbox.hasCommands || burstStart.duration(to: clock.now) >= publishInterval {
                         behind = true
                         break
                     }
                 }
+                // A stop asked before this turn's first event: it is seen now, before any other.
+                if stop.isRaised { behind = true }
             }
             let finished = engine.isFinished
             let current = clock.now

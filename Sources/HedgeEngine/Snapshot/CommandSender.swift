@@ -19,6 +19,12 @@ public final class CommandSender: Sendable {
         return id
     }
 
+    /// Numbers `action` for `strategy` like `send`, for a caller that delivers it another way
+    /// (a stop hands its commands to the loop directly).
+    public func number(_ action: StrategyCommand, to strategy: String?) -> EngineCommand {
+        EngineCommand(id: nextID.add(1, ordering: .relaxed).oldValue, strategy: strategy, action: action)
+    }
+
     /// A command channel: the sender for the screen, the stream for the engine.
     public static func makeChannel() -> (sender: CommandSender, commands: AsyncStream<EngineCommand>) {
         let (stream, continuation) = AsyncStream<EngineCommand>.makeStream(bufferingPolicy: .unbounded)
