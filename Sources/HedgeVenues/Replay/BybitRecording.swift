@@ -60,6 +60,23 @@ final class BybitRecording: RecordingReader {
         return readers
     }
 
+    /// The fields of a recording line's envelope: its type (`t`: connect, recv, ...), its
+    /// connection, the message it received and, on a connect line, the address.
+    struct Envelope {
+        var type: Range<Int>?, connection: Range<Int>?, data: JSONCursor.Value?, address: Range<Int>?
+
+        init(reading cursor: inout JSONCursor) throws(MarketDataFault) {
+            try cursor.beginObject()
+            while let key = try cursor.nextKey() {
+                let value = try cursor.readValue()
+                if cursor.matches(key, "t") { type = value.range }
+                else if cursor.matches(key, "conn") { connection = value.range }
+                else if cursor.matches(key, "data") { data = value }
+                else if cursor.matches(key, "addr") { address = value.range }
+            }
+        }
+    }
+
     /// The venue of a connection from its address ("wss://stream.bybit.com/v5/public/linear").
     static func venue(address url: String) -> String? {
         url.hasSuffix("/linear") ? "bybit-linear" : url.hasSuffix("/spot") ? "bybit-spot" : nil
@@ -79,17 +96,8 @@ final class BybitRecording: RecordingReader {
             guard let line = next else { break }
             guard line.firstIndex(of: "\"connect\"") != nil else { continue }
             var cursor = JSONCursor(line)
-            var type: Range<Int>?, connection: Range<Int>?, address: Range<Int>?
-            do throws(MarketDataFault) {
-                try cursor.beginObject()
-                while let key = try cursor.nextKey() {
-                    let value = try cursor.readValue()
-                    if cursor.matches(key, "t") { type = value.range }
-                    else if cursor.matches(key, "conn") { connection = value.range }
-                    else if cursor.matches(key, "addr") { address = value.range }
-                }
-            } catch { continue }
-            if let type, cursor.matches(type, "connect"), let connection, let address {
+            guard let envelope = try? Envelope(reading: &cursor) else { continue }
+            if let type = envelope.type, cursor.matches(type, "connect"), let connection = envelope.connection, let address = envelope.address {
                 found.append((cursor.text(connection), venue(address: cursor.text(address))))
             }
         }
@@ -110,20 +118,12 @@ final class BybitRecording: RecordingReader {
         guard let line = next else { return nil }
         if line.isEmpty { return other ?? .ignored }
         var cursor = JSONCursor(line)
-        var type: Range<Int>?, connection: Range<Int>?, data: JSONCursor.Value?, address: Range<Int>?
-        do throws(MarketDataFault) {
-            try cursor.beginObject()
-            while let key = try cursor.nextKey() {
-                let value = try cursor.readValue()
-                if cursor.matches(key, "t") { type = value.range }
-                else if cursor.matches(key, "conn") { connection = value.range }
-                else if cursor.matches(key, "data") { data = value }
-                else if cursor.matches(key, "addr") { address = value.range }
-            }
-        } catch {
+        let envelope: Envelope
+        do throws(MarketDataFault) { envelope = try Envelope(reading: &cursor) } catch {
             if let other { return other }
             throw error
         }
+        let (type, connection, data, address) = (envelope.type, envelope.connection, envelope.data, envelope.address)
         guard let type else {
             if let other { return other }
             throw MarketDataFault(.malformedJSON, "a recording line without \"t\"")
