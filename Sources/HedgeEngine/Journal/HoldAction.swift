@@ -17,15 +17,3 @@ enum HoldAction: String, Sendable, Hashable, CaseIterable {
         }
     }
 }
-
-extension StrategyCommand {
-    /// This command as a hold action, if it is one.
-    var holdAction: HoldAction? {
-        switch self {
-        case .pause: .pause
-        case .resume: .resume
-        case .kill: .kill
-        case .close, .rebalance, .resize, .setThresholds: nil
-        }
-    }
-}

@@ -49,14 +49,6 @@ enum BinanceExchangeInfo {
     }
 }
 
-/// A decimal from a JSON value that may be a string ("0.10") or a number (100).
-func decimal(_ value: Any) -> FixedDecimal? {
-    if let text = value as? String { return try? FixedDecimal(parsing: text) }
-    if let number = value as? Int { return try? FixedDecimal(number) }
-    if let number = value as? Double { return try? FixedDecimal(parsing: String(number)) }
-    return nil
-}
-
 /// A whole number from a JSON value that may be a string ("1758175736000") or a number.
 func integer(_ value: Any) -> Int64? {
     if let number = value as? Int { return Int64(number) }
