@@ -104,8 +104,6 @@ extension TradingEngine {
         }
     }
 
-    /// Sends the venue's own reports to the strategies after the answer latency.
-
     /// Market data reaching the strategies.
     func deliverMarket(_ event: MarketEvent) {
         deliverMarket(event, route: marketRoute(for: event.instrument))

@@ -143,8 +143,6 @@ extension TradingEngine {
         }
     }
 
-    /// After every event: each instrument's position summed over the strategies must equal the
-
     func log(_ update: OrderUpdate, strategy: Int, leg: Leg) {
         let name = runners[strategy].name
         switch update {

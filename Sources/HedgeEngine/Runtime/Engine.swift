@@ -95,8 +95,6 @@ public final class TradingEngine<V: Venue> {
     var afterDurableWrite: ((Int) -> Void)?
     #endif
 
-    /// How many entries the event log keeps.
-    static var logLimit: Int { EventLog.limit }
     static var marginRefreshInterval: Duration { .seconds(1) }
 
     /// - Parameter startedAt: the engine's clock at start; nil starts it at the feed's first event

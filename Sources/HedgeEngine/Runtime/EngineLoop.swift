@@ -106,7 +106,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 let burstStart = clock.now
                 behind = false
                 while !stop.isRaised, engine.run(until: due, atMost: 1) == 1 {
-                    if Task.isCancelled || stop.isRaised || inbox.hasCommands || burstStart.duration(to: clock.now) >= publishInterval {
+                    if Task.isCancelled || inbox.hasCommands || burstStart.duration(to: clock.now) >= publishInterval {
                         behind = true
                         break
                     }
