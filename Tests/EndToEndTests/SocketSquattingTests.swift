@@ -115,12 +115,11 @@ final class ForgedServer {
         withUnsafeMutableBytes(of: &address.sun_path) { buffer in
             for (index, byte) in path.utf8.enumerated() { buffer[index] = byte }
         }
-        let previous = umask(0)
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
-        umask(previous)
-        guard bound == 0, listen(fd, 8) == 0 else { throw E2EError("cannot listen on \(path): \(String(cString: strerror(errno)))") }
+        // Open to everyone by chmod, not umask: umask is process-wide and other suites bind at the same time.
+        guard bound == 0, chmod(path, 0o777) == 0, listen(fd, 8) == 0 else { throw E2EError("cannot listen on \(path): \(String(cString: strerror(errno)))") }
     }
 
     deinit { close(fd) }
