@@ -92,6 +92,39 @@ import Testing
         #expect(lastDepthQuote?.bid == "61800.10")
     }
 
+    /// Issue 13, defect 3: the REST snapshot (line 55) holds 1,000 levels a side; the venue gets
+    /// all of them once, then each update's changes (line 57: 13 bids and 13 asks), never a copy
+    /// of the top 20.
+    @Test func wholeBookOnceThenEachUpdatesChanges() throws {
+        let lines = try ReplayFixtures.lines("usdm_head.txt")
+        var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
+        var events: [MarketEvent] = []
+        for line in lines[0..<56] { events += try decoder.decode(ReplayFixtures.json(line)) }
+        let wholeBooks = events.compactMap { if case .depth(_, let depth) = $0 { depth } else { nil } }
+        #expect(wholeBooks.count == 1)
+        // The first buffered update that straddles the snapshot brings the book out whole; the
+        // buffered ones after it go out as changes.
+        let whole = try #require(wholeBooks.first)
+        #expect(whole.bids.count > 900 && whole.asks.count > 900)
+        let levels = try #require(decoder.book(of: "BTCUSDT")?.levelCount)
+        #expect(levels.bids > 900 && levels.asks > 900)
+        let next = try decoder.decode(ReplayFixtures.json(lines[56]))
+        #expect(!next.contains { $0.isDepth })
+        guard case .bookUpdate(_, let update)? = next.first else { Issue.record("\(next)"); return }
+        #expect(update.bids.count == 13 && update.asks.count == 13)
+    }
+
+    /// Issue 13, defect 4: line 57's update has E 1723161256612 and T 1723161256605; bookTicker
+    /// tops published in between are newer than the book it describes, so it is stamped T.
+    @Test func depthUpdateIsStampedWithItsTransactionTime() throws {
+        let lines = try ReplayFixtures.lines("usdm_head.txt")
+        var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
+        for line in lines[0..<56] { _ = try decoder.decode(ReplayFixtures.json(line)) }
+        let events = try decoder.decode(ReplayFixtures.json(lines[56]))
+        #expect(!events.isEmpty)
+        #expect(events.allSatisfy { $0.time == Timestamp(milliseconds: 1_723_161_256_605) })
+    }
+
     @Test func updateThatSkipsAheadIsAGap() throws {
         var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
         _ = try decoder.decode(#"{"lastUpdateId":100,"bids":[["10","1"]],"asks":[["11","1"]]}"#)

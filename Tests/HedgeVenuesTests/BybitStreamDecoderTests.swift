@@ -41,12 +41,15 @@ import Testing
         let depth = try #require(first.first { $0.isDepth })
         guard case .depth(_, let book) = depth else { return }
         #expect(book.bids.first == BookLevel(price: "65114.20", quantity: "6.054"))
-        #expect(book.bids.count == 20)
+        // Every level of orderbook.200, not the first 20 (issue 13, defect 3: the old 20 was wrong).
+        #expect(book.bids.count == 200 && book.asks.count == 200)
         // The first delta deletes the ask 65116.60 ("0").
         _ = try decoder.decode(messages[1])
-        let levels = try #require(try decoder.decode(#"{"topic":"orderbook.200.BTCUSDT","type":"delta","ts":1786310818131,"data":{"s":"BTCUSDT","b":[["65114.20","0"]],"a":[],"u":3}}"#).first { $0.isDepth })
-        guard case .depth(_, let after) = levels else { return }
-        #expect(after.bids.first?.price == "65114.10")
+        // A delta goes out as its level changes, not as a copy of the book.
+        let events = try decoder.decode(#"{"topic":"orderbook.200.BTCUSDT","type":"delta","ts":1786310818131,"data":{"s":"BTCUSDT","b":[["65114.20","0"]],"a":[],"u":3}}"#)
+        #expect(!events.contains { $0.isDepth })
+        #expect(events.contains(.bookUpdate(ReplayFixtures.bybit, BookUpdate(bids: [level("65114.20", "0")], asks: [], time: Timestamp(milliseconds: 1_786_310_818_131)))))
+        #expect(events.compactMap(\.quoteValue).first?.bid == "65114.10")
     }
 
     @Test func publicTradeTakesSideAndTradeTime() throws {

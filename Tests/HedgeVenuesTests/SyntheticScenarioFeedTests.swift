@@ -81,7 +81,7 @@ struct SyntheticScenarioFeedTests {
                 #expect(price.isPositive && price.isMultiple(of: spec.tickSize))
             case .fundingRate:
                 #expect(spec.kind == .perpetual)
-            case .depth, .trade:
+            case .depth, .bookUpdate, .trade:
                 Issue.record("unexpected \(event)")
             }
         }
@@ -195,7 +195,7 @@ struct SyntheticScenarioFeedTests {
                 let basis = try datedMid - perpetualMid
                 if basis.isZero { #expect(rate.isZero) } else { #expect(rate.signum == basis.signum, "rate \(rate) with basis \(basis)") }
                 signs.insert(rate.signum)
-            case .mark, .depth, .trade:
+            case .mark, .depth, .bookUpdate, .trade:
                 break
             }
         }

@@ -41,6 +41,19 @@ public struct OrderRequest: Sendable, Hashable, Codable {
     }
 }
 
+/// What the venue knew of the book when it made a fill: a fill priced by a model rather than by
+/// recorded levels says so, and the report counts it.
+public enum FillBookKnowledge: String, Sendable, Hashable, Codable {
+    /// Recorded depth: the fill walked levels the feed showed.
+    case depth
+    /// Only the top of book was known (before the first depth update): what the top could not
+    /// fill was priced one tick worse (NautilusTrader's model).
+    case topOnly
+    /// The order walked past the deepest level the book keeps (its bound dropped deeper ones):
+    /// the rest was priced one tick beyond the deepest kept level, so no bound leaves it unfilled.
+    case beyondKeptDepth
+}
+
 /// One execution against an order.
 public struct Fill: Sendable, Hashable, Codable {
     public var orderID: OrderID
@@ -54,10 +67,15 @@ public struct Fill: Sendable, Hashable, Codable {
     /// The venue's id for this execution, unique per venue. A fill reported twice (a late answer
     /// after a cancel told the truth) carries the same id, so it is counted once.
     public var tradeID: UInt64?
+    /// What the simulated venue knew of the book for a taker fill; nil for maker fills and for
+    /// venues that do not say.
+    public var book: FillBookKnowledge?
 
     public init(orderID: OrderID, side: Side, price: FixedDecimal, quantity: FixedDecimal,
-                fee: FixedDecimal, liquidity: Liquidity, time: Timestamp, tradeID: UInt64? = nil) {
+                fee: FixedDecimal, liquidity: Liquidity, time: Timestamp, tradeID: UInt64? = nil,
+                book: FillBookKnowledge? = nil) {
         self.tradeID = tradeID
+        self.book = book
         self.orderID = orderID
         self.side = side
         self.price = price

@@ -20,6 +20,7 @@ extension HedgetopConfig {
                 }
             }
             self.replay.policy = replay.choice("on_bad_input", ["skip": BadInputPolicy.skip, "stop": BadInputPolicy.stop])
+            self.replay.maxBookLevels = replay.int("max_book_levels", in: 1...100_000_000)
             replay.finish()
         }
         if let screen = root.table("screen") {

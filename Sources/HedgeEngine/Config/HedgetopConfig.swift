@@ -41,6 +41,8 @@ public struct HedgetopConfig: Sendable {
         /// "max" or a factor.
         public var speed: String?
         public var policy: BadInputPolicy?
+        /// `max_book_levels`: levels each simulated book keeps a side (memory's bound, not the data's).
+        public var maxBookLevels: Int?
     }
 
     /// One `[[strategies]]` table. Keys not given keep the template's value (the scenario's tuned

@@ -79,7 +79,8 @@ extension HedgetopConfig {
             }
         }
         let venueNames = Set(instruments.map(\.venue)).sorted()
-        let baseSettings = SimulatedVenue.Settings.replay
+        var baseSettings = SimulatedVenue.Settings.replay
+        if let levels = replay.maxBookLevels { baseSettings.maxBookLevels = levels }
 
         var start = Timestamp.zero
         let anyWindow = venues.contains { $0.faults.contains { $0.from != nil || $0.until != nil } }

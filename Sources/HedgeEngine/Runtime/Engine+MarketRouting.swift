@@ -56,6 +56,8 @@ extension TradingEngine {
         if !reports.isEmpty { saveVenues() }
         schedule(reports, from: instrument.venue)
         guard !withheld, !marketRoutes[routeIndex].targets.isEmpty else { return }
+        // Level changes are the venue's alone: the strategies see the top they move as a quote.
+        if case .bookUpdate = event { return }
         if let arrival = strategyArrival(route: routeIndex, latency: latency) {
             queue.schedule(.marketData(event), at: arrival)
         } else {
@@ -124,7 +126,7 @@ extension TradingEngine {
                 guard let top = depth.top else { continue }
                 strategyEvent = .quote(leg, top)
             case .mark(_, let price, _): strategyEvent = .mark(leg, price)
-            case .trade, .fundingRate: continue
+            case .trade, .fundingRate, .bookUpdate: continue
             }
             deliverMarketData(strategyEvent, to: strategy)
         }

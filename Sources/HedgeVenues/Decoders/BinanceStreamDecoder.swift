@@ -1,5 +1,12 @@
 import HedgeCore
 
+/// A decoder's per-symbol book state that `BinanceStreamDecoder.emitBook` reads and updates.
+protocol TrackedSymbolBook {
+    var id: InstrumentID { get }
+    var lastTop: Quote? { get set }
+    var sentWholeBook: Bool { get set }
+}
+
 /// Turns Binance combined-stream messages (`{"stream":..., "data":{...}}`) and REST depth
 /// snapshots into market events. It knows nothing of files: a live WebSocket connector feeds it
 /// the same raw messages.
@@ -27,7 +34,7 @@ struct BinanceStreamDecoder {
         case synced(lastUpdateId: Int64)
     }
 
-    struct TrackedSymbol {
+    struct TrackedSymbol: TrackedSymbolBook {
         /// Lower-case symbol bytes, as in stream names ("btcusdt").
         var key: [UInt8]
         var id: InstrumentID
@@ -35,14 +42,15 @@ struct BinanceStreamDecoder {
         var sync = BookSync.awaitingSnapshot(buffered: [])
         var lastTop: Quote?
         var seenDepth = false
+        /// Whether the venue has this book whole: false after a snapshot or a refused update, so
+        /// the next update goes out as the whole book (`.depth`), the rest as changes.
+        var sentWholeBook = false
     }
 
     public let venue: String
     public let market: Market
     /// Added to the recorder's local stamp for messages without a venue time (spot bookTicker).
     var localClockOffset: Duration?
-    /// Levels per side in each `.depth` event.
-    var depthLevels = 20
     /// Pre-snapshot updates kept at most, per symbol.
     var maxBufferedUpdates = 5_000
     private var symbols: [TrackedSymbol] = []
@@ -143,6 +151,7 @@ struct BinanceStreamDecoder {
         symbols[index].book = book
         symbols[index].sync = .awaitingFirstUpdate(lastUpdateId: updateId)
         symbols[index].lastTop = nil
+        symbols[index].sentWholeBook = false
         _ = eventTime
         var firstFault: MarketDataFault?
         for raw in buffered {
@@ -205,17 +214,24 @@ struct BinanceStreamDecoder {
         // Spot bookTicker carries no "e"; recognise it by its shape.
         let isBookTicker = type.map { cursor.matches($0.range, "bookTicker") } ?? (bigB != nil && bigA != nil)
         if isBookTicker {
+            // Stamped like depth, with T (the book state's own venue time) when it has one, so
+            // tops and depth updates merge in the venue's order.
+            let bookTime = try tradeTime.map { v throws(MarketDataFault) in Timestamp(milliseconds: try cursor.integer(v, "T")) } ?? time
             let quote = Quote(bid: try cursor.decimal(b, "b"), bidSize: try cursor.decimal(bigB, "B"),
-                              ask: try cursor.decimal(a, "a"), askSize: try cursor.decimal(bigA, "A"), time: time)
+                              ask: try cursor.decimal(a, "a"), askSize: try cursor.decimal(bigA, "A"), time: bookTime)
             try Self.refuseDefect(quote, id)
             events.append(.quote(id, quote))
             return .decoded
         }
         guard let type else { throw MarketDataFault(.unknownMessage, "stream \(cursor.text(stream)) without an event type \"e\"") }
         if cursor.matches(type.range, "depthUpdate") {
+            // The book's own venue time: T (futures: the last transaction it holds), else E. A
+            // futures update is published some milliseconds after T (bookTicker tops too, by a
+            // different lag); ordering both by T keeps them in the venue's order.
+            let bookTime = try tradeTime.map { v throws(MarketDataFault) in Timestamp(milliseconds: try cursor.integer(v, "T")) } ?? time
             return try applyDepth(message, cursor: cursor, index: index, first: try cursor.integer(first, "U"),
                                   last: try cursor.integer(last, "u"), previous: try previous.map { v throws(MarketDataFault) in try cursor.integer(v, "pu") },
-                                  bids: b, asks: a, time: time, into: &events)
+                                  bids: b, asks: a, time: bookTime, into: &events)
         }
         if cursor.matches(type.range, "trade") || cursor.matches(type.range, "aggTrade") {
             // "m": the buyer is the maker, so the seller took liquidity.
@@ -271,21 +287,42 @@ struct BinanceStreamDecoder {
         var book = symbols[index].book
         symbols[index].book = L2Book()   // keep the arrays uniquely referenced while editing
         defer { symbols[index].book = book }
-        try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in book.set(.buy, price: price, quantity: quantity) }
-        try cursor.forEachLevel(asks, "a") { price, quantity throws(MarketDataFault) in book.set(.sell, price: price, quantity: quantity) }
+        var update = BookUpdate(bids: [], asks: [], time: time)
+        try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in
+            book.set(.buy, price: price, quantity: quantity)
+            update.bids.append(BookLevel(price: price, quantity: quantity))
+        }
+        try cursor.forEachLevel(asks, "a") { price, quantity throws(MarketDataFault) in
+            book.set(.sell, price: price, quantity: quantity)
+            update.asks.append(BookLevel(price: price, quantity: quantity))
+        }
         symbols[index].sync = .synced(lastUpdateId: last)
-        try emitBook(book, index: index, time: time, into: &events)
+        try Self.emitBook(book, update, tracked: &symbols[index], into: &events)
         return .decoded
     }
 
-    private mutating func emitBook(_ book: L2Book, index: Int, time: Timestamp, into events: inout [MarketEvent]) throws(MarketDataFault) {
-        let id = symbols[index].id
-        guard let top = book.top(time: time) else { return }
-        try Self.refuseDefect(top, id)
-        events.append(.depth(id, book.depth(levels: depthLevels, time: time)))
-        if let lastTop = symbols[index].lastTop, lastTop.bid == top.bid, lastTop.ask == top.ask,
+    /// The events of a book just changed by `update`: the whole book when the venue does not hold
+    /// it yet, else the changes; then the top as a quote when it moved. A crossed book is refused
+    /// (and the next good update goes out whole, since the venue missed this one).
+    static func emitBook<Tracked: TrackedSymbolBook>(_ book: L2Book, _ update: BookUpdate, tracked: inout Tracked, into events: inout [MarketEvent]) throws(MarketDataFault) {
+        let id = tracked.id
+        guard let top = book.top(time: update.time) else {
+            tracked.sentWholeBook = false
+            return
+        }
+        do throws(MarketDataFault) { try refuseDefect(top, id) } catch {
+            tracked.sentWholeBook = false
+            throw error
+        }
+        if tracked.sentWholeBook {
+            events.append(.bookUpdate(id, update))
+        } else {
+            events.append(.depth(id, book.depth(levels: .max, time: update.time)))
+            tracked.sentWholeBook = true
+        }
+        if let lastTop = tracked.lastTop, lastTop.bid == top.bid, lastTop.ask == top.ask,
            lastTop.bidSize == top.bidSize, lastTop.askSize == top.askSize { return }
-        symbols[index].lastTop = top
+        tracked.lastTop = top
         events.append(.quote(id, top))
     }
 

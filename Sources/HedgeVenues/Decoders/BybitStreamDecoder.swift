@@ -11,18 +11,17 @@ struct BybitStreamDecoder {
         var fundingRate: FixedDecimal?, nextFundingTime: Timestamp?
     }
 
-    struct TrackedSymbol {
+    struct TrackedSymbol: TrackedSymbolBook {
         var key: [UInt8]
         var id: InstrumentID
         var ticker = TickerState()
         var book = L2Book()
         var hasBookSnapshot = false
         var lastTop: Quote?
+        var sentWholeBook = false
     }
 
     public let venue: String
-    /// Levels per side in each `.depth` event.
-    var depthLevels = 20
     private var symbols: [TrackedSymbol] = []
     private let selectsAll: Bool
 
@@ -126,16 +125,22 @@ struct BybitStreamDecoder {
         var book = symbols[index].book
         symbols[index].book = L2Book()
         defer { symbols[index].book = book }
-        if isReset { book.removeAll(); symbols[index].hasBookSnapshot = true; symbols[index].lastTop = nil }
-        try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in book.set(.buy, price: price, quantity: quantity) }
-        try cursor.forEachLevel(asks, "a") { price, quantity throws(MarketDataFault) in book.set(.sell, price: price, quantity: quantity) }
-        let id = symbols[index].id
-        guard let top = book.top(time: time) else { return }
-        try BinanceStreamDecoder.refuseDefect(top, id)
-        events.append(.depth(id, book.depth(levels: depthLevels, time: time)))
-        if let last = symbols[index].lastTop, last.bid == top.bid, last.ask == top.ask, last.bidSize == top.bidSize, last.askSize == top.askSize { return }
-        symbols[index].lastTop = top
-        events.append(.quote(id, top))
+        if isReset {
+            book.removeAll()
+            symbols[index].hasBookSnapshot = true
+            symbols[index].lastTop = nil
+            symbols[index].sentWholeBook = false
+        }
+        var update = BookUpdate(bids: [], asks: [], time: time)
+        try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in
+            book.set(.buy, price: price, quantity: quantity)
+            update.bids.append(BookLevel(price: price, quantity: quantity))
+        }
+        try cursor.forEachLevel(asks, "a") { price, quantity throws(MarketDataFault) in
+            book.set(.sell, price: price, quantity: quantity)
+            update.asks.append(BookLevel(price: price, quantity: quantity))
+        }
+        try BinanceStreamDecoder.emitBook(book, update, tracked: &symbols[index], into: &events)
     }
 
     private func decodeTrades(_ outer: JSONCursor, _ data: JSONCursor.Value, index: Int, into events: inout [MarketEvent]) throws(MarketDataFault) {

@@ -5,8 +5,12 @@ public enum MarketEvent: Sendable, Hashable {
     /// Best bid and offer (bookTicker, a tickers message's bid1/ask1, a CSV row, or the top of a
     /// rebuilt book).
     case quote(InstrumentID, Quote)
-    /// The book's depth after an update: best levels first on each side, bounded in count.
+    /// A whole book (a snapshot, or the book after a resync): best levels first on each side.
+    /// It replaces every level the venue's book held.
     case depth(InstrumentID, BookDepth)
+    /// The levels one depth update changed: the venue's book applies them to the levels it has,
+    /// so a deep book is never copied per update.
+    case bookUpdate(InstrumentID, BookUpdate)
     /// A public trade.
     case trade(InstrumentID, PublicTrade)
     /// The venue's mark price.
@@ -18,6 +22,7 @@ public enum MarketEvent: Sendable, Hashable {
         switch self {
         case .quote(_, let quote): quote.time
         case .depth(_, let depth): depth.time
+        case .bookUpdate(_, let update): update.time
         case .trade(_, let trade): trade.time
         case .mark(_, _, let time): time
         case .fundingRate(_, _, _, let time): time
@@ -26,7 +31,7 @@ public enum MarketEvent: Sendable, Hashable {
 
     public var instrument: InstrumentID {
         switch self {
-        case .quote(let id, _), .depth(let id, _), .trade(let id, _), .mark(let id, _, _), .fundingRate(let id, _, _, _): id
+        case .quote(let id, _), .depth(let id, _), .bookUpdate(let id, _), .trade(let id, _), .mark(let id, _, _), .fundingRate(let id, _, _, _): id
         }
     }
 }
@@ -58,6 +63,20 @@ public struct BookDepth: Sendable, Hashable {
     public var top: Quote? {
         guard let bid = bids.first, let ask = asks.first else { return nil }
         return Quote(bid: bid.price, bidSize: bid.quantity, ask: ask.price, askSize: ask.quantity, time: time)
+    }
+}
+
+/// The levels one depth update changed, each with its new quantity (0: the level is gone), at
+/// the venue time of the book state it describes.
+public struct BookUpdate: Sendable, Hashable {
+    public var bids: [BookLevel]
+    public var asks: [BookLevel]
+    public var time: Timestamp
+
+    public init(bids: [BookLevel], asks: [BookLevel], time: Timestamp) {
+        self.bids = bids
+        self.asks = asks
+        self.time = time
     }
 }
 

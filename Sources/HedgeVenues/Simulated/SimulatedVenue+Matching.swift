@@ -28,9 +28,10 @@ extension SimulatedVenue {
         guard let spec = contracts[order.instrument] else { return ([], delivery) }
         var updates: [OrderUpdate] = [.accepted(order.id)]
         let limit: FixedDecimal? = if case .limit(let price) = order.type { price } else { nil }
-        let slices = books[order.instrument, default: SimulatedBook()].take(order.side, quantity: order.quantity, limit: limit, tick: spec.tickSize)
+        let bound = settings.maxBookLevels
+        let slices = books[order.instrument, default: SimulatedBook(maxLevels: bound)].take(order.side, quantity: order.quantity, limit: limit, tick: spec.tickSize)
         for slice in slices {
-            updates.append(fill(&record, spec: spec, price: slice.price, quantity: slice.quantity, liquidity: .taker))
+            updates.append(fill(&record, spec: spec, price: slice.price, quantity: slice.quantity, liquidity: .taker, book: slice.knowledge))
         }
         if record.remaining.isPositive {
             if limit == nil {
@@ -74,11 +75,11 @@ extension SimulatedVenue {
 
     /// Makes one fill of `record`: fee, trade id, position and wallet. Returns its update.
     mutating func fill(_ order: inout OrderRecord, spec: ContractSpec, price: FixedDecimal, quantity: FixedDecimal,
-                       liquidity: Liquidity) -> OrderUpdate {
+                       liquidity: Liquidity, book: FillBookKnowledge? = nil) -> OrderUpdate {
         tradeCount += 1
         let fee = (try? spec.fee(quantity: quantity, price: price, liquidity: liquidity)) ?? .zero
         let fill = Fill(orderID: order.request.id, side: order.request.side, price: price, quantity: quantity,
-                        fee: fee, liquidity: liquidity, time: now, tradeID: tradeCount)
+                        fee: fee, liquidity: liquidity, time: now, tradeID: tradeCount, book: book)
         record(fill, spec: spec)
         order.filled = (try? order.filled + quantity) ?? order.filled
         let update = OrderUpdate.filled(fill, remaining: order.remaining)

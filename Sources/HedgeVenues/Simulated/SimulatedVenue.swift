@@ -24,6 +24,10 @@ public struct SimulatedVenue: Sendable {
         public var priceBandUpper: FixedDecimal = "1.15"
         /// Faults to inject.
         public var faults = FaultPlan.none
+        /// Levels each book keeps a side at most (a replay's `[replay] max_book_levels`): deeper
+        /// ones are dropped, and a market order that walks past the deepest kept level fills its
+        /// rest one tick beyond it rather than being cut short by the bound.
+        public var maxBookLevels = SimulatedBook.defaultMaxLevels
 
         public init() {}
     }
@@ -175,8 +179,14 @@ public struct SimulatedVenue: Sendable {
             return reports
         case .depth(_, let depth):
             guard let top = depth.top, top.defect == nil else { return reports }
-            books[id, default: SimulatedBook()].apply(depth)
+            let bound = settings.maxBookLevels
+            books[id, default: SimulatedBook(maxLevels: bound)].apply(depth)
             reports += matchResting(id, spec: spec, trade: nil)
+            markMoved = marks[id] == nil
+        case .bookUpdate(_, let update):
+            let bound = settings.maxBookLevels
+            books[id, default: SimulatedBook(maxLevels: bound)].apply(update)
+            if !resting.isEmpty { reports += matchResting(id, spec: spec, trade: nil) }
             markMoved = marks[id] == nil
         case .trade(_, let trade):
             reports += matchResting(id, spec: spec, trade: trade)
@@ -211,7 +221,8 @@ public struct SimulatedVenue: Sendable {
         guard expired.isEmpty || !expired.contains(id),
               !faultState.isStale(id, at: quote.time, forVenue: true),
               quote.isUsable else { return reports }
-        books[id, default: SimulatedBook()].apply(quote)
+        let bound = settings.maxBookLevels
+        books[id, default: SimulatedBook(maxLevels: bound)].apply(quote)
         if !resting.isEmpty { reports += matchResting(id, spec: contracts[id]!, trade: nil) }
         if marks[id] == nil && hasOpenPosition() {
             let liquidations = checkLiquidation(contracts[id]!.settlementAsset)
@@ -224,7 +235,7 @@ public struct SimulatedVenue: Sendable {
     /// `id`. The book is made here if it is new (an empty book reads as no book: no top, no mid).
     public mutating func quoteSlot(for id: InstrumentID) -> Int? {
         guard contracts[id] != nil else { return nil }
-        if books[id] == nil { books[id] = SimulatedBook() }
+        if books[id] == nil { books[id] = newBook() }
         return books.index(of: id)
     }
 
@@ -267,6 +278,14 @@ public struct SimulatedVenue: Sendable {
         let withheld = withholdsFromStrategy(id, at: quote.time)
         let latency = withheld ? 0 : nextMarketDataLatencyNanoseconds()
         return (reports, withheld, latency, positionRevision != revision)
+    }
+
+    /// An empty book with the configured bound.
+    func newBook() -> SimulatedBook { SimulatedBook(maxLevels: settings.maxBookLevels) }
+
+    /// Levels the books' bound has dropped so far, over all instruments.
+    public var droppedBookLevels: Int {
+        books.keys.indices.reduce(0) { $0 + books[index: $1].droppedLevels }
     }
 
     /// Whether any position is open; remembers "all flat" until a position changes.
