@@ -20,6 +20,15 @@ extension TradingSession {
         self.init(engine: engine)
     }
 
+    /// How deep the simulated books were: every level the feed gave, up to the configured bound.
+    var bookNote: String {
+        let venues = engine.venues.list
+        let bound = venues.map(\.settings.maxBookLevels).max() ?? SimulatedBook.defaultMaxLevels
+        let dropped = venues.reduce(0) { $0 + $1.droppedBookLevels }
+        let cut = dropped == 0 ? "none dropped" : "\(dropped) levels beyond it dropped (a market order past the deepest kept level fills one tick beyond it)"
+        return "books: every depth level the feed gave, up to \(bound) a side (replay.max_book_levels); \(cut)"
+    }
+
     /// Replays every event as fast as it can, with no loop, no clock and no snapshots.
     public func runToEnd() {
         while let next = engine.nextEventTime { engine.run(until: next) }
@@ -33,7 +42,7 @@ extension TradingSession {
             RunReport.Input(linesRead: stats.linesRead, events: stats.eventsEmitted,
                             skipped: Dictionary(uniqueKeysWithValues: stats.skipped.map { ("\($0.key)", $0.value) }),
                             examples: Dictionary(uniqueKeysWithValues: stats.examples.map { ("\($0.key)", $0.value) }),
-                            notes: stats.notes, warnings: stats.warnings, ignored: stats.ignored)
+                            notes: stats.notes + [bookNote], warnings: stats.warnings, ignored: stats.ignored)
         }
         return ReplayResult(report: RunReport(engine: engine, from: engine.startedAt, input: input, wallSeconds: wallSeconds),
                             failure: replayFeed?.failure.map { "\($0)" })

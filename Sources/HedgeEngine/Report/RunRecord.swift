@@ -26,6 +26,11 @@ public struct RunRecord: Sendable {
     private(set) var maxDrawdown: FixedDecimal = .zero
     public private(set) var ordersSent = 0
     public private(set) var ordersRejected = 0
+    /// Fills received, and those priced from the top of book alone (no depth known yet: the rest
+    /// one tick worse), with their orders in the order they filled.
+    public private(set) var fillCount = 0
+    public private(set) var topOfBookOnlyFills = 0
+    public private(set) var topOfBookOnlyOrders: [OrderID] = []
 
     public init() {}
 
@@ -67,6 +72,13 @@ public struct RunRecord: Sendable {
     @discardableResult
     mutating func orderFinished(_ update: OrderUpdate, at time: Timestamp) -> Duration? {
         let id = update.orderID
+        if case .filled(let fill, _) = update {
+            fillCount += 1
+            if fill.book == .topOnly {
+                topOfBookOnlyFills += 1
+                if !topOfBookOnlyOrders.contains(id) { topOfBookOnlyOrders.append(id) }
+            }
+        }
         switch update {
         case .accepted: return nil
         case .filled(_, let remaining) where !remaining.isZero: return nil

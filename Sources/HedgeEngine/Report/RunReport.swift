@@ -73,10 +73,19 @@ public struct RunReport: Sendable, Codable {
         }
     }
 
+    /// Fills priced from the top of book alone (before the first depth update the rest of an
+    /// order fills one tick worse), out of all fills, and their orders.
+    public struct TopOfBookOnly: Sendable, Codable {
+        public var fills: Int
+        public var ofFills: Int
+        public var orders: [String]
+    }
+
     public var from: Timestamp
     public var to: Timestamp
     public var strategies: [Strategy]
     public var latency: Latency
+    public var topOfBookOnly: TopOfBookOnly
     public var input: Input?
     /// Wall-clock seconds the run took: only when asked for (`replay --timing`), since it is not
     /// part of the deterministic result.
@@ -126,6 +135,8 @@ public struct RunReport: Sendable, Codable {
         }
         latency = Latency(orders: record.ordersSent, rejected: record.ordersRejected, p50Millis: percentile(50),
                           p90Millis: percentile(90), p99Millis: percentile(99), maxMillis: sorted.last)
+        topOfBookOnly = TopOfBookOnly(fills: record.topOfBookOnlyFills, ofFills: record.fillCount,
+                                      orders: record.topOfBookOnlyOrders.map(\.rawValue))
         self.input = input
         self.wallSeconds = wallSeconds
     }
@@ -229,6 +240,10 @@ public struct RunReport: Sendable, Codable {
         }
         lines.append("")
         func ms(_ value: Double?) -> String { value.map { "\(($0 * 10).rounded() / 10) ms" } ?? "—" }
+        if topOfBookOnly.ofFills > 0 {
+            let which = topOfBookOnly.orders.isEmpty ? "" : " (orders \(topOfBookOnly.orders.joined(separator: ", ")))"
+            lines.append("fills with only the top of book to go on: \(topOfBookOnly.fills) of \(topOfBookOnly.ofFills)\(which)")
+        }
         lines.append("orders \(latency.orders), rejected \(latency.rejected); round trip p50 \(ms(latency.p50Millis)), p90 \(ms(latency.p90Millis)), p99 \(ms(latency.p99Millis)), max \(ms(latency.maxMillis))")
         return lines.joined(separator: "\n")
     }
