@@ -5,30 +5,49 @@ import HedgeCore
 /// header lines (`<url> <-> <ts>`, `<url> <- <ts>: <json>`), plus its `*.http.*` files of REST depth
 /// snapshots (`<url> -> <ts>: <json>`).
 final class BinanceRecording: RecordingReader {
-    let lines: RecordingLines
+    /// The lines of the file being read.
+    private(set) var lines: RecordingLines
     private(set) var notes: [String] = []
     private(set) var warnings: [String] = []
     private var decoder: BinanceStreamDecoder
     /// Nanoseconds per unit of a `<local> <json>` stamp: 1 for ns, 1000 for µs (hftbacktest's
     /// older files), and so on; measured per file.
     private var stampScale: Int64 = 1
+    /// The files after this one, with their measured stamp scale and clock offset: consecutive
+    /// files of one venue are read as one recording, so the book carries across them.
+    private var following: [(path: String, scale: Int64, offset: Duration?)] = []
     /// Beyond this, a local clock that disagrees with the venue's is warned about in the report.
     static let offsetWarningLimit: Duration = .seconds(300)
 
-    /// - Parameter snapshotFiles: cryptofeed `*.http.*` files whose depth snapshots seed the books
-    ///   before the stream file is read (they are not sources of their own).
-    init(path: String, venue: String, symbols: [String], snapshotFiles: [String]) throws(MarketDataFault) {
-        lines = try RecordingLines(path: path)
+    /// - Parameters:
+    ///   - paths: one file, or consecutive files of the venue in time order (each continuing the
+    ///     one before: its depth updates carry on from the previous file's by sequence id).
+    ///   - snapshotFiles: cryptofeed `*.http.*` files whose depth snapshots seed the books
+    ///     before the stream file is read (they are not sources of their own).
+    init(paths: [String], venue: String, symbols: [String], snapshotFiles: [String]) throws(MarketDataFault) {
+        lines = try RecordingLines(path: paths[0])
         decoder = BinanceStreamDecoder(venue: venue, symbols: symbols)
-        if decoder.market == .spot {
-            let clock = try Self.measureClockOffset(path: path)
-            stampScale = clock.unit.nanoseconds
-            decoder.localClockOffset = clock.offset
-            let unit = clock.unit == .nanoseconds ? "" : " (local stamps in \(clock.unit.name), told from their size \(clock.samples > 0 ? "against E" : "alone"))"
-            notes.append("\(lines.name): spot bookTicker has no event time; its time is the local receive stamp + \(Double(clock.offset.nanosecondsClamped) / 1e9) s, the median of E − local over \(clock.samples) messages with E\(unit)")
-            if clock.offset > Self.offsetWarningLimit || clock.offset < .zero - Self.offsetWarningLimit {
-                warnings.append("\(lines.name): the local receive clock is \(Double(clock.offset.nanosecondsClamped) / 1e9) s off the venue's E (more than \(Self.offsetWarningLimit.components.seconds) s): spot bookTicker times are shifted by that much; check the recorder's clock and stamp unit")
+        var clocks: [(scale: Int64, offset: Duration?)] = []
+        for path in paths {
+            guard decoder.market == .spot else {
+                clocks.append((1, nil))
+                continue
             }
+            let name = path.split(separator: "/").last.map(String.init) ?? path
+            let clock = try Self.measureClockOffset(path: path)
+            clocks.append((clock.unit.nanoseconds, clock.offset))
+            let unit = clock.unit == .nanoseconds ? "" : " (local stamps in \(clock.unit.name), told from their size \(clock.samples > 0 ? "against E" : "alone"))"
+            notes.append("\(name): spot bookTicker has no event time; its time is the local receive stamp + \(Double(clock.offset.nanosecondsClamped) / 1e9) s, the median of E − local over \(clock.samples) messages with E\(unit)")
+            if clock.offset > Self.offsetWarningLimit || clock.offset < .zero - Self.offsetWarningLimit {
+                warnings.append("\(name): the local receive clock is \(Double(clock.offset.nanosecondsClamped) / 1e9) s off the venue's E (more than \(Self.offsetWarningLimit.components.seconds) s): spot bookTicker times are shifted by that much; check the recorder's clock and stamp unit")
+            }
+        }
+        stampScale = clocks[0].scale
+        decoder.localClockOffset = clocks[0].offset
+        following = zip(paths, clocks).dropFirst().map { ($0.0, $0.1.scale, $0.1.offset) }
+        if paths.count > 1 {
+            let names = paths.map { $0.split(separator: "/").last.map(String.init) ?? $0 }
+            notes.append("\(names.joined(separator: " → ")): read as one recording in this order (by their first local stamps); the depth book carries from each file to the next by sequence ids, and a gap waits for the next snapshot")
         }
         for file in snapshotFiles {
             let snapshots = try RecordingLines(path: file)
@@ -46,8 +65,22 @@ final class BinanceRecording: RecordingReader {
         }
     }
 
+    /// One file of the venue.
+    convenience init(path: String, venue: String, symbols: [String], snapshotFiles: [String]) throws(MarketDataFault) {
+        try self.init(paths: [path], venue: venue, symbols: symbols, snapshotFiles: snapshotFiles)
+    }
+
     func readLine(into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome? {
-        guard let line = try lines.nextLine() else { return nil }
+        var next = try lines.nextLine()
+        while next == nil, !following.isEmpty {
+            // The next file of the chain: same decoder, so the book goes on where this one ended.
+            let file = following.removeFirst()
+            lines = try RecordingLines(path: file.path)
+            stampScale = file.scale
+            decoder.localClockOffset = file.offset
+            next = try lines.nextLine()
+        }
+        guard let line = next else { return nil }
         guard let firstByte = line.first else { return .ignored }
         if firstByte >= UInt8(ascii: "0") && firstByte <= UInt8(ascii: "9") {
             guard let (local, jsonStart) = try Self.localStamp(line, scale: stampScale) else {
@@ -62,6 +95,29 @@ final class BinanceRecording: RecordingReader {
         }
         // Connect and subscribe lines.
         return .ignored
+    }
+
+    /// The first and last local stamps of a `<local> <json>` file, in nanoseconds by each stamp's
+    /// size (`StampUnit.bySize`); nil when no line has one. Reads the whole file.
+    static func stampRange(path: String) throws(MarketDataFault) -> (first: Int64, last: Int64)? {
+        let lines = try RecordingLines(path: path)
+        var first: Int64?
+        var last: Int64?
+        while let line = try lines.nextLine() {
+            var whole: Int64 = 0
+            var index = 0
+            while index < line.count, index < 19, line[index] >= UInt8(ascii: "0"), line[index] <= UInt8(ascii: "9") {
+                whole = whole * 10 + Int64(line[index] - UInt8(ascii: "0"))
+                index += 1
+            }
+            guard index > 0, index < line.count, line[index] == UInt8(ascii: " ") else { continue }
+            let (nanoseconds, overflowed) = whole.multipliedReportingOverflow(by: StampUnit.bySize(whole).nanoseconds)
+            guard !overflowed else { continue }
+            if first == nil { first = nanoseconds }
+            last = nanoseconds
+        }
+        guard let first, let last else { return nil }
+        return (first, last)
     }
 
     /// The local stamp at the start of a line, in either convention, and where the JSON starts;

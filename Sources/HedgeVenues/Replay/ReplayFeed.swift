@@ -41,6 +41,7 @@ public struct ReplayFeed: MarketFeed {
         var symbolsByVenue: [String: [String]] = [:]
         for id in instruments { symbolsByVenue[id.venue, default: []].append(id.symbol) }
         let snapshotFiles = sources.filter(\.isSnapshotFile)
+        let chains = try Self.consecutiveFiles(sources)
         var files: [FileReplay] = []
         for source in sources where !source.isSnapshotFile {
             var readers: [any RecordingReader] = []
@@ -55,7 +56,9 @@ public struct ReplayFeed: MarketFeed {
                     for explicit in snapshotFiles where explicit.cryptofeedPrefix == source.cryptofeedPrefix && !seeds.contains(explicit.path) {
                         seeds.append(explicit.path)
                     }
-                    readers = [try BinanceRecording(path: source.path, venue: venue, symbols: symbols, snapshotFiles: seeds)]
+                    // A file that continues another is read by that one's chain.
+                    guard let chain = chains[source.path] else { continue }
+                    readers = [try BinanceRecording(paths: chain, venue: venue, symbols: symbols, snapshotFiles: seeds)]
                 case .bybit:
                     readers = try BybitRecording.readers(path: source.path, selected: symbolsByVenue)
                 case .quoteCSV:
@@ -78,6 +81,52 @@ public struct ReplayFeed: MarketFeed {
         self.files = files
         self.heads = Array(repeating: 0, count: files.count)
         self.pending = MarketBatch(instruments: instruments)
+    }
+
+    /// Binance `<local> <json>` files of one venue that follow each other in time (each starting
+    /// at or after the previous one's last stamp, in any order on the command line) are read as
+    /// one chain, so the depth book carries across them. Keyed by the path of each chain's first
+    /// file (the chain in time order); a file that continues another has no key of its own, and a
+    /// file alone is a chain of one.
+    static func consecutiveFiles(_ sources: [ReplaySource]) throws(ReplayError) -> [String: [String]] {
+        var chains: [String: [String]] = [:]
+        var byVenue: [String: [ReplaySource]] = [:]
+        for source in sources where !source.isSnapshotFile {
+            guard let venue = source.binanceVenue else { continue }
+            if source.cryptofeedPrefix != nil { chains[source.path] = [source.path]; continue }
+            byVenue[venue, default: []].append(source)
+        }
+        for group in byVenue.values {
+            guard group.count > 1 else {
+                chains[group[0].path] = [group[0].path]
+                continue
+            }
+            var ranged: [(path: String, first: Int64, last: Int64)] = []
+            for source in group {
+                do throws(MarketDataFault) {
+                    guard let range = try BinanceRecording.stampRange(path: source.path) else {
+                        chains[source.path] = [source.path]
+                        continue
+                    }
+                    ranged.append((source.path, range.first, range.last))
+                } catch {
+                    throw ReplayError(file: source.path, line: 0, fault: error)
+                }
+            }
+            ranged.sort { $0.first != $1.first ? $0.first < $1.first : $0.path < $1.path }
+            var open: [(head: String, last: Int64)] = []
+            for file in ranged {
+                // The chain this file continues: the one whose last file ended before it starts.
+                if let index = open.firstIndex(where: { $0.last <= file.first }) {
+                    chains[open[index].head]?.append(file.path)
+                    open[index].last = file.last
+                } else {
+                    chains[file.path] = [file.path]
+                    open.append((file.path, file.last))
+                }
+            }
+        }
+        return chains
     }
 
     /// Builds sources from paths, telling formats and venues from the file names.
