@@ -114,6 +114,21 @@ import Testing
         #expect(update.bids.count == 13 && update.asks.count == 13)
     }
 
+    /// A book event the replay refused (out of order) never reached the venue: the decoder's
+    /// next update goes out whole, so the venue's book cannot drift from the recording's.
+    @Test func refusedBookEventMakesTheNextUpdateWhole() throws {
+        var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
+        _ = try decoder.decode(#"{"lastUpdateId":100,"bids":[["10","1"]],"asks":[["11","1"]]}"#)
+        let first = try decoder.decode(#"{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":1,"U":95,"u":105,"pu":94,"b":[["10","2"]],"a":[]}}"#)
+        #expect(first.first?.isDepth == true)
+        let second = try decoder.decode(#"{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":2,"U":106,"u":107,"pu":105,"b":[["9","1"]],"a":[]}}"#)
+        #expect(second.first?.isDepth == false)
+        decoder.resendWholeBook(ReplayFixtures.usdm)
+        let third = try decoder.decode(#"{"stream":"btcusdt@depth","data":{"e":"depthUpdate","E":3,"U":108,"u":109,"pu":107,"b":[["9","3"]],"a":[]}}"#)
+        guard case .depth(_, let whole)? = third.first else { Issue.record("\(third)"); return }
+        #expect(whole.bids == [level("10", "2"), level("9", "3")])
+    }
+
     /// Issue 13, defect 4: line 57's update has E 1723161256612 and T 1723161256605; bookTicker
     /// tops published in between are newer than the book it describes, so it is stamped T.
     @Test func depthUpdateIsStampedWithItsTransactionTime() throws {

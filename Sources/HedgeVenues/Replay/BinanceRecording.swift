@@ -97,6 +97,8 @@ final class BinanceRecording: RecordingReader {
         return .ignored
     }
 
+    func bookEventRefused(_ id: InstrumentID) { decoder.resendWholeBook(id) }
+
     /// The first and last local stamps of a `<local> <json>` file, in nanoseconds by each stamp's
     /// size (`StampUnit.bySize`); nil when no line has one. Reads the whole file.
     static func stampRange(path: String) throws(MarketDataFault) -> (first: Int64, last: Int64)? {

@@ -157,6 +157,10 @@ final class BybitRecording: RecordingReader {
         return outcome
     }
 
+    func bookEventRefused(_ id: InstrumentID) {
+        for index in connections.indices { connections[index].decoder?.resendWholeBook(id) }
+    }
+
     /// Decodes a JSON string's escapes into `message`.
     private func unescape(_ text: UnsafeBufferPointer<UInt8>) throws(MarketDataFault) {
         message.removeAll(keepingCapacity: true)

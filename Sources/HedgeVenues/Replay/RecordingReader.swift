@@ -11,10 +11,14 @@ protocol RecordingReader: AnyObject {
     var warnings: [String] { get }
     /// Decodes the next line; nil at the end of the file.
     func readLine(into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome?
+    /// A book event of `id` this reader gave was refused (out of order): the venue's book missed
+    /// its changes, so the next one must carry the whole book.
+    func bookEventRefused(_ id: InstrumentID)
 }
 
 extension RecordingReader {
     var warnings: [String] { [] }
+    func bookEventRefused(_ id: InstrumentID) {}
 }
 
 extension UnsafeBufferPointer where Element == UInt8 {

@@ -431,6 +431,10 @@ final class FileReplay {
             let time = event.time.nanoseconds
             if case .fundingRate(let id, _, _, _) = event { statistics.instrumentsWithFunding.insert(id) }
             if time < lastReleased || (window > 0 && newest != .min && time < newest - window) {
+                switch event {
+                case .bookUpdate(let id, _), .depth(let id, _): reader.bookEventRefused(id)
+                case .quote, .trade, .mark, .fundingRate: break
+                }
                 try refuse(outOfOrder(event))
                 continue
             }
