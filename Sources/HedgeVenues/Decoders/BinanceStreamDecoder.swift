@@ -77,6 +77,11 @@ struct BinanceStreamDecoder {
         return symbols.first { $0.key == key }?.book
     }
 
+    /// The venue missed a book event of `id`: the next update goes out as the whole book.
+    public mutating func resendWholeBook(_ id: InstrumentID) {
+        for index in symbols.indices where symbols[index].id == id { symbols[index].sentWholeBook = false }
+    }
+
     // MARK: - Messages
 
     /// Decodes one message: a combined-stream message, or a REST depth snapshot (no "stream" key).
@@ -288,6 +293,9 @@ struct BinanceStreamDecoder {
         symbols[index].book = L2Book()   // keep the arrays uniquely referenced while editing
         defer { symbols[index].book = book }
         var update = BookUpdate(bids: [], asks: [], time: time)
+        // One allocation a side: a level takes at least 10 bytes of JSON (`["1","0"],`).
+        if let bids, bids.range.count > 2 { update.bids.reserveCapacity(bids.range.count / 10 + 1) }
+        if let asks, asks.range.count > 2 { update.asks.reserveCapacity(asks.range.count / 10 + 1) }
         try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in
             book.set(.buy, price: price, quantity: quantity)
             update.bids.append(BookLevel(price: price, quantity: quantity))

@@ -34,6 +34,11 @@ struct BybitStreamDecoder {
         }
     }
 
+    /// The venue missed a book event of `id`: the next update goes out as the whole book.
+    public mutating func resendWholeBook(_ id: InstrumentID) {
+        for index in symbols.indices where symbols[index].id == id { symbols[index].sentWholeBook = false }
+    }
+
     /// Decodes one message (the text a WebSocket frame carries).
     public mutating func decode(_ message: UnsafeBufferPointer<UInt8>, into events: inout [MarketEvent]) throws(MarketDataFault) -> DecodeOutcome {
         var cursor = JSONCursor(message)
@@ -132,6 +137,9 @@ struct BybitStreamDecoder {
             symbols[index].sentWholeBook = false
         }
         var update = BookUpdate(bids: [], asks: [], time: time)
+        // One allocation a side: a level takes at least 10 bytes of JSON (`["1","0"],`).
+        if let bids, bids.range.count > 2 { update.bids.reserveCapacity(bids.range.count / 10 + 1) }
+        if let asks, asks.range.count > 2 { update.asks.reserveCapacity(asks.range.count / 10 + 1) }
         try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in
             book.set(.buy, price: price, quantity: quantity)
             update.bids.append(BookLevel(price: price, quantity: quantity))
