@@ -387,4 +387,50 @@ struct QuantReportTests {
         #expect(lines.count == 1 + RunReport.printedRows + 1)
         #expect(lines.last == "    … \(1000 - RunReport.printedRows) more fills: all of them are in --json and --csv")
     }
+
+    @Test("a replay from a configuration file names the file with its hash, and its command line is --config with it")
+    func configParameters() async throws {
+        guard Self.hasData else { return }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-config-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let path = directory + "/replay.toml"
+        try """
+        [replay]
+        files = ["\(Self.cryptofeed)"]
+        contracts = ["\(Self.dapi)"]
+        [[strategies]]
+        kind = "basis"
+        legs = ["binance-coinm:BTCUSD_210924", "binance-coinm:BTCUSD_PERP"]
+        entry = "40bps"
+        exit = "10bps"
+        target_notional = 20000
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        var overrides = ReplayOverrides()
+        overrides.entry = .bps(60)
+        let setup = try HedgetopConfig.load(path: path).replaySetup(overrides)
+        let parameters = try #require(setup.parameters)
+        #expect(parameters.files.map(\.role) == ["config", "recording", "snapshot", "contracts"])
+        #expect(parameters.files[0].bytes == Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? -1))
+        #expect(parameters.command == ["hedgetop", "replay", "--config", path, "--entry", "60bps", "--on-bad-input", "skip", "--speed", "max"])
+        #expect(parameters.strategies.first?.entry == "60bps")
+    }
+
+    @Test("a long replay's equity marks are thinned to a bound, every event point kept, and their spacing doubles")
+    func equityMarksBounded() {
+        var record = ExecutionRecord()
+        record.equity(1, strategy: 0, at: Timestamp(nanoseconds: 0))
+        let marks = ExecutionRecord.markPointLimit * 3
+        for step in 1...marks {
+            let time = Timestamp(nanoseconds: Int64(step) * ExecutionRecord.markIntervalNanoseconds)
+            record.mark(FixedDecimal(units: Int64(step % 7) + 2), strategy: 0, at: time)
+            if step % 10_000 == 0 { record.equity(-5, strategy: 0, at: time + .nanoseconds(1)) }
+        }
+        let outcome = record.outcome(strategy: 0, end: Timestamp(nanoseconds: Int64(marks + 1) * ExecutionRecord.markIntervalNanoseconds))
+        let events = outcome.equity.filter { $0.net == -5 || $0.net == 1 }
+        #expect(events.count == marks / 10_000 + 1)
+        #expect(outcome.equity.count <= ExecutionRecord.markPointLimit + events.count + 1)
+        #expect(outcome.markSpacing > .nanoseconds(ExecutionRecord.markIntervalNanoseconds))
+        #expect(zip(outcome.equity, outcome.equity.dropFirst()).allSatisfy { $0.time < $1.time })
+    }
 }

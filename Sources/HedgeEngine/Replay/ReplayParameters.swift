@@ -164,6 +164,13 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
                       "--entry", argument(strategy.entry), "--exit", argument(strategy.exit), "--notional", "\(strategy.targetNotional)"]
             if let fee = overrides.takerFee { words += ["--taker-fee", "\(fee)"] }
             for path in contracts { words += ["--contracts", path] }
+            // Starting balances that differ from a simulated venue's defaults (`--balance`).
+            let defaults = SimulatedVenue.Settings().balances
+            for venue in setup.venues.sorted(by: { $0.name < $1.name }) {
+                for (asset, amount) in venue.settings.balances.sorted(by: { $0.key < $1.key }) where defaults[asset] != amount {
+                    words += ["--balance", "\(venue.name):\(asset)=\(amount)"]
+                }
+            }
         }
         words += ["--on-bad-input", badInput, "--speed", setup.speed]
         return words

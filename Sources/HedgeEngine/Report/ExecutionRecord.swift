@@ -86,7 +86,9 @@ public struct ExecutionRecord: Sendable {
         var lastClose = PerLeg<Totals>(repeating: Totals())
         var cycles: [CycleResult] = []
         var equity: [EquityPoint] = []
-        /// The last mark's time, the marks in `equity` since the last event point, and their spacing.
+        /// Beside `equity`: whether each point is a mark (true) or an event's (false).
+        var isMark: [Bool] = []
+        /// The last mark's time, how many marks `equity` holds, and their least spacing.
         var lastMarkAt: Timestamp?
         var markInterval: Int64 = ExecutionRecord.markIntervalNanoseconds
         var markPoints = 0
@@ -111,8 +113,8 @@ public struct ExecutionRecord: Sendable {
     /// PnL valued at the latest price.
     static let markIntervalNanoseconds: Int64 = DrawdownSampling.intervalNanoseconds
     /// Beyond this many mark points a strategy's marks are thinned (every other one dropped) and
-    /// their spacing doubled, so a position held for months stays in bounded memory. Points at
-    /// fills, funding and cycle ends are always kept.
+    /// their spacing doubled, so a replay of months stays in bounded memory. Points at fills,
+    /// funding and cycle ends are always kept (they are bounded by what the strategy does).
     static let markPointLimit = 50_000
 
     var ledgers: [StrategyLedger] = []
@@ -234,11 +236,16 @@ public struct ExecutionRecord: Sendable {
     mutating func equity(_ net: FixedDecimal, strategy: Int, at time: Timestamp) {
         let index = ledger(strategy)
         if let last = ledgers[index].equity.last, last.time == time {
-            ledgers[index].equity[ledgers[index].equity.count - 1].net = net
+            let lastIndex = ledgers[index].equity.count - 1
+            ledgers[index].equity[lastIndex].net = net
+            if ledgers[index].isMark[lastIndex] {
+                ledgers[index].isMark[lastIndex] = false
+                ledgers[index].markPoints -= 1
+            }
         } else {
             ledgers[index].equity.append(EquityPoint(time: time, net: net))
+            ledgers[index].isMark.append(false)
         }
-        ledgers[index].markPoints = 0
     }
 
     /// A mark between events: kept when the net changed since the last point, at most one per
@@ -249,19 +256,26 @@ public struct ExecutionRecord: Sendable {
         if let last = ledgers[index].lastMarkAt, time.nanoseconds &- last.nanoseconds < ledgers[index].markInterval { return }
         if ledgers[index].markPoints >= Self.markPointLimit { thinMarks(index) }
         ledgers[index].equity.append(EquityPoint(time: time, net: net))
+        ledgers[index].isMark.append(true)
         ledgers[index].lastMarkAt = time
         ledgers[index].markPoints += 1
     }
 
-    /// Drops every other mark point since the last event point and doubles the spacing.
+    /// Drops every other mark (event points stay) and doubles the marks' spacing.
     private mutating func thinMarks(_ index: Int) {
-        let count = ledgers[index].markPoints
-        let start = ledgers[index].equity.count - count
-        let marks = ledgers[index].equity[start...]
-        let kept = marks.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-        ledgers[index].equity.removeSubrange(start...)
-        ledgers[index].equity.append(contentsOf: kept)
-        ledgers[index].markPoints = kept.count
+        var equity: [EquityPoint] = [], isMark: [Bool] = []
+        var marksSeen = 0
+        for (point, mark) in zip(ledgers[index].equity, ledgers[index].isMark) {
+            if mark {
+                marksSeen += 1
+                if marksSeen % 2 == 1 { continue }
+            }
+            equity.append(point)
+            isMark.append(mark)
+        }
+        ledgers[index].equity = equity
+        ledgers[index].isMark = isMark
+        ledgers[index].markPoints = isMark.filter { $0 }.count
         ledgers[index].markInterval = ledgers[index].markInterval &* 2
     }
 
