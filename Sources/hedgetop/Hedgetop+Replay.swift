@@ -154,6 +154,7 @@ extension Hedgetop {
         func replay(_ setup: sending ReplaySetup, options: ScreenOptions, limits: PortfolioLimits = .none) async throws {
             let started = ContinuousClock.now
             let speed = setup.speed
+            for warning in setup.warnings { printError("hedgetop: warning: \(warning)") }
             let session: TradingSession
             do { session = try TradingSession(replaying: setup, limits: limits, journal: journal) } catch { throw Self.failure(error.message) }
             if watch {

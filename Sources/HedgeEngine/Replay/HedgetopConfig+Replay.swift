@@ -30,6 +30,8 @@ public struct ReplaySetup {
     /// "max" or a factor.
     public var speed: String
     public var policy: BadInputPolicy
+    /// What loading the contract files skipped (`ContractCatalog.warnings`), for standard error.
+    public var warnings: [String] = []
 }
 
 extension HedgetopConfig {
@@ -100,7 +102,9 @@ extension HedgetopConfig {
             throw ConfigErrors(file: file, errors: [ConfigError(key: overrides.files.isEmpty ? "replay.files" : "FILE",
                                                                 line: sourceMap.line(of: "replay.files"), problem: "\(error)")])
         }
-        return ReplaySetup(strategies: build.strategies, venues: build.venues, feed: feed,
-                           speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
+        var setup = ReplaySetup(strategies: build.strategies, venues: build.venues, feed: feed,
+                                speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
+        setup.warnings = catalog.warnings
+        return setup
     }
 }

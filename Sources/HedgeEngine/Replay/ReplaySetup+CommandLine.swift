@@ -50,5 +50,6 @@ extension ReplaySetup {
             SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: .replay)
         }
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
+        warnings = catalog.warnings
     }
 }
