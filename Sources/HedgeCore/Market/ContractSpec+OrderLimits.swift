@@ -56,17 +56,16 @@ extension ContractSpec {
                 throw OrderLimitRefusal(message: "cannot work out the largest order under the maximum notional \(limit): \(error)")
             }
         }
-        guard let rawCap = cap else { return [quantity] }
+        // Without a maximum, or off the lot step (the venue refuses that for its step anyway), whole.
+        guard let rawCap = cap, quantity.isPositive, quantity.isMultiple(of: lotStep) else { return [quantity] }
         let lots = lotStep.units
-        guard lots > 0, quantity.units > 0 else { return [quantity] }
         // The largest whole number of lots in one child.
         let capLots = rawCap.units / lots
         let totalLots = quantity.units / lots
-        guard capLots * lots >= minQuantity.units, capLots > 0 else {
+        guard capLots > 0, capLots * lots >= minQuantity.units else {
             throw OrderLimitRefusal(message: "\(id): the venue's maximum (\(rawCap)) is below its minimum order (\(minQuantity)); no order can be sent")
         }
-        if totalLots <= capLots, quantity.units % lots == 0 { return [quantity] }
-        if quantity.units % lots != 0 { return [quantity] }   // the venue refuses it for its lot step anyway
+        if totalLots <= capLots { return [quantity] }
         let count = (totalLots + capLots - 1) / capLots
         guard count <= Int64(Self.maxChildOrders) else {
             throw OrderLimitRefusal(message: "\(id): \(quantity) would take \(count) orders of at most \(FixedDecimal(units: capLots * lots)) (the venue's maximum); more than \(Self.maxChildOrders) is refused")

@@ -107,7 +107,7 @@ extension HedgingStateMachine {
         guard order.isPositive else { return nil }
         next.topUps += 1
         next.order = makeOrder(leg: second, side: side, quantity: order, purpose: .hedge, reduceOnly: trim, now: now, into: &actions)
-        actions.append(.alert(.info, "leg \(second) filled \(outcome.filled)\(outcome.average.averagePrice.map { " at \($0)" } ?? ""): \(gap.magnitude) \(spec.baseAsset) \(trim ? "over" : "short of") leg \(opportunity.firstLeg)'s fills; \(side) \(order) more"))
+        actions.append(.alert(.info, "leg \(second) filled \(outcome.filled)\(outcome.average.averagePrice.map { " at \($0)" } ?? ""): \(gap.magnitude) \(spec.baseAsset) \(trim ? "over" : "short of") leg \(opportunity.firstLeg)'s fills; \(side) \(order)\(trim ? " reduce-only" : " more")"))
         return next
     }
 
