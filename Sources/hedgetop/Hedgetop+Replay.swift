@@ -161,6 +161,7 @@ extension Hedgetop {
             if let csv {
                 do { try RunReport.prepareCSVDirectory(csv) } catch { throw Self.failure(error.message) }
             }
+            for warning in setup.warnings { printError("hedgetop: warning: \(warning)") }
             let session: TradingSession
             do { session = try TradingSession(replaying: setup, limits: limits, journal: journal) } catch { throw Self.failure(error.message) }
             if watch {

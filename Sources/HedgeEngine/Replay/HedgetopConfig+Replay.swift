@@ -32,6 +32,8 @@ public struct ReplaySetup {
     public var policy: BadInputPolicy
     /// What the report says produced the run: files with their hashes, settings, the command line.
     public var parameters: ReplayParameters? = nil
+    /// What loading the contract files skipped (`ContractCatalog.warnings`), for standard error.
+    public var warnings: [String] = []
 }
 
 extension HedgetopConfig {
@@ -110,6 +112,7 @@ extension HedgetopConfig {
         } catch {
             throw ConfigErrors(file: file, errors: [ConfigError(key: "replay.files", line: nil, problem: error.message)])
         }
+        setup.warnings = catalog.warnings
         return setup
     }
 }

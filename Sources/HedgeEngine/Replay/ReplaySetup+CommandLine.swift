@@ -52,5 +52,6 @@ extension ReplaySetup {
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
         parameters = try ReplayParameters(setup: self, overrides: overrides, recordings: overrides.files,
                                           contracts: overrides.contracts, config: nil)
+        warnings = catalog.warnings
     }
 }
