@@ -49,6 +49,9 @@ extension Hedgetop {
         @Option(help: "Also write the report as JSON to this file.")
         var json: String?
 
+        @Option(help: "Also write fills.csv, cycles.csv and equity.csv into this directory (created when missing).")
+        var csv: String?
+
         @Flag(help: "Print the wall time the replay took to stderr and put it in the JSON as wallSeconds (left out by default: two runs give byte-identical JSON).")
         var timing = false
 
@@ -154,6 +157,11 @@ extension Hedgetop {
         func replay(_ setup: sending ReplaySetup, options: ScreenOptions, limits: PortfolioLimits = .none) async throws {
             let started = ContinuousClock.now
             let speed = setup.speed
+            let parameters = setup.parameters
+            if let csv {
+                do { try RunReport.prepareCSVDirectory(csv) } catch { throw Self.failure(error.message) }
+            }
+            for warning in setup.warnings { printError("hedgetop: warning: \(warning)") }
             let session: TradingSession
             do { session = try TradingSession(replaying: setup, limits: limits, journal: journal) } catch { throw Self.failure(error.message) }
             if watch {
@@ -164,12 +172,16 @@ extension Hedgetop {
             let wallSeconds = (ContinuousClock.now - started).secondsDouble
             let result = await session.replayResult(wallSeconds: timing ? wallSeconds : nil)
             if timing { printError("hedgetop: replay wall time \(wallSeconds) s") }
-            let report = result.report
+            var report = result.report
+            report.parameters = parameters
             print(report.text)
             if let json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
                 try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+            }
+            if let csv {
+                do { try report.writeCSV(to: csv) } catch { throw Self.failure(error.message) }
             }
             if let failure = result.failure {
                 printError("hedgetop: replay stopped: \(failure)")

@@ -41,7 +41,7 @@ struct SocketSquattingTests {
     func impostorHearsNothing() throws {
         let scene = try SquattedFallback()
         let directory = scene.directory + "/run"
-        try #require(mkdir(directory, 0o700) == 0 && chown(directory, scene.victim.uid, scene.victim.gid) == 0)
+        try #require(mkdir(directory, 0o700) == 0 && chmod(directory, 0o700) == 0 && chown(directory, scene.victim.uid, scene.victim.gid) == 0)
         // Root can bind in anyone's directory: the directory says nobody, the kernel says root.
         let forger = try ForgedServer(directory + "/main.sock")
         let run = try scene.asVictim(["status", "--socket", directory + "/main.sock"])
@@ -89,7 +89,7 @@ final class SquattedFallback {
     /// The squatter makes the victim's fallback directory first.
     func squat(mode: mode_t) throws {
         let squatter = try #require(Self.squatter)
-        try #require(mkdir(fallback, 0o700) == 0)
+        try #require(mkdir(fallback, 0o700) == 0 && chmod(fallback, 0o700) == 0)
         try #require(chmod(fallback, mode) == 0 && chown(fallback, squatter.uid, squatter.gid) == 0)
     }
 

@@ -91,6 +91,8 @@ struct Desk {
     var machine: HedgingStateMachine
     var now: Timestamp = Desk.start
     var history: [StrategyAction] = []
+    /// Every event sent, in order.
+    var events: [StrategyEvent] = []
 
     init(_ config: StrategyConfig = Desk.config()) {
         machine = HedgingStateMachine(config: config, startedAt: Desk.start)
@@ -102,6 +104,7 @@ struct Desk {
     mutating func send(_ event: StrategyEvent, after step: Duration = .milliseconds(1)) -> [StrategyAction] {
         now = now + step
         let actions = machine.handle(event, at: now)
+        events.append(event)
         history += actions
         return actions
     }

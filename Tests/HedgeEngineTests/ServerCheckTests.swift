@@ -50,7 +50,7 @@ struct ServerCheckTests {
     func squattedDirectoryRefused() throws {
         let scratch = try Scratch()
         let directory = scratch.path("hedgetop-\(Self.nobody)")
-        try #require(mkdir(directory, 0o755) == 0 && chown(directory, Self.nobody, 65534) == 0)
+        try #require(mkdir(directory, 0o755) == 0 && chmod(directory, 0o755) == 0 && chown(directory, Self.nobody, 65534) == 0)
         let forger = try Listener(directory + "/main.sock")
         let error = try #require(throws: SocketError.self) { try UnixSocket.connect(path: directory + "/main.sock", expecting: .uid(getuid())) }
         #expect(error.description.contains("not connecting to \(directory)/main.sock: its directory \(directory) belongs to uid 65534"), "\(error)")
@@ -61,7 +61,7 @@ struct ServerCheckTests {
     func impostorHearsNothing() throws {
         let scratch = try Scratch()
         let directory = scratch.path("theirs")
-        try #require(mkdir(directory, 0o700) == 0 && chown(directory, Self.nobody, 65534) == 0)
+        try #require(mkdir(directory, 0o700) == 0 && chmod(directory, 0o700) == 0 && chown(directory, Self.nobody, 65534) == 0)
         let forger = try Listener(directory + "/main.sock")
         let hello = WireHello(readOnly: true, framesPerSecond: 1, client: "test")
         let error = try #require(throws: SocketError.self) { try ControlClient.handshake(path: directory + "/main.sock", hello: hello) }

@@ -34,7 +34,7 @@ struct SocketDirectoryTests {
     func otherUsersDirectoryRefused() throws {
         let scratch = try Scratch()
         let directory = scratch.path("run")
-        try #require(mkdir(directory, 0o700) == 0 && chown(directory, Self.other.uid, Self.other.gid) == 0)
+        try #require(mkdir(directory, 0o700) == 0 && chmod(directory, 0o700) == 0 && chown(directory, Self.other.uid, Self.other.gid) == 0)
         let error = try #require(throws: SocketError.self) { try Self.server(directory + "/x.sock").start() }
         #expect(error.description.contains("the socket directory \(directory) belongs to uid 65534"), "\(error)")
         #expect(throws: SocketError.self) { try ControlServer.checkPath(directory + "/x.sock") }
@@ -57,7 +57,7 @@ struct SocketDirectoryTests {
     func symlinkedDirectoryRefused() throws {
         let scratch = try Scratch()
         let real = scratch.path("real"), link = scratch.path("run")
-        try #require(mkdir(real, 0o700) == 0 && symlink(real, link) == 0)
+        try #require(mkdir(real, 0o700) == 0 && chmod(real, 0o700) == 0 && symlink(real, link) == 0)
         let error = try #require(throws: SocketError.self) { try Self.server(link + "/x.sock").start() }
         #expect(error.description.contains("the socket directory \(link) is a symbolic link, not a directory"), "\(error)")
         #expect(Self.info(real + "/x.sock") == nil)
@@ -118,7 +118,7 @@ struct SocketDirectoryTests {
         try #require(chmod(target, 0o644) == 0)
         let before = try #require(Self.info(target))
         let directory = scratch.path("run"), path = directory + "/x.sock", decoy = directory + "/decoy"
-        try #require(mkdir(directory, 0o700) == 0)
+        try #require(mkdir(directory, 0o700) == 0 && chmod(directory, 0o700) == 0)
         let swapper = SocketSwapper(directory: directory, name: "x.sock", decoy: decoy)
         defer { swapper.stop() }
         for _ in 0..<40 {

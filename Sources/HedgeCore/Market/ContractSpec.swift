@@ -43,6 +43,15 @@ public struct ContractSpec: Sendable, Hashable, Codable {
     public var minQuantity: FixedDecimal
     /// Minimum order notional in the quote currency (0 when the venue sets none).
     public var minNotional: FixedDecimal
+    /// The largest quantity of one order (Binance LOT_SIZE maxQty, Bybit maxOrderQty); nil when
+    /// the venue sets none. A larger order is split into child orders (`childQuantities`).
+    public var maxQuantity: FixedDecimal?
+    /// The largest quantity of one market order (Binance MARKET_LOT_SIZE maxQty, Bybit
+    /// maxMktOrderQty, Bybit spot maxMarketOrderQty); nil when the venue sets none.
+    public var maxMarketQuantity: FixedDecimal?
+    /// The largest notional of one order in the quote currency (Bybit spot maxOrderAmt); nil
+    /// when the venue sets none.
+    public var maxNotional: FixedDecimal?
     public var baseAsset: String
     public var quoteAsset: String
     public var settlementAsset: String
@@ -55,7 +64,8 @@ public struct ContractSpec: Sendable, Hashable, Codable {
     public init(
         id: InstrumentID, kind: ContractKind, margining: Margining, contractSize: FixedDecimal,
         tickSize: FixedDecimal, lotStep: FixedDecimal, minQuantity: FixedDecimal? = nil,
-        minNotional: FixedDecimal = .zero, baseAsset: String, quoteAsset: String,
+        minNotional: FixedDecimal = .zero, maxQuantity: FixedDecimal? = nil, maxMarketQuantity: FixedDecimal? = nil,
+        maxNotional: FixedDecimal? = nil, baseAsset: String, quoteAsset: String,
         settlementAsset: String, fundingInterval: Duration? = nil,
         fees: FeeSchedule = .binanceFutures, initialMarginRate: FixedDecimal = "0.05",
         maintenanceMarginRate: FixedDecimal = "0.025"
@@ -68,6 +78,9 @@ public struct ContractSpec: Sendable, Hashable, Codable {
         self.lotStep = lotStep
         self.minQuantity = minQuantity ?? lotStep
         self.minNotional = minNotional
+        self.maxQuantity = maxQuantity
+        self.maxMarketQuantity = maxMarketQuantity
+        self.maxNotional = maxNotional
         self.baseAsset = baseAsset
         self.quoteAsset = quoteAsset
         self.settlementAsset = settlementAsset

@@ -161,6 +161,8 @@ extension HedgingStateMachine {
         if let problem = config.legs[leg].violation(quantity: quantity, price: quotes[leg]?.price(toTake: side)) {
             return (false, "leg \(leg): \(problem)")
         }
+        do throws(OrderLimitRefusal) { _ = try config.legs[leg].childQuantities(quantity, market: true, price: quotes[leg]?.price(toTake: side)) }
+        catch { return (false, "leg \(leg): \(error.message)") }
         let order = makeOrder(leg: leg, side: side, quantity: quantity, purpose: .adjust, reduceOnly: !growing, now: now, into: &actions)
         enter(.adjusting(AdjustingState(cycle: cycle, order: order, hedgeAfter: true)), "resize \(percent > 0 ? "+" : "")\(percent) %: \(side) \(quantity) on leg \(leg)", now: now, into: &actions)
         return (true, "\(side) \(quantity) on leg \(leg), then the hedge on leg B")

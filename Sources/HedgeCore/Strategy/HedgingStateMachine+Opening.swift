@@ -10,6 +10,12 @@ extension HedgingStateMachine {
         var baseline: PerLeg<FixedDecimal>
         /// A close or the kill switch asked for while the order works.
         var intent: OperatorIntent? = nil
+        /// The base exposure the first leg's fills hold (at their average price), once it has filled.
+        var firstLegBase: FixedDecimal = .zero
+        /// The base exposure the second leg's orders have filled so far, less any trim.
+        var hedgedBase: FixedDecimal = .zero
+        /// Orders sent after the hedge to bring the legs within a lot of each other.
+        var topUps = 0
     }
 
     mutating func firstLegFinished(_ opening: OpeningState, _ outcome: OrderOutcome, now: Timestamp, into actions: inout [StrategyAction]) {
@@ -35,9 +41,11 @@ extension HedgingStateMachine {
             startUnwinding(goal: .flatten, reason: "kill switch during opening", holding: holding, now: now, into: &actions)
             return
         }
-        // Hedge exactly what filled, converted through base exposure at the second leg's price.
-        guard let quote = quotes[second], let firstQuote = quotes[first],
-              let exposure = try? config.legs[first].baseExposure(quantity: outcome.filled, price: firstQuote.price(toTake: opportunity.sides[first])),
+        // Hedge exactly what filled: the base exposure of the first leg's fills at their average
+        // price (an inverse leg that walked the book holds other coins than its top price says),
+        // converted at the second leg's price.
+        guard let quote = quotes[second],
+              let exposure = try? outcome.average.baseExposure(config.legs[first]), exposure.isPositive,
               let hedge = try? config.legs[second].quantity(forBase: exposure, price: quote.price(toTake: opportunity.sides[second]), rounding: .halfEven),
               hedge.isPositive else {
             startUnwinding(goal: .flatten, reason: "leg \(first) filled \(outcome.filled), too little to hedge on leg \(second)", holding: holding,
@@ -46,9 +54,11 @@ extension HedgingStateMachine {
         }
         var hedged = opening
         hedged.opportunity.quantities[second] = hedge
+        hedged.firstLegBase = exposure
         hedged.order = makeOrder(leg: second, side: opportunity.sides[second], quantity: hedge, purpose: .hedge, reduceOnly: false, now: now, into: &actions)
         let note = outcome.shortfall.map { "; partial: \($0)" } ?? ""
-        enter(.openingSecond(hedged), "leg \(first) filled \(outcome.filled)\(note); hedging \(hedge) on leg \(second)", now: now, into: &actions)
+        let average = outcome.average.averagePrice.map { " at \($0)" } ?? ""
+        enter(.openingSecond(hedged), "leg \(first) filled \(outcome.filled)\(average)\(note); hedging \(hedge) on leg \(second)", now: now, into: &actions)
     }
 
     mutating func secondLegFinished(_ opening: OpeningState, _ outcome: OrderOutcome, now: Timestamp, into actions: inout [StrategyAction]) {
@@ -59,6 +69,10 @@ extension HedgingStateMachine {
                            holding: Holding(trade: .attempt(baseline: opening.baseline), intent: opening.intent), now: now, into: &actions)
             return
         }
+        if let topUp = hedgeTopUp(after: outcome, opening: opening, now: now, into: &actions) {
+            state = .openingSecond(topUp)
+            return
+        }
         consecutiveErrors = 0
         let cycle = openCycle(baseline: opening.baseline, now: now, into: &actions)
         if let intent = opening.intent {
@@ -66,6 +80,35 @@ extension HedgingStateMachine {
         } else {
             enter(.monitoring(cycle), "both legs hedged at \(spreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "?")", now: now, into: &actions)
         }
+    }
+
+    /// After a hedge order filled: when the second leg's fills (at their average price) hold a
+    /// lot or more away from the first leg's, one more order on the second leg for the gap (an
+    /// inverse hedge that walked the book holds fewer or more coins than its top price said):
+    /// more of the hedge, or a reduce-only trim. Nil when within the lot, or after
+    /// `maxHedgeAttempts` such orders (MONITORING's drift check takes over).
+    mutating func hedgeTopUp(after outcome: OrderOutcome, opening: OpeningState, now: Timestamp,
+                             into actions: inout [StrategyAction]) -> OpeningState? {
+        let opportunity = opening.opportunity
+        let second = opportunity.firstLeg.other
+        let spec = config.legs[second]
+        var next = opening
+        if let filled = try? outcome.average.baseExposure(spec) {
+            let signed = outcome.request.side == opportunity.sides[second] ? filled : filled.negated
+            next.hedgedBase = (try? next.hedgedBase + signed) ?? next.hedgedBase
+        }
+        guard next.topUps < config.maxHedgeAttempts, opening.intent == nil, let quote = quotes[second],
+              let gap = try? next.firstLegBase - next.hedgedBase else { return nil }
+        let side = gap.isPositive ? opportunity.sides[second] : opportunity.sides[second].opposite
+        guard let quantity = try? spec.quantity(forBase: gap.magnitude, price: quote.price(toTake: side), rounding: .halfEven),
+              quantity.isPositive else { return nil }
+        let trim = side != opportunity.sides[second]
+        let order = trim ? min(quantity, positions[second].quantity.magnitude) : quantity
+        guard order.isPositive else { return nil }
+        next.topUps += 1
+        next.order = makeOrder(leg: second, side: side, quantity: order, purpose: .hedge, reduceOnly: trim, now: now, into: &actions)
+        actions.append(.alert(.info, "leg \(second) filled \(outcome.filled)\(outcome.average.averagePrice.map { " at \($0)" } ?? ""): \(gap.magnitude) \(spec.baseAsset) \(trim ? "over" : "short of") leg \(opportunity.firstLeg)'s fills; \(side) \(order)\(trim ? " reduce-only" : " more")"))
+        return next
     }
 
     /// Which way the spread was rich when it was entered, read from the positions: short A means

@@ -1,22 +1,51 @@
 /// Orders and their answers, routed to the state waiting for them; how far the legs are off the hedge.
 extension HedgingStateMachine {
-    /// Sends a market order and starts its timeout. Returns its id.
+    /// Sends a market order and starts its timeout. Returns its id. An order beyond the venue's
+    /// maximum quantity or notional goes as near-equal child orders, each within them (the
+    /// venue refuses an order beyond; sizing refused a spread whose legs cannot be split), and
+    /// the state hears of the whole once the last child has finished.
     mutating func makeOrder(leg: Leg, side: Side, quantity: FixedDecimal, purpose: OrderPurpose, reduceOnly: Bool,
                             now: Timestamp, into actions: inout [StrategyAction]) -> OrderID {
+        let spec = config.legs[leg]
+        let pieces = (try? spec.childQuantities(quantity, market: true, price: quotes[leg]?.price(toTake: side))) ?? [quantity]
         orderCounter += 1
         let id = OrderID("\(config.name)-\(orderCounter)")
-        let request = OrderRequest(id: id, leg: leg, instrument: config.legs[leg].id, side: side, quantity: quantity,
-                                   type: .market, reduceOnly: reduceOnly, purpose: purpose)
-        working[id] = WorkingOrder(request: request, sentAt: now)
-        actions.append(.placeOrder(request))
-        actions.append(.scheduleTimer(.orderTimeout(id), at: now + config.orderTimeout))
+        let whole = OrderRequest(id: id, leg: leg, instrument: spec.id, side: side, quantity: quantity,
+                                 type: .market, reduceOnly: reduceOnly, purpose: purpose)
+        guard pieces.count > 1 else {
+            send(whole, parent: nil, now: now, into: &actions)
+            return id
+        }
+        // The first child carries the whole order's id; the rest take the next numbers.
+        var children: Set<OrderID> = []
+        for (index, piece) in pieces.enumerated() {
+            if index > 0 { orderCounter += 1 }
+            var child = whole
+            child.id = index == 0 ? id : OrderID("\(config.name)-\(orderCounter)")
+            child.quantity = piece
+            children.insert(child.id)
+            send(child, parent: id, now: now, into: &actions)
+        }
+        splits[id] = SplitOrder(request: whole, open: children, average: FillAverage(margining: spec.margining))
+        let limit = spec.maximumQuantity(market: true).map { "maximum market order \($0)" } ?? "maximum notional"
+        actions.append(.alert(.info, "leg \(leg) \(purpose) \(side) \(quantity) is beyond the venue's \(limit): sent as \(pieces.count) orders (\(pieces.map(\.description).joined(separator: ", ")))"))
         return id
+    }
+
+    /// Places one order on the wire and starts its timeout.
+    private mutating func send(_ request: OrderRequest, parent: OrderID?, now: Timestamp, into actions: inout [StrategyAction]) {
+        working[request.id] = WorkingOrder(request: request, average: FillAverage(margining: config.legs[request.leg].margining),
+                                           sentAt: now, parent: parent)
+        actions.append(.placeOrder(request))
+        actions.append(.scheduleTimer(.orderTimeout(request.id), at: now + config.orderTimeout))
     }
 
     /// How an order ended.
     struct OrderOutcome {
         var request: OrderRequest
         var filled: FixedDecimal
+        /// Its fills' quantity and average price (over every child of a split order).
+        var average: FillAverage
         /// Why it did not fill completely (nil when it did).
         var shortfall: String?
     }
@@ -37,20 +66,46 @@ extension HedgingStateMachine {
         case .filled(let fill, let remaining):
             if applyFill(fill, leg: leg, into: &actions) {
                 order.filled = (try? order.filled + fill.quantity) ?? order.filled
+                do { try order.average.add(quantity: fill.quantity, price: fill.price) }
+                catch { actions.append(.alert(.warning, "order \(id): fill average not updated: \(error)")) }
                 working[id] = order
             }
             guard remaining.isZero else { return }
-            outcome = OrderOutcome(request: order.request, filled: order.filled, shortfall: nil)
+            outcome = OrderOutcome(request: order.request, filled: order.filled, average: order.average, shortfall: nil)
         case .rejected(_, let reason):
-            outcome = OrderOutcome(request: order.request, filled: order.filled, shortfall: "rejected: \(reason)")
+            outcome = OrderOutcome(request: order.request, filled: order.filled, average: order.average, shortfall: "rejected: \(reason)")
         case .cancelled(_, _, let reason):
             let short = order.filled < order.request.quantity
-            outcome = OrderOutcome(request: order.request, filled: order.filled,
+            outcome = OrderOutcome(request: order.request, filled: order.filled, average: order.average,
                                    shortfall: short ? "cancelled after \(order.filled) of \(order.request.quantity): \(reason)" : nil)
         }
         working[id] = nil
         actions.append(.cancelTimer(.orderTimeout(id)))
-        orderFinished(outcome, now: now, into: &actions)
+        finished(outcome, parent: order.parent, now: now, into: &actions)
+    }
+
+    /// An order on the wire has ended: a whole order goes to its state; a child adds to its
+    /// split order, which goes to its state when its last child has ended.
+    mutating func finished(_ outcome: OrderOutcome, parent: OrderID?, now: Timestamp, into actions: inout [StrategyAction]) {
+        guard let parent, var split = splits[parent] else {
+            orderFinished(outcome, now: now, into: &actions)
+            return
+        }
+        split.open.remove(outcome.request.id)
+        split.filled = (try? split.filled + outcome.filled) ?? split.filled
+        do { try split.average.add(outcome.average) }
+        catch { actions.append(.alert(.warning, "order \(parent): fill average not updated: \(error)")) }
+        if let shortfall = outcome.shortfall { split.shortfalls.append("\(outcome.request.id) \(shortfall)") }
+        guard split.open.isEmpty else {
+            splits[parent] = split
+            return
+        }
+        splits[parent] = nil
+        let short = split.filled < split.request.quantity
+        let shortfall: String? = split.shortfalls.isEmpty && !short ? nil
+            : "filled \(split.filled) of \(split.request.quantity) over its child orders" + (split.shortfalls.isEmpty ? "" : ": " + split.shortfalls.joined(separator: "; "))
+        orderFinished(OrderOutcome(request: split.request, filled: split.filled, average: split.average, shortfall: shortfall),
+                      now: now, into: &actions)
     }
 
     /// Applies a fill to the leg's position unless its trade id was already applied.

@@ -189,6 +189,12 @@ extension HedgingStateMachine {
             if try (exposure - secondExposure).magnitude > lot {
                 return .failure(SizingFailure(message: "legs do not round to the same exposure within one lot"))
             }
+            // Beyond the venue's maximum, each leg goes as child orders; refused here, before
+            // anything is sent, when it cannot be split into few enough legal ones.
+            for (leg, quantity) in [(first, firstQuantity), (second, secondQuantity)] {
+                do throws(OrderLimitRefusal) { _ = try config.legs[leg].childQuantities(quantity, market: true, price: prices[leg]) }
+                catch { return .failure(SizingFailure(message: "leg \(leg) \(error.message)")) }
+            }
             var quantities = PerLeg(repeating: FixedDecimal.zero)
             quantities[first] = firstQuantity
             quantities[second] = secondQuantity

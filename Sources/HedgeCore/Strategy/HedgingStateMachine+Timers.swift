@@ -8,8 +8,8 @@ extension HedgingStateMachine {
                 // Asked to cancel and still no answer: the venue is not answering.
                 working[id] = nil
                 actions.append(.alert(.critical, "order \(id) on leg \(order.request.leg): no answer from the venue after cancel"))
-                let outcome = OrderOutcome(request: order.request, filled: order.filled, shortfall: "no answer from the venue")
-                orderFinished(outcome, now: now, into: &actions)
+                let outcome = OrderOutcome(request: order.request, filled: order.filled, average: order.average, shortfall: "no answer from the venue")
+                finished(outcome, parent: order.parent, now: now, into: &actions)
             } else {
                 order.timedOut = true
                 working[id] = order

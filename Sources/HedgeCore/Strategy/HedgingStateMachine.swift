@@ -51,8 +51,25 @@ public struct HedgingStateMachine: Sendable {
     struct WorkingOrder: Sendable {
         var request: OrderRequest
         var filled: FixedDecimal = .zero
+        /// Its fills' quantity and average price, for hedging what was filled.
+        var average: FillAverage
         var sentAt: Timestamp
         var timedOut = false
+        /// The order it is a child of, when an order beyond the venue's maximum was split.
+        var parent: OrderID? = nil
+    }
+
+    /// An order beyond the venue's maximum, sent as child orders: the state waits for its id and
+    /// hears of it once, when the last child has finished.
+    struct SplitOrder: Sendable {
+        /// The whole order, as the state asked for it.
+        var request: OrderRequest
+        /// Children with no final answer yet.
+        var open: Set<OrderID>
+        var filled: FixedDecimal = .zero
+        var average: FillAverage
+        /// Why children did not fill completely.
+        var shortfalls: [String] = []
     }
 
     var state: State = .scanning
@@ -69,6 +86,8 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var completedCycles = 0
 
     var working: [OrderID: WorkingOrder] = [:]
+    /// Orders split into children, by the id the state waits for.
+    var splits: [OrderID: SplitOrder] = [:]
     /// Venue trade ids already applied, per leg, so a fill reported twice counts once (bounded).
     var appliedTrades = Set<AppliedTrade>()
     var appliedTradeOrder = Deque<AppliedTrade>()

@@ -30,6 +30,10 @@ public struct ReplaySetup {
     /// "max" or a factor.
     public var speed: String
     public var policy: BadInputPolicy
+    /// What the report says produced the run: files with their hashes, settings, the command line.
+    public var parameters: ReplayParameters? = nil
+    /// What loading the contract files skipped (`ContractCatalog.warnings`), for standard error.
+    public var warnings: [String] = []
 }
 
 extension HedgetopConfig {
@@ -101,7 +105,15 @@ extension HedgetopConfig {
             throw ConfigErrors(file: file, errors: [ConfigError(key: overrides.files.isEmpty ? "replay.files" : "FILE",
                                                                 line: sourceMap.line(of: "replay.files"), problem: "\(error)")])
         }
-        return ReplaySetup(strategies: build.strategies, venues: build.venues, feed: feed,
-                           speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
+        var setup = ReplaySetup(strategies: build.strategies, venues: build.venues, feed: feed,
+                                speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
+        do {
+            setup.parameters = try ReplayParameters(setup: setup, overrides: overrides, recordings: files,
+                                                    contracts: replay.contracts + overrides.contracts, config: file)
+        } catch {
+            throw ConfigErrors(file: file, errors: [ConfigError(key: "replay.files", line: nil, problem: error.message)])
+        }
+        setup.warnings = catalog.warnings
+        return setup
     }
 }

@@ -50,5 +50,8 @@ extension ReplaySetup {
             SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: .replay)
         }
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
+        parameters = try ReplayParameters(setup: self, overrides: overrides, recordings: overrides.files,
+                                          contracts: overrides.contracts, config: nil)
+        warnings = catalog.warnings
     }
 }

@@ -24,6 +24,8 @@ public struct RunRecord: Sendable {
     /// Net PnL (USD) high-water mark and the deepest fall from it.
     private(set) var peakNet: FixedDecimal = .zero
     private(set) var maxDrawdown: FixedDecimal = .zero
+    /// Each execution, cycle result and equity point, for the report's tables and statistics.
+    public internal(set) var executions = ExecutionRecord()
     public private(set) var ordersSent = 0
     public private(set) var ordersRejected = 0
     /// Fills received, and those priced from the top of book alone (no depth known yet: the rest

@@ -39,6 +39,16 @@ public struct RunReport: Sendable, Codable {
         var noTradeReason: String?
         /// What the data lacked for this strategy's result (funding rates); absent when nothing.
         var warnings: [String]?
+        /// Every order execution, each cycle with its PnL split, the equity curve (net PnL in USD
+        /// at each fill, funding and cycle end, and every 0.1 s of data it moved) and the statistics:
+        /// filled in by `addExecutions` (RunReport+Executions).
+        public var fills: [ExecutionRecord.FillRow] = []
+        public var cycleResults: [CycleRow] = []
+        public var equity: [ExecutionRecord.EquityPoint] = []
+        /// The least spacing of the equity curve's marks between events, in seconds of data time
+        /// (0.1, doubled each time a long run's marks were thinned).
+        public var equityMarkSpacingSeconds: Double?
+        public var statistics: Statistics?
     }
 
     public struct Latency: Sendable, Codable {
@@ -90,6 +100,9 @@ public struct RunReport: Sendable, Codable {
     /// Wall-clock seconds the run took: only when asked for (`replay --timing`), since it is not
     /// part of the deterministic result.
     public var wallSeconds: Double?
+    /// What produced the run (files with their hashes, strategies, venues, the command line):
+    /// set by the replay command (ReplayParameters).
+    public var parameters: ReplayParameters?
 
     /// Builds the report from a finished engine. A replay ends at its last event's venue time,
     /// the same headless or on the screen (where the loop's clock may run a little past it).
@@ -139,6 +152,7 @@ public struct RunReport: Sendable, Codable {
                                       orders: record.topOfBookOnlyOrders.map(\.rawValue))
         self.input = input
         self.wallSeconds = wallSeconds
+        addExecutions(engine: engine, end: end)
     }
 
     /// Where net PnL not in a closed cycle comes from, as far as the report can tell.
@@ -237,6 +251,7 @@ public struct RunReport: Sendable, Codable {
             if !strategy.openPositions.isEmpty {
                 lines.append("  still open: \(strategy.openPositions.map { "\($0.key) \($0.value)" }.sorted().joined(separator: ", "))")
             }
+            lines += Self.executionLines(strategy, from: from, to: to)
         }
         lines.append("")
         func ms(_ value: Double?) -> String { value.map { "\(($0 * 10).rounded() / 10) ms" } ?? "—" }
@@ -245,6 +260,7 @@ public struct RunReport: Sendable, Codable {
             lines.append("fills with only the top of book to go on: \(topOfBookOnly.fills) of \(topOfBookOnly.ofFills)\(which)")
         }
         lines.append("orders \(latency.orders), rejected \(latency.rejected); round trip p50 \(ms(latency.p50Millis)), p90 \(ms(latency.p90Millis)), p99 \(ms(latency.p99Millis)), max \(ms(latency.maxMillis))")
+        lines += parameterLines
         return lines.joined(separator: "\n")
     }
 }

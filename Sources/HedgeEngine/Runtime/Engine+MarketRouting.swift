@@ -176,6 +176,7 @@ extension TradingEngine {
         for index in runners.indices {
             guard let net = runners[index].netPnL(), let sum = try? total + net else { return }
             total = sum
+            record.executions.mark(net, strategy: index, at: now)
         }
         record.mark(net: total)
     }

@@ -87,7 +87,9 @@ extension TradingEngine {
                 venueActivity.roundTrip(roundTrip, venue: venueName)
             }
             if case .rejected = update { venueActivity.orderRejected(venue: venueName) }
+            if case .filled(let fill, _) = update { noteFill(fill, strategy: strategy, leg: leg) }
             deliver(.order(leg, update), to: strategy)
+            if case .filled(let fill, _) = update { noteFillApplied(strategy: strategy, executedAt: fill.time) }
             if case .filled = update { refreshMargin(strategy) }
             changed = true
         case .timer(let strategy, let timer, let generation):
@@ -118,6 +120,7 @@ extension TradingEngine {
                                 message: "leg \(leg) funding \(share.formatted(places: 8, plusSign: true)) \(runners[strategy].machine.config.legs[leg].settlementAsset) at rate \(rate)"))
                 journalWrite { [name = runners[strategy].name, now] in try $0.funding(strategy: name, leg: leg, amount: share, rate: rate, at: now) }
                 deliver(.funding(leg, amount: share, rate: rate), to: strategy)
+                noteEquity(strategy)
             }
         case .positionClosed(let id, let fill, let reason):
             inFlight[id, default: 0] -= 1
@@ -135,7 +138,9 @@ extension TradingEngine {
                 append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
                                 message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
                 journalWrite { [name = runners[strategy].name, share, now] in try $0.orderUpdate(.filled(share, remaining: .zero), strategy: name, leg: leg, instrument: id, at: now) }
+                noteFill(share, strategy: strategy, leg: leg, closure: reason)
                 deliver(.positionClosed(leg, share, reason: reason), to: strategy)
+                noteFillApplied(strategy: strategy, executedAt: share.time)
                 refreshMargin(strategy)
             }
         case .order:

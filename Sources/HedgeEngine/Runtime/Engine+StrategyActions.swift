@@ -32,6 +32,7 @@ extension TradingEngine {
                 inFlight[order.instrument, default: 0] += 1
                 queue.schedule(.orderArrives(strategy: strategy, order), at: now + latency)
                 record.orderSent(order.id, at: now)
+                noteSent(order, strategy: strategy)
                 venueActivity.orderSent(venue: order.instrument.venue)
                 append(LogEntry(time: now, severity: .info, strategy: name,
                                 message: "leg \(order.leg) \(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)\(order.reduceOnly ? " reduce-only" : "") [\(order.id)]"))
@@ -70,6 +71,7 @@ extension TradingEngine {
             case .cycleEvent(let event):
                 runners[strategy].record(event)
                 record.record(event, strategy: name)
+                noteCycle(event, strategy: strategy)
                 journalWrite { try $0.cycle(event, strategy: name) }
                 sampleDrawdown()
                 if case .closed(_, let net, let reason, _) = event {

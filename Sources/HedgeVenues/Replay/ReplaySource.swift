@@ -46,7 +46,7 @@ public struct ReplaySource: Sendable, Hashable {
     }
 
     /// A cryptofeed REST-snapshot file (`*.http.*`): it seeds the books of its `*.ws.*` sibling.
-    var isSnapshotFile: Bool { (path as NSString).lastPathComponent.contains(".http.") }
+    public var isSnapshotFile: Bool { (path as NSString).lastPathComponent.contains(".http.") }
 
     /// cryptofeed's `<prefix>.ws.N.M` → `<prefix>`, to pair it with `<prefix>.http.*`.
     var cryptofeedPrefix: String? {
@@ -56,7 +56,7 @@ public struct ReplaySource: Sendable, Hashable {
     }
 
     /// The `*.http.*` files next to a `*.ws.*` file.
-    func siblingSnapshotFiles() -> [String] {
+    public func siblingSnapshotFiles() -> [String] {
         guard let prefix = cryptofeedPrefix, !isSnapshotFile else { return [] }
         let directory = (path as NSString).deletingLastPathComponent
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []

@@ -153,6 +153,7 @@ extension SimulatedVenue {
                 if limit < lower { return "Filter failure: PERCENT_PRICE (limit \(limit) below \(settings.priceBandLower) × mark \(mark) = \(lower))" }
             }
         }
+        if let refusal = limitRefusal(order, spec: spec, price: price) { return refusal }
         if spec.minNotional.isPositive, let notional = try? spec.quoteNotional(quantity: order.quantity, price: price), notional < spec.minNotional {
             return "Filter failure: MIN_NOTIONAL (notional \(notional) is below the minimum \(spec.minNotional))"
         }

@@ -39,6 +39,10 @@ enum BinanceExchangeInfo {
                     contractSize: size, tickSize: tick, lotStep: step,
                     minQuantity: try SpecFieldCheck.minimum(filter("LOT_SIZE", "minQty"), "minQty"),
                     minNotional: try SpecFieldCheck.minimum(filter("MIN_NOTIONAL", "notional"), "notional") ?? .zero,
+                    maxQuantity: try SpecFieldCheck.maximum(filter("LOT_SIZE", "maxQty"), "LOT_SIZE maxQty"),
+                    maxMarketQuantity: try SpecFieldCheck.maximum(filter("MARKET_LOT_SIZE", "maxQty"), "MARKET_LOT_SIZE maxQty"),
+                    maxNotional: filter("NOTIONAL", "applyMaxToMarket") as? Bool == false ? nil
+                        : try SpecFieldCheck.maximum(filter("NOTIONAL", "maxNotional"), "NOTIONAL maxNotional"),
                     baseAsset: entry["baseAsset"] as? String ?? "", quoteAsset: entry["quoteAsset"] as? String ?? "",
                     settlementAsset: marginAsset, fundingInterval: kind == .perpetual ? .seconds(8 * 3600) : nil))
             } catch {

@@ -20,14 +20,24 @@ enum BybitInstrumentsInfo {
                 let delivery = entry["deliveryTime"].flatMap(integer) ?? 0
                 let kind: ContractKind = category == "spot" ? .spot : delivery > 0 ? .dated(expiry: Timestamp(milliseconds: delivery)) : .perpetual
                 let minutes = entry["fundingInterval"].flatMap(integer) ?? 0
+                // Linear: minNotionalValue and maxMktOrderQty; spot: minOrderAmt (the least order
+                // value in the quote coin), maxMarketOrderQty and maxOrderAmt.
+                let linearMinimum = try SpecFieldCheck.minimum(lot["minNotionalValue"], "minNotionalValue")
+                let spotMinimum = try SpecFieldCheck.minimum(lot["minOrderAmt"], "minOrderAmt")
+                let linearMarketMaximum = try SpecFieldCheck.maximum(lot["maxMktOrderQty"], "maxMktOrderQty")
+                let spotMarketMaximum = try SpecFieldCheck.maximum(lot["maxMarketOrderQty"], "maxMarketOrderQty")
                 specs.append(ContractSpec(
                     id: id, kind: kind, margining: .linear, contractSize: 1,
                     tickSize: tick, lotStep: step, minQuantity: try SpecFieldCheck.minimum(lot["minOrderQty"], "minOrderQty"),
-                    minNotional: try SpecFieldCheck.minimum(lot["minNotionalValue"], "minNotionalValue") ?? .zero,
+                    minNotional: linearMinimum ?? spotMinimum ?? .zero,
+                    maxQuantity: try SpecFieldCheck.maximum(lot["maxOrderQty"], "maxOrderQty"),
+                    maxMarketQuantity: linearMarketMaximum ?? spotMarketMaximum,
+                    maxNotional: try SpecFieldCheck.maximum(lot["maxOrderAmt"], "maxOrderAmt"),
                     baseAsset: entry["baseCoin"] as? String ?? "", quoteAsset: entry["quoteCoin"] as? String ?? "",
                     settlementAsset: entry["settleCoin"] as? String ?? entry["quoteCoin"] as? String ?? "",
                     fundingInterval: kind == .perpetual && minutes > 0 ? .seconds(minutes * 60) : nil,
-                    fees: FeeSchedule(maker: "0.0002", taker: "0.00055")))
+                    // Base tier: derivatives 0.02 % / 0.055 %, spot 0.1 % both ways.
+                    fees: category == "spot" ? FeeSchedule(maker: "0.001", taker: "0.001") : FeeSchedule(maker: "0.0002", taker: "0.00055")))
             } catch {
                 refused[id] = "\(file): \(symbol): \(error.reason)"
             }

@@ -33,6 +33,31 @@ enum SpecFieldCheck {
         return number
     }
 
+    /// An optional maximum (order quantity or notional): absent or empty is no limit; it must be
+    /// above 0. Places beyond eight are cut off, rounding the limit down (Bybit prints
+    /// "1542.6000000000001", a float's noise), and a limit beyond what a decimal holds is no limit
+    /// an order can reach.
+    static func maximum(_ value: Any?, _ name: String) throws(RefusedSpec) -> FixedDecimal? {
+        guard let value else { return nil }
+        var text: String
+        if let string = value as? String { text = string }
+        else if let number = value as? Int { text = String(number) }
+        else if let number = value as? Double { text = String(number) }
+        else { throw RefusedSpec(reason: "\(name) \(shown(value)) is not a number") }
+        if text.isEmpty { return nil }
+        if let point = text.firstIndex(of: "."), text.distance(from: point, to: text.endIndex) > FixedDecimal.scale + 1 {
+            text = String(text[..<text.index(point, offsetBy: FixedDecimal.scale + 1)])
+        }
+        let number: FixedDecimal
+        do throws(DecimalError) { number = try FixedDecimal(parsing: text) }
+        catch {
+            if case .overflow = error { return nil }
+            throw RefusedSpec(reason: "\(name) \(shown(value)) is not a decimal (\(error))")
+        }
+        guard number.isPositive else { throw RefusedSpec(reason: "\(name) \(shown(value)) must be greater than 0") }
+        return number
+    }
+
     /// The value as an exact decimal: a string ("0.10") or a JSON number (100, 0.1).
     static func exact(_ value: Any, _ name: String) throws(RefusedSpec) -> FixedDecimal {
         let text: String
