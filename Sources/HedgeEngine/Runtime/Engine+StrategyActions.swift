@@ -9,6 +9,7 @@ extension TradingEngine {
     func deliver(_ event: StrategyEvent, to strategy: Int, flushingCharts: Bool = true) {
         if flushingCharts { runners[strategy].flushPnLSample() }
         let actions = runners[strategy].machine.handle(event, at: now)
+        runners[strategy].countEntryCheck()
         if !actions.isEmpty {
             positionsMayDiffer = true
             performActions(actions, strategy: strategy, commandID: nil)

@@ -17,6 +17,8 @@ struct StrategyRunner {
     /// the machine next changes (or the chart is read) counts: `pnlBreakdown()` runs then, on the
     /// same state, instead of per quote.
     var pendingPnLSample: Timestamp?
+    /// Every entry the machine looked at, by what it decided.
+    var entryChecks = EntryCheckTally()
 
     static let transitionLimit = 64
     static let markerLimit = 64
@@ -27,6 +29,13 @@ struct StrategyRunner {
     }
 
     var name: String { machine.config.name }
+
+    /// Counts the entry decision of the event the machine just handled, if it made one.
+    mutating func countEntryCheck() {
+        guard let check = machine.takeEntryCheck() else { return }
+        if case .notTaken(.margin(let shortfall)) = check { entryChecks.note(shortfall, spec: machine.config.legs[shortfall.leg]) }
+        entryChecks.count(check)
+    }
 
     mutating func record(_ transition: Transition) {
         transitions.append(transition)
