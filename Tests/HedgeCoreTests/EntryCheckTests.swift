@@ -69,10 +69,8 @@ struct EntryCheckTests {
         let actions = desk.quote(.a, "60060")
         // 6000 USD of a linear USDT contract at the default initial margin rate, against 10 USDT free.
         let check = desk.machine.takeEntryCheck()
-        guard case .notTaken(.margin(let shortfall)) = check else {
-            Issue.record("not a margin refusal: \(actions.rendered)")
-            return
-        }
+        #expect(check == .notTaken(.margin), "\(actions.rendered)")
+        let shortfall = try #require(desk.machine.lastMarginShortfall)
         #expect(shortfall.leg == .a && shortfall.available == "10")
         let required = try #require(shortfall.required)
         #expect(required > "10")

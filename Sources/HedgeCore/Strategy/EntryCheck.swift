@@ -1,7 +1,8 @@
 /// What the entry rule decided on one look at the spread (a quote while scanning, or the check
 /// of a detected spread while validating). The machine keeps no tally: it states the fact, the
 /// runtime counts it, and a report says why no spread opened without reading text back.
-/// Every payload is plain numbers, so stating one per quote costs no allocation.
+/// The payloads are a leg at most, so stating one per quote is a byte or two: no allocation, no
+/// copying (a margin shortfall's amounts are in `HedgingStateMachine.lastMarginShortfall`).
 public enum EntryCheck: Sendable, Hashable {
     /// No spread to judge: this leg has had no usable quote yet.
     case legWithoutQuote(Leg)
@@ -33,8 +34,9 @@ public enum EntryRefusal: Sendable, Hashable {
     case expiryGuard
     /// In the band, but the legs could not be sized (lot, minimum notional, the same exposure).
     case cannotSize
-    /// In the band, but a venue had too little free margin for a leg.
-    case margin(MarginShortfall)
+    /// In the band, but a venue had too little free margin for a leg (the amounts:
+    /// `HedgingStateMachine.lastMarginShortfall`).
+    case margin
     /// Detected, then the fresh quotes no longer showed the entry.
     case goneOnFreshQuotes
     /// Detected, then a leg had no quote to validate against.

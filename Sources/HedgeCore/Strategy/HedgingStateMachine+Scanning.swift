@@ -160,7 +160,8 @@ extension HedgingStateMachine {
         case .success(let (quantities, firstLeg)):
             if let shortfall = marginShortfall(quantities) {
                 enter(.scanning, "insufficient margin: \(describe(shortfall))", from: .spreadDetected, now: now, into: &actions)
-                return .pass(.notTaken(.margin(shortfall)))
+                lastMarginShortfall = shortfall
+                return .pass(.notTaken(.margin))
             }
             return .open(Opportunity(sides: sides, quantities: quantities, firstLeg: firstLeg, detectedSpreadBps: spread, detectedAt: now))
         case .failure(let reason):

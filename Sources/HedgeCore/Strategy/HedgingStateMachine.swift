@@ -81,6 +81,8 @@ public struct HedgingStateMachine: Sendable {
     /// What the entry rule decided on the last event that looked at an entry; the runtime takes
     /// it after each event (`takeEntryCheck`) and counts it.
     public internal(set) var entryCheck: EntryCheck?
+    /// The last margin shortfall that kept a spread from opening, with its amounts.
+    public internal(set) var lastMarginShortfall: MarginShortfall?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config

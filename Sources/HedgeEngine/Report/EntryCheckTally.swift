@@ -18,7 +18,8 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
     public var opened = 0
     /// Entries looked at and not taken, by reason.
     public var notTaken = NotTaken()
-    /// The last margin shortfall that stopped an entry, with the remedy's facts.
+    /// The last margin shortfall that stopped an entry, with the remedy's facts (set from the
+    /// machine's `lastMarginShortfall` by `withMargin(of:)`).
     public var lastMarginShortfall: MarginNeed?
 
     /// Looks not taken, one count per `EntryRefusal`.
@@ -61,7 +62,8 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
 
     public init() {}
 
-    /// Counts one decision (a margin shortfall's facts come with `note(_:spec:)`).
+    /// Counts one decision.
+    @inline(__always)
     mutating func count(_ check: EntryCheck) {
         switch check {
         case .legWithoutQuote: legWithoutQuote += 1
@@ -89,14 +91,20 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
         }
     }
 
-    /// Keeps the facts of a margin shortfall on the leg trading `spec`, for the remedy.
-    mutating func note(_ shortfall: MarginShortfall, spec: ContractSpec) {
-        lastMarginShortfall = MarginNeed(instrument: spec.id.description, venue: spec.id.venue, asset: spec.settlementAsset,
-                                         required: shortfall.required, available: shortfall.available)
+    /// The tally with `machine`'s last margin shortfall, named by its leg's contract: the venue
+    /// and the asset a balance must be given for.
+    func withMargin(of machine: HedgingStateMachine) -> EntryCheckTally {
+        var tally = self
+        if notTaken.margin > 0, let shortfall = machine.lastMarginShortfall {
+            let spec = machine.config.legs[shortfall.leg]
+            tally.lastMarginShortfall = MarginNeed(instrument: spec.id.description, venue: spec.id.venue, asset: spec.settlementAsset,
+                                                   required: shortfall.required, available: shortfall.available)
+        }
+        return tally
     }
 }
 
 extension TradingEngine {
     /// Each strategy's entry checks, in the order of `machines`.
-    var entryChecks: [EntryCheckTally] { runners.map(\.entryChecks) }
+    var entryChecks: [EntryCheckTally] { runners.map { $0.entryChecks.withMargin(of: $0.machine) } }
 }

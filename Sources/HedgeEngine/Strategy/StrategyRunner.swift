@@ -30,11 +30,13 @@ struct StrategyRunner {
 
     var name: String { machine.config.name }
 
-    /// Counts the entry decision of the event the machine just handled, if it made one.
-    mutating func countEntryCheck() {
-        guard let check = machine.takeEntryCheck() else { return }
-        if case .notTaken(.margin(let shortfall)) = check { entryChecks.note(shortfall, spec: machine.config.legs[shortfall.leg]) }
-        entryChecks.count(check)
+    /// The machine handles `event`, and the entry decision it made, if any, is counted: one
+    /// access to the runner for both (the engine's per-quote path).
+    @inline(__always)
+    mutating func handle(_ event: StrategyEvent, at now: Timestamp) -> [StrategyAction] {
+        let actions = machine.handle(event, at: now)
+        if let check = machine.takeEntryCheck() { entryChecks.count(check) }
+        return actions
     }
 
     mutating func record(_ transition: Transition) {
