@@ -76,6 +76,9 @@ extension Hedgetop {
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
+        @Option(name: .customLong("balance"), help: ArgumentHelp("A starting balance on a simulated venue, e.g. binance-coinm:BTC=2 (coin-margined legs post margin in their coin). Repeatable; wins over the config's [venues.VENUE] balances.", valueName: "venue:asset=amount"))
+        var balances: [String] = []
+
         @OptionGroup
         var screen: ScreenFlags
 
@@ -103,6 +106,9 @@ extension Hedgetop {
                 guard let amount = FixedDecimal(notional), amount.isPositive else { throw ValidationError("--notional must be a positive number") }
             }
             if let takerFee { guard FixedDecimal(takerFee) != nil else { throw ValidationError("--taker-fee must be a decimal rate such as 0.0002") } }
+            for balance in balances {
+                do { _ = try VenueBalance(parsing: balance) } catch { throw ValidationError(error.message) }
+            }
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
@@ -131,6 +137,7 @@ extension Hedgetop {
             overrides.takerFee = takerFee.flatMap { FixedDecimal($0) }
             overrides.speed = speed
             overrides.policy = onBadInput.map { $0 == .stop ? .stop : .skip }
+            overrides.balances = balances.compactMap { try? VenueBalance(parsing: $0) }
             return overrides
         }
 

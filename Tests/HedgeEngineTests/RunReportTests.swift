@@ -78,8 +78,10 @@ struct RunReportTests {
         let report = Self.headless(try Self.engine(Self.steadyRows(seconds: 2)))
         let strategy = try #require(report.strategies.first)
         #expect(strategy.cycles == 0 && strategy.legsWithoutQuotes.isEmpty)
-        #expect(strategy.noTradeReason == "the spread never reached the entry band (entry 50 bps) while scanning")
-        #expect(report.text.contains("  no trades: the spread never reached the entry band (entry 50 bps) while scanning"))
+        // 20 steps of a quote on each leg: 40 quotes, the first before leg B had one, 39 judged.
+        #expect(strategy.noTradeReason == "the spread never reached the entry band (entry 50 bps) on any of 39 quotes judged while scanning")
+        #expect(report.text.contains("  no trades: the spread never reached the entry band (entry 50 bps) on any of 39 quotes judged while scanning"))
+        #expect(report.text.contains("  entries looked at, by quote while scanning: no quote yet on a leg 1, outside the band 39"))
         #expect(!report.text.contains("warning:"))
     }
 

@@ -14,6 +14,7 @@ extension HedgingStateMachine {
         if !quote.isUsable, let defect = quote.defect {
             consecutiveBadQuotes += 1
             actions.append(.alert(.warning, "leg \(leg) \(config.legs[leg].id) quote refused: \(defect)"))
+            if case .scanning = state { entryCheck = .quoteRefused(leg) }
             if case .scanning = state, consecutiveBadQuotes >= config.badQuoteLimit {
                 enter(.error(ErrorState(reason: "bad market data: \(consecutiveBadQuotes) quotes refused in a row, last: \(defect)", holding: Holding())),
                       "bad market data", now: now, into: &actions)
@@ -22,16 +23,23 @@ extension HedgingStateMachine {
         }
         consecutiveBadQuotes = 0
         quotes[leg] = quote
-        guard let a = quotes.a, let b = quotes.b, let bps = try? SpreadMath.bps(a.mid, b.mid) else { return }
+        guard let a = quotes.a, let b = quotes.b, let bps = try? SpreadMath.bps(a.mid, b.mid) else {
+            if case .scanning = state { entryCheck = .legWithoutQuote(quotes.a == nil ? .a : .b) }
+            return
+        }
         spreadBps = bps
         sample(bps, now: now)
 
         switch state {
         case .scanning:
-            if !paused, entryBlockedReason == nil, let opportunity = detect(now: now, into: &actions) {
+            switch detect(now: now, into: &actions) {
+            case .open(let opportunity):
+                entryCheck = .detected
                 enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes",
                       from: .spreadDetected, now: now, into: &actions)
                 actions.append(.scheduleTimer(.validationTimeout, at: now + config.orderTimeout))
+            case .pass(let check):
+                entryCheck = check
             }
         case .validating(let opportunity):
             validate(opportunity, now: now, into: &actions)
@@ -122,16 +130,26 @@ extension HedgingStateMachine {
         return (halfA + halfB) * 2 / bMid * 10_000
     }
 
-    /// The entry rule: deviation past the threshold and an edge that pays fees, crossing and `minEdgeBps`.
-    /// Returns a sized opportunity (SPREAD_DETECTED: the caller enters VALIDATING from it), or nil
-    /// while nothing is worth trading.
-    mutating func detect(now: Timestamp, into actions: inout [StrategyAction]) -> Opportunity? {
-        guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
-              let crossing = crossingCostBps() else { return nil }
+    /// What the entry rule decided on one quote while scanning.
+    enum EntryDecision {
+        /// A sized opportunity: the caller enters VALIDATING from SPREAD_DETECTED.
+        case open(Opportunity)
+        /// Nothing opens; the check says why.
+        case pass(EntryCheck)
+    }
+
+    /// The entry rule: deviation past the threshold (the band) and an edge that pays fees,
+    /// crossing and `minEdgeBps`, outside the expiry guard, not paused or blocked by a limit,
+    /// sized within margin. Returns the sized opportunity, or why none is taken.
+    mutating func detect(now: Timestamp, into actions: inout [StrategyAction]) -> EntryDecision {
+        guard let deviation = deviationBps, let measured = measure(config.entry) else { return .pass(.warmingUp) }
+        guard measured >= limit(config.entry) else { return .pass(.outsideBand) }
+        if paused { return .pass(.notTaken(.paused)) }
+        if entryBlockedReason != nil { return .pass(.notTaken(.portfolioLimit)) }
+        guard let crossing = crossingCostBps(), let spread = spreadBps else { return .pass(.legWithoutQuote(quotes.a == nil ? .a : .b)) }
         let required = config.roundTripFeeBps.doubleValue + crossing + config.minEdgeBps.doubleValue
-        guard abs(deviation) >= required else { return nil }
-        if let expiry = earliestExpiry, now + config.expiryGuard >= expiry { return nil }
-        guard let spread = spreadBps else { return nil }
+        guard abs(deviation) >= required else { return .pass(.notTaken(.edgeBelowCosts)) }
+        if let expiry = earliestExpiry, now + config.expiryGuard >= expiry { return .pass(.notTaken(.expiryGuard)) }
 
         // SPREAD_DETECTED is a passing state: prices are locked and both legs sized right now.
         pass(through: .spreadDetected, "spread \(spread.formatted(places: 1)) bps, deviation \(deviation.formatted1) bps ≥ \(config.entry); edge needs \(required.formatted1) bps", now: now, into: &actions)
@@ -141,13 +159,14 @@ extension HedgingStateMachine {
         switch size(sides: sides) {
         case .success(let (quantities, firstLeg)):
             if let shortfall = marginShortfall(quantities) {
-                enter(.scanning, "insufficient margin: \(shortfall)", from: .spreadDetected, now: now, into: &actions)
-                return nil
+                enter(.scanning, "insufficient margin: \(describe(shortfall))", from: .spreadDetected, now: now, into: &actions)
+                lastMarginShortfall = shortfall
+                return .pass(.notTaken(.margin))
             }
-            return Opportunity(sides: sides, quantities: quantities, firstLeg: firstLeg, detectedSpreadBps: spread, detectedAt: now)
+            return .open(Opportunity(sides: sides, quantities: quantities, firstLeg: firstLeg, detectedSpreadBps: spread, detectedAt: now))
         case .failure(let reason):
             enter(.scanning, "cannot size: \(reason.message)", from: .spreadDetected, now: now, into: &actions)
-            return nil
+            return .pass(.notTaken(.cannotSize))
         }
     }
 
@@ -205,20 +224,28 @@ extension HedgingStateMachine {
     }
 
     /// What is missing to post initial margin on both venues, or nil when there is enough.
-    func marginShortfall(_ quantities: PerLeg<FixedDecimal>) -> String? {
+    func marginShortfall(_ quantities: PerLeg<FixedDecimal>) -> MarginShortfall? {
         for leg in Leg.allCases {
             let spec = config.legs[leg]
-            guard let margin = margins[leg] else { return "no margin information for leg \(leg) \(spec.id)" }
+            guard let margin = margins[leg] else { return MarginShortfall(leg: leg, required: nil, available: nil) }
             guard let quote = quotes[leg],
                   let notional = try? spec.settlementNotional(quantity: quantities[leg], price: quote.mid),
                   let required = try? notional.multiplied(by: spec.initialMarginRate, rounding: .up) else {
-                return "cannot price margin for leg \(leg)"
+                return MarginShortfall(leg: leg, required: nil, available: margin.available)
             }
             if required > margin.available {
-                return "leg \(leg) \(spec.id) needs \(required) \(spec.settlementAsset), \(margin.available) free"
+                return MarginShortfall(leg: leg, required: required, available: margin.available)
             }
         }
         return nil
+    }
+
+    /// A margin shortfall in words, for the transition's reason.
+    func describe(_ shortfall: MarginShortfall) -> String {
+        let leg = shortfall.leg, spec = config.legs[leg]
+        guard let available = shortfall.available else { return "no margin information for leg \(leg) \(spec.id)" }
+        guard let required = shortfall.required else { return "cannot price margin for leg \(leg)" }
+        return "leg \(leg) \(spec.id) needs \(required) \(spec.settlementAsset), \(available) free"
     }
 
     /// VALIDATING: fresh quotes must still show the entry, the books must hold the size, and the
@@ -227,22 +254,26 @@ extension HedgingStateMachine {
         guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
               (deviation > 0) == (opportunity.sides.a == .sell) else {
             actions.append(.cancelTimer(.validationTimeout))
+            entryCheck = .notTaken(.goneOnFreshQuotes)
             enter(.scanning, "opportunity gone on fresh quotes", now: now, into: &actions)
             return
         }
         for leg in Leg.allCases {
             guard let slippage = estimatedSlippageBps(leg: leg, side: opportunity.sides[leg], quantity: opportunity.quantities[leg]) else {
                 actions.append(.cancelTimer(.validationTimeout))
+                entryCheck = .notTaken(.noQuoteToValidate)
                 enter(.scanning, "leg \(leg): no quote to validate against", now: now, into: &actions)
                 return
             }
             if slippage > config.maxSlippageBps {
                 actions.append(.cancelTimer(.validationTimeout))
+                entryCheck = .notTaken(.slippage)
                 enter(.scanning, "leg \(leg) slippage \(slippage.formatted(places: 1)) bps > \(config.maxSlippageBps) bps", now: now, into: &actions)
                 return
             }
         }
         actions.append(.cancelTimer(.validationTimeout))
+        entryCheck = .opened
         let first = opportunity.firstLeg
         let baseline = legNetBeforeUnrealised()
         let order = makeOrder(leg: first, side: opportunity.sides[first], quantity: opportunity.quantities[first], purpose: .open, reduceOnly: false, now: now, into: &actions)

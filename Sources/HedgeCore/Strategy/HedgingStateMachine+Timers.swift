@@ -19,6 +19,7 @@ extension HedgingStateMachine {
             }
         case .validationTimeout:
             if case .validating = state {
+                entryCheck = .notTaken(.validationTimeout)
                 enter(.scanning, "no fresh quotes to validate within \(config.orderTimeout.compact)", now: now, into: &actions)
             }
         case .cooldown:

@@ -97,6 +97,11 @@ public struct HedgingStateMachine: Sendable {
     var consecutiveBadQuotes = 0
     /// Why new spreads may not open now (a portfolio limit), set by the runtime.
     public internal(set) var entryBlockedReason: String?
+    /// What the entry rule decided on the last event that looked at an entry; the runtime takes
+    /// it after each event (`takeEntryCheck`) and counts it.
+    public internal(set) var entryCheck: EntryCheck?
+    /// The last margin shortfall that kept a spread from opening, with its amounts.
+    public internal(set) var lastMarginShortfall: MarginShortfall?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config
@@ -132,6 +137,14 @@ public struct HedgingStateMachine: Sendable {
             onPositionClosed(leg, fill, reason: reason, now: now, into: &actions)
         }
         return actions
+    }
+
+    /// The entry decision of the event just handled, if it made one; cleared, so the next event
+    /// states its own.
+    public mutating func takeEntryCheck() -> EntryCheck? {
+        guard let check = entryCheck else { return nil }
+        entryCheck = nil
+        return check
     }
 
     // MARK: - Transitions

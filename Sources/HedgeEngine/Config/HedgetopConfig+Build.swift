@@ -64,7 +64,7 @@ extension HedgetopConfig {
     func build(market: ConfigMarket, strategies settingsList: [StrategySettings], defaults: [StrategyConfig],
                template: (StrategyKind, PerLeg<ContractSpec>) -> StrategyConfig,
                baseVenues: [String: SimulatedVenue.Settings], venueNames: [String], takerFee: FixedDecimal? = nil,
-               start: Timestamp, errors: inout [ConfigError]) -> ConfigBuild {
+               balances: [VenueBalance] = [], start: Timestamp, errors: inout [ConfigError]) -> ConfigBuild {
         var market = market
         // Fees first: the strategies' legs must carry the fees the venue charges.
         for venue in venues {
@@ -94,20 +94,23 @@ extension HedgetopConfig {
         for (index, settings) in settingsList.enumerated() {
             guard let kind = settings.kind, let legs = settings.legs, legs.count == 2 else { continue }
             var resolved: [ContractSpec] = []
+            // The command line's `--legs`/`--kind` are named as such: they replaced the file's.
+            let legsKey = settings.legsKey ?? settings.key + ".legs"
             for (position, text) in legs.enumerated() {
-                switch market.resolve(text, key: settings.key + ".legs[\(position)]", map: sourceMap) {
+                switch market.resolve(text, key: settings.legsKey ?? legsKey + "[\(position)]", map: sourceMap) {
                 case .success(let spec): resolved.append(spec)
                 case .failure(let error): errors.append(error)
                 }
             }
             guard resolved.count == 2 else { continue }
             if resolved[0].id == resolved[1].id {
-                errors.append(ConfigError(key: settings.key + ".legs", line: sourceMap.line(of: settings.key + ".legs"),
+                errors.append(ConfigError(key: legsKey, line: sourceMap.line(of: legsKey),
                                           problem: "both legs are \(resolved[0].id); a spread needs two instruments"))
                 continue
             }
             if let problem = Self.legProblem(kind, resolved[0], resolved[1]) {
-                errors.append(ConfigError(key: settings.key + ".legs", line: sourceMap.line(of: settings.key + ".legs"), problem: problem))
+                let key = settings.legsKey ?? settings.kindKey ?? legsKey
+                errors.append(ConfigError(key: key, line: sourceMap.line(of: key), problem: problem))
             }
             let pair = PerLeg(a: resolved[0], b: resolved[1])
             var config = settings.apply(to: template(kind, pair))
@@ -139,7 +142,7 @@ extension HedgetopConfig {
                     settings.faults = FaultPlan(faults, seed: section.faultSeed ?? settings.faults.seed)
                 }
             }
-            build.venues.append(SimulatedVenue(name: name, contracts: contracts, settings: settings))
+            build.venues.append(SimulatedVenue(name: name, contracts: contracts, settings: settings.with(balances, venue: name)))
         }
         return build
     }
@@ -148,7 +151,9 @@ extension HedgetopConfig {
     static func legProblem(_ kind: StrategyKind, _ a: ContractSpec, _ b: ContractSpec) -> String? {
         switch kind {
         case .calendar:
-            if a.kind.expiry == nil || b.kind.expiry == nil { return "a calendar spread needs two dated futures (\(a.id), \(b.id))" }
+            if a.kind.expiry == nil || b.kind.expiry == nil {
+                return "a calendar spread needs two dated futures (\(a.id), \(b.id)); a dated future against a perpetual is a basis spread"
+            }
         case .cross:
             if a.id.venue == b.id.venue { return "a cross-exchange spread needs legs on two venues (both are on \(a.id.venue))" }
         case .basis:

@@ -54,6 +54,10 @@ public struct HedgetopConfig: Sendable {
         public var kind: StrategyKind?
         /// As written, `VENUE:SYMBOL`, A then B (the spread is A − B).
         public var legs: [String]?
+        /// The key errors about `legs` or `kind` name when the command line gave them (`--legs`,
+        /// `--kind`); nil when they come from this table.
+        var legsKey: String?
+        var kindKey: String?
         public var targetNotional: FixedDecimal?
         public var entry: Threshold?
         public var exit: Threshold?

@@ -18,6 +18,8 @@ public struct ReplayOverrides: Sendable {
     public var takerFee: FixedDecimal?
     public var speed: String?
     public var policy: BadInputPolicy?
+    /// `--balance`: starting balances on the simulated venues, over the defaults and the file's.
+    public var balances: [VenueBalance] = []
 
     public init() {}
 }
@@ -68,8 +70,14 @@ extension HedgetopConfig {
             list = [settings]
         }
         for index in list.indices {
-            if let kind = overrides.kind { list[index].kind = kind }
-            if let legs = overrides.legs { list[index].legs = legs }
+            if let kind = overrides.kind {
+                list[index].kind = kind
+                list[index].kindKey = "--kind"
+            }
+            if let legs = overrides.legs {
+                list[index].legs = legs
+                list[index].legsKey = "--legs"
+            }
             if let entry = overrides.entry { list[index].entry = entry }
             if let exit = overrides.exit { list[index].exit = exit }
             if let notional = overrides.notional { list[index].targetNotional = notional }
@@ -85,6 +93,7 @@ extension HedgetopConfig {
         let venueNames = Set(instruments.map(\.venue)).sorted()
         var baseSettings = SimulatedVenue.Settings.replay
         if let levels = replay.maxBookLevels { baseSettings.maxBookLevels = levels }
+        if !instruments.isEmpty, let problem = VenueBalance.unknownVenue(overrides.balances, venues: venueNames) { fail("--balance", problem) }
 
         var start = Timestamp.zero
         let anyWindow = venues.contains { $0.faults.contains { $0.from != nil || $0.until != nil } }
@@ -95,7 +104,7 @@ extension HedgetopConfig {
             market: market, strategies: list, defaults: [],
             template: { kind, legs in StrategyConfig.replayDefaults(kind: kind, legs: legs) },
             baseVenues: Dictionary(uniqueKeysWithValues: venueNames.map { ($0, baseSettings) }),
-            venueNames: venueNames, takerFee: overrides.takerFee, start: start, errors: &errors)
+            venueNames: venueNames, takerFee: overrides.takerFee, balances: overrides.balances, start: start, errors: &errors)
         if !errors.isEmpty { throw ConfigErrors(file: file, errors: Self.ordered(errors)) }
         let policy = overrides.policy ?? replay.policy ?? .skip
         let feed: ReplayFeed

@@ -37,6 +37,9 @@ extension ReplaySetup {
             do { specs.append(try catalog.spec(for: id)) }
             catch { throw ReplayFailure("\(error)") }
         }
+        // The same checks as a config file's strategy, named by the option that gave the legs.
+        if specs[0].id == specs[1].id { throw ReplayFailure("--legs: both legs are \(specs[0].id); a spread needs two instruments") }
+        if let problem = HedgetopConfig.legProblem(overrides.kind ?? .calendar, specs[0], specs[1]) { throw ReplayFailure("--legs: \(problem)") }
         if let rate = overrides.takerFee {
             for index in specs.indices { specs[index].fees.taker = rate }
         }
@@ -46,8 +49,10 @@ extension ReplaySetup {
         catch { throw ReplayFailure("\(error)") }
         let strategy = StrategyConfig.replayDefaults(kind: overrides.kind ?? .calendar, legs: PerLeg(a: specs[0], b: specs[1]),
                                                      targetNotional: overrides.notional ?? 50_000, entry: overrides.entry, exit: overrides.exit)
-        let venues = Set(instruments.map(\.venue)).sorted().map { name in
-            SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: .replay)
+        let venueNames = Set(instruments.map(\.venue)).sorted()
+        if let problem = VenueBalance.unknownVenue(overrides.balances, venues: venueNames) { throw ReplayFailure("--balance: \(problem)") }
+        let venues = venueNames.map { name in
+            SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: SimulatedVenue.Settings.replay.with(overrides.balances, venue: name))
         }
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
         parameters = try ReplayParameters(setup: self, overrides: overrides, recordings: overrides.files,

@@ -37,6 +37,8 @@ public struct RunReport: Sendable, Codable {
         public var legsWithoutQuotes: [String]
         /// Why nothing traded, when nothing did (nil otherwise).
         var noTradeReason: String?
+        /// Every entry the rule looked at, by what it decided (also when spreads did open).
+        public var entryChecks: EntryCheckTally
         /// What the data lacked for this strategy's result (funding rates); absent when nothing.
         var warnings: [String]?
         /// Every order execution, each cycle with its PnL split, the equity curve (net PnL in USD
@@ -114,7 +116,8 @@ public struct RunReport: Sendable, Codable {
         self.to = end
         let stateTimes = record.timeInState(upTo: end)
         let withFunding = (engine.marketFeed as? ReplayFeed)?.statistics.instrumentsWithFunding
-        strategies = engine.machines.map { machine in
+        let entryChecks = engine.entryChecks
+        strategies = zip(engine.machines, entryChecks).map { machine, checks in
             let config = machine.config
             let breakdown = machine.pnlBreakdown()
             let money = Money(realised: breakdown?.realised ?? .zero, unrealised: breakdown?.unrealised ?? .zero,
@@ -129,7 +132,6 @@ public struct RunReport: Sendable, Codable {
             let closedNet = trades.compactMap(\.netPnL).reduce(FixedDecimal.zero) { (try? $0 + $1) ?? $0 }
             let outside = (try? money.net - closedNet) ?? .zero
             let withoutQuotes = Leg.allCases.filter { machine.quotes[$0] == nil }.map { config.legs[$0].id.description }
-            let visited = Set((stateTimes[config.name] ?? [:]).keys)
             return Strategy(
                 name: config.name, kind: config.kind, legs: [config.legs.a.id.description, config.legs.b.id.description],
                 finalState: machine.stateName, haltReason: machine.haltReason, cycles: machine.completedCycles,
@@ -137,7 +139,8 @@ public struct RunReport: Sendable, Codable {
                 secondsInState: seconds, openPositions: open, closedCyclesNet: closedNet, outsideCycles: outside,
                 outsideCyclesReason: outside.isZero ? nil : Self.outsideReason(open: !open.isEmpty, inverse: config.legs.a.margining == .inverse || config.legs.b.margining == .inverse),
                 legsWithoutQuotes: withoutQuotes,
-                noTradeReason: trades.isEmpty ? Self.noTradeReason(withoutQuotes: withoutQuotes, visited: visited, entry: config.entry, last: machine.lastReason) : nil,
+                noTradeReason: trades.isEmpty ? Self.noTradeReason(withoutQuotes: withoutQuotes, checks: checks, entry: config.entry) : nil,
+                entryChecks: checks,
                 warnings: withFunding.flatMap { Self.fundingWarnings(trades: trades, legs: [config.legs.a, config.legs.b], end: end, withFunding: $0) })
         }
         let sorted = record.orderLatencies.map { $0.secondsDouble * 1000 }.sorted()
@@ -187,19 +190,13 @@ public struct RunReport: Sendable, Codable {
         return warnings.isEmpty ? nil : warnings
     }
 
-    /// Why a strategy never traded, from what the run shows: a leg with no quotes, a spread that
-    /// never reached the entry band, or entries that were looked at and not taken.
-    static func noTradeReason(withoutQuotes: [String], visited: Set<StrategyStateName>, entry: Threshold, last: String) -> String {
+    /// Why a strategy never traded, from what the run shows: a leg with no quotes, or what the
+    /// entry rule decided on each look (`EntryCheckTally`).
+    static func noTradeReason(withoutQuotes: [String], checks: EntryCheckTally, entry: Threshold) -> String {
         if !withoutQuotes.isEmpty {
             return "no quotes for \(withoutQuotes.joined(separator: " and ")) in the data, so the spread never existed"
         }
-        if visited.subtracting([.scanning]).isEmpty {
-            if case .z = entry {
-                return "the spread never reached the entry band (entry \(entry), judged once the z-score had its warm-up samples) while scanning"
-            }
-            return "the spread never reached the entry band (entry \(entry)) while scanning"
-        }
-        return "the spread reached the entry band but no spread opened (last: \(last))"
+        return checks.noTradeReason(entry: entry)
     }
 
     /// Whether the run had data for every leg: a replay where a leg never had a quote fails.
@@ -232,6 +229,7 @@ public struct RunReport: Sendable, Codable {
             lines.append("  final state \(strategy.finalState)\(strategy.haltReason.map { ": \($0)" } ?? ""), cycles \(strategy.cycles)")
             for leg in strategy.legsWithoutQuotes { lines.append("  warning: \(leg) never had a quote in this data (is its file missing?)") }
             if let reason = strategy.noTradeReason { lines.append("  no trades: \(reason)") }
+            if let line = strategy.entryChecks.line(reasons: strategy.noTradeReason == nil) { lines.append("  \(line)") }
             for warning in strategy.warnings ?? [] { lines.append("  WARNING: \(warning)") }
             for (index, trade) in strategy.trades.enumerated() {
                 let exit = trade.exitSpreadBps.map { "\($0.formatted(places: 1)) bps" } ?? "open"

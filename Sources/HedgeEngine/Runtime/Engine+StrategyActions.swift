@@ -6,9 +6,10 @@ import HedgeVenues
 extension TradingEngine {
     /// - Parameter flushingCharts: false only for market data, whose caller has written the pending
     ///   chart sample if one was due.
+    @inline(__always)
     func deliver(_ event: StrategyEvent, to strategy: Int, flushingCharts: Bool = true) {
         if flushingCharts { runners[strategy].flushPnLSample() }
-        let actions = runners[strategy].machine.handle(event, at: now)
+        let actions = runners[strategy].handle(event, at: now)
         if !actions.isEmpty {
             positionsMayDiffer = true
             performActions(actions, strategy: strategy, commandID: nil)

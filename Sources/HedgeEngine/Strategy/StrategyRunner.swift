@@ -17,6 +17,8 @@ struct StrategyRunner {
     /// the machine next changes (or the chart is read) counts: `pnlBreakdown()` runs then, on the
     /// same state, instead of per quote.
     var pendingPnLSample: Timestamp?
+    /// Every entry the machine looked at, by what it decided.
+    var entryChecks = EntryCheckTally()
 
     static let transitionLimit = 64
     static let markerLimit = 64
@@ -27,6 +29,15 @@ struct StrategyRunner {
     }
 
     var name: String { machine.config.name }
+
+    /// The machine handles `event`, and the entry decision it made, if any, is counted: one
+    /// access to the runner for both (the engine's per-quote path).
+    @inline(__always)
+    mutating func handle(_ event: StrategyEvent, at now: Timestamp) -> [StrategyAction] {
+        let actions = machine.handle(event, at: now)
+        if let check = machine.takeEntryCheck() { entryChecks.count(check) }
+        return actions
+    }
 
     mutating func record(_ transition: Transition) {
         transitions.append(transition)
