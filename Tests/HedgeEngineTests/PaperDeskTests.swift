@@ -38,7 +38,9 @@ struct PaperDeskTests {
     /// close the spread between the condition and the stop.
     @discardableResult
     func trade(_ session: TradingSession, stop policy: StopPolicy, speed: Double = 10, until condition: @escaping @Sendable (EngineSnapshot) -> Bool) async throws -> EngineSnapshot? {
-        try await testGracefulShutdown { trigger in
+        // Off the shared pool: a parallel test replaying a whole recording must not starve the
+        // desk past the 60 s guard below.
+        try await withTaskExecutorPreference(DedicatedExecutor()) { try await testGracefulShutdown { trigger in
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
@@ -61,7 +63,7 @@ struct PaperDeskTests {
                 group.cancelAll()
                 return last
             }
-        }
+        } }
     }
 
     static func holdsSpread(_ snapshot: EngineSnapshot) -> Bool {

@@ -119,14 +119,3 @@ struct ServerStaysResponsiveTests {
         #expect(sent.duration(to: answer.at) < .milliseconds(500), "the pause took \(sent.duration(to: answer.at))")
     }
 }
-
-/// Runs a loop's tasks on a thread of their own: tests running in parallel on the shared pool
-/// (two threads on two cores) cannot hold it up, so the timings measured are the loop's own.
-final class DedicatedExecutor: TaskExecutor {
-    private let queue = DispatchQueue(label: "hedgetop-test-loop")
-
-    func enqueue(_ job: consuming ExecutorJob) {
-        let job = UnownedJob(job)
-        queue.async { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
-    }
-}

@@ -113,9 +113,11 @@ final class ServedEngine: Sendable {
         try server.start()
         let loop = EngineLoop(clock: ContinuousClock(), pace: pace)
         // The engine moves into the loop's task; nothing here touches it again.
-        task = Task { await loop.run(engine, commands: commands, snapshots: sink) }
+        // Off the shared pool: a parallel test replaying a whole recording must not starve it.
+        let executor = DedicatedExecutor()
+        task = Task(executorPreference: executor) { await loop.run(engine, commands: commands, snapshots: sink) }
         let server = self.server
-        relay = Task { for await snapshot in snapshots { server.publish(snapshot) } }
+        relay = Task(executorPreference: executor) { for await snapshot in snapshots { server.publish(snapshot) } }
     }
 
     func stop() {
