@@ -146,6 +146,23 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
     }
 }
 
+extension FixedDecimal {
+    /// The one rule for figures a person reads (screen, event log): `places` fixed and thousands
+    /// always grouped with commas, so "63,388.9" never stands beside "63389".
+    public func figure(places: Int, plusSign: Bool = false) -> String {
+        formatted(places: places, grouping: true, plusSign: plusSign)
+    }
+
+    /// Places of the shortest exact form: 1 for a 0.1 tick, 3 for a 0.001 lot, 0 for 5.
+    public var fractionDigits: Int {
+        var fraction = units.magnitude % UInt64(FixedDecimal.one)
+        guard fraction != 0 else { return 0 }
+        var places = FixedDecimal.scale
+        while fraction % 10 == 0 { fraction /= 10; places -= 1 }
+        return places
+    }
+}
+
 extension FixedDecimal: ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
     /// Literals are for code and tests; a bad literal is a programming error.
     public init(integerLiteral value: Int) {

@@ -57,7 +57,8 @@ extension HedgingStateMachine {
         hedged.firstLegBase = exposure
         hedged.order = makeOrder(leg: second, side: opportunity.sides[second], quantity: hedge, purpose: .hedge, reduceOnly: false, now: now, into: &actions)
         let note = outcome.shortfall.map { "; partial: \($0)" } ?? ""
-        let average = outcome.average.averagePrice.map { " at \($0)" } ?? ""
+        // An average of several prices: shown to the tick, as every price is.
+        let average = outcome.average.averagePrice.map { " at \(config.legs[first].priceText($0))" } ?? ""
         enter(.openingSecond(hedged), "leg \(first) filled \(outcome.filled)\(average)\(note); hedging \(hedge) on leg \(second)", now: now, into: &actions)
     }
 
@@ -107,7 +108,7 @@ extension HedgingStateMachine {
         guard order.isPositive else { return nil }
         next.topUps += 1
         next.order = makeOrder(leg: second, side: side, quantity: order, purpose: .hedge, reduceOnly: trim, now: now, into: &actions)
-        actions.append(.alert(.info, "leg \(second) filled \(outcome.filled)\(outcome.average.averagePrice.map { " at \($0)" } ?? ""): \(gap.magnitude) \(spec.baseAsset) \(trim ? "over" : "short of") leg \(opportunity.firstLeg)'s fills; \(side) \(order)\(trim ? " reduce-only" : " more")"))
+        actions.append(.alert(.info, "leg \(second) filled \(outcome.filled)\(outcome.average.averagePrice.map { " at \(config.legs[second].priceText($0))" } ?? ""): \(gap.magnitude) \(spec.baseAsset) \(trim ? "over" : "short of") leg \(opportunity.firstLeg)'s fills; \(side) \(order)\(trim ? " reduce-only" : " more")"))
         return next
     }
 

@@ -135,8 +135,9 @@ extension TradingEngine {
                     share.fee = (try? runners[strategy].machine.config.legs[leg].fee(quantity: held.magnitude, price: fill.price, liquidity: .taker)) ?? .zero
                     if reason == .settlement { share.fee = .zero }
                 }
+                let spec = runners[strategy].machine.config.legs[leg]
                 append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
-                                message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(share.quantity) @ \(share.price)"))
+                                message: "leg \(leg) \(reason == .liquidation ? "LIQUIDATED" : "settled at expiry"): \(share.side) \(spec.quantityText(share.quantity)) @ \(spec.priceText(share.price))"))
                 journalWrite { [name = runners[strategy].name, share, now] in try $0.orderUpdate(.filled(share, remaining: .zero), strategy: name, leg: leg, instrument: id, at: now) }
                 noteFill(share, strategy: strategy, leg: leg, closure: reason)
                 deliver(.positionClosed(leg, share, reason: reason), to: strategy)
@@ -154,8 +155,11 @@ extension TradingEngine {
         case .accepted:
             break
         case .filled(let fill, let remaining):
+            // To the contract's tick and precision, the fee with its asset: "@ 63,388.9 fee 0.0317 USDT".
+            let spec = runners[strategy].machine.config.legs[leg]
+            let left = remaining.isZero ? "" : ", \(spec.quantityText(remaining)) left"
             append(LogEntry(time: now, severity: .info, strategy: name,
-                            message: "leg \(leg) \(fill.side) \(fill.quantity) @ \(fill.price) fee \(fill.fee)\(remaining.isZero ? "" : ", \(remaining) left") [\(fill.orderID)]"))
+                            message: "leg \(leg) \(fill.side) \(spec.quantityText(fill.quantity)) @ \(spec.priceText(fill.price)) fee \(spec.feeText(fill.fee))\(left) [\(fill.orderID)]"))
         case .rejected(let id, let reason):
             append(LogEntry(time: now, severity: .warning, strategy: name, message: "leg \(leg) order \(id) rejected: \(reason)"))
         case .cancelled(let id, let filled, let reason):

@@ -76,7 +76,7 @@ extension TradingEngine {
                 journalWrite { try $0.cycle(event, strategy: name) }
                 sampleDrawdown()
                 if case .closed(_, let net, let reason, _) = event {
-                    append(LogEntry(time: now, severity: .notice, strategy: name, message: "cycle closed (\(reason)): net \(net.formatted(places: 2, plusSign: true)) USD"))
+                    append(LogEntry(time: now, severity: .notice, strategy: name, message: "cycle closed (\(reason)): net \(net.figure(places: 2, plusSign: true)) USD"))
                 }
             }
         }

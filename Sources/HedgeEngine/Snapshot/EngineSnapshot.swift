@@ -68,6 +68,11 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
     public var meanSeries: [SeriesPoint]
     /// Net PnL (USD) over time; oldest first.
     public var pnlSeries: [SeriesPoint]
+    /// The entry band as it was at each time (empty before it is known, and from a server that
+    /// predates it); `entryBandBps` is its newest value.
+    public var entryBandSeries: [BandPoint]
+    /// The exit band as it was at each time.
+    public var exitBandSeries: [BandPoint]
     public var markers: [ChartMarker]
     /// Newest last; bounded.
     public var transitions: [Transition]
@@ -81,7 +86,10 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
                 entryRule: String, exitRule: String, pnl: PnLSummary, spreadSeries: [SeriesPoint],
                 meanSeries: [SeriesPoint], pnlSeries: [SeriesPoint], markers: [ChartMarker],
                 transitions: [Transition], openOrders: [OrderSnapshot], completedCycles: Int,
-                entry: Threshold = .bps(0), exit: Threshold = .bps(0)) {
+                entry: Threshold = .bps(0), exit: Threshold = .bps(0),
+                entryBandSeries: [BandPoint] = [], exitBandSeries: [BandPoint] = []) {
+        self.entryBandSeries = entryBandSeries
+        self.exitBandSeries = exitBandSeries
         self.entry = entry
         self.exit = exit
         self.name = name
@@ -113,7 +121,8 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
         lhs.name == rhs.name && lhs.state == rhs.state && lhs.stateSince == rhs.stateSince
             && lhs.paused == rhs.paused && lhs.haltReason == rhs.haltReason && lhs.legs == rhs.legs
             && lhs.spreadBps == rhs.spreadBps && lhs.pnl == rhs.pnl && lhs.spreadSeries == rhs.spreadSeries
-            && lhs.pnlSeries == rhs.pnlSeries && lhs.markers == rhs.markers && lhs.transitions == rhs.transitions
+            && lhs.pnlSeries == rhs.pnlSeries && lhs.entryBandSeries == rhs.entryBandSeries
+            && lhs.exitBandSeries == rhs.exitBandSeries && lhs.markers == rhs.markers && lhs.transitions == rhs.transitions
             && lhs.openOrders == rhs.openOrders && lhs.completedCycles == rhs.completedCycles
     }
 
@@ -143,11 +152,15 @@ public struct LegSnapshot: Sendable, Hashable, Codable {
     public var liquidationPrice: FixedDecimal?
     /// The account behind this leg as the venue last reported it.
     public var margin: MarginStatus?
+    /// The contract's price tick, so prices show to it (nil from a server that predates it).
+    public var tickSize: FixedDecimal?
 
     public init(instrument: InstrumentID, margining: Margining, settlementAsset: String, quote: Quote?,
                 quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
                 unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
-                funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil) {
+                funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil,
+                tickSize: FixedDecimal? = nil) {
+        self.tickSize = tickSize
         self.margin = margin
         self.instrument = instrument
         self.margining = margining
@@ -201,8 +214,12 @@ public struct ChartMarker: Sendable, Hashable, Codable {
     public var time: Timestamp
     public var kind: Kind
     public var spreadBps: Double
+    /// For an entry, the leg that was rich (sold): A when the spread was above fair. The legend
+    /// tells the two apart; nil for exits (and from a server that predates it).
+    public var richLeg: Leg?
 
-    public init(time: Timestamp, kind: Kind, spreadBps: Double) {
+    public init(time: Timestamp, kind: Kind, spreadBps: Double, richLeg: Leg? = nil) {
+        self.richLeg = richLeg
         self.time = time
         self.kind = kind
         self.spreadBps = spreadBps

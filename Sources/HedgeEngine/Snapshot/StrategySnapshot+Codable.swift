@@ -6,7 +6,7 @@ extension StrategySnapshot: Codable {
     private enum CodingKeys: String, CodingKey {
         case name, kind, state, stateSince, paused, haltReason, legs, spreadBps, rollingMeanBps, zScore
         case annualisedBasis, entryBandBps, exitBandBps, entryRule, exitRule, entry, exit, pnl
-        case spreadSeries, meanSeries, pnlSeries, markers, transitions, openOrders, completedCycles
+        case spreadSeries, meanSeries, pnlSeries, entryBandSeries, exitBandSeries, markers, transitions, openOrders, completedCycles
     }
 
     /// A threshold band as it travels.
@@ -44,7 +44,10 @@ extension StrategySnapshot: Codable {
             openOrders: try c.decode([OrderSnapshot].self, forKey: .openOrders),
             completedCycles: try c.decode(Int.self, forKey: .completedCycles),
             entry: try c.decode(Threshold.self, forKey: .entry),
-            exit: try c.decode(Threshold.self, forKey: .exit)
+            exit: try c.decode(Threshold.self, forKey: .exit),
+            // Absent from a server that predates them: the chart then draws no bands.
+            entryBandSeries: try c.decodeIfPresent([BandPoint].self, forKey: .entryBandSeries) ?? [],
+            exitBandSeries: try c.decodeIfPresent([BandPoint].self, forKey: .exitBandSeries) ?? []
         )
     }
 
@@ -71,6 +74,8 @@ extension StrategySnapshot: Codable {
         try c.encode(spreadSeries, forKey: .spreadSeries)
         try c.encode(meanSeries, forKey: .meanSeries)
         try c.encode(pnlSeries, forKey: .pnlSeries)
+        try c.encode(entryBandSeries, forKey: .entryBandSeries)
+        try c.encode(exitBandSeries, forKey: .exitBandSeries)
         try c.encode(markers, forKey: .markers)
         try c.encode(transitions, forKey: .transitions)
         try c.encode(openOrders, forKey: .openOrders)

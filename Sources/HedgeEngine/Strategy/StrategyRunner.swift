@@ -7,6 +7,8 @@ struct StrategyRunner {
     var spreadSeries = DownsampledSeries()
     var meanSeries = DownsampledSeries()
     var pnlSeries = DownsampledSeries()
+    var entryBandSeries = BandSeries()
+    var exitBandSeries = BandSeries()
     var markers = Deque<ChartMarker>()
     var transitions = Deque<Transition>()
     /// The generation of each scheduled timer; a fired timer whose generation is stale was cancelled.
@@ -48,7 +50,10 @@ struct StrategyRunner {
         let marker: ChartMarker
         switch cycleEvent {
         case .opened(let spread, let time):
-            marker = ChartMarker(time: time, kind: .entry, spreadBps: spread.doubleValue)
+            // Short A: A was sold as the rich leg; long A: B was.
+            let a = machine.positions.a.quantity
+            let rich: Leg? = a.isNegative ? .a : a.isPositive ? .b : nil
+            marker = ChartMarker(time: time, kind: .entry, spreadBps: spread.doubleValue, richLeg: rich)
         case .closed(let spread, _, _, let time):
             marker = ChartMarker(time: time, kind: .exit, spreadBps: spread?.doubleValue ?? .nan)
         }
@@ -63,6 +68,9 @@ struct StrategyRunner {
             // The rolling mean the z-score is measured from, once warmed up (a z rule's fair value
             // is always that mean); not the fair value of a bps rule, which is 0 for cross/basis.
             if let mean = machine.fairSpreadBps(for: .z(1)) { meanSeries.record(mean, at: now) }
+            // The bands as the rules judge them now, kept so the chart shows each time's band.
+            if let band = machine.band(machine.config.entry) { entryBandSeries.record(band, at: now) }
+            if let band = machine.band(machine.config.exit) { exitBandSeries.record(band, at: now) }
         }
         if pnlSeries.startsNewPoint(at: now) {
             pendingPnLSample = nil
@@ -124,7 +132,8 @@ struct StrategyRunner {
                 OrderSnapshot(id: $0.request.id, leg: $0.request.leg, instrument: $0.request.instrument, side: $0.request.side,
                               quantity: $0.request.quantity, filled: $0.filled, purpose: $0.request.purpose, sentAt: $0.sentAt)
             },
-            completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit)
+            completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit,
+            entryBandSeries: entryBandSeries.points, exitBandSeries: exitBandSeries.points)
     }
 
     private func legSnapshot(_ leg: Leg) -> LegSnapshot {
@@ -136,6 +145,6 @@ struct StrategyRunner {
             instrument: spec.id, margining: spec.margining, settlementAsset: spec.settlementAsset,
             quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
             unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
-            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg])
+            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize)
     }
 }

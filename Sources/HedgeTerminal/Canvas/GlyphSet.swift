@@ -10,7 +10,8 @@ public struct GlyphSet: Sendable, Hashable {
     var axisTick: Character
     var ellipsis: Character
     public var arrow: String
-    var entryMarker: Character, exitMarker: Character
+    /// Chart markers: an entry that sold A (A was rich), one that sold B, an exit.
+    var aRichMarker: Character, bRichMarker: Character, exitMarker: Character
     public var connected: Character, disconnected: Character
     /// Whether charts use braille (2×4 dots a cell) or one ASCII mark a cell.
     var braille: Bool
@@ -18,10 +19,10 @@ public struct GlyphSet: Sendable, Hashable {
     public static let unicode = GlyphSet(
         horizontal: "─", vertical: "│", topLeft: "┌", topRight: "┐", bottomLeft: "└", bottomRight: "┘",
         titleOpen: "┤", titleClose: "├", axisTick: "┤", ellipsis: "…", arrow: "→",
-        entryMarker: "▲", exitMarker: "▼", connected: "●", disconnected: "○", braille: true)
+        aRichMarker: "▼", bRichMarker: "▲", exitMarker: "◆", connected: "●", disconnected: "○", braille: true)
 
     public static let ascii = GlyphSet(
         horizontal: "-", vertical: "|", topLeft: "+", topRight: "+", bottomLeft: "+", bottomRight: "+",
         titleOpen: "[", titleClose: "]", axisTick: "+", ellipsis: "~", arrow: "->",
-        entryMarker: "^", exitMarker: "v", connected: "*", disconnected: "o", braille: false)
+        aRichMarker: "v", bRichMarker: "^", exitMarker: "x", connected: "*", disconnected: "o", braille: false)
 }

@@ -2,8 +2,7 @@ import HedgeCore
 import HedgeEngine
 
 /// A line chart over time, btop style: braille gives each cell 2×4 dots, so a 60-column chart
-/// shows 120 samples. Horizontal levels (entry/exit bands, zero) and markers sit under and over
-/// the lines. Without UTF-8 it falls back to one ASCII mark a cell.
+/// shows 120 samples. Horizontal levels (zero) and bands sit under the lines, markers over them. Without UTF-8 it falls back to one ASCII mark a cell.
 struct BrailleChart: Sendable {
     /// A line; the first series sets the time window, later series are drawn on top.
     struct Series: Sendable {
@@ -52,6 +51,9 @@ struct BrailleChart: Sendable {
     }
 
     public var series: [Series]
+    /// Lines under the series, over the levels: thresholds as they were at each time (a band
+    /// that moved with σ), so a past entry is shown against the band it crossed.
+    var bands: [Series] = []
     public var levels: [Level]
     public var span: TimeSpan = .fit
     public var markers: [Marker]
@@ -59,6 +61,9 @@ struct BrailleChart: Sendable {
     var valueRange: ClosedRange<Double>?
     /// Decimal places of the y-axis labels.
     var labelPlaces: Int
+    /// Columns every y label takes whatever the range, so the plot does not jump sideways from
+    /// one frame to the next; nil sizes them to the longest label of this frame.
+    var labelWidth: Int?
     var showAxis: Bool
     /// A bottom row with the times at the window's start, middle and end (UTC).
     var showTimeAxis = false
@@ -86,7 +91,7 @@ struct BrailleChart: Sendable {
         let range = valueRange ?? fittedRange(window: provisional)
         let ticks = tickRows(height: area.height)
         let labels = ticks.map { row in label(value(atRow: row, height: area.height, range: range)) }
-        let labelWidth = labels.map(\.count).max() ?? 0
+        let labelWidth = self.labelWidth ?? labels.map(\.count).max() ?? 0
         let drawAxis = showAxis && area.width >= labelWidth + 1 + 8
         let plotArea = drawAxis ? area.splitLeft(labelWidth + 1).right : area
         if drawAxis {
@@ -141,12 +146,15 @@ struct BrailleChart: Sendable {
         return (shown.first!.time, shown.last!.time)
     }
 
+    /// The range of what is drawn in the window: levels, the samples of every series (bands
+    /// included) and the markers, so none is cut off and nothing out of sight widens it.
     func fittedRange(window: (start: Timestamp, end: Timestamp)?) -> ClosedRange<Double> {
         var values = levels.map(\.value)
         if let window {
-            for line in series {
+            for line in bands + series {
                 values += line.points.lazy.filter { $0.time >= window.start && $0.time <= window.end }.map(\.value)
             }
+            values += markers.lazy.filter { $0.time >= window.start && $0.time <= window.end }.map(\.value)
         }
         values = values.filter(\.isFinite)
         guard var low = values.min(), var high = values.max() else { return -1...1 }
@@ -171,7 +179,30 @@ struct BrailleChart: Sendable {
         return range.upperBound - Double(row) / Double(height - 1) * (range.upperBound - range.lowerBound)
     }
 
-    func label(_ value: Double) -> String { value.fixed(places: labelPlaces) }
+    func label(_ value: Double) -> String { Self.label(value, places: labelPlaces, width: labelWidth) }
+
+    /// Spread labels in bps: "-999.9" fits, wider values lose their decimal or go to "k".
+    static let bpsLabelWidth = 6
+    /// Money labels in USD: "9,999.99" fits, wider values lose their cents or go to "k".
+    static let moneyLabelWidth = 8
+
+    /// `value` to `places`, thousands grouped as everywhere on the screen; when that is wider
+    /// than `width`, fewer places, then thousands or millions as "12.3k", "4M".
+    static func label(_ value: Double, places: Int, width: Int?) -> String {
+        let full = value.fixed(places: places)
+        guard let width, full.count > width else { return full }
+        for fewer in stride(from: places - 1, through: 0, by: -1) {
+            let text = value.fixed(places: fewer)
+            if text.count <= width { return text }
+        }
+        for (divisor, suffix) in [(1e3, "k"), (1e6, "M"), (1e9, "G")] {
+            for fewer in [1, 0] {
+                let text = (value / divisor).fixed(places: fewer) + suffix
+                if text.count <= width { return text }
+            }
+        }
+        return String(full.prefix(width))
+    }
 
     func plot(into buffer: inout Buffer, area: Rect, range: ClosedRange<Double>, glyphs: GlyphSet) {
         guard !area.isEmpty else { return }
@@ -195,7 +226,7 @@ struct BrailleChart: Sendable {
             if let row = dotRow(level.value) { layer.horizontal(atDotRow: row) }
             layers.append(layer)
         }
-        for line in series {
+        for line in bands + series {
             var layer = DotLayer(columns: area.width, rows: area.height, braille: braille, style: line.style, asciiMark: line.asciiMark)
             var previous: (x: Int, y: Int)?
             for point in line.points {

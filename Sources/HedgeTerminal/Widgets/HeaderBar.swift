@@ -41,9 +41,7 @@ struct HeaderBar {
             if !venue.connected {
                 x = buffer.put(" down", x: x, y: area.y, style: Style(.danger), limit: area.maxX - x)
             } else if let latency = venue.latencyMillis {
-                // Measured order round trips: median / 99th percentile.
-                let p99 = venue.latencyP99Millis.map { "/" + $0.fixed(places: 0) } ?? ""
-                x = buffer.put(" rtt " + latency.fixed(places: 0) + p99 + "ms", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
+                x = buffer.put(" " + Self.roundTrip(median: latency, p99: venue.latencyP99Millis), x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
             }
         }
         if snapshot.strategies.count > 1 {
@@ -51,6 +49,11 @@ struct HeaderBar {
             let start = area.maxX - text.count
             if start > x + 1 { buffer.put(text, x: start, y: area.y, style: Style(.muted)) }
         }
+    }
+
+    /// Measured order round trips, each figure named: "rtt p50 11ms p99 1,511ms".
+    static func roundTrip(median: Double, p99: Double?) -> String {
+        "rtt p50 " + median.fixed(places: 0) + "ms" + (p99.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? "")
     }
 
     /// "reconnecting… last data 12:00:03 (14 s ago)" while cut off from the server; nil when live.

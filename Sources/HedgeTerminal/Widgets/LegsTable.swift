@@ -23,18 +23,18 @@ struct LegsTable {
             Column(title: "side", width: 5, priority: 7, rightAligned: false) { _, snap in
                 snap.quantity.isPositive ? ("long", .profit) : snap.quantity.isNegative ? ("short", .loss) : ("flat", .muted)
             },
-            Column(title: "qty", width: 10, priority: 7, rightAligned: true) { _, snap in (snap.quantity.magnitude.description, .text) },
+            Column(title: "qty", width: 10, priority: 7, rightAligned: true) { _, snap in (snap.quantity.magnitude.figure(places: snap.quantity.fractionDigits), .text) },
             Column(title: "entry", width: 11, priority: 5, rightAligned: true) { _, snap in
-                (snap.quantity.isZero ? "—" : snap.averageEntry.description, .text)
+                (snap.quantity.isZero ? "—" : snap.priceText(snap.averageEntry), .text)
             },
             Column(title: "bid / ask", width: 21, priority: 4, rightAligned: true) { _, snap in
-                (snap.quote.map { "\($0.bid) / \($0.ask)" } ?? "no quote", snap.quote == nil ? .muted : .text)
+                (snap.quote.map { snap.priceText($0.bid) + " / " + snap.priceText($0.ask) } ?? "no quote", snap.quote == nil ? .muted : .text)
             },
-            Column(title: "mark", width: 10, priority: 2, rightAligned: true) { _, snap in (snap.mark?.description ?? "—", .text) },
+            Column(title: "mark", width: 10, priority: 2, rightAligned: true) { _, snap in (snap.mark.map(snap.priceText) ?? "—", .text) },
             Column(title: "uPnL", width: 19, priority: 6, rightAligned: true) { _, snap in
                 (snap.unrealisedPnL.amount(in: snap.settlementAsset), PnLPanel.role(snap.unrealisedPnL))
             },
-            Column(title: "liq", width: 10, priority: 1, rightAligned: true) { _, snap in (snap.liquidationPrice?.description ?? "—", .muted) },
+            Column(title: "liq", width: 10, priority: 1, rightAligned: true) { _, snap in (snap.liquidationPrice.map(snap.priceText) ?? "—", .muted) },
         ]
     }
 

@@ -1,37 +1,70 @@
 import HedgeCore
 import HedgeEngine
 
-/// Money in USD to the cent: net first (it is what the trader asks), then its parts, then the
+/// Money in USD to the cent: net first (it is what the trader asks), then the sum it is, then the
 /// net over time against a zero line.
 struct PnLPanel {
     var pnl: PnLSummary
     var series: [SeriesPoint]
 
+    /// The parts of net as they add up, each signed as what it adds: fees paid are negative
+    /// (a rebate positive), so `real +32.51  fees -40.34  fund +0.00  unreal +0.00` sums to
+    /// `net -7.83` with no term read the other way round.
+    /// Each term is rounded to the cent so the shown terms add up to the shown net: a cent the
+    /// separate roundings lose or gain goes to the term whose rounding moved it most (largest
+    /// remainder), so `+32.52  -40.34` never sits beside `net -7.83`.
+    static func terms(_ pnl: PnLSummary) -> [(label: String, amount: FixedDecimal)] {
+        let exact: [(String, FixedDecimal)] = [("real", pnl.realised), ("fees", -pnl.fees), ("fund", pnl.funding), ("unreal", pnl.unrealised)]
+        let cent = FixedDecimal.one / 100
+        func cents(_ value: FixedDecimal) -> Int64 { ((try? value.rounded(places: 2)) ?? value).units / cent }
+        var shown = exact.map { cents($0.1) }
+        var missing = cents(pnl.net) - shown.reduce(0, +)
+        // Only rounding is mended; a net that is not the sum of its parts shows as it is.
+        if missing != 0, abs(missing) <= Int64(shown.count) {
+            // How far rounding moved each term, in units: the most moved in the wrong direction gives first.
+            let moved = exact.indices.map { shown[$0] * cent - exact[$0].1.units }
+            let order = exact.indices.sorted { missing < 0 ? moved[$0] > moved[$1] : moved[$0] < moved[$1] }
+            for index in order where missing != 0 {
+                shown[index] += missing < 0 ? -1 : 1
+                missing += missing < 0 ? 1 : -1
+            }
+        }
+        return exact.indices.map { (exact[$0].0, FixedDecimal(units: shown[$0] * cent)) }
+    }
+
+    /// "net -7.84 = " and the terms, wrapped under the first term when the width is short.
+    static func lines(_ pnl: PnLSummary, width: Int) -> (head: String, rows: [String]) {
+        let head = "net " + pnl.net.usd + " = "
+        let words = terms(pnl).map { "\($0.label) \($0.amount.usd)" }
+        let room = max(1, width - head.count)
+        var rows: [String] = []
+        for word in words {
+            if let last = rows.last, last.count + 2 + word.count <= room {
+                rows[rows.count - 1] = last + "  " + word
+            } else {
+                rows.append(word)
+            }
+        }
+        return (head, rows)
+    }
+
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         let inner = buffer.box(area, title: "PnL (USD)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let column = buffer.put("net ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
-        buffer.put(pnl.net.usd, in: inner, row: 0, column: column, style: Style(Self.role(pnl.net), bold: true), glyphs: glyphs)
-        let parts = [("real", pnl.realised.usd), ("unreal", pnl.unrealised.usd),
-                     ("fees", pnl.fees.formatted(places: 2, grouping: true)), ("fund", pnl.funding.usd)]
-        let oneLine = parts.map { "\($0.0) \($0.1)" }.joined(separator: "  ")
-        var row = 1
-        if oneLine.count <= inner.width {
-            buffer.put(oneLine, in: inner, row: row, style: Style(.text), glyphs: glyphs)
-            row += 1
-        } else {
-            for pair in stride(from: 0, to: parts.count, by: 2) {
-                let text = parts[pair..<min(parts.count, pair + 2)].map { "\($0.0) \($0.1)" }.joined(separator: "  ")
-                buffer.put(text, in: inner, row: row, style: Style(.text), glyphs: glyphs)
-                row += 1
-            }
+        let (head, rows) = Self.lines(pnl, width: inner.width)
+        var column = buffer.put("net ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
+        column = buffer.put(pnl.net.usd, in: inner, row: 0, column: column, style: Style(Self.role(pnl.net), bold: true), glyphs: glyphs) - inner.x
+        buffer.put(" = ", in: inner, row: 0, column: column, style: Style(.muted), glyphs: glyphs)
+        for (row, text) in rows.enumerated() where row < inner.height {
+            buffer.put(text, in: inner, row: row, column: head.count, style: Style(.text), glyphs: glyphs)
         }
-        let chartArea = inner.splitTop(row).rest
+        let chartArea = inner.splitTop(max(1, rows.count)).rest
         guard chartArea.height >= 2 else { return }
         let lineRole: ThemeRole = (series.last?.value ?? 0) < 0 ? .loss : .profit
-        BrailleChart(series: [BrailleChart.Series(points: series, style: Style(lineRole))],
-                     levels: [BrailleChart.Level(value: 0, style: Style(.zeroLine))], labelPlaces: 2)
-            .render(into: &buffer, area: chartArea, glyphs: glyphs)
+        var chart = BrailleChart(series: [BrailleChart.Series(points: series, style: Style(lineRole))],
+                                 levels: [BrailleChart.Level(value: 0, style: Style(.zeroLine))], labelPlaces: 2)
+        chart.labelWidth = BrailleChart.moneyLabelWidth
+        chart.render(into: &buffer, area: chartArea, glyphs: glyphs)
     }
 
     static func role(_ amount: FixedDecimal) -> ThemeRole {

@@ -11,8 +11,8 @@ struct RiskPanel {
     static func limitsText(_ limits: PortfolioLimits) -> String {
         var parts: [String] = []
         if let open = limits.maxOpenSpreads { parts.append("open ≤ \(open)") }
-        if let each = limits.maxNotionalPerSpread { parts.append("each ≤ \(each.formatted(places: 0, grouping: true))") }
-        if let total = limits.maxTotalNotional { parts.append("total ≤ \(total.formatted(places: 0, grouping: true))") }
+        if let each = limits.maxNotionalPerSpread { parts.append("each ≤ \(each.figure(places: 0))") }
+        if let total = limits.maxTotalNotional { parts.append("total ≤ \(total.figure(places: 0))") }
         if let margin = limits.maxMarginUtilisation { parts.append("margin ≤ " + (margin * 100).fixed(places: 0) + "%") }
         if let errors = limits.maxConsecutiveErrors { parts.append("errors ≤ \(errors)") }
         return parts.isEmpty ? "none" : parts.joined(separator: "  ")
@@ -42,17 +42,17 @@ struct RiskPanel {
         let exposure: String
         let notional: String
         if snap.margining == .linear {
-            exposure = quantity.formatted(places: 4, plusSign: true) + " " + baseAsset(snap)
+            exposure = quantity.figure(places: 4, plusSign: true) + " " + baseAsset(snap)
             notional = snap.mark.map { (quantity.magnitude.doubleValue * $0.doubleValue).fixed(places: 2) } ?? "—"
         } else {
             // Inverse contracts are a USD face per contract; the face is not in the snapshot.
-            exposure = quantity.formatted(places: 0, plusSign: true) + " ct"
+            exposure = quantity.figure(places: 0, plusSign: true) + " ct"
             notional = "—"
         }
         var liquidation = "—", role = ThemeRole.muted
         if let liq = snap.liquidationPrice, let mark = snap.mark, mark.isPositive, !quantity.isZero {
             let distance = abs(liq.doubleValue - mark.doubleValue) / mark.doubleValue * 100
-            liquidation = distance.fixed(places: 1) + "% @" + liq.formatted(places: 1)
+            liquidation = distance.fixed(places: 1) + "% @" + snap.priceText(liq)
             role = distance < 5 ? .danger : (distance < 15 ? .warning : .text)
         }
         return Row(leg: leg, exposure: exposure, notional: notional, liquidation: liquidation, liquidationRole: role)

@@ -1,23 +1,33 @@
 import HedgeCore
+import HedgeEngine
 
 extension Double {
-    /// Fixed places for charts and statistics, through `FixedDecimal` so rounding matches the
-    /// money columns; "—" for values that are not finite or too large to show.
+    /// Fixed places for charts and statistics, through `FixedDecimal` so rounding and the
+    /// thousands rule (`FixedDecimal.figure`) match the money columns; "—" for values that are
+    /// not finite or too large to show.
     func fixed(places: Int, plusSign: Bool = false) -> String {
         guard isFinite, abs(self) < 9e10 else { return "—" }
         let decimal = FixedDecimal(units: Int64((self * Double(FixedDecimal.one)).rounded()))
-        return decimal.formatted(places: places, plusSign: plusSign)
+        return decimal.figure(places: places, plusSign: plusSign)
     }
 }
 
 extension FixedDecimal {
     /// Money in USD to the cent, signed so gains and losses read at a glance.
-    var usd: String { formatted(places: 2, grouping: true, plusSign: true) }
+    var usd: String { figure(places: 2, plusSign: true) }
 
     /// An amount in a settlement asset: cents for dollar coins, satoshi-level for coins.
     func amount(in asset: String) -> String {
         let dollarLike = ["USD", "USDT", "USDC", "BUSD", "FDUSD"].contains(asset.uppercased())
-        return formatted(places: dollarLike ? 2 : 8, plusSign: true) + " " + asset
+        return figure(places: dollarLike ? 2 : 8, plusSign: true) + " " + asset
+    }
+}
+
+extension LegSnapshot {
+    /// A price of this leg to its contract's tick ("62,010.5", "62,011.0" beside it, never
+    /// "62011"); from a server that sends no tick, to the price's own places.
+    func priceText(_ price: FixedDecimal) -> String {
+        price.figure(places: tickSize?.fractionDigits ?? price.fractionDigits)
     }
 }
 
