@@ -7,6 +7,7 @@ extension StrategySnapshot: Codable {
         case name, kind, state, stateSince, paused, haltReason, legs, spreadBps, rollingMeanBps, zScore
         case annualisedBasis, entryBandBps, exitBandBps, entryRule, exitRule, entry, exit, pnl
         case spreadSeries, meanSeries, pnlSeries, markers, transitions, openOrders, completedCycles
+        case haltedByKillSwitch, rebalanceNeeded
     }
 
     /// A threshold band as it travels.
@@ -46,6 +47,9 @@ extension StrategySnapshot: Codable {
             entry: try c.decode(Threshold.self, forKey: .entry),
             exit: try c.decode(Threshold.self, forKey: .exit)
         )
+        // Absent from an older server's snapshots: not halted by a kill, no rebalance offered.
+        haltedByKillSwitch = try c.decodeIfPresent(Bool.self, forKey: .haltedByKillSwitch) ?? false
+        rebalanceNeeded = try c.decodeIfPresent(Bool.self, forKey: .rebalanceNeeded) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -75,5 +79,7 @@ extension StrategySnapshot: Codable {
         try c.encode(transitions, forKey: .transitions)
         try c.encode(openOrders, forKey: .openOrders)
         try c.encode(completedCycles, forKey: .completedCycles)
+        try c.encode(haltedByKillSwitch, forKey: .haltedByKillSwitch)
+        try c.encode(rebalanceNeeded, forKey: .rebalanceNeeded)
     }
 }

@@ -101,7 +101,7 @@ struct StrategyRunner {
                 annualised = nil
             }
         }
-        return StrategySnapshot(
+        var snapshot = StrategySnapshot(
             name: config.name, kind: config.kind, state: machine.stateName, stateSince: machine.stateSince,
             paused: machine.paused, haltReason: machine.haltReason, legs: legs, spreadBps: machine.spreadBps,
             rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualised,
@@ -114,6 +114,9 @@ struct StrategyRunner {
                               quantity: $0.request.quantity, filled: $0.filled, purpose: $0.request.purpose, sentAt: $0.sentAt)
             },
             completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit)
+        snapshot.haltedByKillSwitch = machine.haltedByKillSwitch
+        snapshot.rebalanceNeeded = machine.rebalanceNeeded
+        return snapshot
     }
 
     private func legSnapshot(_ leg: Leg) -> LegSnapshot {
