@@ -26,9 +26,13 @@ import Testing
         var input = Self.answered("close accepted: closing both legs", to: .close, in: ScreenInputTests.open)
         let changed = input.snapshotArrived(ScreenInputTests.flat, now: .seconds(2))
         #expect(changed)
-        #expect(input.status?.text == "cal-btc is now SCANNING_SPREADS")
+        #expect(input.status?.text == "close accepted; cal-btc is now SCANNING_SPREADS")
         #expect(input.status?.role == .muted)
-        // What replaced it expires like any brief message.
+        // The next change is said the same way; what replaced it expires like any brief message.
+        var validating = ScreenInputTests.flat
+        validating.strategies[0].state = .validating
+        input.snapshotArrived(validating, now: .seconds(2))
+        #expect(input.status?.text == "close accepted; cal-btc is now VALIDATING_OPPORTUNITY")
         let expired = input.tick(now: .seconds(2) + ScreenInput.briefly)
         #expect(expired)
         #expect(input.status == nil)
@@ -39,13 +43,13 @@ import Testing
         paused.strategies[0].paused = true
         var input = Self.answered("pause accepted: no new spreads", to: .pause, in: paused)
         input.snapshotArrived(ScreenInputTests.open, now: .seconds(2))
-        #expect(input.status?.text == "cal-btc is now MONITORING_SPREAD")
+        #expect(input.status?.text == "pause accepted; cal-btc is now MONITORING_SPREAD")
     }
 
     @Test func anAnswerGivesWayWhenTheKillHalts() {
         var input = Self.answered("kill accepted: flattening both legs, then halting", to: .kill, in: ScreenInputTests.open)
         input.snapshotArrived(KillHaltResumeTests.halted, now: .seconds(2))
-        #expect(input.status?.text == "cal-btc is now HALTED")
+        #expect(input.status?.text == "kill accepted; cal-btc is now HALTED")
     }
 
     @Test func aRefusalThatNamesAStateGivesWayWhenItChanges() {

@@ -397,6 +397,7 @@ public struct ScreenInput: Sendable {
             // command sent to all).
             let named = acknowledgement.strategy ?? sent.strategy
             status?.about = snapshot.strategies.filter { named == nil || $0.name == named }.map(StrategyStamp.init)
+            status?.gist = sent.action.verb + (acknowledgement.accepted ? " accepted" : " refused")
             // The engine logs what its strategies answer, once, for every screen; only answers
             // that never reached a strategy (refused on the way) need a line of their own here.
             if acknowledgement.strategy == nil {
@@ -415,12 +416,15 @@ public struct ScreenInput: Sendable {
         guard let about = status?.about, !about.isEmpty else { return false }
         let strategies = Dictionary(snapshot.strategies.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         guard let changed = about.first(where: { stamp in strategies[stamp.name].map(StrategyStamp.init) != stamp }) else { return false }
+        let gist = status?.gist
+        let lead = gist.map { $0 + "; " } ?? ""
         guard let strategy = strategies[changed.name] else {
-            say("\(changed.name) is no longer running", .muted, now: now)
+            say(lead + "\(changed.name) is no longer running", .muted, now: now)
             return true
         }
-        say("\(strategy.name) is now \(strategy.shownState)" + (strategy.shownPaused ? ", paused" : ""), .muted, now: now)
+        say(lead + "\(strategy.name) is now \(strategy.shownState)" + (strategy.shownPaused ? ", paused" : ""), .muted, now: now)
         status?.about = [StrategyStamp(strategy)]
+        status?.gist = gist
         return true
     }
 

@@ -10,6 +10,9 @@ public struct StatusMessage: Sendable, Hashable {
     /// The strategies it speaks of, as they were when it was written: an answer about a state
     /// stops being true when that state changes, and is replaced then (`ScreenInput.snapshotArrived`).
     var about: [StrategyStamp] = []
+    /// The answer in two words ("close accepted"), kept in front of what replaces it so the
+    /// trader still sees that the command was answered.
+    var gist: String?
 
     public init(text: String, role: ThemeRole, expires: Duration?) {
         self.text = text
