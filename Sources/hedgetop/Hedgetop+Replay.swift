@@ -213,7 +213,8 @@ extension Hedgetop {
                                            commands: commands, sender: sender, snapshots: sink)
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: [engine.configuration, ScreenService(snapshots: snapshots, commands: sender, options: options).configuration],
-                gracefulShutdownSignals: [.sigint, .sigterm], logger: Logger(label: "hedgetop.replay") { _ in SwiftLogNoOpLogHandler() }))
+                // Ctrl-C is the screen's (it asks like q while a spread is open).
+                gracefulShutdownSignals: [.sigterm], logger: Logger(label: "hedgetop.replay") { _ in SwiftLogNoOpLogHandler() }))
             do {
                 try await group.run()
             } catch let error as ScreenError {

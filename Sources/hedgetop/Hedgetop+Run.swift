@@ -51,9 +51,11 @@ extension Hedgetop {
             let view: ServiceGroupConfiguration.ServiceConfiguration = headless
                 ? HeadlessLog(snapshots: snapshots, duration: duration).configuration
                 : ScreenService(snapshots: snapshots, commands: sender, options: screen.options(file: file)).configuration
+            // With the screen up, Ctrl-C (SIGINT) is the screen's: it asks like q while a spread
+            // is open (a second one quits). Headless, it stops the group at once.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
                 services: [engine.configuration, view, HangupWatch(session: desk.session).configuration],
-                gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
+                gracefulShutdownSignals: headless ? [.sigint, .sigterm] : [.sigterm], logger: logger))
             do {
                 try await group.run()
             } catch let error as ScreenError {

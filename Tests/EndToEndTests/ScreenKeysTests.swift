@@ -90,13 +90,17 @@ struct ScreenKeysTests {
         let session = try TmuxSession(width: 120, height: 40, environment: ["LANG": "C", "LC_ALL": "C", "TERM": "xterm"])
         let screen = try session.waitForScreen { screen in Self.panels.allSatisfy { screen.contains($0) } && screen.contains("bps") }
         #expect(screen.unicodeScalars.allSatisfy { $0.isASCII }, "non-ASCII on screen:\n\(screen)")
+        // Issue 18: the rules read in ASCII look-alikes, not `|dev| ? 2.0?`.
+        #expect(screen.contains("entry |dev| >= 2.0 sd") && screen.contains("exit |dev| <= "), "threshold line:\n\(screen)")
+        #expect(!screen.contains("? 2.0?"))
         try session.send("?")
         _ = try session.waitForScreen { $0.contains("kill switch") }
         try session.send("Escape")
         _ = try session.waitForScreen { !$0.contains("next colour theme") }
         try session.send("K")
         let kill = try session.waitForScreen { $0.contains("KILL SWITCH?") }
-        #expect(kill.contains("then every strategy halts"))
+        // Issue 18: it said "halts until restarted"; the halt outlives a restart and p lifts it.
+        #expect(kill.contains("every strategy is HALTED") && kill.contains("even after a"))
         try session.send("Escape")
         _ = try session.waitForScreen { !$0.contains("KILL SWITCH?") && $0.contains("cancelled") }
         try session.send("r")

@@ -9,6 +9,7 @@ import Testing
         var snapshot = SnapshotFixture.snapshot
         snapshot.strategies[0].entry = .z(2)
         snapshot.strategies[0].exit = .z(0.5)
+        snapshot.strategies[0].rebalanceNeeded = true
         return snapshot
     }
 
@@ -54,6 +55,16 @@ import Testing
         var input = ScreenInput()
         let actions = press([.character("a"), .character("r")], on: &input)
         #expect(actions == [.send(.rebalance, strategy: Self.open.strategies[0].name), .redraw])
+    }
+
+    @Test func rOnBalancedLegsSendsNothingAndSaysWhy() {
+        var input = ScreenInput()
+        var balanced = Self.open
+        balanced.strategies[0].rebalanceNeeded = false
+        let actions = press([.character("a"), .character("r")], on: &input, snapshot: balanced)
+        #expect(actions == [.redraw])
+        #expect(input.dialog == nil)
+        #expect(input.status?.text == "nothing to rebalance: cal-btc's legs are balanced within one lot; nothing sent")
     }
 
     @Test func resizeIsBoundedAndOnlyForAnOpenSpread() throws {

@@ -76,8 +76,10 @@ import Testing
         _ = input.handle(.character("a"), snapshot: Self.open, now: .zero)
         _ = input.handle(.character("k"), snapshot: Self.open, now: .zero)
         input.snapshotArrived(Self.flat, now: .seconds(1))
+        // Issue 18: the halt is named (HALTED), outlives a restart and is lifted with p.
         #expect(input.dialog?.lines == ["cal-btc: nothing held (SCANNING_SPREADS)",
-                                        "then cal-btc halts until resumed; other strategies keep trading."])
+                                        "Then cal-btc is HALTED: it opens nothing, even after a restart,",
+                                        "until resumed with p (which asks first). Other strategies keep trading."])
     }
 
     @Test func aResizeDraftedBeforeTheSpreadClosedIsNotSent() {
@@ -95,7 +97,7 @@ import Testing
         var input = ScreenInput()
         _ = input.handle(.character("q"), snapshot: Self.open, now: .zero)
         input.snapshotArrived(Self.flat, now: .seconds(1))
-        #expect(input.dialog?.lines == ["Nothing is open now."])
+        #expect(input.dialog?.lines == ["Nothing is open now.", "Ctrl-C again quits at once."])
     }
 
     @Test func theAdjustDialogSaysWhatYWouldSend() throws {

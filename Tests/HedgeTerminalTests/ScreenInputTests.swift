@@ -7,8 +7,13 @@ import Testing
 @Suite struct ScreenInputTests {
     typealias Action = ScreenInput.Action
 
-    /// The fixture holds an open spread (0.5 long / 0.5 short, MONITORING_SPREAD).
-    static var open: EngineSnapshot { SnapshotFixture.snapshot }
+    /// The fixture holds an open spread (0.5 long / 0.5 short, MONITORING_SPREAD), its legs off
+    /// the hedge ratio by a lot (the engine would act on a rebalance).
+    static var open: EngineSnapshot {
+        var snapshot = SnapshotFixture.snapshot
+        snapshot.strategies[0].rebalanceNeeded = true
+        return snapshot
+    }
 
     /// The same strategy scanning with nothing held.
     static var flat: EngineSnapshot {
@@ -180,7 +185,9 @@ import Testing
             "cal-btc leg A: sell 0.5 BTCUSDT_240927 on binance-usdm",
             "cal-btc leg B: buy 0.5 BTCUSDT_241227 on binance-usdm",
             "basis-eth: nothing held (SCANNING_SPREADS)",
-            "then every strategy halts until restarted.",
+            // Issue 18: "halts until restarted" was wrong: the halt outlives a restart and p lifts it.
+            "Then every strategy is HALTED: none opens anything, even after a",
+            "restart, until each is resumed with p (which asks first).",
         ])
     }
 

@@ -109,7 +109,7 @@ import Testing
     @Test(arguments: cases)
     func widgetMatchesItsExpectedText(name: String, width: Int, height: Int, unicode: Bool) throws {
         let draw = try #require(Self.widgets.first { $0.0 == name }?.1)
-        var buffer = Buffer(width: width, height: height)
+        var buffer = Buffer(width: width, height: height, asciiOnly: !unicode)
         let glyphs: GlyphSet = unicode ? .unicode : .ascii
         draw(&buffer, buffer.area, glyphs)
         if !unicode { buffer.replaceNonASCII() }

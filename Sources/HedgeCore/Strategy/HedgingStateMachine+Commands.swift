@@ -168,3 +168,12 @@ extension HedgingStateMachine {
         return (true, "\(side) \(quantity) on leg \(leg), then the hedge on leg B")
     }
 }
+
+extension HedgingStateMachine {
+    /// Whether a manual rebalance would be accepted now: monitoring, legs off the hedge ratio by
+    /// at least a lot. The screen offers the rebalance dialog only then.
+    public var rebalanceNeeded: Bool {
+        guard case .monitoring = state else { return false }
+        return hedgeShortfall(now: stateSince) != nil
+    }
+}

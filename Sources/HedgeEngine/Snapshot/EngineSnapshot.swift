@@ -78,6 +78,11 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
     public var transitions: [Transition]
     public var openOrders: [OrderSnapshot]
     public var completedCycles: Int
+    /// In ERROR because the kill switch halted it (the screen says HALTED; a resume lifts it).
+    public var haltedByKillSwitch = false
+    /// A manual rebalance would be accepted now (monitoring, legs a lot or more off the hedge
+    /// ratio): the screen offers the rebalance dialog only then.
+    public var rebalanceNeeded = false
 
     public init(name: String, kind: StrategyKind, state: StrategyStateName, stateSince: Timestamp,
                 paused: Bool, haltReason: String?, legs: PerLeg<LegSnapshot>, spreadBps: FixedDecimal?,
@@ -124,6 +129,7 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
             && lhs.pnlSeries == rhs.pnlSeries && lhs.entryBandSeries == rhs.entryBandSeries
             && lhs.exitBandSeries == rhs.exitBandSeries && lhs.markers == rhs.markers && lhs.transitions == rhs.transitions
             && lhs.openOrders == rhs.openOrders && lhs.completedCycles == rhs.completedCycles
+            && lhs.haltedByKillSwitch == rhs.haltedByKillSwitch && lhs.rebalanceNeeded == rhs.rebalanceNeeded
     }
 
     public func hash(into hasher: inout Hasher) {

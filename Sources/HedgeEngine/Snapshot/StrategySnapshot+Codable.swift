@@ -7,6 +7,7 @@ extension StrategySnapshot: Codable {
         case name, kind, state, stateSince, paused, haltReason, legs, spreadBps, rollingMeanBps, zScore
         case annualisedBasis, entryBandBps, exitBandBps, entryRule, exitRule, entry, exit, pnl
         case spreadSeries, meanSeries, pnlSeries, entryBandSeries, exitBandSeries, markers, transitions, openOrders, completedCycles
+        case haltedByKillSwitch, rebalanceNeeded
     }
 
     /// A threshold band as it travels.
@@ -49,6 +50,9 @@ extension StrategySnapshot: Codable {
             entryBandSeries: try c.decodeIfPresent([BandPoint].self, forKey: .entryBandSeries) ?? [],
             exitBandSeries: try c.decodeIfPresent([BandPoint].self, forKey: .exitBandSeries) ?? []
         )
+        // Absent from an older server's snapshots: not halted by a kill, no rebalance offered.
+        haltedByKillSwitch = try c.decodeIfPresent(Bool.self, forKey: .haltedByKillSwitch) ?? false
+        rebalanceNeeded = try c.decodeIfPresent(Bool.self, forKey: .rebalanceNeeded) ?? false
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -80,5 +84,7 @@ extension StrategySnapshot: Codable {
         try c.encode(transitions, forKey: .transitions)
         try c.encode(openOrders, forKey: .openOrders)
         try c.encode(completedCycles, forKey: .completedCycles)
+        try c.encode(haltedByKillSwitch, forKey: .haltedByKillSwitch)
+        try c.encode(rebalanceNeeded, forKey: .rebalanceNeeded)
     }
 }

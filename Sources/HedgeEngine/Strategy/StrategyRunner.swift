@@ -120,7 +120,7 @@ struct StrategyRunner {
                 annualised = nil
             }
         }
-        return StrategySnapshot(
+        var snapshot = StrategySnapshot(
             name: config.name, kind: config.kind, state: machine.stateName, stateSince: machine.stateSince,
             paused: machine.paused, haltReason: machine.haltReason, legs: legs, spreadBps: machine.spreadBps,
             rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualised,
@@ -134,6 +134,9 @@ struct StrategyRunner {
             },
             completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit,
             entryBandSeries: entryBandSeries.points, exitBandSeries: exitBandSeries.points)
+        snapshot.haltedByKillSwitch = machine.haltedByKillSwitch
+        snapshot.rebalanceNeeded = machine.rebalanceNeeded
+        return snapshot
     }
 
     private func legSnapshot(_ leg: Leg) -> LegSnapshot {

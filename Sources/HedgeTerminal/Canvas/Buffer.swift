@@ -4,10 +4,14 @@ public struct Buffer: Sendable, Hashable {
     public let width: Int
     public let height: Int
     public private(set) var cells: [Cell]
+    /// A terminal without UTF-8: text is written with ASCII look-alikes (`>=` for `≥`), folded
+    /// before it is fitted, so nothing shows as `?` and cuts still land on whole words.
+    public var asciiOnly: Bool
 
-    public init(width: Int, height: Int) {
+    public init(width: Int, height: Int, asciiOnly: Bool = false) {
         self.width = max(0, width)
         self.height = max(0, height)
+        self.asciiOnly = asciiOnly
         cells = Array(repeating: .blank, count: self.width * self.height)
     }
 
@@ -25,6 +29,7 @@ public struct Buffer: Sendable, Hashable {
     @discardableResult
     public mutating func put(_ text: String, x: Int, y: Int, style: Style = .plain, limit: Int? = nil) -> Int {
         guard y >= 0, y < height else { return x }
+        let text = asciiOnly ? ASCIIFallback.fold(text) : text
         let end = min(width, limit.map { x + max(0, $0) } ?? width)
         var column = x
         for character in text {
@@ -42,6 +47,7 @@ public struct Buffer: Sendable, Hashable {
     public mutating func put(_ text: String, in rect: Rect, row: Int, column: Int = 0, style: Style = .plain, glyphs: GlyphSet = .unicode) -> Int {
         guard row >= 0, row < rect.height, column < rect.width else { return rect.x + column }
         let room = rect.width - column
+        let text = asciiOnly ? ASCIIFallback.fold(text) : text
         return put(Self.fitted(text, to: room, ellipsis: glyphs.ellipsis), x: rect.x + column, y: rect.y + row, style: style, limit: room)
     }
 

@@ -12,6 +12,8 @@ public struct Dialog: Sendable, Hashable {
         /// The kill switch for one strategy.
         case killOne(strategy: String)
         case kill
+        /// `p` on a halted strategy (the kill switch, or ERROR while paused): leaving the halt asks first.
+        case resume(strategy: String)
         case quit
     }
 
@@ -157,14 +159,19 @@ public struct ScreenInput: Sendable {
                 // `y` acts on what the dialog shows now: a spread that closed meanwhile is not news
                 // for the engine.
                 if let strategy = strategy(named: name), !Self.hasOpenSpread(strategy) {
-                    return refuse("nothing to close: \(name) is flat (\(strategy.state.rawValue)); nothing sent", now: now)
+                    return refuse("nothing to close: \(name) is flat (\(strategy.shownState)); nothing sent", now: now, about: strategy)
                 }
                 return [.send(.close, strategy: name), .redraw]
             case .rebalance(let name):
-                if let strategy = strategy(named: name), !Self.holdsPosition(strategy) {
-                    return refuse("nothing to rebalance: \(name) is flat (\(strategy.state.rawValue)); nothing sent", now: now)
+                if let strategy = strategy(named: name), let refusal = Self.rebalanceRefusal(strategy) {
+                    return refuse(refusal + "; nothing sent", now: now, about: strategy)
                 }
                 return [.send(.rebalance, strategy: name), .redraw]
+            case .resume(let name):
+                if let strategy = strategy(named: name), !Self.isHalted(strategy) {
+                    return refuse("nothing to resume: \(name) is \(strategy.shownState); nothing sent", now: now, about: strategy)
+                }
+                return [.send(.resume, strategy: name), .redraw]
             case .killOne(let name):
                 say("kill switch sent for \(name): flattening it", .danger, now: now, shown: nil)
                 return [.send(.kill, strategy: name), .redraw]
@@ -196,6 +203,9 @@ public struct ScreenInput: Sendable {
         case .character("r"):
             mode = .normal
             if let refusal = context.commandRefusal { return refuse(refusal, now: now) }
+            if let strategy = strategy(named: draft.strategy), let refusal = Self.rebalanceRefusal(strategy) {
+                return refuse(refusal + "; nothing sent", now: now, about: strategy)
+            }
             return [.send(.rebalance, strategy: draft.strategy), .redraw]
         case .character("k"):
             if let refusal = context.commandRefusal {
@@ -244,12 +254,7 @@ public struct ScreenInput: Sendable {
         }
         switch intent {
         case .quit:
-            // Detaching leaves the server trading: nothing to ask.
-            if context.isAttached { return [.quit] }
-            let open = snapshot?.strategies.filter(Self.hasOpenSpread) ?? []
-            guard !open.isEmpty else { return [.quit] }
-            mode = .confirm(.quit)
-            return [.redraw]
+            return askToQuit(snapshot: snapshot)
         case .relayout:
             return [.relayout]
         case .toggleHelp:
@@ -267,15 +272,14 @@ public struct ScreenInput: Sendable {
         case .closeSpread:
             guard let strategy else { return noStrategy(now: now) }
             guard Self.hasOpenSpread(strategy) else {
-                return refuse("nothing to close: \(strategy.name) is flat (\(strategy.state.rawValue))", now: now)
+                return refuse("nothing to close: \(strategy.name) is flat (\(strategy.shownState))", now: now, about: strategy)
             }
             mode = .confirm(.close(strategy: strategy.name))
             return [.redraw]
         case .rebalance:
             guard let strategy else { return noStrategy(now: now) }
-            guard Self.holdsPosition(strategy) else {
-                return refuse("nothing to rebalance: \(strategy.name) is flat (\(strategy.state.rawValue))", now: now)
-            }
+            // Offered only when the engine would act: something held, off the hedge ratio.
+            if let refusal = Self.rebalanceRefusal(strategy) { return refuse(refusal, now: now, about: strategy) }
             mode = .confirm(.rebalance(strategy: strategy.name))
             return [.redraw]
         case .adjust:
@@ -286,6 +290,11 @@ public struct ScreenInput: Sendable {
             return [.redraw]
         case .togglePause:
             guard let strategy else { return noStrategy(now: now) }
+            if Self.isHalted(strategy) {
+                // Leaving a halt (the kill switch, or ERROR) lets the strategy trade again: ask.
+                mode = .confirm(.resume(strategy: strategy.name))
+                return [.redraw]
+            }
             return [.send(strategy.paused ? .resume : .pause, strategy: strategy.name), .redraw]
         case .nextTheme:
             return [.nextTheme, .redraw]
@@ -324,6 +333,40 @@ public struct ScreenInput: Sendable {
         Leg.allCases.contains { !strategy.legs[$0].quantity.isZero }
     }
 
+    /// Whether `p` would lift a halt: ERROR (the kill switch's or a fault's) with the pause set,
+    /// which is what makes `p` send a resume.
+    static func isHalted(_ strategy: StrategySnapshot) -> Bool {
+        strategy.state == .error && strategy.paused
+    }
+
+    /// Why a rebalance would do nothing now (flat, legs balanced, or not monitoring); nil when
+    /// the engine would act on it.
+    static func rebalanceRefusal(_ strategy: StrategySnapshot) -> String? {
+        guard holdsPosition(strategy) else { return "nothing to rebalance: \(strategy.name) is flat (\(strategy.shownState))" }
+        guard !strategy.rebalanceNeeded else { return nil }
+        if strategy.state == .monitoring { return "nothing to rebalance: \(strategy.name)'s legs are balanced within one lot" }
+        return "no rebalance while \(strategy.name) is \(strategy.shownState)"
+    }
+
+    /// `q`, and Ctrl-C: quit at once when nothing is open (or when attached: the server keeps
+    /// trading), else ask.
+    private mutating func askToQuit(snapshot: EngineSnapshot?) -> [Action] {
+        if context.isAttached { return [.quit] }
+        let open = snapshot?.strategies.filter(Self.hasOpenSpread) ?? []
+        guard !open.isEmpty else { return [.quit] }
+        mode = .confirm(.quit)
+        return [.redraw]
+    }
+
+    /// Ctrl-C (SIGINT) on the screen: asks like `q` while a spread is open; a second Ctrl-C
+    /// while the quit dialog is up quits anyway.
+    public mutating func interrupted(snapshot: EngineSnapshot?, now: Duration) -> [Action] {
+        if let snapshot { latest = snapshot }
+        clock = max(clock, now)
+        if mode == .confirm(.quit) { return [.quit] }
+        return askToQuit(snapshot: snapshot ?? latest)
+    }
+
     private func strategy(named name: String) -> StrategySnapshot? {
         latest?.strategies.first { $0.name == name }
     }
@@ -350,6 +393,11 @@ public struct ScreenInput: Sendable {
             guard let sent = awaiting.removeValue(forKey: acknowledgement.commandID) else { continue }
             let text = acknowledgement.accepted ? acknowledgement.text : "refused: " + acknowledgement.text
             status = StatusMessage(text: text, role: acknowledgement.accepted ? .profit : .danger, expires: now + Self.acknowledgementShown)
+            // The answer speaks of the strategy as it is in this snapshot (all of them, for a
+            // command sent to all).
+            let named = acknowledgement.strategy ?? sent.strategy
+            status?.about = snapshot.strategies.filter { named == nil || $0.name == named }.map(StrategyStamp.init)
+            status?.gist = sent.action.verb + (acknowledgement.accepted ? " accepted" : " refused")
             // The engine logs what its strategies answer, once, for every screen; only answers
             // that never reached a strategy (refused on the way) need a line of their own here.
             if acknowledgement.strategy == nil {
@@ -358,7 +406,26 @@ public struct ScreenInput: Sendable {
             }
             changed = true
         }
+        if replaceUntrueStatus(in: snapshot, now: now) { changed = true }
         return changed
+    }
+
+    /// An answer about a strategy whose state, pause or halt has changed since is no longer
+    /// true: it gives way to what is true now, for a moment.
+    private mutating func replaceUntrueStatus(in snapshot: EngineSnapshot, now: Duration) -> Bool {
+        guard let about = status?.about, !about.isEmpty else { return false }
+        let strategies = Dictionary(snapshot.strategies.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        guard let changed = about.first(where: { stamp in strategies[stamp.name].map(StrategyStamp.init) != stamp }) else { return false }
+        let gist = status?.gist
+        let lead = gist.map { $0 + "; " } ?? ""
+        guard let strategy = strategies[changed.name] else {
+            say(lead + "\(changed.name) is no longer running", .muted, now: now)
+            return true
+        }
+        say(lead + "\(strategy.name) is now \(strategy.shownState)" + (strategy.shownPaused ? ", paused" : ""), .muted, now: now)
+        status?.about = [StrategyStamp(strategy)]
+        status?.gist = gist
+        return true
     }
 
     /// One event-log line for an answer: the strategy once, the action once.
@@ -398,9 +465,11 @@ public struct ScreenInput: Sendable {
         status = StatusMessage(text: text, role: role, expires: shown.map { now + $0 })
     }
 
-    /// Says why nothing was sent, long enough to read.
-    private mutating func refuse(_ text: String, now: Duration) -> [Action] {
+    /// Says why nothing was sent, long enough to read; a reason that names `about`'s state is
+    /// withdrawn when that state changes.
+    private mutating func refuse(_ text: String, now: Duration, about strategy: StrategySnapshot? = nil) -> [Action] {
         say(text, .warning, now: now, shown: Self.acknowledgementShown)
+        if let strategy { status?.about = [StrategyStamp(strategy)] }
         return [.redraw]
     }
 

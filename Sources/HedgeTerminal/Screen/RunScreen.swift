@@ -9,7 +9,7 @@ import Glibc
 /// Runs the live screen until the trader quits: draws each snapshot the engine publishes and
 /// sends the trader's commands back. ncurses runs on a thread of its own so its blocking key
 /// reads never hold up the engine's tasks; the terminal is restored on every way out. Ctrl-C
-/// (SIGINT) leaves through the same path as `q`.
+/// (SIGINT) is answered like `q`: it asks while a spread is open, and a second one quits.
 ///
 /// Logs must not reach the terminal while this runs: point swift-log at a file first.
 func runScreen(snapshots: AsyncStream<EngineSnapshot>, commands: CommandSender,

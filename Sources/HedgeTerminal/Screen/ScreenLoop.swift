@@ -1,7 +1,8 @@
 import HedgeEngine
 
-/// The screen thread's loop: read keys, take snapshots, draw when something changed, at most
-/// `fps` frames a second. Everything that touches ncurses happens inside `run()`.
+/// The screen thread's loop: read keys, take snapshots, draw when something changed. Snapshots
+/// are drawn at most `fps` frames a second; a key is answered on the screen at once
+/// (`FramePacing`). Everything that touches ncurses happens inside `run()`.
 struct ScreenLoop: Sendable {
     let mailbox: SnapshotMailbox
     let commands: CommandSender
@@ -13,10 +14,10 @@ struct ScreenLoop: Sendable {
         defer { terminal.close() }
         let clock = ContinuousClock()
         let start = clock.now
-        let frameMilliseconds = 1000 / max(1, min(options.fps, 60))
-        let frameInterval = Duration.milliseconds(frameMilliseconds)
-        // Short waits for keys keep Esc, q and Ctrl-C quick without spinning.
-        terminal.setKeyTimeout(milliseconds: min(50, frameMilliseconds))
+        var pacing = FramePacing(fps: options.fps)
+        // Short waits for keys keep Esc, q and Ctrl-C quick without spinning; a key that comes
+        // wakes the wait at once.
+        terminal.setKeyTimeout(milliseconds: min(50, pacing.intervalMilliseconds))
         let dashboard = Dashboard(glyphs: terminal.glyphs)
         var input = ScreenInput(context: options.context)
         var ageShown: Int64?
@@ -24,43 +25,45 @@ struct ScreenLoop: Sendable {
         if let warning = options.themeWarning { input.themeChanged(to: "default", problem: warning, now: .zero) }
         var themeName = options.themeName
         var snapshot: EngineSnapshot?
-        var needsDraw = true
-        var lastFrame: ContinuousClock.Instant?
+        pacing.request(.input)
         var streamEndShown = false
 
         func draw() {
             let size = terminal.size
             terminal.present(dashboard.render(snapshot, input: input, width: size.width, height: size.height))
-            lastFrame = clock.now
-            needsDraw = false
+            pacing.drawn(at: clock.now - start)
         }
 
         while true {
             let mail = mailbox.take()
-            if mail.interrupted { return .interrupted }
             if mail.cancelled { return .cancelled }
             let now = clock.now - start
             if let fresh = mail.snapshot {
                 snapshot = fresh
                 input.snapshotArrived(fresh, now: now)
-                needsDraw = true
+                pacing.request(.data)
+            }
+            if mail.interrupted {
+                // Ctrl-C asks like q while a spread is open; a second one quits anyway.
+                if input.interrupted(snapshot: snapshot, now: now).contains(.quit) { return .interrupted }
+                pacing.request(.input)
             }
             if mail.streamEnded && !streamEndShown {
                 if options.exitWhenEngineStops { return .engineStopped }
                 streamEndShown = true
                 let leave = options.context.isAttached ? "q detaches" : "q quits"
                 input.show(StatusMessage(text: "engine stopped: showing its last snapshot; " + leave, role: .warning, expires: nil))
-                needsDraw = true
+                pacing.request(.data)
             }
-            if let connection = options.connection?(), input.connectionChanged(to: connection, now: now) { needsDraw = true }
-            if input.tick(now: now) { needsDraw = true }
+            if let connection = options.connection?(), input.connectionChanged(to: connection, now: now) { pacing.request(.data) }
+            if input.tick(now: now) { pacing.request(.data) }
             // Cut off, the "N s ago" in the header counts up: draw once a second.
             let age = input.staleFor?.components.seconds
             if age != ageShown {
                 ageShown = age
-                needsDraw = true
+                pacing.request(.data)
             }
-            if needsDraw, lastFrame.map({ clock.now - $0 >= frameInterval }) ?? true { draw() }
+            if pacing.shouldDraw(now: clock.now - start) { draw() }
             guard let key = terminal.readKey() else { continue }
             for action in input.handle(key, snapshot: snapshot, now: clock.now - start) {
                 switch action {
@@ -79,15 +82,14 @@ struct ScreenLoop: Sendable {
                         terminal.apply(theme: .defaultDark)
                         input.themeChanged(to: themeName, problem: error.description + "; using the default theme", now: clock.now - start)
                     }
-                    needsDraw = true
                 case .redraw:
-                    needsDraw = true
+                    break
                 case .relayout:
-                    // A resize is drawn at once, whatever the frame budget says.
                     terminal.resized()
-                    draw()
                 }
             }
+            // Whatever the key did is on the screen before the next key is read.
+            pacing.request(.input)
         }
     }
 }

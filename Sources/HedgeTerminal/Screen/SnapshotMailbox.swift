@@ -19,11 +19,13 @@ final class SnapshotMailbox: Sendable {
     func cancel() { state.withLock { $0.cancelled = true } }
     func interrupt() { state.withLock { $0.interrupted = true } }
 
-    /// Takes the newest unread snapshot (nil when none arrived since the last call).
+    /// Takes the newest unread snapshot (nil when none arrived since the last call), and a
+    /// Ctrl-C not yet taken (each one is answered once).
     func take() -> Mail {
         state.withLock { mail in
             let taken = mail
             mail.snapshot = nil
+            mail.interrupted = false
             return taken
         }
     }

@@ -13,7 +13,7 @@ public struct Dashboard: Sendable {
     public init(glyphs: GlyphSet) { self.glyphs = glyphs }
 
     public func render(_ snapshot: EngineSnapshot?, input: ScreenInput, width: Int, height: Int) -> Buffer {
-        var buffer = Buffer(width: width, height: height)
+        var buffer = Buffer(width: width, height: height, asciiOnly: !glyphs.braille)
         draw(snapshot, input: input, into: &buffer)
         if !glyphs.braille { buffer.replaceNonASCII() }
         return buffer
@@ -111,13 +111,13 @@ public struct Dashboard: Sendable {
 }
 
 extension Buffer {
-    /// For terminals without UTF-8: look-alikes for the few symbols we print, '?' for the rest
-    /// (names and messages from the engine may hold any character).
+    /// For terminals without UTF-8, after drawing: any cell text did not bring in (a fill, a
+    /// chart mark) gets its one-character look-alike, '?' when it has none (names and messages
+    /// from the engine may hold any character).
     mutating func replaceNonASCII() {
-        let lookalikes: [Character: Character] = ["…": "~", "—": "-", "–": "-", "→": ">", "›": ">", "·": "-", "×": "x", "●": "*", "○": "o", "↓": "v", "↑": "^", "←": "<", "↳": ">", "‖": "|"]
         for y in 0..<height {
             for x in 0..<width where !self[x, y].character.isASCII {
-                self[x, y].character = lookalikes[self[x, y].character] ?? "?"
+                self[x, y].character = ASCIIFallback.cell(self[x, y].character)
             }
         }
     }

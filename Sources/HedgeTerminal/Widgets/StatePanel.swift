@@ -16,10 +16,10 @@ struct StatePanel {
         let inner = buffer.box(area, title: "State", glyphs: glyphs)
         guard !inner.isEmpty else { return }
         var row = 0
-        let stateStyle = Style(ThemeRole.forState(strategy.state), bold: true)
-        var x = buffer.put(strategy.state.rawValue, in: inner, row: row, style: stateStyle, glyphs: glyphs)
+        let stateStyle = Style(strategy.shownStateRole, bold: true)
+        var x = buffer.put(strategy.shownState, in: inner, row: row, style: stateStyle, glyphs: glyphs)
         x = buffer.put(" for " + (now - strategy.stateSince).compact, in: inner, row: row, column: x - inner.x, style: Style(.muted), glyphs: glyphs)
-        if strategy.paused {
+        if strategy.shownPaused {
             buffer.put(" PAUSED ", in: inner, row: row, column: x - inner.x + 1, style: Style(.warning, bold: true, reverse: true), glyphs: glyphs)
         }
         row += 1
@@ -37,15 +37,18 @@ struct StatePanel {
             guard row < inner.height else { break }
             let time = CivilTime(transition.time).clock
             var column = buffer.put(time + " ", in: inner, row: row, style: Style(.muted), glyphs: glyphs) - inner.x
-            column = buffer.put(glyphs.arrow + " " + transition.to.rawValue, in: inner, row: row, column: column,
-                                style: Style(ThemeRole.forState(transition.to)), glyphs: glyphs) - inner.x
+            column = buffer.put(glyphs.arrow + " " + strategy.shownName(of: transition), in: inner, row: row, column: column,
+                                style: Style(strategy.shownRole(of: transition)), glyphs: glyphs) - inner.x
             buffer.put("  " + transition.reason, in: inner, row: row, column: column, style: Style(.text), glyphs: glyphs)
             row += 1
         }
     }
 
-    /// Off the happy path: reached from monitoring (adjust) or from anywhere (unwind, error).
-    private static let branches: [(StrategyStateName, String)] = [(.adjusting, "adjust"), (.unwinding, "unwind"), (.error, "error")]
+    /// Off the happy path: reached from monitoring (adjust) or from anywhere (unwind, error);
+    /// a kill-switch halt is lit as "halted".
+    private var branches: [(StrategyStateName, String)] {
+        [(.adjusting, "adjust"), (.unwinding, "unwind"), (.error, strategy.haltedByKillSwitch ? "halted" : "error")]
+    }
 
     /// The state diagram: the happy path flowed over as many rows as the width needs, then the
     /// states off it; the current state is lit (reverse, its state colour).
@@ -67,7 +70,7 @@ struct StatePanel {
         row += 1
         guard row < inner.height else { return row }
         column = buffer.put("  ↳ ", in: inner, row: row, style: Style(.muted), glyphs: glyphs) - inner.x
-        for (index, (state, word)) in Self.branches.enumerated() {
+        for (index, (state, word)) in branches.enumerated() {
             if index > 0 { column = buffer.put(" · ", in: inner, row: row, column: column, style: Style(.muted), glyphs: glyphs) - inner.x }
             column = buffer.put(word, in: inner, row: row, column: column, style: style(for: state), glyphs: glyphs) - inner.x
         }
@@ -75,6 +78,6 @@ struct StatePanel {
     }
 
     private func style(for state: StrategyStateName) -> Style {
-        state == strategy.state ? Style(ThemeRole.forState(state), bold: true, reverse: true) : Style(.muted)
+        state == strategy.state ? Style(strategy.shownStateRole, bold: true, reverse: true) : Style(.muted)
     }
 }

@@ -15,7 +15,7 @@ struct StrategiesList {
                 ($0.legs.a.instrument.symbol + " / " + $0.legs.b.instrument.symbol, .text)
             },
             TableColumn(title: "state", width: 22, priority: 8) { strategy in
-                (strategy.state.rawValue + (strategy.paused ? " ‖" : ""), ThemeRole.forState(strategy.state))
+                (strategy.shownState + (strategy.shownPaused ? " ‖" : ""), strategy.shownStateRole)
             },
             TableColumn(title: "spread bps", width: 10, priority: 7, rightAligned: true) {
                 ($0.spreadBps?.formatted(places: 1, plusSign: true) ?? "—", .spreadLine)
