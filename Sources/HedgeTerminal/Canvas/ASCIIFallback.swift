@@ -10,7 +10,7 @@ enum ASCIIFallback {
         // Arrows and pointers.
         "→": "->", "←": "<-", "↑": "^", "↓": "v", "›": ">", "↳": ">",
         // Marks (the ASCII glyph set has its own; these cover text that names them).
-        "●": "*", "○": "o", "▲": "^", "▼": "v",
+        "●": "*", "○": "o", "▲": "^", "▼": "v", "◆": "x",
         // Box lines (the ASCII glyph set draws `+-|`; these cover anything drawn past it).
         "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┤": "+", "├": "+",
     ]
