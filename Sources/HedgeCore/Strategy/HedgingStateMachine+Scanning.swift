@@ -28,7 +28,8 @@ extension HedgingStateMachine {
 
         switch state {
         case .scanning:
-            if !paused, entryBlockedReason == nil, let opportunity = detect(now: now, into: &actions) {
+            // A stale leg's price is not a price: no spread is detected on it (`staleLeg`).
+            if !paused, entryBlockedReason == nil, staleLeg(at: now) == nil, let opportunity = detect(now: now, into: &actions) {
                 enter(.validating(opportunity), "sized \(opportunity.quantities.a)/\(opportunity.quantities.b); awaiting fresh quotes",
                       from: .spreadDetected, now: now, into: &actions)
                 actions.append(.scheduleTimer(.validationTimeout, at: now + config.orderTimeout))
@@ -224,6 +225,11 @@ extension HedgingStateMachine {
     /// VALIDATING: fresh quotes must still show the entry, the books must hold the size, and the
     /// slippage estimate must be within bounds. Then the first leg is sent.
     mutating func validate(_ opportunity: Opportunity, now: Timestamp, into actions: inout [StrategyAction]) {
+        if let leg = staleLeg(at: now) {
+            actions.append(.cancelTimer(.validationTimeout))
+            enter(.scanning, "no entry: " + staleText(leg, at: now), now: now, into: &actions)
+            return
+        }
         guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
               (deviation > 0) == (opportunity.sides.a == .sell) else {
             actions.append(.cancelTimer(.validationTimeout))
