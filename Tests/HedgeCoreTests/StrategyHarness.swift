@@ -84,6 +84,10 @@ struct Desk {
             cooldown: .seconds(10), volatilityStopMultiple: nil, expiryGuard: .seconds(3600), marginGuardRatio: 0.8,
             maxSlippageBps: "5", orderTimeout: .seconds(5), hedgeDeadline: .seconds(10), maxHedgeAttempts: 3,
             driftTolerance: "0.02", sampleInterval: .seconds(1), window: 120, warmupSamples: 30)
+        // Scripts here quote one leg for seconds while the other's book is quiet (a feed that
+        // would still send heartbeats): the data limit is kept out of their way. The stale-leg
+        // tests set their own.
+        config.staleAfter = PerLeg(repeating: .seconds(3600))
         change(&config)
         return config
     }

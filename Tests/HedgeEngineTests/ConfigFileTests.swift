@@ -71,6 +71,8 @@ struct ConfigFileTests {
         #expect(first.maxConsecutiveErrors == 3)
         // The venue's fee override reaches the legs: 2 bps taker, 0 maker.
         #expect(first.legs.a.fees == FeeSchedule(maker: 0, taker: "0.0002"))
+        // So does its data limit: both legs are on sim.
+        #expect(first.staleAfter == PerLeg(repeating: .seconds(2)))
 
         let second = configs[1]
         #expect(second.name == "btc-calendar-wide")
@@ -120,6 +122,22 @@ struct ConfigFileTests {
     func scenarioOverride() {
         let config = HedgetopConfig.parse(Self.minimal, file: "test.toml")
         #expect(throws: ConfigErrors.self) { try config.paperScenario(start: start, scenario: .cross) }
+    }
+
+    @Test("stale_after applies to the legs on its venue only, and must be at least 100ms")
+    func staleAfterPerVenue() throws {
+        let config = HedgetopConfig.parse("""
+        [market]
+        scenario = "cross"
+        [venues.sim-a]
+        stale_after = "1500ms"
+        """, file: "test.toml")
+        let strategy = try #require(try config.paperScenario(start: start).strategies.first)
+        // Leg A is on sim-a, leg B on sim-b (the default).
+        #expect(strategy.staleAfter == PerLeg(a: .milliseconds(1500), b: StrategyConfig.defaultStaleAfter))
+        let found = errors(Self.minimal + "\n[venues.sim]\nstale_after = \"50ms\"\n")
+        #expect(found.map(\.key) == ["venues.sim.stale_after"])
+        #expect(found.first?.problem == "must be at least 100ms")
     }
 
     @Test("a file with no strategies runs the scenario's own, with the venue's settings")

@@ -13,7 +13,8 @@ enum SnapshotFixture {
                     quote: Quote(bid: bid, bidSize: 3, ask: ask, askSize: 2, time: at(600)),
                     quantity: quantity, averageEntry: entry, mark: bid, unrealisedPnL: upnl, realisedPnL: .zero,
                     fees: "1.25", funding: .zero, liquidationPrice: nil,
-                    margin: MarginStatus(available: "950000", marginRatio: 0.031, utilisation: 0.0625), tickSize: "0.1")
+                    margin: MarginStatus(available: "950000", marginRatio: 0.031, utilisation: 0.0625), tickSize: "0.1",
+                    freshness: LegFreshness(age: .milliseconds(300), limit: .seconds(3)))
     }
 
     static var strategy: StrategySnapshot {

@@ -27,6 +27,8 @@ public enum EntryRefusal: Sendable, Hashable {
     case paused
     /// In the band while a portfolio limit blocked new spreads.
     case portfolioLimit
+    /// In the band (or detected), but this leg's market data was older than its `staleAfter`.
+    case staleLeg(Leg)
     /// In the band, but the deviation did not pay the round trip's fees, the crossing and the
     /// minimum edge.
     case edgeBelowCosts
@@ -37,6 +39,8 @@ public enum EntryRefusal: Sendable, Hashable {
     /// In the band, but a venue had too little free margin for a leg (the amounts:
     /// `HedgingStateMachine.lastMarginShortfall`).
     case margin
+    /// Detected, then this leg's market data went stale before the first order was sent.
+    case staleBeforeSending(Leg)
     /// Detected, then the fresh quotes no longer showed the entry.
     case goneOnFreshQuotes
     /// Detected, then a leg had no quote to validate against.

@@ -32,7 +32,9 @@ extension HedgingStateMachine {
         case .rebalance:
             switch state {
             case .monitoring(let cycle):
-                if hedgeShortfall(now: now) == nil {
+                if let leg = staleLeg(at: now) {
+                    refuse(staleText(leg, at: now))
+                } else if hedgeShortfall(now: now) == nil {
                     refuse("legs already balanced within one lot")
                 } else {
                     accept("restoring the hedge ratio")
@@ -148,6 +150,7 @@ extension HedgingStateMachine {
         guard case .monitoring(let cycle) = state else {
             return (false, hasPosition ? "not while \(stateName)" : "nothing open")
         }
+        if let stale = staleLeg(at: now) { return (false, staleText(stale, at: now)) }
         // Leg A moves first; the hedge on B follows the filled quantity.
         let leg = Leg.a
         let position = positions[leg]

@@ -17,7 +17,8 @@ extension HedgingStateMachine {
             startClosing(reason, holding: Holding(trade: .open(cycle)), now: now, into: &actions)
             return
         }
-        if let drift = driftFraction(), drift > config.driftTolerance.doubleValue {
+        // No adjustment on a stale leg: the drift is priced from a quote that may be long gone.
+        if staleLeg(at: now) == nil, let drift = driftFraction(), drift > config.driftTolerance.doubleValue {
             startAdjusting("hedge drifted \((drift * 100).formatted1) %", cycle: cycle, now: now, into: &actions)
         }
     }

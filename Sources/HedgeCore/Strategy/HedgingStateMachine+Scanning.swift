@@ -146,6 +146,8 @@ extension HedgingStateMachine {
         guard measured >= limit(config.entry) else { return .pass(.outsideBand) }
         if paused { return .pass(.notTaken(.paused)) }
         if entryBlockedReason != nil { return .pass(.notTaken(.portfolioLimit)) }
+        // A stale leg's price is not a price: no spread is taken on it.
+        if let leg = staleLeg(at: now) { return .pass(.notTaken(.staleLeg(leg))) }
         guard let crossing = crossingCostBps(), let spread = spreadBps else { return .pass(.legWithoutQuote(quotes.a == nil ? .a : .b)) }
         let required = config.roundTripFeeBps.doubleValue + crossing + config.minEdgeBps.doubleValue
         guard abs(deviation) >= required else { return .pass(.notTaken(.edgeBelowCosts)) }
@@ -251,6 +253,12 @@ extension HedgingStateMachine {
     /// VALIDATING: fresh quotes must still show the entry, the books must hold the size, and the
     /// slippage estimate must be within bounds. Then the first leg is sent.
     mutating func validate(_ opportunity: Opportunity, now: Timestamp, into actions: inout [StrategyAction]) {
+        if let leg = staleLeg(at: now) {
+            actions.append(.cancelTimer(.validationTimeout))
+            entryCheck = .notTaken(.staleBeforeSending(leg))
+            enter(.scanning, "no entry: " + staleText(leg, at: now), now: now, into: &actions)
+            return
+        }
         guard let deviation = deviationBps, let measured = measure(config.entry), measured >= limit(config.entry),
               (deviation > 0) == (opportunity.sides.a == .sell) else {
             actions.append(.cancelTimer(.validationTimeout))

@@ -79,6 +79,11 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var quotes = PerLeg<Quote?>(repeating: nil)
     public internal(set) var marks = PerLeg<FixedDecimal?>(repeating: nil)
     public internal(set) var margins = PerLeg<MarginStatus?>(repeating: nil)
+    /// When market data of each leg last arrived (quote or mark, on the runtime's clock): how
+    /// fresh the leg is (`freshness(_:at:)`).
+    public internal(set) var dataArrivedAt = PerLeg<Timestamp?>(repeating: nil)
+    /// Whether each leg was last said to be stale, so the alert comes once per change.
+    var reportedStale = PerLeg(repeating: false)
     public internal(set) var positions: PerLeg<Position>
     public internal(set) var statistics: RollingStatistics
     public internal(set) var spreadBps: FixedDecimal?
@@ -115,6 +120,8 @@ public struct HedgingStateMachine: Sendable {
         var actions: [StrategyAction] = []
         switch event {
         case .quote(let leg, let quote):
+            dataArrivedAt[leg] = now
+            noteFreshness(now: now, into: &actions)
             onQuote(leg, quote, now: now, into: &actions)
         case .order(let leg, let update):
             onOrderUpdate(leg, update, now: now, into: &actions)
@@ -126,6 +133,8 @@ public struct HedgingStateMachine: Sendable {
         case .funding(let leg, let amount, let rate):
             onFunding(leg, amount: amount, rate: rate, now: now, into: &actions)
         case .mark(let leg, let price):
+            dataArrivedAt[leg] = now
+            noteFreshness(now: now, into: &actions)
             if price.isPositive {
                 marks[leg] = price
             } else {

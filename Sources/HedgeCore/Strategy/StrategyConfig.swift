@@ -99,6 +99,13 @@ public struct StrategyConfig: Sendable, Hashable, Codable {
     var badQuoteLimit: Int
     /// Which leg opens first.
     public var legOrder: LegOrder = .thinnerFirst
+    /// Each leg's venue limit on the age of its market data: older, the leg is stale and no
+    /// entry or adjustment is sent on it (closing still is).
+    public var staleAfter = PerLeg(repeating: StrategyConfig.defaultStaleAfter)
+
+    /// A leg with no market data for longer than this is stale, unless its venue says otherwise:
+    /// three missed mark prices of a venue that sends one a second.
+    public static let defaultStaleAfter: Duration = .seconds(3)
 
     public init(
         name: String, kind: StrategyKind, legs: PerLeg<ContractSpec>, targetNotional: FixedDecimal,

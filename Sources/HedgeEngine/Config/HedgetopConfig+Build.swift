@@ -121,6 +121,10 @@ extension HedgetopConfig {
         }
         for index in build.strategies.indices {
             if let limit = limits.maxConsecutiveErrors { build.strategies[index].maxConsecutiveErrors = limit }
+            for leg in Leg.allCases {
+                let venue = build.strategies[index].legs[leg].id.venue
+                if let limit = venues.first(where: { $0.name == venue })?.staleAfter { build.strategies[index].staleAfter[leg] = limit }
+            }
             if let cap = limits.maxNotionalPerSpread, build.strategies[index].targetNotional > cap {
                 let key = keys[index]
                 errors.append(ConfigError(key: key, line: sourceMap.line(of: key),

@@ -184,6 +184,9 @@ extension HedgetopConfig {
             if let fee, fee > "0.01" || fee < "-0.001" { table.fail(key, "\(fee) is out of range (-0.001 to 0.01; 0.0005 is 5 bps)") }
         }
         settings.marginMode = table.choice("margin_mode", ["cross": .cross, "isolated": .isolated])
+        if let limit = table.duration("stale_after") {
+            if limit < .milliseconds(100) { table.fail("stale_after", "must be at least 100ms") } else { settings.staleAfter = limit }
+        }
         var overrides: [@Sendable (inout SimulatedVenue.Settings) -> Void] = []
         func latency(_ baseKey: String, _ jitterKey: String, _ path: WritableKeyPath<SimulatedVenue.Settings, LatencyModel> & Sendable) {
             let base = table.double(baseKey, in: 0...60_000, expected: "milliseconds")

@@ -88,6 +88,8 @@ public struct HedgetopConfig: Sendable {
         public var takerFee: FixedDecimal?
         var makerFee: FixedDecimal?
         public var marginMode: SimulatedVenue.MarginMode?
+        /// `stale_after`: a leg on this venue with no market data for longer is stale.
+        public var staleAfter: Duration?
         public var faults: [FaultSettings] = []
         var faultSeed: UInt64?
         var overrides: [@Sendable (inout SimulatedVenue.Settings) -> Void] = []

@@ -26,10 +26,12 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
     public struct NotTaken: Sendable, Hashable, Codable {
         public var paused = 0
         public var portfolioLimit = 0
+        public var staleLeg = 0
         public var edgeBelowCosts = 0
         public var expiryGuard = 0
         public var cannotSize = 0
         public var margin = 0
+        public var staleBeforeSending = 0
         public var goneOnFreshQuotes = 0
         public var noQuoteToValidate = 0
         public var slippage = 0
@@ -37,9 +39,10 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
 
         /// Every reason with its count, in the order a report lists them.
         public var counts: [(reason: String, count: Int)] {
-            [("paused", paused), ("portfolio limit", portfolioLimit), ("edge below fees and crossing", edgeBelowCosts),
+            [("paused", paused), ("portfolio limit", portfolioLimit), ("stale leg data", staleLeg),
+             ("edge below fees and crossing", edgeBelowCosts),
              ("expiry guard", expiryGuard), ("cannot size", cannotSize), (Self.marginReason, margin),
-             ("gone on fresh quotes", goneOnFreshQuotes), ("no quote to validate", noQuoteToValidate),
+             ("leg data went stale", staleBeforeSending), ("gone on fresh quotes", goneOnFreshQuotes), ("no quote to validate", noQuoteToValidate),
              ("slippage above the limit", slippage), ("validation timed out", validationTimeout)]
         }
 
@@ -78,11 +81,13 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
             switch refusal {
             case .paused: bandReached += 1; notTaken.paused += 1
             case .portfolioLimit: bandReached += 1; notTaken.portfolioLimit += 1
+            case .staleLeg: bandReached += 1; notTaken.staleLeg += 1
             case .edgeBelowCosts: bandReached += 1; notTaken.edgeBelowCosts += 1
             case .expiryGuard: bandReached += 1; notTaken.expiryGuard += 1
             case .cannotSize: bandReached += 1; notTaken.cannotSize += 1
             case .margin: bandReached += 1; notTaken.margin += 1
             // After detection: the band was counted when the spread was detected.
+            case .staleBeforeSending: notTaken.staleBeforeSending += 1
             case .goneOnFreshQuotes: notTaken.goneOnFreshQuotes += 1
             case .noQuoteToValidate: notTaken.noQuoteToValidate += 1
             case .slippage: notTaken.slippage += 1

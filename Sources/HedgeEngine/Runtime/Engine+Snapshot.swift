@@ -9,10 +9,6 @@ extension TradingEngine {
         changed = false
         for index in runners.indices { runners[index].flushPnLSample() }
         // By index, in name order: reading a venue by name would copy it.
-        let venueStatus = (0..<venues.count).map { index in
-            let venue = venues[index: index]
-            return venueActivity.status(of: venue.name, connected: !feedEnded && venue.health(at: now).state != .down)
-        }
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)
             for leg in Leg.allCases {
@@ -21,9 +17,27 @@ extension TradingEngine {
             }
             return snapshot
         }
+        let venueStatus = (0..<venues.count).map { index in
+            let venue = venues[index: index]
+            var status = venueActivity.status(of: venue.name, connected: !feedEnded && venue.health(at: now).state != .down)
+            status.staleFor = Self.staleFor(venue: venue.name, in: strategies)
+            return status
+        }
         return EngineSnapshot(
             sequence: sequence, time: now, mode: mode,
             strategies: strategies,
             venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits)
+    }
+
+    /// The age of the stalest leg on `venue` past its limit, over every strategy; nil when none is.
+    static func staleFor(venue: String, in strategies: [StrategySnapshot]) -> Duration? {
+        var oldest: Duration?
+        for strategy in strategies {
+            for leg in Leg.allCases where strategy.legs[leg].instrument.venue == venue {
+                guard let freshness = strategy.legs[leg].freshness, freshness.isStale, let age = freshness.age else { continue }
+                if oldest.map({ $0 < age }) ?? true { oldest = age }
+            }
+        }
+        return oldest
     }
 }

@@ -160,14 +160,18 @@ public struct LegSnapshot: Sendable, Hashable, Codable {
     public var margin: MarginStatus?
     /// The contract's price tick, so prices show to it (nil from a server that predates it).
     public var tickSize: FixedDecimal?
+    /// How old the leg's market data is, against its venue's limit; nil when not known (a
+    /// snapshot from an older server).
+    public var freshness: LegFreshness?
 
     public init(instrument: InstrumentID, margining: Margining, settlementAsset: String, quote: Quote?,
                 quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
                 unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
                 funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil,
-                tickSize: FixedDecimal? = nil) {
+                tickSize: FixedDecimal? = nil, freshness: LegFreshness? = nil) {
         self.tickSize = tickSize
         self.margin = margin
+        self.freshness = freshness
         self.instrument = instrument
         self.margining = margining
         self.settlementAsset = settlementAsset
@@ -264,6 +268,9 @@ public struct VenueStatus: Sendable, Hashable, Codable {
     public var latencyMillis: Double?
     /// 99th percentile of the same.
     public var latencyP99Millis: Double?
+    /// How long the stalest leg traded on this venue has had no market data, when any leg is
+    /// past its limit; nil while every leg is fresh. Connected is not the same as live.
+    public var staleFor: Duration?
     /// Orders sent to this venue since the engine started; counters for monitoring.
     public var ordersSent: Int
     /// Orders for this venue answered with a rejection: by the venue, or by the engine before
@@ -271,7 +278,8 @@ public struct VenueStatus: Sendable, Hashable, Codable {
     public var ordersRejected: Int
 
     public init(name: String, connected: Bool, latencyMillis: Double?, latencyP99Millis: Double? = nil,
-                ordersSent: Int = 0, ordersRejected: Int = 0) {
+                ordersSent: Int = 0, ordersRejected: Int = 0, staleFor: Duration? = nil) {
+        self.staleFor = staleFor
         self.latencyP99Millis = latencyP99Millis
         self.ordersSent = ordersSent
         self.ordersRejected = ordersRejected

@@ -104,7 +104,7 @@ struct StrategyRunner {
         let config = machine.config
         let breakdown = machine.pnlBreakdown()
         let pnl = breakdown.map { PnLSummary(realised: $0.realised, unrealised: $0.unrealised, fees: $0.fees, funding: $0.funding, net: $0.net) } ?? .zero
-        let legs = PerLeg(a: legSnapshot(.a), b: legSnapshot(.b))
+        let legs = PerLeg(a: legSnapshot(.a, at: now), b: legSnapshot(.b, at: now))
         var annualised: Double?
         if let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid {
             switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
@@ -139,7 +139,7 @@ struct StrategyRunner {
         return snapshot
     }
 
-    private func legSnapshot(_ leg: Leg) -> LegSnapshot {
+    private func legSnapshot(_ leg: Leg, at now: Timestamp) -> LegSnapshot {
         let spec = machine.config.legs[leg]
         let position = machine.positions[leg]
         let mark = machine.marks[leg] ?? machine.quotes[leg]?.mid
@@ -148,6 +148,7 @@ struct StrategyRunner {
             instrument: spec.id, margining: spec.margining, settlementAsset: spec.settlementAsset,
             quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
             unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
-            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize)
+            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize,
+            freshness: machine.freshness(leg, at: now))
     }
 }

@@ -20,9 +20,10 @@ enum DialogText {
                 let held = snap.quantity.isZero ? "flat" : (snap.quantity.isPositive ? "long " : "short ") + snap.quantity.magnitude.description
                 lines.append("leg \(leg): \(snap.instrument.symbol) on \(snap.instrument.venue), \(held)")
             }
+            let open = closing ? ScreenInput.hasOpenSpread(strategy) : ScreenInput.holdsPosition(strategy)
             if closing {
-                lines.append(ScreenInput.hasOpenSpread(strategy) ? "Both legs will be closed at market." : "Nothing is open now: y sends nothing.")
-            } else if !ScreenInput.holdsPosition(strategy) {
+                lines.append(open ? "Both legs will be closed at market." : "Nothing is open now: y sends nothing.")
+            } else if !open {
                 lines.append("Nothing is open now: y sends nothing.")
             } else if !strategy.rebalanceNeeded {
                 lines.append(strategy.state == .monitoring ? "The legs are balanced within one lot: y sends nothing."
@@ -30,7 +31,13 @@ enum DialogText {
             } else {
                 lines.append("The legs will be brought back to the hedge ratio.")
             }
-            return Dialog(purpose: purpose, title: title, lines: lines, danger: false)
+            // A close on a stale leg goes ahead (at the venue's price, not the one shown); a
+            // rebalance does not (the engine sends no adjustment on a stale leg).
+            let warnings = open ? strategy.staleLegs.flatMap { leg in
+                ["Stale: " + strategy.staleText(leg) + ";",
+                 closing ? "  it closes at market on a book this screen has not seen." : "  the rebalance will be refused until it is fresh."]
+            } : []
+            return Dialog(purpose: purpose, title: title, lines: lines, danger: false, warnings: warnings)
         case .adjust(var draft):
             if let strategy = named(draft.strategy) { draft.canResize = strategy.state == .monitoring }
             return Dialog(purpose: purpose, title: "Adjust", lines: draft.lines, danger: false, prompt: "y/Enter: send    n/Esc: cancel")

@@ -23,6 +23,8 @@ public struct Dialog: Sendable, Hashable {
     public var lines: [String]
     /// Drawn in the danger colour (the kill switch).
     var danger: Bool
+    /// Lines drawn in the warning colour after `lines`: what the trader must know before `y`.
+    var warnings: [String] = []
     /// The answer line at the bottom.
     var prompt = "y/Enter: yes    n/Esc: no"
 }

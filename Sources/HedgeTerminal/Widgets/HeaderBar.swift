@@ -37,7 +37,12 @@ struct HeaderBar {
             }
             x = buffer.put("  " + venue.name + " ", x: x, y: area.y, style: Style(.text), limit: area.maxX - x)
             let mark = venue.connected ? glyphs.connected : glyphs.disconnected
-            x = buffer.put(String(mark), x: x, y: area.y, style: Style(venue.connected ? .profit : .danger, bold: !venue.connected), limit: area.maxX - x)
+            // Connected is not live: a leg on this venue with no data past its limit marks it stale.
+            let markRole: ThemeRole = !venue.connected ? .danger : venue.staleFor != nil ? .warning : .profit
+            x = buffer.put(String(mark), x: x, y: area.y, style: Style(markRole, bold: !venue.connected), limit: area.maxX - x)
+            if venue.connected, let staleFor = venue.staleFor {
+                x = buffer.put(" stale " + staleFor.roughText, x: x, y: area.y, style: Style(.warning, bold: true), limit: area.maxX - x)
+            }
             if !venue.connected {
                 x = buffer.put(" down", x: x, y: area.y, style: Style(.danger), limit: area.maxX - x)
             } else if let latency = venue.latencyMillis {

@@ -30,6 +30,10 @@ struct LegsTable {
             Column(title: "bid / ask", width: 21, priority: 4, rightAligned: true) { _, snap in
                 (snap.quote.map { snap.priceText($0.bid) + " / " + snap.priceText($0.ask) } ?? "no quote", snap.quote == nil ? .muted : .text)
             },
+            // How old the quote is (since the feed last spoke for this leg): stale past the venue's limit.
+            Column(title: "age", width: 9, priority: 6, rightAligned: true) { _, snap in
+                (snap.freshness?.ageText ?? "—", snap.freshness?.role ?? .muted)
+            },
             Column(title: "mark", width: 10, priority: 2, rightAligned: true) { _, snap in (snap.mark.map(snap.priceText) ?? "—", .text) },
             Column(title: "uPnL", width: 19, priority: 6, rightAligned: true) { _, snap in
                 (snap.unrealisedPnL.amount(in: snap.settlementAsset), PnLPanel.role(snap.unrealisedPnL))

@@ -27,6 +27,14 @@ struct StatePanel {
             buffer.put("halt: " + reason, in: inner, row: row, style: Style(.danger, bold: true), glyphs: glyphs)
             row += 1
         }
+        // Why nothing opens or adjusts now: the engine sends no entry or adjustment on a stale leg.
+        for leg in strategy.staleLegs where row < inner.height {
+            let freshness = strategy.legs[leg].freshness
+            let age = freshness?.age.map(\.roughText) ?? "—", limit = freshness?.limitText ?? "—"
+            buffer.put("leg \(leg) stale \(age) (limit \(limit)): no entry/adjust", in: inner, row: row,
+                       style: Style(.warning, bold: true), glyphs: glyphs)
+            row += 1
+        }
         if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
         if row < inner.height {
             let stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)  \(strategy.kind.rawValue)"

@@ -22,6 +22,13 @@ struct StrategiesList {
             },
             TableColumn(title: "PnL USD", width: 11, priority: 6, rightAligned: true) { ($0.pnl.net.usd, PnLPanel.role($0.pnl.net)) },
             TableColumn(title: "in state", width: 8, priority: 5, rightAligned: true) { ((now - $0.stateSince).compact, .muted) },
+            // The older leg's data age; "stale A" (warning) while a leg is past its venue's limit.
+            TableColumn(title: "data", width: 9, priority: 4, rightAligned: true) { strategy in
+                let stale = strategy.staleLegs
+                if !stale.isEmpty { return ("stale " + stale.map(\.description).joined(), .warning) }
+                let ages = Leg.allCases.compactMap { strategy.legs[$0].freshness?.age }
+                return (ages.max()?.ageText ?? "—", .muted)
+            },
         ]
     }
 

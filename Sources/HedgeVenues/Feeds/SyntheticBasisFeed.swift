@@ -6,10 +6,12 @@ import HedgeCore
 ///
 /// The perpetual tracks the underlying index. The dated leg carries it forward at an annual
 /// carry rate plus a mean-reverting deviation with jumps; both the carry and the deviation
-/// shrink as expiry nears, so the basis converges to 0 at expiry. Every second (like a
-/// `markPrice@1s` stream) the feed publishes both legs' mark prices and the perpetual's funding
-/// rate, which follows the basis, with the next funding time on the 8 h grid. The feed ends when
-/// the dated leg expires.
+/// shrink as expiry nears, so the basis converges to 0 at expiry. With every quote (as Bybit's
+/// tickers stream pushes them) the feed publishes the leg's mark price: the index plus an averaged
+/// premium, within the book (`SyntheticMarkPrice`); a mark a second old could sit a basis jump
+/// away from the book and make unrealised PnL jump with it. Every second (like a `markPrice@1s`
+/// stream) it publishes the perpetual's funding rate, which follows the basis, with the next
+/// funding time on the 8 h grid. The feed ends when the dated leg expires.
 public struct SyntheticBasisFeed: MarketFeed {
     public struct Parameters: Sendable, Hashable {
         public var venue = "sim"
@@ -28,8 +30,8 @@ public struct SyntheticBasisFeed: MarketFeed {
         public var funding = PerpetualFunding()
         /// Time between quote updates of each leg.
         public var tick: Duration = .milliseconds(100)
-        /// Time between mark price and funding rate updates.
-        var markInterval: Duration = .seconds(1)
+        /// Time between funding rate updates.
+        var fundingRateInterval: Duration = .seconds(1)
 
         public init(start: Timestamp) {
             self.start = start
@@ -58,16 +60,18 @@ public struct SyntheticBasisFeed: MarketFeed {
     public let contracts: [ContractSpec]
     public private(set) var market: SyntheticMarket
     private var now: Timestamp
-    private var nextMarkAt: Timestamp
+    private var nextFundingRateAt: Timestamp
     private var pending = SyntheticEventQueue()
     /// The last quotes' mids, dated then perpetual: the funding rate follows what traders see.
     private var mids: (dated: FixedDecimal, perpetual: FixedDecimal) = (.zero, .zero)
+    /// Each leg's mark price, dated then perpetual.
+    private var marks = (dated: SyntheticMarkPrice(), perpetual: SyntheticMarkPrice())
 
     public init(_ parameters: Parameters) {
         self.parameters = parameters
         self.market = SyntheticMarket(parameters.market)
         self.now = parameters.start
-        self.nextMarkAt = parameters.start
+        self.nextFundingRateAt = parameters.start
         func contract(_ symbol: String, _ kind: ContractKind, funding: Duration?) -> ContractSpec {
             ContractSpec(
                 id: InstrumentID(venue: parameters.venue, symbol: symbol), kind: kind, margining: .inverse,
@@ -102,10 +106,11 @@ public struct SyntheticBasisFeed: MarketFeed {
         return (dated, perpetual)
     }
 
-    /// Moves the market forward one tick, quotes both legs, and once a mark interval publishes
-    /// marks and the funding rate.
+    /// Moves the market forward one tick, quotes both legs with their marks, and once a mark
+    /// interval publishes the funding rate.
     private mutating func advance() {
-        market.step(parameters.tick.secondsDouble)
+        let dt = parameters.tick.secondsDouble
+        market.step(dt)
         now = now + parameters.tick
         let fair = fairs()
         let dated = contracts[0], perpetual = contracts[1]
@@ -115,10 +120,13 @@ public struct SyntheticBasisFeed: MarketFeed {
         pending.append(.quote(dated.id, datedQuote))
         pending.append(.quote(perpetual.id, perpetualQuote))
         mids = (datedQuote.mid, perpetualQuote.mid)
-        guard now >= nextMarkAt else { return }
-        nextMarkAt = now + parameters.markInterval
-        pending.append(.mark(dated.id, SyntheticMarket.onTick(fair.dated, dated), time: now))
-        pending.append(.mark(perpetual.id, SyntheticMarket.onTick(fair.perpetual, perpetual), time: now))
+        // The index is the underlying: the perpetual's premium over it is small, the dated leg's
+        // is its basis, which decays toward expiry.
+        let index = market.underlying
+        pending.append(.mark(dated.id, marks.dated.mark(index: index, quote: datedQuote, dt: dt, contract: dated), time: now))
+        pending.append(.mark(perpetual.id, marks.perpetual.mark(index: index, quote: perpetualQuote, dt: dt, contract: perpetual), time: now))
+        guard now >= nextFundingRateAt else { return }
+        nextFundingRateAt = now + parameters.fundingRateInterval
         let rate = parameters.funding.rate(dated: mids.dated, perpetual: mids.perpetual, timeToExpiry: parameters.expiry - now)
         pending.append(.fundingRate(perpetual.id, rate: rate, nextFundingTime: parameters.funding.nextFundingTime(after: now), time: now))
     }
