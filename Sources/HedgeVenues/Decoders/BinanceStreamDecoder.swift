@@ -292,18 +292,7 @@ struct BinanceStreamDecoder {
         var book = symbols[index].book
         symbols[index].book = L2Book()   // keep the arrays uniquely referenced while editing
         defer { symbols[index].book = book }
-        var update = BookUpdate(bids: [], asks: [], time: time)
-        // One allocation a side: a level takes at least 10 bytes of JSON (`["1","0"],`).
-        if let bids, bids.range.count > 2 { update.bids.reserveCapacity(bids.range.count / 10 + 1) }
-        if let asks, asks.range.count > 2 { update.asks.reserveCapacity(asks.range.count / 10 + 1) }
-        try cursor.forEachLevel(bids, "b") { price, quantity throws(MarketDataFault) in
-            book.set(.buy, price: price, quantity: quantity)
-            update.bids.append(BookLevel(price: price, quantity: quantity))
-        }
-        try cursor.forEachLevel(asks, "a") { price, quantity throws(MarketDataFault) in
-            book.set(.sell, price: price, quantity: quantity)
-            update.asks.append(BookLevel(price: price, quantity: quantity))
-        }
+        let update = try book.apply(bids: bids, asks: asks, in: cursor, time: time)
         symbols[index].sync = .synced(lastUpdateId: last)
         try Self.emitBook(book, update, tracked: &symbols[index], into: &events)
         return .decoded

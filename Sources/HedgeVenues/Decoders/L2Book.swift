@@ -32,24 +32,27 @@ struct L2Book: Sendable, Hashable {
     }
 
     private static func set(key: Int64, size: Int64, keys: inout [Int64], sizes: inout [Int64]) {
-        // Binary search for the first key >= `key`.
-        var low = 0
-        var high = keys.count
-        // Most changes touch the top: check the last slot before searching.
-        if let last = keys.last, key > last {
-            low = keys.count
-        } else {
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < key { low = middle + 1 } else { high = middle }
-            }
-        }
+        let low = slot(of: key, in: keys)
         if low < keys.count && keys[low] == key {
             if size == 0 { keys.remove(at: low); sizes.remove(at: low) } else { sizes[low] = size }
         } else if size != 0 {
             keys.insert(key, at: low)
             sizes.insert(size, at: low)
         }
+    }
+
+    /// The index of the first key >= `key` in ascending `keys` (a binary search). Most changes
+    /// touch the top, so the last slot is checked first.
+    @inline(__always)
+    static func slot(of key: Int64, in keys: [Int64]) -> Int {
+        if let last = keys.last, key > last { return keys.count }
+        var low = 0
+        var high = keys.count
+        while low < high {
+            let middle = (low + high) / 2
+            if keys[middle] < key { low = middle + 1 } else { high = middle }
+        }
+        return low
     }
 
     /// The best bid and ask, or nil when a side is empty.

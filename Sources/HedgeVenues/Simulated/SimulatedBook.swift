@@ -213,17 +213,7 @@ public struct SimulatedBook: Sendable, Hashable {
     private static func set(key: Int64, size: Int64, keys: inout [Int64], sizes: inout [Int64], floor: inout Int64,
                             maxLevels: Int, dropped: inout Int) {
         if key <= floor { return }
-        var low = 0
-        var high = keys.count
-        // Most changes touch the top: check the last slot before searching.
-        if let last = keys.last, key > last {
-            low = keys.count
-        } else {
-            while low < high {
-                let middle = (low + high) / 2
-                if keys[middle] < key { low = middle + 1 } else { high = middle }
-            }
-        }
+        let low = L2Book.slot(of: key, in: keys)
         if low < keys.count && keys[low] == key {
             if size == 0 { keys.remove(at: low); sizes.remove(at: low) } else { sizes[low] = size }
         } else if size != 0 {
