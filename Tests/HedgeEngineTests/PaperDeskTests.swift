@@ -38,16 +38,16 @@ struct PaperDeskTests {
     /// close the spread between the condition and the stop.
     @discardableResult
     func trade(_ session: TradingSession, stop policy: StopPolicy, speed: Double = 10, until condition: @escaping @Sendable (EngineSnapshot) -> Bool) async throws -> EngineSnapshot? {
-        // Off the shared pool: a parallel test replaying a whole recording must not starve the
-        // desk past the 60 s guard below.
-        try await withTaskExecutorPreference(DedicatedExecutor()) { try await testGracefulShutdown { trigger in
+        try await testGracefulShutdown { trigger in
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             let (sender, commands) = CommandSender.makeChannel()
             let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: speed))
             return try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { try await session.run(on: loop, commands: commands, sender: sender, snapshots: sink, stop: policy) }
                 group.addTask {
-                    try await Task.sleep(for: .seconds(60))
+                    // A guard for a condition that never comes, long enough for a CI machine whose
+                    // two pool threads are held for minutes by tests replaying whole recordings.
+                    try await Task.sleep(for: .seconds(300))
                     trigger.triggerGracefulShutdown()
                 }
                 var last: EngineSnapshot?
@@ -63,7 +63,7 @@ struct PaperDeskTests {
                 group.cancelAll()
                 return last
             }
-        } }
+        }
     }
 
     static func holdsSpread(_ snapshot: EngineSnapshot) -> Bool {
