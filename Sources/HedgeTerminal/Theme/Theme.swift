@@ -29,7 +29,7 @@ public struct Theme: Sendable, Hashable {
             .profit: .indexed(41),
             .loss: .indexed(203),
             .warning: .indexed(214),
-            .danger: .indexed(196),
+            .danger: .indexed(203),
             .spreadLine: .indexed(81),
             .thresholdLine: .indexed(178),
             .meanLine: .indexed(141),
@@ -42,7 +42,7 @@ public struct Theme: Sendable, Hashable {
             .stateMonitoring: .indexed(42),
             .stateClosing: .indexed(208),
             .stateUnwinding: .indexed(202),
-            .stateError: .indexed(196),
+            .stateError: .indexed(203),
         ],
         boldRoles: [.title, .danger, .stateError]
     )

@@ -25,6 +25,7 @@ struct TableLayout<Row> {
     }
 
     /// Header on row 0, then one row per item; returns the rows drawn (header included).
+    /// `rowStyle` gives a row one style across the whole width (the selection bar).
     @discardableResult
     func render(_ rows: [Row], into buffer: inout Buffer, inner: Rect, glyphs: GlyphSet, rowStyle: (Int) -> Style? = { _ in nil }) -> Int {
         let shown = fitted(to: inner.width)
@@ -42,8 +43,9 @@ struct TableLayout<Row> {
             let override = rowStyle(index)
             for column in shown {
                 let (text, role) = column.value(row)
-                var style = Style(role)
-                if let override { style.reverse = override.reverse; style.bold = override.bold }
+                // A row style replaces the columns' colours: a selected row is one bar in one
+                // colour (as btop draws it), not a patch per column.
+                let style = override ?? Style(role)
                 buffer.put(cellText(text, column), in: inner, row: index + 1, column: x, style: style, glyphs: glyphs)
                 if let override, x + column.width < inner.width {
                     // Fill the gap between columns so a selected row reads as one bar.
