@@ -120,6 +120,9 @@ struct WatcherLimitTests {
             let (second, b) = try Self.probe(served.path)
             #expect(b?.welcome != nil, "\(String(describing: b))")
             #expect(try rawWatcher(served.path).1?.error?.code == .full)
+            // The refused watcher's probe seat frees once its thread has told it and left.
+            let settled = ContinuousClock.now.advanced(by: .seconds(5))
+            while served.server.probeCount > 2, ContinuousClock.now < settled { Thread.sleep(forTimeInterval: 0.01) }
             #expect(served.server.probeCount == 2)
             probe.shutdown()
             second.shutdown()
