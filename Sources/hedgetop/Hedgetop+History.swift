@@ -17,7 +17,7 @@ extension Hedgetop {
         @Option(help: "A configuration file: its journal.path is read (--journal wins).")
         var config: String?
 
-        @Flag(help: "Print JSON instead of a table.")
+        @Flag(help: "Print JSON instead of a table (times as ISO-8601 UTC, e.g. 2021-04-17T16:38:01.329Z).")
         var json = false
 
         func validate() throws {
@@ -51,7 +51,7 @@ extension Hedgetop {
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try encoder.encode(cycles), as: UTF8.self))
+                print(String(decoding: try encoder.encode(cycles.map(HistoryRecord.init)), as: UTF8.self))
                 return
             }
             print(historyTable(cycles))

@@ -76,6 +76,9 @@ extension Hedgetop {
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
+        @Option(help: "Also write the event log to this file, as `run` does (off by default for replays).")
+        var logFile: String?
+
         @Option(name: .customLong("balance"), help: ArgumentHelp("A starting balance on a simulated venue, e.g. binance-coinm:BTC=2 (coin-margined legs post margin in their coin). Repeatable; wins over the config's [venues.VENUE] balances.", valueName: "venue:asset=amount"))
         var balances: [String] = []
 
@@ -170,7 +173,9 @@ extension Hedgetop {
             }
             for warning in setup.warnings { printError("hedgetop: warning: \(warning)") }
             let session: TradingSession
-            do { session = try TradingSession(replaying: setup, limits: limits, journal: journal) } catch { throw Self.failure(error.message) }
+            let logger: Logger?
+            do { logger = try logFile.map(Self.fileLogger) } catch { throw Self.failure(error.message) }
+            do { session = try TradingSession(replaying: setup, limits: limits, journal: journal, logger: logger) } catch { throw Self.failure(error.message) }
             if watch {
                 try await runWatched(session, speed: speed, options: options)
             } else {
@@ -201,6 +206,12 @@ extension Hedgetop {
                 printError("hedgetop: no quotes for \(missing.joined(separator: " and ")) in \(files.isEmpty ? "the replay files" : files.joined(separator: ", ")); give the file with its data, or check --legs")
                 throw ExitCode.failure
             }
+        }
+
+        /// The logger `--log-file` names, appending to its file like `run`'s.
+        static func fileLogger(path: String) throws(LogFileError) -> Logger {
+            let sink = try FileLogHandler.Sink(path: path)
+            return Logger(label: "hedgetop.replay") { label in FileLogHandler(label: label, sink: sink) }
         }
 
         /// Replays on the live screen at the chosen speed, until the screen quits (the feed's end

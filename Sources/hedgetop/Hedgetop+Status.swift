@@ -49,7 +49,7 @@ extension Hedgetop {
         func fetch() throws(ConnectFailure) -> ServerSummary {
             let choice = try ServerChoice.resolve(name: name, socket: socket, command: "status")
             if let note = choice.note { printError("hedgetop: \(note)") }
-            let (connection, welcome) = try connectToServer(path: choice.path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "status"),
+            let (connection, welcome) = try connectToServer(path: choice.path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "status", probe: true),
                                                             name: choice.name)
             connection.setTimeouts(receive: 10, send: 10)
             var snapshot: EngineSnapshot?
@@ -90,7 +90,7 @@ extension Hedgetop {
             for (name, path) in sockets {
                 do {
                     // This user's own directory holds only this user's servers.
-                    let (connection, welcome) = try ControlClient.handshake(path: path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "list"),
+                    let (connection, welcome) = try ControlClient.handshake(path: path, hello: WireHello(readOnly: true, framesPerSecond: 1, client: "list", probe: true),
                                                                             expected: socket.isEmpty ? .uid(geteuid()) : .directoryOwner)
                     connection.shutdown()
                     print("\(name)\tpid \(welcome.serverPID)\t\(path)")

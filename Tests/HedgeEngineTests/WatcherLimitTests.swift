@@ -14,7 +14,8 @@ struct WatcherSeatsTests {
 
     @Test("connections beyond the capacity are refused with a message; a seat frees when one leaves")
     func capacity() {
-        var seats = WatcherSeats(capacity: 2, helloTimeout: .seconds(5))
+        // No probes' room: every connection beyond the watchers' seats is refused at once.
+        var seats = WatcherSeats(capacity: 2, helloTimeout: .seconds(5), probeRoom: 0)
         let first = seats.arrive(now: start), second = seats.arrive(now: start), third = seats.arrive(now: start)
         #expect(first == .seated(ticket: 1) && second == .seated(ticket: 2))
         guard case .full(let message) = third else { Issue.record("a third connection was seated"); return }
@@ -26,6 +27,29 @@ struct WatcherSeatsTests {
         let afterLeaving = seats.arrive(now: start)
         #expect(afterLeaving == .seated(ticket: 3))
         #expect(seats.occupied == 2)
+    }
+
+    @Test("a probe leaves its watcher seat at its hello; past the watchers' seats only probes get in, up to the probes' room")
+    func probesAreNotWatchers() {
+        var seats = WatcherSeats(capacity: 1, helloTimeout: .seconds(5), probeRoom: 2)
+        #expect(seats.arrive(now: start) == .seated(ticket: 1))
+        #expect(seats.greet(1, probe: true) == .welcome)
+        #expect(seats.occupied == 0 && seats.probes == 1, "a greeted probe holds no watcher seat")
+        #expect(seats.arrive(now: start) == .seated(ticket: 2), "the watcher seat is free while the probe is connected")
+        #expect(seats.greet(2, probe: false) == .welcome)
+        // Every watcher seat taken: one more may be a probe (the probes' room has one seat left).
+        #expect(seats.arrive(now: start) == .probesOnly(ticket: 3))
+        guard case .full(let message) = seats.arrive(now: start) else { Issue.record("seated beyond both rooms"); return }
+        #expect(message.contains("1 watchers"))
+        #expect(seats.greet(3, probe: true) == .welcome)
+        #expect(seats.occupied == 1 && seats.probes == 2)
+        seats.leave(3)
+        #expect(seats.arrive(now: start) == .probesOnly(ticket: 4))
+        guard case .full(let refusal) = seats.greet(4, probe: false) else { Issue.record("a watcher got a probe's seat"); return }
+        #expect(refusal.contains("--max-watchers"))
+        seats.leave(4)
+        seats.leave(1)
+        #expect(seats.occupied == 1 && seats.probes == 0)
     }
 
     @Test("a hello owed past the timeout is overdue once, at the deadline and not before; a late hello is refused")
@@ -69,6 +93,44 @@ struct WatcherLimitTests {
             while served.server.connectionCount > 1, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
             let (_, fourth) = try rawWatcher(served.path)
             #expect(fourth?.welcome != nil)
+        }
+    }
+
+    /// A `status`-like probe: connects, says hello as a probe, and reads the answer.
+    static func probe(_ path: String) throws -> (UnixSocket, WireMessage?) {
+        let socket = try UnixSocket.connect(path: path)
+        socket.setTimeouts(receive: 10, send: 10)
+        _ = socket.send(.hello(WireHello(readOnly: true, framesPerSecond: 1, client: "status", probe: true)))
+        return (socket, try socket.readMessage(limit: WireProtocol.maxServerFrame))
+    }
+
+    @Test("status and list probes are not watchers: no watcher number, no seat, and a full server still answers them")
+    func probesAreNotCounted() async throws {
+        try await offPool {
+            let served = try ServedEngine(maxWatchers: 1)
+            defer { served.stop() }
+            let (probe, welcome) = try Self.probe(served.path)
+            #expect(welcome?.welcome != nil && welcome?.welcome?.watcher == nil, "\(String(describing: welcome))")
+            #expect(try probe.readMessage(limit: WireProtocol.maxServerFrame)?.snapshot != nil, "a probe reads snapshots")
+            // The probe still connected, the one watcher seat is free and the first watcher is watcher 1.
+            let (first, a) = try rawWatcher(served.path)
+            #expect(a?.welcome?.watcher == 1, "\(String(describing: a))")
+            #expect(served.server.watcherCount == 1 && served.server.connectionCount == 1)
+            // The server full of watchers, a probe still gets in; a watcher does not.
+            let (second, b) = try Self.probe(served.path)
+            #expect(b?.welcome != nil, "\(String(describing: b))")
+            #expect(try rawWatcher(served.path).1?.error?.code == .full)
+            // The refused watcher's probe seat frees once its thread has told it and left.
+            let settled = ContinuousClock.now.advanced(by: .seconds(5))
+            while served.server.probeCount > 2, ContinuousClock.now < settled { Thread.sleep(forTimeInterval: 0.01) }
+            #expect(served.server.probeCount == 2)
+            probe.shutdown()
+            second.shutdown()
+            first.shutdown()
+            let deadline = ContinuousClock.now.advanced(by: .seconds(5))
+            while served.server.connectionCount + served.server.probeCount > 0, ContinuousClock.now < deadline { Thread.sleep(forTimeInterval: 0.01) }
+            // Watchers are numbered 1, 2, ...: the probes took no number.
+            #expect(try rawWatcher(served.path).1?.welcome?.watcher == 2)
         }
     }
 

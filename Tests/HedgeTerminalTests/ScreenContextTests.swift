@@ -96,6 +96,32 @@ import Testing
         #expect(buffer[column, row].style == Style(.muted, dim: true))
     }
 
+    @Test func whileCutOffEveryFigureIsDimmedTheHeaderToo() {
+        var input = ScreenInput(context: Self.steering)
+        input.snapshotArrived(Self.open, now: .seconds(10))
+        input.connectionChanged(to: Self.cutOff, now: .seconds(11))
+        let buffer = Dashboard(glyphs: .unicode).render(Self.open, input: input, width: 120, height: 40)
+        let lines = buffer.lines()
+        // Every drawn cell between the header and the key bar, and every header cell but the
+        // banner saying so and the name: dim.
+        let header = Array(lines[0])
+        let banner = header.indices.filter { buffer[$0, 0].style == Style(.danger, bold: true, reverse: true) }
+        #expect(banner.count >= " reconnecting… last data 00:10:00 ".count, "\(lines[0])")
+        let name = 0..<" hedgetop ".count
+        var bright: [String] = []
+        for column in header.indices where header[column] != " " && !banner.contains(column) && !name.contains(column) && !buffer[column, 0].style.dim {
+            bright.append("header \(column) '\(header[column])'")
+        }
+        for row in 1..<(lines.count - 1) {
+            let characters = Array(lines[row])
+            for column in characters.indices where characters[column] != " " && !buffer[column, row].style.dim {
+                bright.append("row \(row) column \(column) '\(characters[column])'")
+            }
+        }
+        #expect(bright.isEmpty, "not dimmed: \(bright.prefix(10))")
+        #expect(lines[0].contains("PAPER") && lines[0].contains("binance-usdm ?"))
+    }
+
     @Test func aServerThatSaidGoodbyeShowsAsStopped() {
         var input = ScreenInput(context: Self.steering)
         input.snapshotArrived(Self.open, now: .seconds(10))

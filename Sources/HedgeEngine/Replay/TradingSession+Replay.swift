@@ -1,5 +1,6 @@
 import HedgeCore
 import HedgeVenues
+import Logging
 
 /// What a finished replay says: its report, and why it stopped early when its input failed.
 public struct ReplayResult: Sendable {
@@ -10,14 +11,17 @@ public struct ReplayResult: Sendable {
 
 extension TradingSession {
     /// The replay's engine in a session of its own, writing to `journal` when one is given (no
-    /// recovery: a replay starts from nothing). A bad journal is a `ReplayFailure`.
-    public init(replaying setup: sending ReplaySetup, limits: PortfolioLimits = .none, journal: String? = nil) throws(ReplayFailure) {
-        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, mode: .replay, startedAt: nil, limits: limits)
+    /// recovery: a replay starts from nothing) and its event log to `logger` when one is given (as
+    /// a run does). A bad journal is a `ReplayFailure`.
+    public init(replaying setup: sending ReplaySetup, limits: PortfolioLimits = .none, journal: String? = nil,
+                logger: Logger? = nil) throws(ReplayFailure) {
+        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: setup.feed, mode: .replay, startedAt: nil, limits: limits,
+                            logger: logger ?? Logger(label: "hedgetop.replay", factory: { _ in SwiftLogNoOpLogHandler() }))
         if let journal {
             do { engine.attach(journal: try Journal(path: journal), venueState: nil) }
             catch { throw ReplayFailure("\(error)") }
         }
-        self.init(engine: engine)
+        self.init(engine: engine, logger: logger)
     }
 
     /// How deep the simulated books were: every level the feed gave, up to the configured bound.

@@ -24,6 +24,8 @@ public final class ControlServer: Sendable {
 
     private struct State {
         var watchers: [Int: Watcher] = [:]
+        /// `status` and `list` probes being served, by ticket: not watchers (no number, no seat).
+        var probes: [Int: Watcher] = [:]
         var nextWatcher = 1
         /// The newest snapshot, acknowledgements removed (they go to their senders only).
         var latest: EngineSnapshot?
@@ -124,7 +126,7 @@ public final class ControlServer: Sendable {
     public func stop() {
         let watchers = state.withLock { state -> [Watcher] in
             state.stopped = true
-            return Array(state.watchers.values)
+            return Array(state.watchers.values) + Array(state.probes.values)
         }
         let goodbye = try? WireMessage.error(WireError(.shuttingDown, "the server \(name) is stopping")).frame()
         for watcher in watchers { watcher.bidFarewell(goodbye ?? []) }
@@ -141,11 +143,14 @@ public final class ControlServer: Sendable {
         }
     }
 
-    /// How many watchers are connected.
+    /// How many watchers are connected (probes are not watchers).
     var watcherCount: Int { state.withLock { $0.watchers.count } }
 
-    /// How many connections hold a seat (watchers, and connections yet to say hello).
+    /// How many connections hold a watcher seat (watchers, and connections yet to say hello).
     var connectionCount: Int { state.withLock { $0.seats.occupied } }
+
+    /// How many `status`/`list` probes hold a probe's seat.
+    var probeCount: Int { state.withLock { $0.seats.probes } }
 
     /// Takes the engine's newest snapshot: routes its acknowledgements to the watchers whose
     /// commands they answer and offers the rest to every watcher (each takes the newest when its
@@ -172,7 +177,7 @@ public final class ControlServer: Sendable {
             return deliveries
         }
         for (watcher, acknowledgement) in deliveries { watcher.post(acknowledgement) }
-        for watcher in state.withLock({ Array($0.watchers.values) }) { watcher.wake() }
+        for watcher in state.withLock({ Array($0.watchers.values) + Array($0.probes.values) }) { watcher.wake() }
     }
 
     /// Whether `entry` is the engine's log line for `acknowledgement`: the answering strategy's
@@ -215,7 +220,10 @@ public final class ControlServer: Sendable {
             let socket = UnixSocket(descriptor: connection)
             let arrival = state.withLock { state -> WatcherSeats.Arrival in
                 let arrival = state.seats.arrive(now: .now)
-                if case .seated(let ticket) = arrival { state.owing[ticket] = socket }
+                switch arrival {
+                case .seated(let ticket), .probesOnly(let ticket): state.owing[ticket] = socket
+                case .full: break
+                }
                 return arrival
             }
             switch arrival {
@@ -226,7 +234,7 @@ public final class ControlServer: Sendable {
                 if let frame = try? WireMessage.error(WireError(.full, "server \(name): \(message)")).frame() {
                     _ = frame.withUnsafeBytes { Glibc.send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 }
-            case .seated(let ticket):
+            case .seated(let ticket), .probesOnly(let ticket):
                 let thread = Thread { [self] in
                     serve(socket, ticket: ticket)
                     state.withLock { state in
@@ -264,8 +272,16 @@ public final class ControlServer: Sendable {
         let hello: WireHello
         do throws(WireError) {
             hello = try handshake(socket)
-            guard state.withLock({ state in state.owing[ticket] = nil; return state.seats.greet(ticket) }) else {
-                throw WireError(.timeout, "")
+            let greeting = state.withLock { state in
+                state.owing[ticket] = nil
+                return state.seats.greet(ticket, probe: hello.probe == true)
+            }
+            switch greeting {
+            case .welcome: break
+            case .late: throw WireError(.timeout, "")
+            case .full(let message):
+                logger.warning("connection refused: no seat left", metadata: ["maxWatchers": "\(state.withLock { $0.seats.capacity })"])
+                throw WireError(.full, "server \(name): \(message)")
             }
         } catch {
             var error = error
@@ -274,10 +290,13 @@ public final class ControlServer: Sendable {
                 let seconds = String(format: "%g", Double(timeout.seconds) + Double(timeout.attoseconds) / 1e18)
                 error = WireError(.timeout, "no hello within \(seconds) s; the server \(name) closed the connection")
             }
-            logger.warning("handshake failed; connection closed", metadata: ["uid": "\(peer.uid)", "error": "\(error.message)"])
+            if error.code != .full {
+                logger.warning("handshake failed; connection closed", metadata: ["uid": "\(peer.uid)", "error": "\(error.message)"])
+            }
             socket.send(.error(error))
             return
         }
+        if hello.probe == true { return serveProbe(socket, ticket: ticket, peer: peer, client: hello.client) }
         var readOnlyReason: String?
         if case .watcher(let reason) = admission { readOnlyReason = reason }
         if readOnlyReason == nil && hello.readOnly { readOnlyReason = "this watcher attached with --read-only" }
@@ -307,6 +326,28 @@ public final class ControlServer: Sendable {
             forwardWaiting(&state)
         }
         logger.info("watcher detached", metadata: ["watcher": "\(id)"])
+    }
+
+    /// A `status` or `list` probe: the welcome and snapshots like a read-only watcher, without a
+    /// watcher's number or seat; its commands, if it sent any, are refused.
+    private func serveProbe(_ socket: UnixSocket, ticket: Int, peer: PeerCredentials, client: String) {
+        let reason = "a \(client) probe only reads"
+        let probe = Watcher(id: 0, socket: socket, readOnlyReason: reason, interval: .seconds(1))
+        let admitted = state.withLock { state -> Bool in
+            guard !state.stopped else { return false }
+            state.probes[ticket] = probe
+            return true
+        }
+        guard admitted else { return }
+        defer { state.withLock { _ = $0.probes.removeValue(forKey: ticket) } }
+        guard socket.send(.welcome(WireWelcome(name: name, readOnly: true, serverPID: getpid(), readOnlyReason: reason, watcher: nil))) else { return }
+        logger.debug("probe attached", metadata: ["uid": "\(peer.uid)", "client": "\(client)"])
+        socket.setTimeouts(receive: 0, send: 60)
+        let writer = Thread { [self] in writeLoop(probe) }
+        writer.name = "hedgetop-probe-out"
+        writer.start()
+        readLoop(probe)
+        probe.close()
     }
 
     /// Sends waiting commands to the engine while fewer than `commandsInFlight` are unanswered.

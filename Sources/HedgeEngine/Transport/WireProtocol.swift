@@ -33,13 +33,17 @@ public struct WireHello: Codable, Sendable, Hashable {
     public var framesPerSecond: Int
     /// Who is asking, for the server's log: "attach", "status".
     public var client: String
+    /// A one-shot look (`status`, `list`), not a watcher: it takes no watcher number or seat.
+    /// Absent (nil) for a watcher, so a watcher's hello reads as before.
+    public var probe: Bool?
 
-    public init(version: Int = WireProtocol.version, readOnly: Bool, framesPerSecond: Int, client: String) {
+    public init(version: Int = WireProtocol.version, readOnly: Bool, framesPerSecond: Int, client: String, probe: Bool = false) {
         self.magic = WireProtocol.magic
         self.version = version
         self.readOnly = readOnly
         self.framesPerSecond = framesPerSecond
         self.client = client
+        self.probe = probe ? true : nil
     }
 }
 

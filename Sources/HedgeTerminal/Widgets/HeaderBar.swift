@@ -2,8 +2,9 @@ import HedgeCore
 import HedgeEngine
 
 /// The top line: engine clock in UTC, run mode, read-only, venue connections, which strategy is
-/// shown. Cut off from the server, it says so instead of a clock that looks live, and venue
-/// states show as unknown.
+/// shown. Cut off from the server, it says so instead of a clock that looks live, venue states
+/// show as unknown, and every figure on it is dimmed like the panels below (only the banner that
+/// says so, the name and READ-ONLY, which are true now, keep their look).
 struct HeaderBar {
     var snapshot: EngineSnapshot
     var selected: Int
@@ -20,7 +21,7 @@ struct HeaderBar {
         if stale == nil {
             x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
         }
-        let modeStyle = snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : Style(.accent, bold: true)
+        let modeStyle = stale != nil ? Self.old : snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : Style(.accent, bold: true)
         x = buffer.put(" " + snapshot.mode.rawValue.uppercased() + " ", x: x + 1, y: area.y, style: modeStyle, limit: area.maxX - x - 1)
         if context.isReadOnly {
             x = buffer.put(" READ-ONLY ", x: x + 1, y: area.y, style: Style(.warning, bold: true, reverse: true), limit: area.maxX - x - 1)
@@ -32,7 +33,7 @@ struct HeaderBar {
             guard x < area.maxX - 2 else { break }
             if stale != nil {
                 // Whatever the venues were doing, this screen cannot know now.
-                x = buffer.put("  " + venue.name + " ?", x: x, y: area.y, style: Style(.muted), limit: area.maxX - x)
+                x = buffer.put("  " + venue.name + " ?", x: x, y: area.y, style: Self.old, limit: area.maxX - x)
                 continue
             }
             x = buffer.put("  " + venue.name + " ", x: x, y: area.y, style: Style(.text), limit: area.maxX - x)
@@ -52,9 +53,12 @@ struct HeaderBar {
         if snapshot.strategies.count > 1 {
             let text = " strategy \(selected + 1)/\(snapshot.strategies.count) "
             let start = area.maxX - text.count
-            if start > x + 1 { buffer.put(text, x: start, y: area.y, style: Style(.muted)) }
+            if start > x + 1 { buffer.put(text, x: start, y: area.y, style: stale != nil ? Self.old : Style(.muted)) }
         }
     }
+
+    /// What the header's figures look like while cut off: the same as the panels' (`Dashboard`).
+    static let old = Style(.muted, dim: true)
 
     /// Measured order round trips, each figure named: "rtt p50 11ms p99 1,511ms".
     static func roundTrip(median: Double, p99: Double?) -> String {
