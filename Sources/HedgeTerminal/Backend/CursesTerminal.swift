@@ -120,6 +120,10 @@ final class CursesTerminal {
         case KEY_RIGHT: .right
         case KEY_BTAB: .backTab
         case KEY_ENTER: .enter
+        case KEY_PPAGE: .pageUp
+        case KEY_NPAGE: .pageDown
+        case KEY_HOME: .home
+        case KEY_END: .end
         default: .other(code)
         }
     }
