@@ -111,7 +111,11 @@ import Testing
         var input = ScreenInput()
         _ = input.handle(.character("?"), snapshot: SnapshotFixture.snapshot, now: .zero)
         let text = render(width: 120, height: 40, input: input).joined(separator: "\n")
-        for binding in KeyMap.standard.bindings { #expect(text.contains(binding.help)) }
+        // A binding with no help line of its own shares the line before it (PgDn with PgUp):
+        // its key is named there.
+        for binding in KeyMap.standard.bindings {
+            #expect(binding.help.isEmpty ? text.contains(binding.label) : text.contains(binding.help), "\(binding.label)")
+        }
     }
 
     @Test func stateColourFollowsTheStateGroup() {

@@ -1,3 +1,4 @@
+import HedgeCore
 import Logging
 import Synchronization
 
@@ -71,8 +72,16 @@ public struct FileLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
+    /// The metadata key of a line's data time (a `Timestamp`): the event log's lines carry it, so
+    /// the file tells the engine's time (a replay's, or the paper market's under `--speed`), not
+    /// the moment the line was written.
+    public static let dataTimeKey = "data_time"
+
     public func log(event: LogEvent) {
-        let time = HedgeCoreTime.nowISO()
+        var time = HedgeCoreTime.nowISO()
+        if case .stringConvertible(let value)? = event.metadata?[Self.dataTimeKey], let dataTime = value as? Timestamp {
+            time = dataTime.description
+        }
         sink.write("\(time) \(event.level) \(label): \(event.message)\n")
     }
 }
@@ -83,7 +92,6 @@ public struct LogFileError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-import HedgeCore
 
 enum HedgeCoreTime {
     static func nowISO() -> String { Timestamp.wallClockNow().description }

@@ -102,6 +102,8 @@ extension TradingEngine {
         case .venueReport(let report):
             deliverVenueReport(report)
             changed = true
+        case .venueHealthChange(let venue):
+            venueHealthChanged(venue: venue)
         }
     }
 

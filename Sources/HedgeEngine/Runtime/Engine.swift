@@ -129,6 +129,7 @@ public final class TradingEngine<V: Venue> {
             append(LogEntry(time: startedAt, severity: .info, strategy: config.name,
                             message: "\(config.kind) \(config.legs.a.id) / \(config.legs.b.id), \(config.targetNotional) USD a leg, enter \(config.entry), exit \(config.exit)"))
         }
+        watchVenueHealth()
     }
 
     /// The time of the next thing to happen: market data or a scheduled item.

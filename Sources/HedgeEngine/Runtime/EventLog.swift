@@ -28,11 +28,12 @@ struct EventLog {
         entries.append(entry)
         if entries.count > Self.limit { entries.removeFirst() }
         let text = entry.strategy.map { "[\($0)] \(entry.message)" } ?? entry.message
+        let metadata: Logger.Metadata = [FileLogHandler.dataTimeKey: .stringConvertible(entry.time)]
         switch entry.severity {
-        case .info: logger.info("\(text)")
-        case .notice: logger.notice("\(text)")
-        case .warning: logger.warning("\(text)")
-        case .error: logger.error("\(text)")
+        case .info: logger.info("\(text)", metadata: metadata)
+        case .notice: logger.notice("\(text)", metadata: metadata)
+        case .warning: logger.warning("\(text)", metadata: metadata)
+        case .error: logger.error("\(text)", metadata: metadata)
         }
     }
 

@@ -16,6 +16,8 @@ enum ScheduledItem: Sendable {
     case marketData(MarketEvent)
     /// Something the venue did on its own (funding, liquidation, settlement) reaches the strategies.
     case venueReport(VenueReport)
+    /// A venue's connection changes as it said it would (an outage starts or ends): the event log says so.
+    case venueHealthChange(venue: Int)
 }
 
 /// A time-ordered queue; items due at the same instant keep the order they were scheduled in,

@@ -120,6 +120,12 @@ final class CursesTerminal {
         case KEY_RIGHT: .right
         case KEY_BTAB: .backTab
         case KEY_ENTER: .enter
+        case KEY_PPAGE: .pageUp
+        case KEY_NPAGE: .pageDown
+        // Find and Select sit where Home and End are on a VT220-style keypad; some terminfo
+        // entries give them for those keys (htop reads them so too).
+        case KEY_HOME, KEY_FIND: .home
+        case KEY_END, KEY_SELECT: .end
         default: .other(code)
         }
     }

@@ -23,6 +23,18 @@ enum ScreenIntent: Sendable, Hashable {
     /// Longer chart window.
     case zoomOut
     case relayout
+    /// Scroll the event log back a page (older lines).
+    case logOlder
+    /// Scroll the event log on a page (newer lines).
+    case logNewer
+    /// The event log's oldest line.
+    case logOldest
+    /// The event log's newest line, following new lines again.
+    case logNewest
+    /// Raise the event log's lowest severity shown (round again after errors).
+    case logSeverity
+    /// Show only the selected strategy's lines in the event log, or every line again.
+    case logStrategy
     case unknown(KeyPress)
 
     /// Keys that send (or prepare) a command to the engine: refused at once on a read-only or
@@ -44,7 +56,8 @@ struct KeyMap: Sendable {
         public var intent: ScreenIntent
         /// One word for the key bar.
         public var summary: String
-        /// One line for the help overlay.
+        /// One line for the help overlay; empty when the line of the binding before it covers
+        /// this one too (PgUp and PgDn share a line).
         public var help: String
         var onKeyBar: Bool
     }
@@ -90,6 +103,14 @@ struct KeyMap: Sendable {
                 help: "spread chart: shorter time window (1m 5m 15m 1h all)", onKeyBar: false),
         Binding(keys: [.character("-"), .character("_")], label: "-", intent: .zoomOut, summary: "unzoom",
                 help: "spread chart: longer time window", onKeyBar: false),
+        Binding(keys: [.pageUp], label: "PgUp PgDn", intent: .logOlder, summary: "older",
+                help: "event log: page older / newer; Home End: oldest / newest", onKeyBar: false),
+        Binding(keys: [.pageDown], label: "PgDn", intent: .logNewer, summary: "newer", help: "", onKeyBar: false),
+        Binding(keys: [.home], label: "Home", intent: .logOldest, summary: "oldest", help: "", onKeyBar: false),
+        Binding(keys: [.end], label: "End", intent: .logNewest, summary: "newest", help: "", onKeyBar: false),
+        Binding(keys: [.character("l")], label: "l f", intent: .logSeverity, summary: "level",
+                help: "event log: l raises the severity shown; f: this strategy only", onKeyBar: false),
+        Binding(keys: [.character("f")], label: "f", intent: .logStrategy, summary: "filter", help: "", onKeyBar: false),
         Binding(keys: [.character("t")], label: "t", intent: .nextTheme, summary: "theme",
                 help: "next colour theme", onKeyBar: false),
         Binding(keys: [.character("?"), .character("h")], label: "? h", intent: .toggleHelp, summary: "help",

@@ -3,6 +3,8 @@ public enum KeyPress: Sendable, Hashable {
     case character(Character)
     case up, down, left, right
     case tab, backTab, enter, escape
+    /// Page Up, Page Down, Home, End: the event log's scrolling.
+    case pageUp, pageDown, home, end
     /// The terminal changed size (ncurses' KEY_RESIZE).
     case resize
     /// A function key or sequence the screen has no name for (its ncurses code).
@@ -21,6 +23,10 @@ public enum KeyPress: Sendable, Hashable {
         case .backTab: "shift-tab"
         case .enter: "enter"
         case .escape: "Esc"
+        case .pageUp: "PgUp"
+        case .pageDown: "PgDn"
+        case .home: "Home"
+        case .end: "End"
         case .resize: "resize"
         case .other(let code): "key \(code)"
         }

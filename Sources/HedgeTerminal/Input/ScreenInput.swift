@@ -76,6 +76,11 @@ public struct ScreenInput: Sendable {
     private(set) var chartWindow: ChartWindow = .fiveMinutes
     /// Newest last, bounded.
     public private(set) var notes: [ScreenNote] = []
+    /// The event log's scroll and filters (PgUp/PgDn, Home/End, `l`, `f`).
+    public private(set) var logView = LogViewState()
+    /// How many lines PgUp and PgDn move the event log: the panel's rows less one, so a line of
+    /// the last page stays in sight. The loop sets it from the terminal's size.
+    public var logPage = 3
     /// The newest snapshot seen: dialogs are drawn from it and `y` acts on it.
     public private(set) var latest: EngineSnapshot?
     /// Screen uptime when the engine's clock last moved: how old the picture is while cut off.
@@ -107,6 +112,15 @@ public struct ScreenInput: Sendable {
     public var dialog: Dialog? {
         guard case .confirm(let purpose) = mode else { return nil }
         return DialogText.dialog(for: purpose, in: latest)
+    }
+
+    /// The event log panel for `snapshot`: the engine's lines and this screen's notes, filtered
+    /// and scrolled as `logView` says.
+    func eventLog(for snapshot: EngineSnapshot?) -> EventLogView {
+        let strategies = snapshot?.strategies ?? []
+        let selected = strategies.isEmpty ? nil : strategies[selectedIndex(in: snapshot)].name
+        return EventLogView(entries: snapshot?.log ?? [], notes: notes, now: snapshot?.time, view: logView,
+                            selected: selected, strategies: Set(strategies.map(\.name)))
     }
 
     /// Index of the selected strategy in `snapshot` (the first when the name is gone).
@@ -314,10 +328,43 @@ public struct ScreenInput: Sendable {
             let count = snapshot.strategies.count
             let step = intent == .nextStrategy ? 1 : count - 1
             selectedName = snapshot.strategies[(selectedIndex(in: snapshot) + step) % count].name
+            // The log follows the selection: another strategy's lines start from its newest.
+            if logView.selectedOnly { logView.back = 0 }
+            return [.redraw]
+        case .logOlder, .logNewer, .logOldest, .logNewest:
+            scrollLog(intent, snapshot: snapshot)
+            return [.redraw]
+        case .logSeverity:
+            logView.nextSeverity()
+            logView.back = 0
+            let shown = switch logView.minimum {
+            case .info: "every line"
+            case .error: "errors only"
+            default: "\(logView.minimum.rawValue) and worse"
+            }
+            say("event log: " + shown, .muted, now: now)
+            return [.redraw]
+        case .logStrategy:
+            logView.selectedOnly.toggle()
+            logView.back = 0
+            let name = strategy?.name
+            say(logView.selectedOnly ? "event log: only \(name ?? "the selected strategy") (follows the selection)" : "event log: every strategy", .muted, now: now)
             return [.redraw]
         case .unknown:
             say("unknown key \(key.label) — press ? for help", .warning, now: now)
             return [.redraw]
+        }
+    }
+
+    /// Scrolls the event log a page or to an end, never past its oldest line.
+    private mutating func scrollLog(_ intent: ScreenIntent, snapshot: EngineSnapshot?) {
+        let page = max(1, logPage)
+        let oldest = max(0, eventLog(for: snapshot ?? latest).entries.count - (page + 1))
+        switch intent {
+        case .logOlder: logView.back = min(oldest, logView.back + page)
+        case .logNewer: logView.back = max(0, min(oldest, logView.back) - page)
+        case .logOldest: logView.back = oldest
+        default: logView.back = 0
         }
     }
 
@@ -389,6 +436,12 @@ public struct ScreenInput: Sendable {
         clock = max(clock, now)
         if snapshot.time != lastEngineTime { lastDataAt = now }
         lastEngineTime = snapshot.time
+        if logView.back > 0 {
+            // Scrolled back, the lines in sight stay put while new ones arrive below them.
+            let seen = latest?.log.last?.id ?? 0
+            let view = eventLog(for: snapshot)
+            logView.back += snapshot.log.filter { $0.id > seen && view.view.shows($0, selected: view.selected, strategies: Set(snapshot.strategies.map(\.name))) }.count
+        }
         latest = snapshot
         var changed = false
         for acknowledgement in snapshot.acknowledgements {

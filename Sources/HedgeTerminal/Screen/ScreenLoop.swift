@@ -65,6 +65,8 @@ struct ScreenLoop: Sendable {
             }
             if pacing.shouldDraw(now: clock.now - start) { draw() }
             guard let key = terminal.readKey() else { continue }
+            let size = terminal.size
+            input.logPage = Dashboard.logPage(width: size.width, height: size.height)
             for action in input.handle(key, snapshot: snapshot, now: clock.now - start) {
                 switch action {
                 case .quit:

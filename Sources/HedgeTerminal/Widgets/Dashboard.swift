@@ -45,7 +45,7 @@ public struct Dashboard: Sendable {
         guard !snapshot.strategies.isEmpty else {
             let (top, logArea) = body.splitBottom(max(4, body.height / 3))
             CentredNotice(lines: ["no strategies running"], style: Style(.muted)).render(into: &buffer, area: top, glyphs: glyphs)
-            EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: logArea, glyphs: glyphs)
+            input.eventLog(for: snapshot).render(into: &buffer, area: logArea, glyphs: glyphs)
             drawOverlays(input: input, body: body, into: &buffer)
             return
         }
@@ -60,10 +60,17 @@ public struct Dashboard: Sendable {
         LegsTable(legs: strategy.legs).render(into: &buffer, area: layout.legs, glyphs: glyphs)
         if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
         if let risk = layout.risk { RiskPanel(strategy: strategy, limits: snapshot.limits).render(into: &buffer, area: risk, glyphs: glyphs) }
-        EventLogView(entries: snapshot.log, notes: input.notes, now: snapshot.time).render(into: &buffer, area: layout.log, glyphs: glyphs)
+        input.eventLog(for: snapshot).render(into: &buffer, area: layout.log, glyphs: glyphs)
         // Cut off from the server, every figure is old: drawn muted so nothing looks live.
         if !input.context.isConnected { buffer.restyle(body, style: Style(.muted, dim: true)) }
         drawOverlays(input: input, body: body, into: &buffer)
+    }
+
+    /// How many lines PgUp and PgDn move the event log at this size: its rows less one, so a
+    /// line of the page before stays in sight.
+    public static func logPage(width: Int, height: Int) -> Int {
+        let body = Rect(x: 0, y: 1, width: width, height: max(0, height - 2))
+        return max(1, Layout(body: body, strategyCount: 1).log.height - 3)
     }
 
     private func drawOverlays(input: ScreenInput, body: Rect, into buffer: inout Buffer) {

@@ -12,7 +12,7 @@ struct HelpOverlay {
         // Border (2) and a space each side of the text (2).
         let room = max(Self.keyColumn + 10, area.width - 4)
         var lines: [String] = []
-        for binding in keyMap.bindings {
+        for binding in keyMap.bindings where !binding.help.isEmpty {
             let wrapped = Self.wrap(binding.help, width: room - Self.keyColumn)
             for (index, part) in wrapped.enumerated() {
                 lines.append((index == 0 ? binding.label : "").padded(to: Self.keyColumn) + part)

@@ -87,6 +87,15 @@ struct FaultState: Sendable {
         }
     }
 
+    /// The next start or end of an outage after `time`.
+    func nextOutageEdge(after time: Timestamp) -> Timestamp? {
+        var next: Timestamp?
+        for case .outage(let from, let until) in plan.faults {
+            for edge in [from, until] where edge > time && next.map({ edge < $0 }) ?? true { next = edge }
+        }
+        return next
+    }
+
     /// Whether market data of `instrument` at `time` is withheld from the strategy (and the venue).
     func isStale(_ instrument: InstrumentID, at time: Timestamp, forVenue: Bool) -> Bool {
         plan.faults.contains { fault in

@@ -28,4 +28,7 @@ extension SimulatedVenue: Venue {
         }
         return VenueHealth(state: isDown(at: time) ? .down : .live, lastMessageAt: last)
     }
+
+    /// When an injected outage starts or ends.
+    public func nextHealthChange(after time: Timestamp) -> Timestamp? { faultState.nextOutageEdge(after: time) }
 }

@@ -66,6 +66,14 @@ public protocol Venue: Sendable {
 
     /// How the connection stands at `time`, with the time of the venue's last message.
     func health(at time: Timestamp) -> VenueHealth
+    /// The next time after `time` at which the connection's state is known to change (an outage
+    /// the venue announced, or one a fault plan injects), so the engine can say so when it does.
+    func nextHealthChange(after time: Timestamp) -> Timestamp?
+}
+
+extension Venue {
+    /// A venue that announces nothing ahead: its connection changes are noticed as they happen.
+    public func nextHealthChange(after time: Timestamp) -> Timestamp? { nil }
 }
 
 /// What a venue did with a piece of market data: what it reports, whether the strategies must not
