@@ -127,12 +127,6 @@ import Testing
         var snapshot = Self.snapshot
         if name == "nothing" { snapshot.log.removeAll { $0.severity == .error || $0.strategy == nil } }
         let actual = Self.panel(after: keys, snapshot: snapshot)
-        let file = WidgetGoldenTests.expectedDirectory.appendingPathComponent("events-view-\(name)-100x8.txt")
-        if ProcessInfo.processInfo.environment["HEDGETOP_RECORD"] != nil {
-            try (actual.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        #expect(actual == expected, "\(file.lastPathComponent)")
+        try GoldenText.check(actual, against: "events-view-\(name)-100x8.txt")
     }
 }

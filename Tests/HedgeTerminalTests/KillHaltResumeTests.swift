@@ -152,13 +152,7 @@ import Testing
             draw(&buffer, unicode ? .unicode : .ascii)
             if !unicode { buffer.replaceNonASCII() }
             let actual = buffer.lines().map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }
-            let file = WidgetGoldenTests.expectedDirectory.appendingPathComponent("\(name)-\(width)x\(height)\(unicode ? "" : "-ascii").txt")
-            if ProcessInfo.processInfo.environment["HEDGETOP_RECORD"] != nil {
-                try (actual.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-                continue
-            }
-            let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-            #expect(actual == expected, "\(file.lastPathComponent):\n\(actual.joined(separator: "\n"))")
+            try GoldenText.check(actual, against: "\(name)-\(width)x\(height)\(unicode ? "" : "-ascii").txt")
         }
     }
 }

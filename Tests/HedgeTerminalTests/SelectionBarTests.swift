@@ -57,16 +57,7 @@ import Testing
 
     @Test func selectedRowMatchesItsExpectedTextAndColours() throws {
         let actual = Self.golden(Self.render(selected: 1))
-        let file = WidgetGoldenTests.expectedDirectory.appendingPathComponent("selection-strategies-100x6.txt")
-        if ProcessInfo.processInfo.environment["HEDGETOP_RECORD"] != nil {
-            try (actual.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        #expect(actual.count == expected.count, "\(file.lastPathComponent): \(actual.count) lines, expected \(expected.count)")
-        for (row, (got, want)) in zip(actual, expected).enumerated() {
-            #expect(got == want, "\(file.lastPathComponent) line \(row + 1)")
-        }
+        try GoldenText.check(actual, against: "selection-strategies-100x6.txt")
     }
 
     @Test("every cell of the selected row, inside the box, has one style: the selection bar", arguments: [0, 1, 2])

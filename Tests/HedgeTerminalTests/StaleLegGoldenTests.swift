@@ -59,16 +59,7 @@ import Testing
     func staleLegMatchesItsExpectedText(name: String, width: Int, height: Int) throws {
         let actual = try Self.render(name, width: width, height: height).lines()
             .map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }
-        let file = WidgetGoldenTests.expectedDirectory.appendingPathComponent("stale-\(name)-\(width)x\(height).txt")
-        if ProcessInfo.processInfo.environment["HEDGETOP_RECORD"] != nil {
-            try (actual.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        #expect(actual.count == expected.count, "\(file.lastPathComponent): \(actual.count) lines, expected \(expected.count)")
-        for (row, (got, want)) in zip(actual, expected).enumerated() {
-            #expect(got == want, "\(file.lastPathComponent) line \(row + 1)")
-        }
+        try GoldenText.check(actual, against: "stale-\(name)-\(width)x\(height).txt")
     }
 
     /// The roles of the cells where `word` is drawn, every occurrence.

@@ -114,16 +114,7 @@ import Testing
         draw(&buffer, buffer.area, glyphs)
         if !unicode { buffer.replaceNonASCII() }
         let actual = buffer.lines().map { $0.replacingOccurrences(of: " +$", with: "", options: .regularExpression) }
-        let file = Self.expectedDirectory.appendingPathComponent("\(name)-\(width)x\(height)\(unicode ? "" : "-ascii").txt")
-        if ProcessInfo.processInfo.environment["HEDGETOP_RECORD"] != nil {
-            try (actual.joined(separator: "\n") + "\n").write(to: file, atomically: true, encoding: .utf8)
-            return
-        }
-        let expected = try String(contentsOf: file, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init)
-        #expect(actual.count == expected.count, "\(file.lastPathComponent): \(actual.count) lines, expected \(expected.count)")
-        for (row, (got, want)) in zip(actual, expected).enumerated() {
-            #expect(got == want, "\(file.lastPathComponent) line \(row + 1)")
-        }
+        try GoldenText.check(actual, against: "\(name)-\(width)x\(height)\(unicode ? "" : "-ascii").txt")
     }
 
     @Test(arguments: [(80, 24), (120, 40), (200, 60)])
