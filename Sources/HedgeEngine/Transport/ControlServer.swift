@@ -311,14 +311,7 @@ public final class ControlServer: Sendable {
         guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason, watcher: id))) else { return }
         state.withLock { $0.watchers[id] = watcher }
         logger.info("watcher attached", metadata: ["watcher": "\(id)", "uid": "\(peer.uid)", "client": "\(hello.client)", "readOnly": "\(readOnlyReason != nil)"])
-        // Reads wait as long as the watcher likes; writes to a watcher that stopped reading give
-        // up after a minute and close it.
-        socket.setTimeouts(receive: 0, send: 60)
-        let writer = Thread { [self] in writeLoop(watcher) }
-        writer.name = "hedgetop-watcher-out"
-        writer.start()
-        readLoop(watcher)
-        watcher.close()
+        converse(with: watcher, writerName: "hedgetop-watcher-out")
         state.withLock { state in
             state.watchers[id] = nil
             state.routes = state.routes.filter { $0.value.watcher != id }
@@ -342,12 +335,19 @@ public final class ControlServer: Sendable {
         defer { state.withLock { _ = $0.probes.removeValue(forKey: ticket) } }
         guard socket.send(.welcome(WireWelcome(name: name, readOnly: true, serverPID: getpid(), readOnlyReason: reason, watcher: nil))) else { return }
         logger.debug("probe attached", metadata: ["uid": "\(peer.uid)", "client": "\(client)"])
-        socket.setTimeouts(receive: 0, send: 60)
-        let writer = Thread { [self] in writeLoop(probe) }
-        writer.name = "hedgetop-probe-out"
+        converse(with: probe, writerName: "hedgetop-probe-out")
+    }
+
+    /// Snapshots out on a thread of their own, commands in on this one, until the client goes.
+    /// Reads wait as long as the client likes; writes to a client that stopped reading give up
+    /// after a minute and close it.
+    private func converse(with watcher: Watcher, writerName: String) {
+        watcher.socket.setTimeouts(receive: 0, send: 60)
+        let writer = Thread { [self] in writeLoop(watcher) }
+        writer.name = writerName
         writer.start()
-        readLoop(probe)
-        probe.close()
+        readLoop(watcher)
+        watcher.close()
     }
 
     /// Sends waiting commands to the engine while fewer than `commandsInFlight` are unanswered.
