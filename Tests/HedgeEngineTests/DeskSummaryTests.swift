@@ -95,8 +95,8 @@ struct DeskSummaryTests {
     @Test("exposure is summed per base asset over legs and strategies, inverse legs in coins")
     func exposurePerBaseAsset() {
         // BTC: 0.3 − 0.3 (basis, inverse at the mark) + 0.2 − 0.1 (lopsided) = +0.1; ETH nets to zero and is left out.
-        // In USD: 0.3 × 60,000 − 0.3 × 60,000 + 0.2 × 60,000 − 0.1 × 60,100 = 5,990.
-        #expect(Self.summary.exposures == [AssetExposure(asset: "BTC", quantity: "0.1", usd: "5990")])
+        // In USD at the mark of the largest BTC leg (0.3 at 60,000): 0.1 × 60,000 = 6,000.
+        #expect(Self.summary.exposures == [AssetExposure(asset: "BTC", quantity: "0.1", usd: "6000")])
     }
 
     @Test("the inverse leg's coins come from its USD contracts at the mark")

@@ -10,7 +10,7 @@ import Testing
     static let desk = DeskSummary(
         netToday: "1234.5", realisedToday: "1500", todayFrom: SnapshotFixture.start, net: "-2345.67", realised: "3021.4",
         openSpreads: 3, openLimit: 3,
-        exposures: [AssetExposure(asset: "BTC", quantity: "0.1", usd: "5990"), AssetExposure(asset: "ETH", quantity: "-1.5", usd: "-3751.5")],
+        exposures: [AssetExposure(asset: "BTC", quantity: "0.1", usd: "6000"), AssetExposure(asset: "ETH", quantity: "-1.5", usd: "-3750")],
         margins: [AccountMargin(venue: "binance-coinm", asset: "BTC", utilisation: 0.05, marginRatio: 0.01, available: "2.5"),
                   AccountMargin(venue: "binance-usdm", asset: "USDT", utilisation: 0.125, marginRatio: 0.03, available: "900000"),
                   AccountMargin(venue: "bybit", asset: "USDT", utilisation: 0.62, marginRatio: 0.2, available: "150000")],

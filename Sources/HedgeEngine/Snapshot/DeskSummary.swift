@@ -46,7 +46,8 @@ public struct AssetExposure: Sendable, Hashable, Codable {
     public var asset: String
     /// Signed, in the base coin (long > 0): inverse legs counted at their mark.
     public var quantity: FixedDecimal
-    /// The same at the legs' marks, USD, signed.
+    /// The same in USD, signed: `quantity` at the mark of the asset's largest leg (the legs'
+    /// prices differ by their basis; the coins are what a price move acts on).
     public var usd: FixedDecimal
 
     public init(asset: String, quantity: FixedDecimal, usd: FixedDecimal) {
@@ -112,7 +113,7 @@ extension DeskSummary {
         var net = FixedDecimal.zero, realised = FixedDecimal.zero
         var netToday = FixedDecimal.zero, realisedToday = FixedDecimal.zero
         var open = 0
-        var exposure: [String: (quantity: FixedDecimal, usd: FixedDecimal)] = [:]
+        var exposure: [String: (quantity: FixedDecimal, largest: FixedDecimal, mark: FixedDecimal?)] = [:]
         var margins: [String: AccountMargin] = [:]
         var held: [InstrumentID: FixedDecimal] = [:]
         for strategy in strategies {
@@ -138,16 +139,20 @@ extension DeskSummary {
                 guard !snap.quantity.isZero else { continue }
                 held[snap.instrument] = (try? (held[snap.instrument] ?? .zero) + snap.quantity) ?? held[snap.instrument]
                 guard let asset = snap.baseAsset, let base = snap.baseExposure else { continue }
-                var sum = exposure[asset] ?? (.zero, .zero)
+                var sum = exposure[asset] ?? (.zero, .zero, nil)
                 sum.quantity = (try? sum.quantity + base) ?? sum.quantity
-                if let mark = snap.mark, let usd = try? base.multiplied(by: mark, rounding: .halfEven) {
-                    sum.usd = (try? sum.usd + usd) ?? sum.usd
+                if let mark = snap.mark, base.magnitude > sum.largest {
+                    sum.largest = base.magnitude
+                    sum.mark = mark
                 }
                 exposure[asset] = sum
             }
         }
         let exposures = exposure.filter { !$0.value.quantity.isZero }
-            .map { AssetExposure(asset: $0.key, quantity: $0.value.quantity, usd: $0.value.usd) }
+            .map { asset, sum in
+                let usd = sum.mark.flatMap { try? sum.quantity.multiplied(by: $0, rounding: .halfEven) } ?? .zero
+                return AssetExposure(asset: asset, quantity: sum.quantity, usd: usd)
+            }
             .sorted { ($0.usd.magnitude, $1.asset) > ($1.usd.magnitude, $0.asset) }
         let funding = held.compactMap { id, quantity -> FundingAhead? in
             guard let notice = notices[id] else { return nil }
