@@ -162,3 +162,42 @@ struct DeskSummaryTests {
         #expect(try after.realisedToday == after.realised - before.realised)
     }
 }
+
+/// "Today" across a restart: the journal's trades say whether the day's PnL before the restart
+/// is known (all of them today) or not (some from before 00:00: today counts from the restart).
+@Suite("Desk summary across a restart")
+struct DeskSummaryRestartTests {
+    /// Restarts the calendar demo `after` its first hedged spread, recovers it from the journal,
+    /// and returns the desk at the first snapshot with prices, with the restart time.
+    func deskAfterRestart(after gap: Duration) throws -> (desk: DeskSummary, restart: Timestamp) {
+        let recovery = EngineRecoveryTests()
+        let journal = try recovery.temporaryJournal()
+        let (ledgers, stopped, _) = try recovery.runUntilHedged(.calendar, journal: journal)
+        let restart = stopped + gap
+        let engine = PaperScenario.Name.calendar.scenario(start: restart, seed: 42, listed: EngineRecoveryTests.start).makeEngine(startedAt: restart)
+        engine.attach(journal: journal, venueState: nil)
+        _ = try engine.recover(venueLedgers: ledgers, policy: .flatten)
+        while engine.machines[0].pnlBreakdown() == nil, engine.now < restart + .seconds(5), let next = engine.nextEventTime {
+            engine.run(until: next)
+        }
+        return (try #require(engine.snapshot().desk), restart)
+    }
+
+    @Test("every trade in the journal is from today: today still counts from 00:00 and holds all of it")
+    func restartSameDay() throws {
+        let (desk, restart) = try deskAfterRestart(after: .seconds(30))
+        #expect(desk.todayFrom == DayBaseline.startOfDay(restart))
+        #expect(desk.net != .zero, "the spread opened before the restart paid fees")
+        #expect(desk.netToday == desk.net)
+    }
+
+    @Test("the journal holds trades from yesterday: today counts from the restart, and yesterday's PnL is not in it")
+    func restartNextDay() throws {
+        let (desk, restart) = try deskAfterRestart(after: .seconds(86_400))
+        #expect(desk.todayFrom == restart)
+        #expect(desk.net != .zero)
+        // Marked at the first prices after the restart: nothing has happened since.
+        #expect(desk.netToday == .zero)
+        #expect(desk.realisedToday == .zero)
+    }
+}
