@@ -77,6 +77,19 @@ import Testing
         #expect(Self.snapshot.strategies[input.selectedIndex(in: Self.snapshot)].name == "cal-btc")
     }
 
+    @Test("sorting keeps the strategy in sight selected, wherever it lands")
+    func sortKeepsTheSelection() {
+        var input = ScreenInput()
+        #expect(Self.snapshot.strategies[input.selectedIndex(in: Self.snapshot)].name == "cal-btc")
+        _ = input.handle(.character("s"), snapshot: Self.snapshot, now: .zero) // by PnL: cal-btc is last
+        #expect(Self.snapshot.strategies[input.selectedIndex(in: Self.snapshot)].name == "cal-btc")
+        // Its PnL falling to the worst moves it to the top of the list, still selected.
+        var later = Self.snapshot
+        later.strategies[0].pnl.net = "-50"
+        #expect(later.strategies[input.selectedIndex(in: later)].name == "cal-btc")
+        #expect(input.shownStrategies(in: later).first?.name == "cal-btc")
+    }
+
     @Test("with nothing to show, tab says which filter hides everything")
     func emptyFilter() {
         var snapshot = Self.snapshot

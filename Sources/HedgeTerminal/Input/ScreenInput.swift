@@ -365,10 +365,13 @@ public struct ScreenInput: Sendable {
             say(logView.selectedOnly ? "event log: only \(name ?? "the selected strategy") (follows the selection)" : "event log: every strategy", .muted, now: now)
             return [.redraw]
         case .sortStrategies:
+            // The strategy in sight stays selected, wherever the new order puts it.
+            pinSelection(in: snapshot)
             strategyView.order = strategyView.nextOrder()
             say("strategies " + (strategyView.orderLabel.map { $0 + (strategyView.order == .pnl ? ", worst first" : "") } ?? "as configured"), .muted, now: now)
             return [.redraw]
         case .filterStrategies:
+            pinSelection(in: snapshot)
             strategyView.filter = strategyView.nextFilter()
             guard let snapshot else {
                 say("strategies: " + (strategyView.filterLabel.map { $0 + " only" } ?? "all"), .muted, now: now)
@@ -377,7 +380,6 @@ public struct ScreenInput: Sendable {
             let shown = shownStrategies(in: snapshot)
             // The selection stays when it is still shown, else moves to the first that is.
             if let selectedName, !shown.contains(where: { $0.name == selectedName }) { self.selectedName = shown.first?.name ?? selectedName }
-            if selectedName == nil { selectedName = shown.first?.name }
             let count = "\(shown.count) of \(snapshot.strategies.count)"
             say("strategies: " + (strategyView.filterLabel.map { "\($0) only, " + count } ?? "all \(snapshot.strategies.count)"), .muted, now: now)
             return [.redraw]
@@ -385,6 +387,13 @@ public struct ScreenInput: Sendable {
             say("unknown key \(key.label) — press ? for help", .warning, now: now)
             return [.redraw]
         }
+    }
+
+    /// Names the strategy in sight as the selection, so a new order or filter does not swap it
+    /// for whichever comes first.
+    private mutating func pinSelection(in snapshot: EngineSnapshot?) {
+        guard selectedName == nil, let snapshot, !snapshot.strategies.isEmpty else { return }
+        selectedName = snapshot.strategies[selectedIndex(in: snapshot)].name
     }
 
     /// The filter lets no strategy through: say which filter, and how to change it.
