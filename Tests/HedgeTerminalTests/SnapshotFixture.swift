@@ -51,6 +51,7 @@ enum SnapshotFixture {
         EngineSnapshot(sequence: 7, time: at(600), mode: .paper, strategies: [strategy],
                        venues: [VenueStatus(name: "binance-usdm", connected: true, latencyMillis: 12, latencyP99Millis: 31)],
                        log: [LogEntry(time: at(408), severity: .info, strategy: "cal-btc", message: "spread opened"),
-                             LogEntry(time: at(500), severity: .warning, strategy: "cal-btc", message: "leg B quote stale 2s")])
+                             LogEntry(time: at(500), severity: .warning, strategy: "cal-btc", message: "leg B quote stale 2s")],
+                       desk: DeskSummary(strategies: [strategy], day: DayBaseline(from: start, marks: ["cal-btc": .zero]), limits: .none, funding: [:]))
     }
 }

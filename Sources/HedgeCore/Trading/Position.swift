@@ -62,7 +62,7 @@ public struct Position: Sendable, Hashable, Codable {
     }
 
     /// Base-coin exposure at `price`, signed.
-    func baseExposure(at price: FixedDecimal) throws(DecimalError) -> FixedDecimal {
+    public func baseExposure(at price: FixedDecimal) throws(DecimalError) -> FixedDecimal {
         let magnitude = try spec.baseExposure(quantity: quantity.magnitude, price: price)
         return quantity.isNegative ? magnitude.negated : magnitude
     }

@@ -46,6 +46,7 @@ extension TradingEngine {
             onQuote(quote, route: routeIndex)
             return
         }
+        if case .fundingRate(let id, let rate, let next, _) = event { fundingNotices[id] = FundingNotice(rate: rate, time: next) }
         guard let venueIndex = marketRoutes[routeIndex].venue else {
             deliverMarket(event)
             return

@@ -43,6 +43,7 @@ extension TradingEngine {
                 report.differences += 1
             }
         }
+        if let journal { try restartDay(journal: journal) }
         saveVenues()
         // Venues and machines were changed directly here, not through an event: check positions.
         positionsMayDiffer = true

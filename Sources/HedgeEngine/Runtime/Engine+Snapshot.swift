@@ -8,6 +8,8 @@ extension TradingEngine {
         sequence += 1
         changed = false
         for index in runners.indices { runners[index].flushPnLSample() }
+        if now >= nextDayRoll { rollDay(at: now) }
+        markDayWherePriced()
         // By index, in name order: reading a venue by name would copy it.
         let strategies = runners.map { runner in
             var snapshot = runner.snapshot(at: now)
@@ -26,7 +28,8 @@ extension TradingEngine {
         return EngineSnapshot(
             sequence: sequence, time: now, mode: mode,
             strategies: strategies,
-            venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits)
+            venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits,
+            desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices))
     }
 
     /// The age of the stalest leg on `venue` past its limit, over every strategy; nil when none is.

@@ -73,6 +73,12 @@ public final class TradingEngine<V: Venue> {
     @exclusivity(unchecked) var nextDrawdownSample: Timestamp
     /// Orders sent and rejected and their round trips per venue, for the snapshot's venue status.
     var venueActivity = VenueActivity()
+    /// Each strategy's PnL when today began, for the desk's "today" (Engine+Desk).
+    var day: DayBaseline
+    /// When `day` is taken again: the next 00:00 UTC.
+    @exclusivity(unchecked) var nextDayRoll: Timestamp
+    /// Each perpetual's funding rate and time as its market data last announced them.
+    var fundingNotices: [InstrumentID: FundingNotice] = [:]
     /// The journal every order intent, fill, transition and result is written to (Engine+Journal).
     var journal: Journal?
     /// Where the venues' books of account are saved after every change.
@@ -121,6 +127,10 @@ public final class TradingEngine<V: Venue> {
         self.nextMarginRefresh = Array(repeating: startedAt, count: strategies.count)
         self.eventLog = EventLog(logger: logger)
         self.nextDrawdownSample = startedAt
+        // Nothing was held before the start: today's PnL is all of it, from 00:00.
+        self.day = DayBaseline(from: DayBaseline.startOfDay(startedAt),
+                               marks: Dictionary(strategies.map { ($0.name, DayBaseline.Mark.zero) }, uniquingKeysWith: { first, _ in first }))
+        self.nextDayRoll = DayBaseline.nextDay(after: startedAt)
         for (index, config) in strategies.enumerated() {
             record.started(config.name, at: startedAt)
             for leg in Leg.allCases {
@@ -239,6 +249,7 @@ public final class TradingEngine<V: Venue> {
     }
 
     func advanceClock(to time: Timestamp) {
+        if time >= nextDayRoll { rollDay(at: time) }
         if time > now { now = time }
     }
 

@@ -16,11 +16,14 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
     public var acknowledgements: [CommandAcknowledgement]
     /// The portfolio limits in force.
     public var limits: PortfolioLimits
+    /// Totals over every strategy (nil from a server that predates it).
+    public var desk: DeskSummary?
 
     public init(sequence: UInt64, time: Timestamp, mode: RunMode, strategies: [StrategySnapshot],
                 venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = [],
-                limits: PortfolioLimits = .none) {
+                limits: PortfolioLimits = .none, desk: DeskSummary? = nil) {
         self.limits = limits
+        self.desk = desk
         self.sequence = sequence
         self.time = time
         self.mode = mode
@@ -163,12 +166,20 @@ public struct LegSnapshot: Sendable, Hashable, Codable {
     /// How old the leg's market data is, against its venue's limit; nil when not known (a
     /// snapshot from an older server).
     public var freshness: LegFreshness?
+    /// The contract's base asset (BTC), for the desk's exposure per asset.
+    public var baseAsset: String?
+    /// The position in the base coin, signed, at the mark (`Position.baseExposure`: an inverse
+    /// leg's USD contracts become coins); nil with no price, or from an older server.
+    public var baseExposure: FixedDecimal?
 
     public init(instrument: InstrumentID, margining: Margining, settlementAsset: String, quote: Quote?,
                 quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
                 unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
                 funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil,
-                tickSize: FixedDecimal? = nil, freshness: LegFreshness? = nil) {
+                tickSize: FixedDecimal? = nil, freshness: LegFreshness? = nil,
+                baseAsset: String? = nil, baseExposure: FixedDecimal? = nil) {
+        self.baseAsset = baseAsset
+        self.baseExposure = baseExposure
         self.tickSize = tickSize
         self.margin = margin
         self.freshness = freshness

@@ -149,6 +149,7 @@ struct StrategyRunner {
             quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
             unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
             funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize,
-            freshness: machine.freshness(leg, at: now))
+            freshness: machine.freshness(leg, at: now), baseAsset: spec.baseAsset,
+            baseExposure: mark.flatMap { try? position.baseExposure(at: $0) })
     }
 }

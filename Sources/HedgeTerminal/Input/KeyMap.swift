@@ -35,6 +35,10 @@ enum ScreenIntent: Sendable, Hashable {
     case logSeverity
     /// Show only the selected strategy's lines in the event log, or every line again.
     case logStrategy
+    /// Order the strategies list by the next key: PnL, state, name, as configured.
+    case sortStrategies
+    /// Show only some strategies in the list: open, flat, troubled, all.
+    case filterStrategies
     case unknown(KeyPress)
 
     /// Keys that send (or prepare) a command to the engine: refused at once on a read-only or
@@ -115,6 +119,9 @@ struct KeyMap: Sendable {
                 help: "next colour theme", onKeyBar: false),
         Binding(keys: [.character("?"), .character("h")], label: "? h", intent: .toggleHelp, summary: "help",
                 help: "show this help; any key closes it", onKeyBar: true),
+        Binding(keys: [.character("s")], label: "s o", intent: .sortStrategies, summary: "sort",
+                help: "strategies: s sorts by PnL/state/name; o shows open/flat/troubled", onKeyBar: true),
+        Binding(keys: [.character("o")], label: "o", intent: .filterStrategies, summary: "only", help: "", onKeyBar: false),
         Binding(keys: [.escape], label: "Esc", intent: .dismiss, summary: "back",
                 help: "cancel a dialog; clear the status line", onKeyBar: false),
         Binding(keys: [.character("y"), .character("Y"), .enter], label: "y Enter", intent: .confirm, summary: "yes",

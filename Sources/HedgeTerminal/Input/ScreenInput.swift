@@ -78,6 +78,8 @@ public struct ScreenInput: Sendable {
     public private(set) var notes: [ScreenNote] = []
     /// The event log's scroll and filters (PgUp/PgDn, Home/End, `l`, `f`).
     public private(set) var logView = LogViewState()
+    /// The strategies list's order and filter (`s`, `o`).
+    public private(set) var strategyView = StrategyView()
     /// How many lines PgUp and PgDn move the event log: the panel's rows less one, so a line of
     /// the last page stays in sight. The loop sets it from the terminal's size.
     public var logPage = 3
@@ -123,10 +125,18 @@ public struct ScreenInput: Sendable {
                             selected: selected, strategies: Set(strategies.map(\.name)))
     }
 
-    /// Index of the selected strategy in `snapshot` (the first when the name is gone).
+    /// Index of the selected strategy in `snapshot`: the first the list shows when the name is
+    /// gone or filtered out (the first of all when the filter shows none).
     func selectedIndex(in snapshot: EngineSnapshot?) -> Int {
         guard let snapshot, !snapshot.strategies.isEmpty else { return 0 }
-        return snapshot.strategies.firstIndex { $0.name == selectedName } ?? 0
+        let shown = shownStrategies(in: snapshot)
+        let name = shown.contains { $0.name == selectedName } ? selectedName : shown.first?.name ?? selectedName
+        return snapshot.strategies.firstIndex { $0.name == name } ?? 0
+    }
+
+    /// The strategies as the list shows them: filtered and sorted by `strategyView`.
+    func shownStrategies(in snapshot: EngineSnapshot) -> [StrategySnapshot] {
+        strategyView.apply(to: snapshot.strategies)
     }
 
     /// The connection changed (attach): a dialog that would send a command closes, since nothing
@@ -325,9 +335,13 @@ public struct ScreenInput: Sendable {
             return [.redraw]
         case .nextStrategy, .previousStrategy:
             guard let snapshot, !snapshot.strategies.isEmpty else { return noStrategy(now: now) }
-            let count = snapshot.strategies.count
-            let step = intent == .nextStrategy ? 1 : count - 1
-            selectedName = snapshot.strategies[(selectedIndex(in: snapshot) + step) % count].name
+            // Through the list as it is shown: sorted, and only what the filter lets through.
+            let shown = shownStrategies(in: snapshot)
+            guard !shown.isEmpty else { return noneShown(now: now) }
+            let current = snapshot.strategies[selectedIndex(in: snapshot)].name
+            let position = shown.firstIndex { $0.name == current } ?? 0
+            let step = intent == .nextStrategy ? 1 : shown.count - 1
+            selectedName = shown[(position + step) % shown.count].name
             // The log follows the selection: another strategy's lines start from its newest.
             if logView.selectedOnly { logView.back = 0 }
             return [.redraw]
@@ -350,10 +364,42 @@ public struct ScreenInput: Sendable {
             let name = strategy?.name
             say(logView.selectedOnly ? "event log: only \(name ?? "the selected strategy") (follows the selection)" : "event log: every strategy", .muted, now: now)
             return [.redraw]
+        case .sortStrategies:
+            // The strategy in sight stays selected, wherever the new order puts it.
+            pinSelection(in: snapshot)
+            strategyView.order = strategyView.nextOrder()
+            say("strategies " + (strategyView.orderLabel.map { $0 + (strategyView.order == .pnl ? ", worst first" : "") } ?? "as configured"), .muted, now: now)
+            return [.redraw]
+        case .filterStrategies:
+            pinSelection(in: snapshot)
+            strategyView.filter = strategyView.nextFilter()
+            guard let snapshot else {
+                say("strategies: " + (strategyView.filterLabel.map { $0 + " only" } ?? "all"), .muted, now: now)
+                return [.redraw]
+            }
+            let shown = shownStrategies(in: snapshot)
+            // The selection stays when it is still shown, else moves to the first that is.
+            if let selectedName, !shown.contains(where: { $0.name == selectedName }) { self.selectedName = shown.first?.name ?? selectedName }
+            let count = "\(shown.count) of \(snapshot.strategies.count)"
+            say("strategies: " + (strategyView.filterLabel.map { "\($0) only, " + count } ?? "all \(snapshot.strategies.count)"), .muted, now: now)
+            return [.redraw]
         case .unknown:
             say("unknown key \(key.label) — press ? for help", .warning, now: now)
             return [.redraw]
         }
+    }
+
+    /// Names the strategy in sight as the selection, so a new order or filter does not swap it
+    /// for whichever comes first.
+    private mutating func pinSelection(in snapshot: EngineSnapshot?) {
+        guard selectedName == nil, let snapshot, !snapshot.strategies.isEmpty else { return }
+        selectedName = snapshot.strategies[selectedIndex(in: snapshot)].name
+    }
+
+    /// The filter lets no strategy through: say which filter, and how to change it.
+    private mutating func noneShown(now: Duration) -> [Action] {
+        say("no strategy is \(strategyView.filterLabel ?? "shown") — o shows others", .warning, now: now)
+        return [.redraw]
     }
 
     /// Scrolls the event log a page or to an end, never past its oldest line.

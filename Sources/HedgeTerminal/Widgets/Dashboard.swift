@@ -50,8 +50,11 @@ public struct Dashboard: Sendable {
             return
         }
         let strategy = snapshot.strategies[selected]
-        let layout = Layout(body: body, strategyCount: snapshot.strategies.count)
-        StrategiesList(strategies: snapshot.strategies, selected: selected, now: snapshot.time)
+        let shown = input.shownStrategies(in: snapshot)
+        let layout = Layout(body: body, strategyCount: max(1, shown.count))
+        if let desk = snapshot.desk { DeskStrip(desk: desk).render(into: &buffer, area: layout.desk, glyphs: glyphs) }
+        StrategiesList(strategies: shown, selected: shown.firstIndex { $0.name == strategy.name }, now: snapshot.time,
+                       total: snapshot.strategies.count, view: input.strategyView)
             .render(into: &buffer, area: layout.strategies, glyphs: glyphs)
         SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count), window: input.chartWindow)
             .render(into: &buffer, area: layout.spread, glyphs: glyphs)
@@ -82,6 +85,8 @@ public struct Dashboard: Sendable {
     /// when short of rows), the legs (fixed), the strategies list (capped), and the charts take
     /// what is left; the spread chart gets the most width, it is what is traded.
     struct Layout: Equatable {
+        /// The desk's totals under the header: 1 row below 40 terminal rows, 2 from 40.
+        var desk: Rect
         var strategies: Rect
         var spread: Rect
         var state: Rect
@@ -92,7 +97,10 @@ public struct Dashboard: Sendable {
         var log: Rect
 
         init(body: Rect, strategyCount: Int) {
+            // Which panels fit is decided on the whole body, as before the desk strip.
             let roomy = body.height >= 30
+            let (desk, body) = body.splitTop(body.height + 2 >= 40 ? 2 : 1)
+            self.desk = desk
             let logRows = roomy ? min(12, max(6, body.height / 5)) : 4
             var (upper, log) = body.splitBottom(logRows)
             if roomy {

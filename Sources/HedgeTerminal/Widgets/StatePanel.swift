@@ -36,7 +36,8 @@ struct StatePanel {
             row += 1
         }
         if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
-        if row < inner.height {
+        // Short of rows, the newest transition (how it got here) goes before the counts.
+        if row < inner.height, row + 1 < inner.height || strategy.transitions.isEmpty {
             let stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)  \(strategy.kind.rawValue)"
             buffer.put(stats, in: inner, row: row, style: Style(.muted), glyphs: glyphs)
             row += 1

@@ -2,10 +2,16 @@ import HedgeCore
 import HedgeEngine
 
 /// Every strategy on one line: the selected one is lit, and the rest of the screen shows it.
+/// Sorted and filtered as `view` says (`s`, `o`); the title says how many of all are shown.
 struct StrategiesList {
+    /// As shown: already filtered and sorted.
     var strategies: [StrategySnapshot]
-    var selected: Int
+    /// Its row in `strategies`; nil when the filter hides it.
+    var selected: Int?
     var now: Timestamp
+    /// How many strategies run, shown or not (nil: all are shown).
+    var total: Int? = nil
+    var view = StrategyView()
 
     static func columns(now: Timestamp, glyphs: GlyphSet) -> [TableColumn<StrategySnapshot>] {
         [
@@ -33,9 +39,18 @@ struct StrategiesList {
     }
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        let title = strategies.count > 1 ? "Strategies \(selected + 1)/\(strategies.count)" : "Strategies"
+        let all = total ?? strategies.count
+        var title = "Strategies"
+        if let selected, strategies.count > 1 { title += " \(selected + 1)/\(strategies.count)" }
+        if strategies.count != all { title += (strategies.count > 1 && selected != nil ? " of \(all)" : " \(strategies.count) of \(all)") }
+        if let label = view.label { title += " · " + label }
         let inner = buffer.box(area, title: title, glyphs: glyphs)
         guard !inner.isEmpty else { return }
+        if strategies.isEmpty {
+            buffer.put("no strategy is \(view.filterLabel ?? "running") (o: next filter)", in: inner, row: 0, style: Style(.muted), glyphs: glyphs)
+            return
+        }
+        let selected = selected ?? -1
         // Scroll so the selected row is always visible.
         let visible = max(1, inner.height - 1)
         let first = max(0, min(selected - visible + 1, strategies.count - visible))
