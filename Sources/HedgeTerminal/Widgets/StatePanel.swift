@@ -37,7 +37,9 @@ struct StatePanel {
         }
         if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
         if row < inner.height {
-            let stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)  \(strategy.kind.rawValue)"
+            // The kind only when it fits whole (the spread panel's title names it too): never `cale…`.
+            var stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)"
+            if stats.count + 2 + strategy.kind.rawValue.count <= inner.width { stats += "  " + strategy.kind.rawValue }
             buffer.put(stats, in: inner, row: row, style: Style(.muted), glyphs: glyphs)
             row += 1
         }
