@@ -61,6 +61,11 @@ import Testing
         for term in ["net +9.55", "real +12.50", "fees -2.50", "fund +0.10", "unreal -0.55"] {
             #expect(text.contains(term), "\(width)×\(height): \(term) not shown")
         }
+        // Wider figures: net -71.65 = real -32.51 − fees 40.34 + fund 1.20 + unreal 0.
+        let wider = Self.render(Self.several, width: width, height: height, selected: 1).lines().joined(separator: "\n")
+        for term in ["net -71.65", "real -32.51", "fees -40.34", "fund +1.20", "unreal 0.00"] {
+            #expect(wider.contains(term), "\(width)×\(height): \(term) not shown")
+        }
     }
 
     @Test(arguments: sizes)
