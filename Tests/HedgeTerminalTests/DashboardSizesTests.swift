@@ -69,6 +69,18 @@ import Testing
     }
 
     @Test(arguments: sizes)
+    func aSumOfThreeRowsIsShownWhole(width: Int, height: Int) {
+        // net +1,217.90 = real +1,390.97 − fees 262.27 + fund 0 + unreal +89.20: three rows at 80×24.
+        var snapshot = Self.withOrder
+        snapshot.strategies[0].pnl = PnLSummary(realised: "1390.97", unrealised: "89.20", fees: "262.27", funding: .zero, net: "1217.90")
+        let text = Self.render(snapshot, width: width, height: height).lines().joined(separator: "\n")
+        for term in ["net +1,217.90", "real +1,390.97", "fees -262.27", "fund 0.00", "unreal +89.20"] {
+            #expect(text.contains(term), "\(width)×\(height): \(term) not shown")
+        }
+        #expect(text.contains("MONITORING_SPREAD for"), "\(width)×\(height): the state panel lost its state line")
+    }
+
+    @Test(arguments: sizes)
     func namesAreShownWhole(width: Int, height: Int) {
         let lines = Self.render(Self.several, width: width, height: height, selected: 1).lines()
         #expect(lines.contains { $0.contains("btc-basis-quarterly") }, "\(width)×\(height)")

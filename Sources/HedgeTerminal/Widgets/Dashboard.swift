@@ -53,7 +53,7 @@ public struct Dashboard: Sendable {
         let strategy = snapshot.strategies[selected]
         let legsTable = LegsTable(legs: strategy.legs)
         let layout = Layout(body: body, strategyCount: snapshot.strategies.count, orderCount: strategy.openOrders.count,
-                            legsWidth: legsTable.naturalWidth)
+                            legsWidth: legsTable.naturalWidth, pnl: strategy.pnl)
         StrategiesList(strategies: snapshot.strategies, selected: selected, now: snapshot.time)
             .render(into: &buffer, area: layout.strategies, glyphs: glyphs)
         SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count), window: input.chartWindow)
@@ -114,7 +114,8 @@ public struct Dashboard: Sendable {
         static let ordersMinimumWidth = 48
 
         /// `legsWidth`: the legs box's width with every column whole (`LegsTable.naturalWidth`).
-        init(body: Rect, strategyCount: Int, orderCount: Int = 0, legsWidth: Int = 0) {
+        /// `pnl`: the selected strategy's, so a small panel is as tall as its sum needs.
+        init(body: Rect, strategyCount: Int, orderCount: Int = 0, legsWidth: Int = 0, pnl: PnLSummary = .zero) {
             var rest: Rect
             (desk, rest) = body.splitTop(Self.deskRows(terminalHeight: body.height + 2))
             let rows = rest.height
@@ -144,7 +145,7 @@ public struct Dashboard: Sendable {
             }
             if tall {
                 let (left, right) = rest.splitLeft(rest.width - max(50, rest.width * 2 / 5))
-                (spread, pnl) = left.splitBottom(max(7, left.height / 3))
+                (spread, self.pnl) = left.splitBottom(max(7, left.height / 3))
                 var column: Rect, riskArea: Rect
                 (column, riskArea) = right.splitBottom(Self.riskRows)
                 risk = riskArea
@@ -156,9 +157,11 @@ public struct Dashboard: Sendable {
                 }
                 state = column
             } else {
-                let (left, right) = rest.splitLeft(rest.width - max(38, rest.width * 2 / 5))
+                let (left, right) = rest.splitLeft(rest.width - max(40, rest.width * 2 / 5))
                 spread = left
-                (state, pnl) = right.splitTop(right.height / 2)
+                // The whole sum first: the state panel keeps at least its state line.
+                let sumRows = PnLPanel.sum(pnl, width: right.width - 2).rows.count
+                (state, self.pnl) = right.splitBottom(min(right.height - 3, max(right.height / 2, sumRows + 2)))
             }
         }
     }

@@ -65,15 +65,18 @@ struct PnLPanel {
         return (head, rows)
     }
 
+    /// The sum as drawn in `width` columns: under the first term, or flowed when that takes
+    /// more than two rows and flowing takes fewer; `indent` is where the rows after the first start.
+    static func sum(_ pnl: PnLSummary, width: Int) -> (head: String, rows: [String], indent: Int) {
+        let (head, rows) = lines(pnl, width: width)
+        let flowed = flowed(pnl, width: width).rows
+        return rows.count > 2 && flowed.count < rows.count ? (head, flowed, 0) : (head, rows, head.count)
+    }
+
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         let inner = buffer.box(area, title: "PnL (USD)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        var (head, rows) = Self.lines(pnl, width: inner.width)
-        var indent = head.count
-        if rows.count > 2, Self.flowed(pnl, width: inner.width).rows.count < rows.count {
-            rows = Self.flowed(pnl, width: inner.width).rows
-            indent = 0
-        }
+        let (head, rows, indent) = Self.sum(pnl, width: inner.width)
         var column = buffer.put("net ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
         column = buffer.put(pnl.net.usd, in: inner, row: 0, column: column, style: Style(Self.role(pnl.net), bold: true), glyphs: glyphs) - inner.x
         buffer.put(" = ", in: inner, row: 0, column: column, style: Style(.muted), glyphs: glyphs)
