@@ -108,9 +108,9 @@ import Testing
     }
 
     @Test func thePageFollowsTheLayout() {
-        // 80×24: a log of four rows, two inside the box; 200×60: eleven rows, nine inside.
+        // 80×24: a log of four rows, two inside the box; 200×60: thirteen rows, eleven inside.
         #expect(Dashboard.logPage(width: 80, height: 24) == 1)
-        #expect(Dashboard.logPage(width: 200, height: 60) == 8)
+        #expect(Dashboard.logPage(width: 200, height: 60) == 10)
     }
 
     static let goldenCases: [(String, [KeyPress])] = [

@@ -40,6 +40,17 @@ import Testing
         #expect(PnLPanel.lines(SnapshotFixture.strategy.pnl, width: 38).rows == ["real +12.50  fees -2.50", "fund +0.10  unreal -0.55"])
     }
 
+    @Test func aSumTooWideForTwoRowsFlowsToTheLeftEdgeAndStaysWhole() {
+        // net +148.88 = real +390.97 − fees 242.09 + fund 0 + unreal 0, in the 80×24 PnL panel (36 wide)
+        let pnl = PnLSummary(realised: "390.97", unrealised: .zero, fees: "242.09", funding: .zero, net: "148.88")
+        #expect(PnLPanel.lines(pnl, width: 36).rows.count == 3) // under the first term: one row too many
+        #expect(PnLPanel.flowed(pnl, width: 36).rows == ["real +390.97", "fees -242.09  fund 0.00  unreal 0.00"])
+        var buffer = Buffer(width: 38, height: 4)
+        PnLPanel(pnl: pnl, series: []).render(into: &buffer, area: buffer.area, glyphs: .unicode)
+        #expect(buffer.lines()[1] == "│net +148.88 = real +390.97          │")
+        #expect(buffer.lines()[2] == "│fees -242.09  fund 0.00  unreal 0.00│")
+    }
+
     @Test("y labels keep one width whatever the range", arguments: [0.0...1.0, -100.0...100.0, -999.9...0.0, 0.0...25_000.0])
     func steadyLabelWidth(range: ClosedRange<Double>) {
         var buffer = Buffer(width: 40, height: 6)

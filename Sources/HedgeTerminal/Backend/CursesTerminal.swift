@@ -45,6 +45,7 @@ final class CursesTerminal {
         cbreak()
         noecho()
         keypad(hedgetop_stdscr(), true)
+        Self.defineHomeAndEnd()
         curs_set(0)
         // Esc must act at once, not after ncurses' default second of waiting for a sequence.
         set_escdelay(25)
@@ -52,6 +53,21 @@ final class CursesTerminal {
     }
 
     deinit { close() }
+
+    /// Home and End as terminals send them whatever TERM says: tmux and screen send `ESC[1~` and
+    /// `ESC[4~`, rxvt `ESC[7~` and `ESC[8~`, xterm `ESC[H`/`ESC[F` or `ESC OH`/`ESC OF`. A sequence
+    /// the terminfo entry does not know would arrive as loose characters (ESC, `[`, `4`, `~`)
+    /// instead of the key; one it already maps (to Find or Select, say) keeps its meaning.
+    static let homeAndEndSequences: [(sequence: String, key: Int32)] = [
+        ("\u{1b}[1~", KEY_HOME), ("\u{1b}[7~", KEY_HOME), ("\u{1b}OH", KEY_HOME), ("\u{1b}[H", KEY_HOME),
+        ("\u{1b}[4~", KEY_END), ("\u{1b}[8~", KEY_END), ("\u{1b}OF", KEY_END), ("\u{1b}[F", KEY_END),
+    ]
+
+    private static func defineHomeAndEnd() {
+        for (sequence, key) in homeAndEndSequences where key_defined(sequence) == 0 {
+            define_key(sequence, key)
+        }
+    }
 
     /// Switches theme live: new colour pairs, and every cell is sent again at the next frame.
     func apply(theme: Theme) {

@@ -29,3 +29,18 @@ extension Buffer {
         return rect.inset(by: 1)
     }
 }
+
+extension Buffer {
+    /// Sets `text` into the right end of a box's top border (`├ text ┤`), as btop shows a
+    /// panel's figure beside its title; left out when it would run into the title.
+    mutating func borderNote(_ text: String, on rect: Rect, style: Style, border: Style = Style(.border), glyphs: GlyphSet) {
+        guard rect.width >= 9, rect.height >= 2 else { return }
+        let start = rect.maxX - 2 - (text.count + 3)
+        // The title ends at most at x + 5 + its own length; keep one rule cell between the two.
+        let titleEnd = (rect.x + 3 ..< rect.maxX).last { self[$0, rect.y].character == glyphs.titleClose } ?? rect.x + 1
+        guard start > titleEnd + 1 else { return }
+        self[start, rect.y] = Cell(glyphs.titleOpen, style: border)
+        let end = put(" " + text + " ", x: start + 1, y: rect.y, style: style)
+        self[end, rect.y] = Cell(glyphs.titleClose, style: border)
+    }
+}

@@ -43,7 +43,8 @@ public struct Dashboard: Sendable {
         HeaderBar(snapshot: snapshot, selected: selected, context: input.context, dataAge: input.staleFor)
             .render(into: &buffer, area: header, glyphs: glyphs)
         guard !snapshot.strategies.isEmpty else {
-            let (top, logArea) = body.splitBottom(max(4, body.height / 3))
+            let panels = body.splitTop(Layout.deskRows(terminalHeight: area.height)).rest
+            let (top, logArea) = panels.splitBottom(max(4, panels.height / 3))
             CentredNotice(lines: ["no strategies running"], style: Style(.muted)).render(into: &buffer, area: top, glyphs: glyphs)
             input.eventLog(for: snapshot).render(into: &buffer, area: logArea, glyphs: glyphs)
             drawOverlays(input: input, body: body, into: &buffer)
@@ -51,7 +52,9 @@ public struct Dashboard: Sendable {
         }
         let strategy = snapshot.strategies[selected]
         let shown = input.shownStrategies(in: snapshot)
-        let layout = Layout(body: body, strategyCount: max(1, shown.count))
+        let legsTable = LegsTable(legs: strategy.legs)
+        let layout = Layout(body: body, strategyCount: max(1, shown.count), orderCount: strategy.openOrders.count,
+                            legsWidth: legsTable.naturalWidth, pnl: strategy.pnl)
         if let desk = snapshot.desk { DeskStrip(desk: desk).render(into: &buffer, area: layout.desk, glyphs: glyphs) }
         StrategiesList(strategies: shown, selected: shown.firstIndex { $0.name == strategy.name }, now: snapshot.time,
                        total: snapshot.strategies.count, view: input.strategyView)
@@ -60,7 +63,7 @@ public struct Dashboard: Sendable {
             .render(into: &buffer, area: layout.spread, glyphs: glyphs)
         StatePanel(strategy: strategy, now: snapshot.time).render(into: &buffer, area: layout.state, glyphs: glyphs)
         PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries).render(into: &buffer, area: layout.pnl, glyphs: glyphs)
-        LegsTable(legs: strategy.legs).render(into: &buffer, area: layout.legs, glyphs: glyphs)
+        legsTable.render(into: &buffer, area: layout.legs, glyphs: glyphs)
         if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
         if let risk = layout.risk { RiskPanel(strategy: strategy, limits: snapshot.limits).render(into: &buffer, area: risk, glyphs: glyphs) }
         input.eventLog(for: snapshot).render(into: &buffer, area: layout.log, glyphs: glyphs)
@@ -81,11 +84,18 @@ public struct Dashboard: Sendable {
         if let dialog = input.dialog { ConfirmDialog(dialog: dialog).render(into: &buffer, area: body, glyphs: glyphs) }
     }
 
-    /// Where each panel goes. Bottom up: the event log, then orders and risk (dropped first
-    /// when short of rows), the legs (fixed), the strategies list (capped), and the charts take
-    /// what is left; the spread chart gets the most width, it is what is traded.
+    /// Where each panel goes, designed for each size rather than squeezed. Top down: the desk
+    /// line (totals across strategies), the strategies list (as many rows as strategies, up to a
+    /// cap that grows with the height), the charts, the legs (the pair's net exposure is in their
+    /// border, so it is in sight at every size), and the event log, which grows with the height.
+    /// - 80×24: spread chart beside state over PnL (its sum always whole); no orders or risk box
+    ///   (the state panel counts the orders).
+    /// - 100×30: three strategies; an orders box under the legs only while orders work.
+    /// - 120×40 and taller: the PnL chart under the spread chart, state and risk at the right;
+    ///   working orders between them, or beside the legs when the width holds both whole (an
+    ///   empty orders box then costs no row).
     struct Layout: Equatable {
-        /// The desk's totals under the header: 1 row below 40 terminal rows, 2 from 40.
+        /// The desk's totals under the header (`DeskStrip`): 1 row below 40 terminal rows, 2 from 40.
         var desk: Rect
         var strategies: Rect
         var spread: Rect
@@ -96,31 +106,66 @@ public struct Dashboard: Sendable {
         var risk: Rect?
         var log: Rect
 
-        init(body: Rect, strategyCount: Int) {
-            // Which panels fit is decided on the whole body, as before the desk strip.
-            let roomy = body.height >= 30
-            let (desk, body) = body.splitTop(body.height + 2 >= 40 ? 2 : 1)
-            self.desk = desk
-            let logRows = roomy ? min(12, max(6, body.height / 5)) : 4
-            var (upper, log) = body.splitBottom(logRows)
-            if roomy {
-                let (rest, bottom) = upper.splitBottom(7)
-                let (ordersArea, riskArea) = bottom.splitLeft(bottom.width * 11 / 20)
+        /// The desk line's rows: one below 40 rows of terminal, two from 40.
+        static func deskRows(terminalHeight: Int) -> Int { terminalHeight >= 40 ? 2 : 1 }
+
+        /// The risk panel's rows: margin use, the table's header and two legs, net, limits.
+        static let riskRows = 8
+        /// The legs box: the table's header and two legs.
+        static let legsRows = 5
+        /// An orders box as narrow as this still shows each order's leg, side, size, fill, purpose and age.
+        static let ordersMinimumWidth = 48
+
+        /// `legsWidth`: the legs box's width with every column whole (`LegsTable.naturalWidth`).
+        /// `pnl`: the selected strategy's, so a small panel is as tall as its sum needs.
+        init(body: Rect, strategyCount: Int, orderCount: Int = 0, legsWidth: Int = 0, pnl: PnLSummary = .zero) {
+            var rest: Rect
+            (desk, rest) = body.splitTop(Self.deskRows(terminalHeight: body.height + 2))
+            let rows = rest.height
+            let tall = rows >= 34 // 120×40 and taller
+            let mid = rows >= 27 // 100×30 and taller
+            let listCap = rows >= 46 ? 8 : (tall ? 5 : (mid ? 3 : 1))
+            (strategies, rest) = rest.splitTop(min(max(1, strategyCount), listCap) + 3)
+            (rest, log) = rest.splitBottom(tall ? (rows - 4) / 4 : (mid ? 6 : 4))
+            orders = nil
+            risk = nil
+            let orderRows = min(orderCount, 3) + 3
+            let legsBox = min(rest.width, max(legsWidth, 40))
+            if tall && rest.width - legsBox >= Self.ordersMinimumWidth {
+                // Wide: the orders beside the legs, in the room their columns leave.
+                let row: Rect
+                (rest, row) = rest.splitBottom(max(Self.legsRows, min(orderCount, 5) + 3))
+                let (legsArea, ordersArea) = row.splitLeft(legsBox)
+                legs = legsArea
                 orders = ordersArea
-                risk = riskArea
-                upper = rest
+            } else {
+                if !tall && mid && orderCount > 0 {
+                    let ordersArea: Rect
+                    (rest, ordersArea) = rest.splitBottom(orderRows)
+                    orders = ordersArea
+                }
+                (rest, legs) = rest.splitBottom(Self.legsRows)
             }
-            let (withoutLegs, legs) = upper.splitBottom(5)
-            let listRows = min(strategyCount, roomy ? 6 : 1) + 3
-            let (list, panels) = withoutLegs.splitTop(listRows)
-            let (spread, side) = panels.splitLeft(panels.width * 3 / 5)
-            let (state, pnl) = side.splitTop((side.height + 1) / 2)
-            self.strategies = list
-            self.spread = spread
-            self.state = state
-            self.pnl = pnl
-            self.legs = legs
-            self.log = log
+            if tall {
+                let (left, right) = rest.splitLeft(rest.width - max(50, rest.width * 2 / 5))
+                (spread, self.pnl) = left.splitBottom(max(7, left.height / 3))
+                var column: Rect, riskArea: Rect
+                (column, riskArea) = right.splitBottom(Self.riskRows)
+                risk = riskArea
+                // Working orders between state and risk, while the state panel keeps four rows.
+                if orders == nil && orderCount > 0 && column.height - orderRows >= 4 {
+                    let ordersArea: Rect
+                    (column, ordersArea) = column.splitBottom(orderRows)
+                    orders = ordersArea
+                }
+                state = column
+            } else {
+                let (left, right) = rest.splitLeft(rest.width - max(40, rest.width * 2 / 5))
+                spread = left
+                // The whole sum first: the state panel keeps at least its state line.
+                let sumRows = PnLPanel.sum(pnl, width: right.width - 2).rows.count
+                (state, self.pnl) = right.splitBottom(min(right.height - 3, max(right.height / 2, sumRows + 2)))
+            }
         }
     }
 }

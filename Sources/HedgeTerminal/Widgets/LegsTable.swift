@@ -1,74 +1,54 @@
 import HedgeCore
 import HedgeEngine
 
-/// Both legs side by side: what is held where, at what price, and what it is worth now.
-/// Columns the width cannot hold are dropped, least needed first.
+/// Both legs side by side: what is held where, at what price, and what it is worth now; the
+/// pair's net exposure (hedged or not) sits in the box's top border, so it is in sight at every
+/// size. Columns are as wide as their contents; those the width cannot hold are dropped, least
+/// needed first.
 struct LegsTable {
     var legs: PerLeg<LegSnapshot>
 
-    private struct Column {
-        var title: String
-        var width: Int
-        /// Higher survives longer when the table is narrow.
-        var priority: Int
-        var rightAligned: Bool
-        var value: (Leg, LegSnapshot) -> (String, ThemeRole)
-    }
+    typealias Row = (leg: Leg, snap: LegSnapshot)
 
-    private var columns: [Column] {
+    static var columns: [TableColumn<Row>] {
         [
-            Column(title: "leg", width: 3, priority: 9, rightAligned: false) { leg, _ in (leg.description, .accent) },
-            Column(title: "venue", width: 14, priority: 3, rightAligned: false) { _, snap in (snap.instrument.venue, .muted) },
-            Column(title: "symbol", width: 16, priority: 8, rightAligned: false) { _, snap in (snap.instrument.symbol, .text) },
-            Column(title: "side", width: 5, priority: 7, rightAligned: false) { _, snap in
-                snap.quantity.isPositive ? ("long", .profit) : snap.quantity.isNegative ? ("short", .loss) : ("flat", .muted)
-            },
-            Column(title: "qty", width: 10, priority: 7, rightAligned: true) { _, snap in (snap.quantity.magnitude.figure(places: snap.quantity.fractionDigits), .text) },
-            Column(title: "entry", width: 11, priority: 5, rightAligned: true) { _, snap in
-                (snap.quantity.isZero ? "—" : snap.priceText(snap.averageEntry), .text)
-            },
-            Column(title: "bid / ask", width: 21, priority: 4, rightAligned: true) { _, snap in
-                (snap.quote.map { snap.priceText($0.bid) + " / " + snap.priceText($0.ask) } ?? "no quote", snap.quote == nil ? .muted : .text)
-            },
-            // How old the quote is (since the feed last spoke for this leg): stale past the venue's limit.
-            Column(title: "age", width: 9, priority: 6, rightAligned: true) { _, snap in
-                (snap.freshness?.ageText ?? "—", snap.freshness?.role ?? .muted)
-            },
-            Column(title: "mark", width: 10, priority: 2, rightAligned: true) { _, snap in (snap.mark.map(snap.priceText) ?? "—", .text) },
-            Column(title: "uPnL", width: 19, priority: 6, rightAligned: true) { _, snap in
-                (snap.unrealisedPnL.amount(in: snap.settlementAsset), PnLPanel.role(snap.unrealisedPnL))
-            },
-            Column(title: "liq", width: 10, priority: 1, rightAligned: true) { _, snap in (snap.liquidationPrice.map(snap.priceText) ?? "—", .muted) },
+        TableColumn(title: "leg", width: 3, priority: 9) { ($0.leg.description, .accent) },
+        TableColumn(title: "venue", width: 14, priority: 3, fitsContent: true) { ($0.snap.instrument.venue, .muted) },
+        TableColumn(title: "symbol", width: 16, priority: 8, fitsContent: true) { ($0.snap.instrument.symbol, .text) },
+        TableColumn(title: "side", width: 5, priority: 7, fitsContent: true) { row in
+            row.snap.quantity.isPositive ? ("long", .profit) : row.snap.quantity.isNegative ? ("short", .loss) : ("flat", .muted)
+        },
+        TableColumn(title: "qty", width: 10, priority: 7, rightAligned: true, fitsContent: true) { ($0.snap.quantity.magnitude.figure(places: $0.snap.quantity.fractionDigits), .text) },
+        TableColumn(title: "entry", width: 11, priority: 5, rightAligned: true, fitsContent: true) { row in
+            (row.snap.quantity.isZero ? "—" : row.snap.priceText(row.snap.averageEntry), .text)
+        },
+        TableColumn(title: "bid / ask", width: 21, priority: 4, rightAligned: true, fitsContent: true) { row in
+            let snap = row.snap
+            return (snap.quote.map { snap.priceText($0.bid) + " / " + snap.priceText($0.ask) } ?? "no quote", snap.quote == nil ? .muted : .text)
+        },
+        // How old the quote is (since the feed last spoke for this leg): stale past the venue's limit.
+        TableColumn(title: "age", width: 9, priority: 6, rightAligned: true, fitsContent: true) { row in
+            (row.snap.freshness?.ageText ?? "—", row.snap.freshness?.role ?? .muted)
+        },
+        TableColumn(title: "mark", width: 10, priority: 2, rightAligned: true, fitsContent: true) { ($0.snap.mark.map($0.snap.priceText) ?? "—", .text) },
+        TableColumn(title: "uPnL", width: 19, priority: 6, rightAligned: true, fitsContent: true) { row in
+            (row.snap.unrealisedPnL.amount(in: row.snap.settlementAsset), PnLPanel.role(row.snap.unrealisedPnL))
+        },
+        TableColumn(title: "liq", width: 10, priority: 1, rightAligned: true, fitsContent: true) { ($0.snap.liquidationPrice.map($0.snap.priceText) ?? "—", .muted) },
         ]
     }
+
+    var rows: [Row] { Leg.allCases.map { ($0, legs[$0]) } }
+
+    /// The box width that shows every column whole: the layout gives the rest of the row to others.
+    var naturalWidth: Int { TableLayout(columns: Self.columns).naturalWidth(rows) + 2 }
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         let inner = buffer.box(area, title: "Legs", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        var shown = columns
-        func totalWidth(_ set: [Column]) -> Int { set.reduce(0) { $0 + $1.width } + max(0, set.count - 1) }
-        while totalWidth(shown) > inner.width, let weakest = shown.indices.min(by: { shown[$0].priority < shown[$1].priority }), shown.count > 1 {
-            shown.remove(at: weakest)
+        if let net = RiskPanel.netExposure(legs) {
+            buffer.borderNote(net.text, on: area, style: net.style, glyphs: glyphs)
         }
-        // Spare width goes to the symbol, the column most likely to be long.
-        if let instrument = shown.firstIndex(where: { $0.title == "symbol" }) {
-            shown[instrument].width += max(0, inner.width - totalWidth(shown))
-        }
-        func cellText(_ text: String, _ column: Column) -> String {
-            column.rightAligned ? text.leftPadded(to: column.width) : text.padded(to: column.width)
-        }
-        var x = 0
-        for column in shown {
-            buffer.put(cellText(column.title, column), in: inner, row: 0, column: x, style: Style(.muted, underline: true), glyphs: glyphs)
-            x += column.width + 1
-        }
-        for (row, leg) in Leg.allCases.enumerated() where row + 1 < inner.height {
-            x = 0
-            for column in shown {
-                let (text, role) = column.value(leg, legs[leg])
-                buffer.put(cellText(text, column), in: inner, row: row + 1, column: x, style: Style(role), glyphs: glyphs)
-                x += column.width + 1
-            }
-        }
+        TableLayout(columns: Self.columns).render(rows, into: &buffer, inner: inner, glyphs: glyphs)
     }
 }

@@ -16,7 +16,7 @@ struct OrdersTable {
         let now = self.now
         let columns: [TableColumn<OrderSnapshot>] = [
             TableColumn(title: "leg", width: 3, priority: 9) { ($0.leg.description, .accent) },
-            TableColumn(title: "symbol", width: 14, priority: 6, flexible: true) { ($0.instrument.symbol, .text) },
+            TableColumn(title: "symbol", width: 14, priority: 3, fitsContent: true) { ($0.instrument.symbol, .text) },
             TableColumn(title: "side", width: 4, priority: 8) { ($0.side.rawValue, $0.side == .buy ? .profit : .loss) },
             TableColumn(title: "qty", width: 9, priority: 8, rightAligned: true) { ($0.quantity.figure(places: $0.quantity.fractionDigits), .text) },
             TableColumn(title: "filled", width: 9, priority: 5, rightAligned: true) { ($0.filled.figure(places: $0.filled.fractionDigits), .muted) },

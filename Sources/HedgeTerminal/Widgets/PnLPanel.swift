@@ -48,15 +48,40 @@ struct PnLPanel {
         return (head, rows)
     }
 
+    /// The terms flowed over the whole width after the first row: for a panel too narrow to
+    /// keep them under the first term in two rows (80×24), so the whole sum stays in sight.
+    static func flowed(_ pnl: PnLSummary, width: Int) -> (head: String, rows: [String]) {
+        let head = "net " + pnl.net.usd + " = "
+        var rows: [String] = []
+        for word in terms(pnl).map({ "\($0.label) \($0.amount.usd)" }) {
+            // The first row starts after the head; the others at the panel's left edge.
+            let room = rows.count == 1 ? width - head.count : width
+            if let last = rows.last, last.count + 2 + word.count <= room {
+                rows[rows.count - 1] = last + "  " + word
+            } else {
+                rows.append(word)
+            }
+        }
+        return (head, rows)
+    }
+
+    /// The sum as drawn in `width` columns: under the first term, or flowed when that takes
+    /// more than two rows and flowing takes fewer; `indent` is where the rows after the first start.
+    static func sum(_ pnl: PnLSummary, width: Int) -> (head: String, rows: [String], indent: Int) {
+        let (head, rows) = lines(pnl, width: width)
+        let flowed = flowed(pnl, width: width).rows
+        return rows.count > 2 && flowed.count < rows.count ? (head, flowed, 0) : (head, rows, head.count)
+    }
+
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
         let inner = buffer.box(area, title: "PnL (USD)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
-        let (head, rows) = Self.lines(pnl, width: inner.width)
+        let (head, rows, indent) = Self.sum(pnl, width: inner.width)
         var column = buffer.put("net ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
         column = buffer.put(pnl.net.usd, in: inner, row: 0, column: column, style: Style(Self.role(pnl.net), bold: true), glyphs: glyphs) - inner.x
         buffer.put(" = ", in: inner, row: 0, column: column, style: Style(.muted), glyphs: glyphs)
         for (row, text) in rows.enumerated() where row < inner.height {
-            buffer.put(text, in: inner, row: row, column: head.count, style: Style(.text), glyphs: glyphs)
+            buffer.put(text, in: inner, row: row, column: row == 0 ? head.count : indent, style: Style(.text), glyphs: glyphs)
         }
         let chartArea = inner.splitTop(max(1, rows.count)).rest
         guard chartArea.height >= 2 else { return }

@@ -88,12 +88,30 @@ struct RiskPanel {
             // The net line comes next; the limits go below it when there is room.
             buffer.put("limits " + Self.limitsText(limits), in: inner, row: inner.height - 1, style: Style(.muted), glyphs: glyphs)
         }
-        let a = strategy.legs.a, b = strategy.legs.b
-        if row < inner.height, a.margining == .linear, b.margining == .linear, Self.baseAsset(a) == Self.baseAsset(b) {
-            let net = a.quantity.doubleValue + b.quantity.doubleValue
-            let hedged = abs(net) < 1e-9
-            buffer.put("net " + net.fixed(places: 4, plusSign: true) + " " + Self.baseAsset(a) + (hedged ? "  hedged" : "  UNHEDGED"),
-                       in: inner, row: row, style: Style(hedged ? .profit : .warning, bold: !hedged), glyphs: glyphs)
+        if row < inner.height, let net = Self.netExposure(strategy.legs) {
+            buffer.put(net.text, in: inner, row: row, style: net.style, glyphs: glyphs)
         }
+    }
+
+    /// The pair's net exposure and whether the legs cancel: in the base coin for two linear legs
+    /// of one base, in contracts for two inverse legs of one venue and coin (one contract face);
+    /// nil when the legs cannot be summed from the snapshot (an inverse leg's face is not in it).
+    static func netExposure(_ legs: PerLeg<LegSnapshot>) -> (text: String, style: Style)? {
+        let a = legs.a, b = legs.b
+        let net: String, hedged: Bool
+        if a.margining == .linear, b.margining == .linear, baseAsset(a) == baseAsset(b) {
+            let sum = a.quantity.doubleValue + b.quantity.doubleValue
+            hedged = abs(sum) < 1e-9
+            net = sum.fixed(places: 4, plusSign: true) + " " + baseAsset(a)
+        } else if a.margining == .inverse, b.margining == .inverse, a.instrument.venue == b.instrument.venue,
+                  a.settlementAsset == b.settlementAsset {
+            // Contracts are whole numbers far inside Double's exact range.
+            let sum = a.quantity.doubleValue + b.quantity.doubleValue
+            hedged = abs(sum) < 1e-9
+            net = sum.fixed(places: 0, plusSign: true) + " ct"
+        } else {
+            return nil
+        }
+        return ("net " + net + (hedged ? "  hedged" : "  UNHEDGED"), Style(hedged ? .profit : .warning, bold: !hedged))
     }
 }

@@ -10,9 +10,12 @@ struct SpreadPanel {
     var window: ChartWindow = .fiveMinutes
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        var title = "Spread · \(strategy.name) (\(strategy.kind.rawValue))"
-        if position.count > 1 { title += " \(position.index + 1)/\(position.count)" }
-        title += " · " + window.label
+        // The name whole: the kind (also in the strategies list) goes first when the border is short.
+        let place = position.count > 1 ? " \(position.index + 1)/\(position.count)" : ""
+        let titles = ["Spread · \(strategy.name) (\(strategy.kind.rawValue))\(place) · \(window.label)",
+                      "Spread · \(strategy.name)\(place) · \(window.label)",
+                      "Spread · \(strategy.name) · \(window.label)", "\(strategy.name) · \(window.label)"]
+        let title = titles.first { $0.count <= area.width - 7 } ?? titles[3]
         let inner = buffer.box(area, title: title, glyphs: glyphs)
         guard !inner.isEmpty else { return }
         var column = buffer.put("spread ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
@@ -29,6 +32,8 @@ struct SpreadPanel {
         }
         if let z = strategy.zScore { figures.append("z " + z.fixed(places: 2, plusSign: true)) }
         if let basis = strategy.annualisedBasis { figures.append("basis " + (basis * 100).fixed(places: 2, plusSign: true) + "%/y") }
+        // Whole figures only: the last (basis) gives way first rather than reading `basis …`.
+        while !figures.isEmpty, column + 2 * figures.count + figures.map(\.count).reduce(0, +) > inner.width { figures.removeLast() }
         buffer.put("  " + figures.joined(separator: "  "), in: inner, row: 0, column: column, style: Style(.text), glyphs: glyphs)
         // Each rule in the colour of its band on the chart, then the markers' legend at the right.
         let entryText = "entry " + strategy.entryRule, exitText = "   exit " + strategy.exitRule

@@ -36,9 +36,10 @@ struct StatePanel {
             row += 1
         }
         if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }
-        // Short of rows, the newest transition (how it got here) goes before the counts.
-        if row < inner.height, row + 1 < inner.height || strategy.transitions.isEmpty {
-            let stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)  \(strategy.kind.rawValue)"
+        if row < inner.height {
+            // The kind only when it fits whole (the spread panel's title names it too): never `cale…`.
+            var stats = "cycles \(strategy.completedCycles)  open orders \(strategy.openOrders.count)"
+            if stats.count + 2 + strategy.kind.rawValue.count <= inner.width { stats += "  " + strategy.kind.rawValue }
             buffer.put(stats, in: inner, row: row, style: Style(.muted), glyphs: glyphs)
             row += 1
         }

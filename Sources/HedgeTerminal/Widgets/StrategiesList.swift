@@ -15,9 +15,9 @@ struct StrategiesList {
 
     static func columns(now: Timestamp, glyphs: GlyphSet) -> [TableColumn<StrategySnapshot>] {
         [
-            TableColumn(title: "strategy", width: 14, priority: 9) { ($0.name, .accent) },
-            TableColumn(title: "kind", width: 9, priority: 3) { ($0.kind.rawValue, .muted) },
-            TableColumn(title: "legs", width: 20, priority: 2, flexible: true) {
+            TableColumn(title: "strategy", width: 14, priority: 9, fitsContent: true) { ($0.name, .accent) },
+            TableColumn(title: "kind", width: 9, priority: 3, fitsContent: true) { ($0.kind.rawValue, .muted) },
+            TableColumn(title: "legs", width: 20, priority: 2, fitsContent: true) {
                 ($0.legs.a.instrument.symbol + " / " + $0.legs.b.instrument.symbol, .text)
             },
             TableColumn(title: "state", width: 22, priority: 8) { strategy in
@@ -55,7 +55,8 @@ struct StrategiesList {
         let visible = max(1, inner.height - 1)
         let first = max(0, min(selected - visible + 1, strategies.count - visible))
         let rows = Array(strategies.dropFirst(first))
-        TableLayout(columns: Self.columns(now: now, glyphs: glyphs))
+        // Columns sized to every strategy, not only those in sight, so scrolling does not move them.
+        TableLayout(columns: TableLayout(columns: Self.columns(now: now, glyphs: glyphs)).measured(strategies))
             .render(rows, into: &buffer, inner: inner, glyphs: glyphs) { index in
                 index + first == selected ? Style(.selected, bold: true, reverse: true) : nil
             }

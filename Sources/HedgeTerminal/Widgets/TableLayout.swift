@@ -7,6 +7,9 @@ struct TableColumn<Row> {
     var rightAligned: Bool = false
     /// Takes the spare width.
     var flexible: Bool = false
+    /// As wide as its title or its widest value, whichever is wider: names and symbols are shown
+    /// whole, never cut to `basi…`, and never padded with blanks they do not fill.
+    var fitsContent: Bool = false
     var value: (Row) -> (String, ThemeRole)
 }
 
@@ -14,8 +17,26 @@ struct TableColumn<Row> {
 struct TableLayout<Row> {
     var columns: [TableColumn<Row>]
 
-    func fitted(to width: Int) -> [TableColumn<Row>] {
-        var shown = columns
+    /// The columns `rows` need, before any is dropped for width: content-sized ones measured.
+    func measured(_ rows: [Row]) -> [TableColumn<Row>] {
+        columns.map { column in
+            guard column.fitsContent else { return column }
+            var sized = column
+            // A number gets one more blank before it, so two figures never read as one.
+            sized.width = rows.reduce(column.title.count) { max($0, column.value($1).0.count) } + (column.rightAligned ? 1 : 0)
+            sized.fitsContent = false
+            return sized
+        }
+    }
+
+    /// The width every column of `rows` takes, gaps included: what the table needs to be whole.
+    func naturalWidth(_ rows: [Row]) -> Int {
+        let sized = measured(rows)
+        return sized.reduce(0) { $0 + $1.width } + max(0, sized.count - 1)
+    }
+
+    func fitted(to width: Int, rows: [Row] = []) -> [TableColumn<Row>] {
+        var shown = measured(rows)
         func total(_ set: [TableColumn<Row>]) -> Int { set.reduce(0) { $0 + $1.width } + max(0, set.count - 1) }
         while total(shown) > width, shown.count > 1, let weakest = shown.indices.min(by: { shown[$0].priority < shown[$1].priority }) {
             shown.remove(at: weakest)
@@ -28,7 +49,7 @@ struct TableLayout<Row> {
     /// `rowStyle` gives a row one style across the whole width (the selection bar).
     @discardableResult
     func render(_ rows: [Row], into buffer: inout Buffer, inner: Rect, glyphs: GlyphSet, rowStyle: (Int) -> Style? = { _ in nil }) -> Int {
-        let shown = fitted(to: inner.width)
+        let shown = fitted(to: inner.width, rows: rows)
         func cellText(_ text: String, _ column: TableColumn<Row>) -> String {
             column.rightAligned ? text.leftPadded(to: column.width) : text.padded(to: column.width)
         }
