@@ -160,4 +160,24 @@ import Testing
         legs.b.margining = .linear
         #expect(RiskPanel.netExposure(legs) == nil)
     }
+
+    @Test func aLinearLegAgainstAnInverseOneIsSummedInCoins() {
+        var legs = SnapshotFixture.strategy.legs
+        legs.a.margining = .inverse
+        legs.a.settlementAsset = "BTC"
+        legs.a.quantity = "31000"
+        legs.a.baseExposure = "0.5003"
+        legs.b.quantity = "-0.5"
+        legs.b.baseExposure = "-0.5"
+        // 3 in 10,000 is the inverse leg's contract rounding: hedged.
+        #expect(RiskPanel.netExposure(legs)?.text == "net +0.0003 BTC  hedged")
+        legs.b.quantity = "-0.4"
+        legs.b.baseExposure = "-0.4"
+        #expect(RiskPanel.netExposure(legs)?.text == "net +0.1003 BTC  UNHEDGED")
+        // The inverse leg's row reads in coins too, with its notional at the mark.
+        #expect(RiskPanel.row(.a, legs.a).exposure == "+0.5003 BTC")
+        legs.a.baseExposure = nil
+        #expect(RiskPanel.netExposure(legs) == nil)
+        #expect(RiskPanel.row(.a, legs.a).exposure == "+31,000 ct")
+    }
 }

@@ -44,8 +44,12 @@ struct RiskPanel {
         if snap.margining == .linear {
             exposure = quantity.figure(places: 4, plusSign: true) + " " + baseAsset(snap)
             notional = snap.mark.map { (quantity.magnitude.doubleValue * $0.doubleValue).fixed(places: 2) } ?? "—"
+        } else if let coins = snap.baseExposure {
+            // Inverse: the engine's coin value of the USD contracts at the mark.
+            exposure = coins.figure(places: 4, plusSign: true) + " " + baseAsset(snap)
+            notional = snap.mark.map { (coins.magnitude.doubleValue * $0.doubleValue).fixed(places: 2) } ?? "—"
         } else {
-            // Inverse contracts are a USD face per contract; the face is not in the snapshot.
+            // From an older server: the contract face is not in the snapshot, so only contracts.
             exposure = quantity.figure(places: 0, plusSign: true) + " ct"
             notional = "—"
         }
@@ -94,8 +98,11 @@ struct RiskPanel {
     }
 
     /// The pair's net exposure and whether the legs cancel: in the base coin for two linear legs
-    /// of one base, in contracts for two inverse legs of one venue and coin (one contract face);
-    /// nil when the legs cannot be summed from the snapshot (an inverse leg's face is not in it).
+    /// of one base, in contracts for two inverse legs of one venue and coin (one contract face),
+    /// else in the coin the engine valued each leg at (`LegSnapshot.baseExposure`: a linear leg
+    /// against an inverse one, or inverse legs of different faces), where contract rounding leaves
+    /// a residue, so within 1 % of the larger leg counts as hedged. Nil when the legs have different
+    /// bases or an older server sent no coin figure.
     static func netExposure(_ legs: PerLeg<LegSnapshot>) -> (text: String, style: Style)? {
         let a = legs.a, b = legs.b
         let net: String, hedged: Bool
@@ -109,6 +116,11 @@ struct RiskPanel {
             let sum = a.quantity.doubleValue + b.quantity.doubleValue
             hedged = abs(sum) < 1e-9
             net = sum.fixed(places: 0, plusSign: true) + " ct"
+        } else if let coinsA = a.baseExposure, let coinsB = b.baseExposure, baseAsset(a) == baseAsset(b) {
+            let sum = coinsA.doubleValue + coinsB.doubleValue
+            let larger = max(abs(coinsA.doubleValue), abs(coinsB.doubleValue))
+            hedged = abs(sum) <= larger * 0.01
+            net = sum.fixed(places: 4, plusSign: true) + " " + baseAsset(a)
         } else {
             return nil
         }
