@@ -60,6 +60,71 @@ struct EntryCheckTests {
         #expect(check == .notTaken(refusal), "\(row)")
     }
 
+    /// Desk's cross spread with 2 bps taker fees a fill (8 bps a round trip of four) and a 2 bps
+    /// exit band: a spread captures its deviation less 2 bps, and must pay 8 + crossing + 1 bp.
+    static func feePaying() -> StrategyConfig {
+        Desk.config { config in
+            config.legs.a.fees = FeeSchedule(maker: .zero, taker: "0.0002")
+            config.legs.b.fees = FeeSchedule(maker: .zero, taker: "0.0002")
+            config.exit = .bps("2")
+        }
+    }
+
+    @Test("a deviation that pays the fees only if captured whole is refused: the exit band is not captured")
+    func exitBandCounted() throws {
+        var desk = Desk(Self.feePaying())
+        Self.flat(&desk)
+        _ = desk.machine.takeEntryCheck()
+        // A rich by 10 bps (60060 vs 60000). The old rule compared the whole 10 bps with
+        // 8 fees + 0.0067 crossing (two 0.01 half-spreads, twice, over 60000) + 1 edge = 9.0067 and
+        // entered; the spread is closed at the exit band, 2 bps from fair, so it captures 8 bps.
+        let actions = desk.quote(.a, "60060")
+        #expect(desk.machine.takeEntryCheck() == .notTaken(.edgeBelowCosts))
+        #expect(actions.transitions.isEmpty, "\(actions.rendered)")
+        let edge = try #require(desk.machine.lastEdgeBelowCosts)
+        #expect(edge.deviationBps == 10 && edge.exitBandBps == 2 && edge.feesBps == 8 && edge.minEdgeBps == 1)
+        #expect(abs(edge.crossingBps - 0.02 * 2 / 60000 * 10_000) < 1e-9)
+        #expect(!edge.pays)
+        #expect(edge.description == "dev 10.0 − exit 2.0 = 8.0 bp < fees 8.0 + cross 0.0 + edge 1.0 = 9.0 bp")
+    }
+
+    @Test("a deviation whose capture pays the fees is entered, and SPREAD_DETECTED's reason shows the arithmetic")
+    func enoughCaptureEntered() throws {
+        var desk = Desk(Self.feePaying())
+        Self.flat(&desk)
+        _ = desk.machine.takeEntryCheck()
+        // A rich by 12 bps (60072 vs 60000): 12 − 2 = 10 ≥ 8 + 0.0067 + 1 = 9.0067.
+        let actions = desk.quote(.a, "60072")
+        #expect(desk.machine.takeEntryCheck() == .detected)
+        let detected = try #require(actions.transitions.first)
+        #expect(detected.to == .spreadDetected)
+        #expect(detected.reason == "dev 12.0 − exit 2.0 = 10.0 bp ≥ fees 8.0 + cross 0.0 + edge 1.0 = 9.0 bp; spread 12.0 bps, entry 5 bps")
+        let edge = try #require(detected.entryEdge)
+        #expect(edge.deviationBps == 12 && edge.exitBandBps == 2 && edge.captureBps == 10 && edge.pays)
+        #expect(actions.path == [.spreadDetected, .validating])
+    }
+
+    @Test("a z exit band is counted in bps at today's σ, from the entry rule's fair value")
+    func zExitBand() throws {
+        // Calendar: fair is the rolling mean for both rules. Warm up on a spread alternating
+        // ±1 bp around 0 (mean 0, σ about 1 bp), then a 10 bps deviation against a 2σ exit band.
+        var config = Self.feePaying()
+        config.kind = .calendar
+        config.exit = .z(2)
+        var desk = Desk(config)
+        desk.marginOK()
+        desk.quote(.b, "60000")
+        for i in 0..<40 { desk.quote(.a, i % 2 == 0 ? "60006" : "59994", after: .seconds(1)) }
+        _ = desk.machine.takeEntryCheck()
+        let sd = try #require(desk.machine.statistics.standardDeviation)
+        let mean = try #require(desk.machine.statistics.mean)
+        desk.quote(.a, "60060")
+        #expect(desk.machine.takeEntryCheck() == .notTaken(.edgeBelowCosts))
+        let edge = try #require(desk.machine.lastEdgeBelowCosts)
+        #expect(abs(edge.exitBandBps - 2 * sd) < 1e-9)
+        #expect(abs(edge.deviationBps - (10 - mean)) < 1e-9)
+    }
+
     @Test("too little margin is stated with the leg and the amounts, and the transition still says it in words")
     func margin() throws {
         var desk = Desk()

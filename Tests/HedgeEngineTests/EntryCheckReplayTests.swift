@@ -84,7 +84,10 @@ struct EntryCheckReplayTests {
         #expect(strategy.trades.isEmpty)
         #expect(checks.warmingUp > 0 && checks.outsideBand > 0)
         #expect(checks.bandReached > 0 && checks.notTaken.edgeBelowCosts == checks.bandReached, "\(Self.lines(strategy))")
-        #expect(strategy.noTradeReason == "the entry band was reached on \(checks.bandReached) quotes while scanning; not taken: edge below fees and crossing \(checks.bandReached)")
+        // The last refusal's arithmetic: what the spread could capture before the exit band, short of the costs.
+        let edge = try #require(checks.lastEdgeBelowCosts)
+        #expect(!edge.pays && edge.captureBps == edge.deviationBps - edge.exitBandBps)
+        #expect(strategy.noTradeReason == "the entry band was reached on \(checks.bandReached) quotes while scanning; not taken: edge below fees and crossing \(checks.bandReached) (last: \(edge))")
     }
 
     @Test("an entry whose edge does not pay the fees is counted as such, not as a band never reached")
@@ -97,7 +100,10 @@ struct EntryCheckReplayTests {
         #expect(checks.bandReached > 0)
         #expect(checks.notTaken.edgeBelowCosts == checks.bandReached, "\(Self.lines(strategy))")
         let reason = try #require(strategy.noTradeReason)
-        #expect(reason == "the entry band was reached on \(checks.bandReached) quotes while scanning; not taken: edge below fees and crossing \(checks.bandReached)")
+        // 5 bps taker on each of four fills: 20 bps of fees in the last refusal's arithmetic.
+        let edge = try #require(checks.lastEdgeBelowCosts)
+        #expect(edge.feesBps == 20 && !edge.pays)
+        #expect(reason == "the entry band was reached on \(checks.bandReached) quotes while scanning; not taken: edge below fees and crossing \(checks.bandReached) (last: \(edge))")
         #expect(!reason.contains("never reached"))
     }
 

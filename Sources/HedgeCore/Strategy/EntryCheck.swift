@@ -2,7 +2,8 @@
 /// of a detected spread while validating). The machine keeps no tally: it states the fact, the
 /// runtime counts it, and a report says why no spread opened without reading text back.
 /// The payloads are a leg at most, so stating one per quote is a byte or two: no allocation, no
-/// copying (a margin shortfall's amounts are in `HedgingStateMachine.lastMarginShortfall`).
+/// copying (a margin shortfall's amounts are in `HedgingStateMachine.lastMarginShortfall`, an
+/// edge's arithmetic in `lastEdgeBelowCosts`).
 public enum EntryCheck: Sendable, Hashable {
     /// No spread to judge: this leg has had no usable quote yet.
     case legWithoutQuote(Leg)
@@ -29,8 +30,9 @@ public enum EntryRefusal: Sendable, Hashable {
     case portfolioLimit
     /// In the band (or detected), but this leg's market data was older than its `staleAfter`.
     case staleLeg(Leg)
-    /// In the band, but the deviation did not pay the round trip's fees, the crossing and the
-    /// minimum edge.
+    /// In the band, but the capture (the deviation less the exit band) did not pay the round
+    /// trip's fees, the crossing and the minimum edge (the figures:
+    /// `HedgingStateMachine.lastEdgeBelowCosts`).
     case edgeBelowCosts
     /// In the band, but the earliest expiry was within the expiry guard.
     case expiryGuard
@@ -62,5 +64,44 @@ public struct MarginShortfall: Sendable, Hashable {
         self.leg = leg
         self.required = required
         self.available = available
+    }
+}
+
+/// The entry rule's arithmetic on one look at a spread in the band: the capture it can expect
+/// (the deviation less the exit band's distance, since the convergence exit closes the spread at
+/// the band's edge, not at fair) against what the round trip costs. Typed, so the screen, the
+/// journal and a report state the same figures; `description` is the rule in words.
+public struct EntryEdge: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// |deviation| from the entry rule's fair value, in bps.
+    public var deviationBps: Double
+    /// How far from that fair value the exit band's near edge lies, in bps: the part of the
+    /// deviation the convergence exit leaves uncaptured.
+    public var exitBandBps: Double
+    /// Taker fees of the round trip (four fills), in bps.
+    public var feesBps: Double
+    /// Crossing the bid/ask on both legs to enter and to exit, in bps.
+    public var crossingBps: Double
+    /// `min_edge_bps`: what the trade must earn beyond its costs.
+    public var minEdgeBps: Double
+
+    public init(deviationBps: Double, exitBandBps: Double, feesBps: Double, crossingBps: Double, minEdgeBps: Double) {
+        self.deviationBps = deviationBps
+        self.exitBandBps = exitBandBps
+        self.feesBps = feesBps
+        self.crossingBps = crossingBps
+        self.minEdgeBps = minEdgeBps
+    }
+
+    /// What the spread can pay between entry and the exit band, in bps.
+    public var captureBps: Double { deviationBps - exitBandBps }
+    /// What it must pay: fees, crossing and the minimum edge, in bps.
+    public var requiredBps: Double { feesBps + crossingBps + minEdgeBps }
+    /// Whether the capture pays the costs: the rule's verdict.
+    public var pays: Bool { captureBps >= requiredBps }
+
+    /// `dev 12.4 − exit 3.1 = 9.3 bp ≥ fees 4.0 + cross 2.1 + edge 1.0 = 7.1 bp`
+    public var description: String {
+        "dev \(deviationBps.formatted1) − exit \(exitBandBps.formatted1) = \(captureBps.formatted1) bp \(pays ? "≥" : "<") "
+            + "fees \(feesBps.formatted1) + cross \(crossingBps.formatted1) + edge \(minEdgeBps.formatted1) = \(requiredBps.formatted1) bp"
     }
 }

@@ -138,9 +138,19 @@ extension HedgingStateMachine {
         case pass(EntryCheck)
     }
 
-    /// The entry rule: deviation past the threshold (the band) and an edge that pays fees,
-    /// crossing and `minEdgeBps`, outside the expiry guard, not paused or blocked by a limit,
-    /// sized within margin. Returns the sized opportunity, or why none is taken.
+    /// How far the exit band's near edge lies from the entry rule's fair value, on the side of
+    /// `deviation`, in bps: a spread that converges is closed there, so this much of the
+    /// deviation is never captured. Nil while the exit band cannot be drawn (a z exit warming up).
+    func exitBandDistanceBps(deviation: Double) -> Double? {
+        guard let fair = fairSpreadBps(for: config.entry), let exit = band(config.exit) else { return nil }
+        // Above fair the spread comes down to the band's upper edge; below, up to its lower one.
+        return deviation > 0 ? exit.upper - fair : fair - exit.lower
+    }
+
+    /// The entry rule: deviation past the threshold (the band) and a capture (the deviation less
+    /// the exit band) that pays fees, crossing and `minEdgeBps`, outside the expiry guard, not
+    /// paused or blocked by a limit, sized within margin. Returns the sized opportunity, or why
+    /// none is taken.
     mutating func detect(now: Timestamp, into actions: inout [StrategyAction]) -> EntryDecision {
         guard let deviation = deviationBps, let measured = measure(config.entry) else { return .pass(.warmingUp) }
         guard measured >= limit(config.entry) else { return .pass(.outsideBand) }
@@ -149,12 +159,18 @@ extension HedgingStateMachine {
         // A stale leg's price is not a price: no spread is taken on it.
         if let leg = staleLeg(at: now) { return .pass(.notTaken(.staleLeg(leg))) }
         guard let crossing = crossingCostBps(), let spread = spreadBps else { return .pass(.legWithoutQuote(quotes.a == nil ? .a : .b)) }
-        let required = config.roundTripFeeBps.doubleValue + crossing + config.minEdgeBps.doubleValue
-        guard abs(deviation) >= required else { return .pass(.notTaken(.edgeBelowCosts)) }
+        guard let exitBand = exitBandDistanceBps(deviation: deviation) else { return .pass(.warmingUp) }
+        let edge = EntryEdge(deviationBps: abs(deviation), exitBandBps: exitBand, feesBps: config.roundTripFeeBps.doubleValue,
+                             crossingBps: crossing, minEdgeBps: config.minEdgeBps.doubleValue)
+        guard edge.pays else {
+            lastEdgeBelowCosts = edge
+            return .pass(.notTaken(.edgeBelowCosts))
+        }
         if let expiry = earliestExpiry, now + config.expiryGuard >= expiry { return .pass(.notTaken(.expiryGuard)) }
 
         // SPREAD_DETECTED is a passing state: prices are locked and both legs sized right now.
-        pass(through: .spreadDetected, "spread \(spread.formatted(places: 1)) bps, deviation \(deviation.formatted1) bps ≥ \(config.entry); edge needs \(required.formatted1) bps", now: now, into: &actions)
+        pass(through: .spreadDetected, "\(edge); spread \(spread.formatted(places: 1)) bps, entry \(config.entry)",
+             entryEdge: edge, now: now, into: &actions)
 
         // Buy the cheap leg, sell the rich one: deviation > 0 means A is rich.
         let sides = deviation > 0 ? PerLeg(a: Side.sell, b: .buy) : PerLeg(a: .buy, b: .sell)

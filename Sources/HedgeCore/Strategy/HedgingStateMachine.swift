@@ -107,6 +107,8 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var entryCheck: EntryCheck?
     /// The last margin shortfall that kept a spread from opening, with its amounts.
     public internal(set) var lastMarginShortfall: MarginShortfall?
+    /// The entry arithmetic of the last spread in the band whose capture did not pay its costs.
+    public internal(set) var lastEdgeBelowCosts: EntryEdge?
 
     public init(config: StrategyConfig, startedAt: Timestamp) {
         self.config = config
@@ -171,8 +173,9 @@ public struct HedgingStateMachine: Sendable {
 
     /// Records a state the machine passes through within one event (SPREAD_DETECTED); the
     /// `enter` that follows in the same event must name it as `from`.
-    mutating func pass(through name: StrategyStateName, _ reason: String, now: Timestamp, into actions: inout [StrategyAction]) {
-        actions.append(.transition(Transition(from: stateName, to: name, reason: reason, time: now)))
+    mutating func pass(through name: StrategyStateName, _ reason: String, entryEdge: EntryEdge? = nil, now: Timestamp,
+                       into actions: inout [StrategyAction]) {
+        actions.append(.transition(Transition(from: stateName, to: name, reason: reason, time: now, entryEdge: entryEdge)))
         stateSince = now
         lastReason = reason
     }

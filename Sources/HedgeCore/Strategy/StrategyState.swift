@@ -29,12 +29,15 @@ public struct Transition: Sendable, Hashable, Codable {
     public var to: StrategyStateName
     public var reason: String
     public var time: Timestamp
+    /// SPREAD_DETECTED's entry arithmetic, as figures (the reason says it in words).
+    public var entryEdge: EntryEdge?
 
-    public init(from: StrategyStateName, to: StrategyStateName, reason: String, time: Timestamp) {
+    public init(from: StrategyStateName, to: StrategyStateName, reason: String, time: Timestamp, entryEdge: EntryEdge? = nil) {
         self.from = from
         self.to = to
         self.reason = reason
         self.time = time
+        self.entryEdge = entryEdge
     }
 }
 

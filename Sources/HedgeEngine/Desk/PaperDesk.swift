@@ -110,9 +110,14 @@ public struct PaperDesk: Sendable {
         } catch {
             throw fail("\(error)")
         }
-        // The clock never runs backwards across a restart.
+        let charts = ChartHistoryFile(path: ChartHistoryFile.path(besideVenueState: venueStatePath))
+        var savedCharts = charts.load()
+        // A first start has no charts to miss: only a restart says the file was not there.
+        if !FileManager.default.fileExists(atPath: venueStatePath) && !FileManager.default.fileExists(atPath: charts.path) { savedCharts.problem = nil }
+        // The clock never runs backwards across a restart (nor behind the charts' last point).
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
+        if let latest = savedCharts.strategies.values.compactMap(\.latestTime).max(), latest >= start { start = latest + .milliseconds(1) }
         // The dated contracts are the journal's, whatever day this start is: their symbols stay
         // the ones its positions are held in.
         var listed: Timestamp
@@ -146,6 +151,7 @@ public struct PaperDesk: Sendable {
             throw fail("recovery failed: \(error)")
         }
         engine.attach(journal: journal, venueState: state)
+        engine.attach(chartHistory: charts, loaded: savedCharts)
         return (engine, lock)
     }
 

@@ -119,6 +119,7 @@ public actor TradingSession {
                        snapshots: AsyncStream<EngineSnapshot>.Continuation) async where C.Duration == Duration {
         await loop.run(engine, commands: commands, snapshots: snapshots)
         engine.retryHeldWritesAtStop()
+        engine.saveChartHistory()
     }
 
     private func keep(_ lines: [String]) {

@@ -97,31 +97,10 @@ public struct VenueStateFile: Sendable {
             throw VenueStateError(path: path, reason: "cannot encode: \(error)")
         }
         if lastWritten.matches(data) { return }
-        let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw VenueStateError(path: path, reason: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
-        var ok = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if written <= 0 { return false }
-                offset += written
-            }
-            return true
-        }
-        ok = ok && fsync(fd) == 0
-        close(fd)
-        guard ok, rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            // A full disk must not also keep a half-written copy.
-            unlink(temporary)
-            throw VenueStateError(path: path, reason: "write failed: \(reason)")
-        }
-        let directory = (path as NSString).deletingLastPathComponent
-        let dfd = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
+        do throws(PrivateFileReplacement.Failure) {
+            try PrivateFileReplacement.replace(path, with: data)
+        } catch {
+            throw VenueStateError(path: path, reason: error.reason)
         }
         lastWritten.remember(data)
     }

@@ -35,13 +35,15 @@ extension EntryCheckTally {
         return text
     }
 
-    /// The reasons with a count, largest first; a margin shortfall names its remedy.
+    /// The reasons with a count, largest first; a margin shortfall names its remedy, an edge
+    /// below costs the last one's arithmetic.
     var notTakenList: String {
         notTaken.counts.enumerated().filter { $0.element.count > 0 }
             .sorted { ($1.element.count, $0.offset) < ($0.element.count, $1.offset) }
             .map { item -> String in
                 var text = "\(item.element.reason) \(item.element.count)"
                 if item.element.reason == NotTaken.marginReason, let need = lastMarginShortfall { text += " (\(need.remedy))" }
+                if item.element.reason == NotTaken.edgeReason, let edge = lastEdgeBelowCosts { text += " (last: \(edge))" }
                 return text
             }
             .joined(separator: ", ")

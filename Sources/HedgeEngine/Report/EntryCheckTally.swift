@@ -21,6 +21,9 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
     /// The last margin shortfall that stopped an entry, with the remedy's facts (set from the
     /// machine's `lastMarginShortfall` by `withMargin(of:)`).
     public var lastMarginShortfall: MarginNeed?
+    /// The entry arithmetic of the last spread whose capture did not pay its costs (set from the
+    /// machine's `lastEdgeBelowCosts` by `withEdge(of:)`).
+    public var lastEdgeBelowCosts: EntryEdge?
 
     /// Looks not taken, one count per `EntryRefusal`.
     public struct NotTaken: Sendable, Hashable, Codable {
@@ -40,7 +43,7 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
         /// Every reason with its count, in the order a report lists them.
         public var counts: [(reason: String, count: Int)] {
             [("paused", paused), ("portfolio limit", portfolioLimit), ("stale leg data", staleLeg),
-             ("edge below fees and crossing", edgeBelowCosts),
+             (Self.edgeReason, edgeBelowCosts),
              ("expiry guard", expiryGuard), ("cannot size", cannotSize), (Self.marginReason, margin),
              ("leg data went stale", staleBeforeSending), ("gone on fresh quotes", goneOnFreshQuotes), ("no quote to validate", noQuoteToValidate),
              ("slippage above the limit", slippage), ("validation timed out", validationTimeout)]
@@ -49,6 +52,7 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
         public var total: Int { counts.reduce(0) { $0 + $1.count } }
 
         static let marginReason = "margin"
+        static let edgeReason = "edge below fees and crossing"
     }
 
     /// A leg's margin shortfall as the report states it: the venue and asset a balance must be
@@ -107,9 +111,16 @@ public struct EntryCheckTally: Sendable, Hashable, Codable {
         }
         return tally
     }
+
+    /// The tally with `machine`'s last entry whose capture did not pay its costs, with its figures.
+    func withEdge(of machine: HedgingStateMachine) -> EntryCheckTally {
+        var tally = self
+        if notTaken.edgeBelowCosts > 0 { tally.lastEdgeBelowCosts = machine.lastEdgeBelowCosts }
+        return tally
+    }
 }
 
 extension TradingEngine {
     /// Each strategy's entry checks, in the order of `machines`.
-    var entryChecks: [EntryCheckTally] { runners.map { $0.entryChecks.withMargin(of: $0.machine) } }
+    var entryChecks: [EntryCheckTally] { runners.map { $0.entryChecks.withMargin(of: $0.machine).withEdge(of: $0.machine) } }
 }

@@ -83,6 +83,8 @@ public final class TradingEngine<V: Venue> {
     var journal: Journal?
     /// Where the venues' books of account are saved after every change.
     var venueState: VenueStateFile?
+    /// Where the charts' history is saved, every few seconds of data time and at a stop.
+    var chartHistory: ChartHistoryFile?
     /// Set once a journal or venue-state write failed: every strategy is paused, new spreads are
     /// refused, and what is open is still managed (Engine+Journal).
     internal(set) var durabilityFailure: String?

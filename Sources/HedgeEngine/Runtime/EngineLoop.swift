@@ -120,6 +120,8 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 snapshots.yield(engine.snapshot())
                 lastPublish = current
             }
+            // Every few seconds of data time, not per event (a no-op without a chart history file).
+            engine.saveChartHistoryIfDue()
             if finished { return }
             if case .realTime = pace, !behind {
                 var wake = current.advanced(by: commandLatency)

@@ -4,8 +4,16 @@ import HedgeCore
 /// step (recorded together, so they drop the same points), to a hundredth of a bp (a picture:
 /// shorter on the wire than 17 digits, and far finer than a dot of the chart).
 struct BandSeries: Sendable {
-    private var upper = DownsampledSeries()
-    private var lower = DownsampledSeries()
+    private(set) var upper = DownsampledSeries()
+    private(set) var lower = DownsampledSeries()
+
+    init() {}
+
+    /// Edges kept in step (restored from the chart history file).
+    init(upper: DownsampledSeries, lower: DownsampledSeries) {
+        self.upper = upper
+        self.lower = lower
+    }
 
     mutating func record(_ band: (upper: Double, lower: Double), at time: Timestamp) {
         guard band.upper.isFinite, band.lower.isFinite else { return }

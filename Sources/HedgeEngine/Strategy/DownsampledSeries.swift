@@ -8,7 +8,7 @@ struct DownsampledSeries: Sendable {
     public private(set) var interval: Duration {
         didSet { intervalNanoseconds = interval.nanosecondsClamped }
     }
-    public private(set) var points: [SeriesPoint] = []
+    public internal(set) var points: [SeriesPoint] = []
     /// `interval` in nanoseconds: compared per sample without `Duration` (128-bit) arithmetic.
     private var intervalNanoseconds: Int64
 
