@@ -88,6 +88,8 @@ struct SpreadBehaviourTests {
         let figures = try Self.synthetic(name, calm: true, seconds: 3600)
         for (pair, behaviour) in recorded { print(Self.line("recorded \(pair)", behaviour)) }
         print(Self.line("synthetic \(name), calm, seed 42", figures))
+        // For the README: the demo as it runs, volatile stretches and their dislocations included.
+        print(Self.line("synthetic \(name), as the demo runs, seed 42", try Self.synthetic(name, calm: false, seconds: 3600)))
         #expect(abs(figures.volatility / volatility - 1) <= 0.25, "volatility \(figures.volatility) against \(volatility)")
         #expect(abs(figures.halfLife / halfLife - 1) <= 0.4, "half-life \(figures.halfLife) s against \(halfLife) s")
         #expect(jumps.contains(figures.jumpsPerHour), "jumps \(figures.jumpsPerHour)/h against \(jumps)")
