@@ -13,6 +13,26 @@ struct ContractListingCommandTests {
         return formatter.string(from: date)
     }
 
+    /// The next `count` quarterly deliveries after `date`: 08:00 UTC on the last Friday of March,
+    /// June, September and December, as Binance and Bybit deliver.
+    static func quarterlies(after date: Date, count: Int) -> [Date] {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        var year = calendar.component(.year, from: date)
+        var month = 3
+        var found: [Date] = []
+        while found.count < count {
+            let firstOfNext = calendar.date(from: DateComponents(year: month == 12 ? year + 1 : year, month: month == 12 ? 1 : month + 1, day: 1))!
+            var day = calendar.date(byAdding: .day, value: -1, to: firstOfNext)!
+            while calendar.component(.weekday, from: day) != 6 { day = calendar.date(byAdding: .day, value: -1, to: day)! }
+            let delivery = day.addingTimeInterval(8 * 3600)
+            if delivery > date { found.append(delivery) }
+            month += 3
+            if month > 12 { month = 3; year += 1 }
+        }
+        return found
+    }
+
     @Test("a journal created 10 days ago trades its own contracts; one whose contracts expired, holding nothing, lists new ones and says so")
     func contractsFollowTheJournal() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-listing-\(UUID().uuidString.prefix(8))").path
@@ -42,15 +62,16 @@ struct ContractListingCommandTests {
         try setCreatedAt(tenDaysAgo)
         let later = try run()
         #expect(later.status == 0, "stderr: \(later.error)")
-        let near = "BTCUSDT_" + Self.yymmdd(tenDaysAgo.addingTimeInterval(30 * 86_400))
-        let far = "BTCUSDT_" + Self.yymmdd(tenDaysAgo.addingTimeInterval(120 * 86_400))
+        let listed = Self.quarterlies(after: tenDaysAgo, count: 2)
+        let near = "BTCUSDT_" + Self.yymmdd(listed[0]), far = "BTCUSDT_" + Self.yymmdd(listed[1])
         #expect(later.output.contains("calendar sim:\(far) / sim:\(near),"), "stdout:\n\(later.output)")
 
         let longAgo = tenDaysAgo.addingTimeInterval(-200 * 86_400)
         try setCreatedAt(longAgo)
         let expired = try run()
         #expect(expired.status == 0, "stderr: \(expired.error)")
-        let gone = ["BTCUSDT_" + Self.yymmdd(longAgo.addingTimeInterval(30 * 86_400)), "BTCUSDT_" + Self.yymmdd(longAgo.addingTimeInterval(120 * 86_400))]
+        // Deliveries are at most 14 weeks apart: both quarterlies listed 210 days ago have delivered.
+        let gone = Self.quarterlies(after: longAgo, count: 2).map { "BTCUSDT_" + Self.yymmdd($0) }
         #expect(expired.error.contains("sim:\(gone[0]) (expired ") && expired.error.contains("sim:\(gone[1]) (expired "), "stderr: \(expired.error)")
         #expect(expired.error.contains("expired while nothing ran, with nothing held in them; trading contracts listed from now"), "stderr: \(expired.error)")
         #expect(Double(try createdAt()) / 1e9 >= before.timeIntervalSince1970 - 1)

@@ -79,7 +79,8 @@ struct ContractListingTests {
         #expect(tenDays.expiredContracts(at: Self.tenDaysLater).isEmpty)
         #expect(tenDays.positionsInExpiredContracts(ledgers, at: Self.tenDaysLater).isEmpty)
 
-        let monthLater = Self.created + .seconds(31 * 86_400)
+        // 80 days on, past the March 2027 delivery (70 days after T): the near leg has expired.
+        let monthLater = Self.created + .seconds(80 * 86_400)
         let late = PaperScenario.calendarDemo(start: monthLater, listed: try journal.contractsListedAt(firstStart: monthLater))
         #expect(late.expiredContracts(at: monthLater).map(\.id) == [near.id])
         let held = late.positionsInExpiredContracts(ledgers, at: monthLater)
@@ -89,19 +90,23 @@ struct ContractListingTests {
         #expect(try journal.contractsListedAt(firstStart: Self.created) == monthLater)
     }
 
-    @Test("a fresh journal created at T + 10 days lists T + 10 days' contracts")
+    @Test("a fresh journal created after a quarterly delivery lists that day's contracts; an older one keeps its own")
     func freshJournalListsItsOwnDay() throws {
-        let old = try journal(createdAt: Self.created), fresh = try journal(createdAt: Self.tenDaysLater)
-        let oldListing = try old.contractsListedAt(firstStart: Self.tenDaysLater)
-        let freshListing = try fresh.contractsListedAt(firstStart: Self.tenDaysLater)
-        #expect(freshListing == Self.tenDaysLater)
+        // T is 2027-01-15; the March 2027 quarterly delivers 70 days on, so 80 days on the venue
+        // lists June and September.
+        let later = Self.created + .seconds(80 * 86_400)
+        let old = try journal(createdAt: Self.created), fresh = try journal(createdAt: later)
+        let oldListing = try old.contractsListedAt(firstStart: later)
+        let freshListing = try fresh.contractsListedAt(firstStart: later)
+        #expect(freshListing == later)
         for name in [PaperScenario.Name.calendar, .basis] {
-            let fromOld = datedSymbols(name.scenario(start: Self.tenDaysLater, seed: 42, listed: oldListing))
-            let fromFresh = datedSymbols(name.scenario(start: Self.tenDaysLater, seed: 42, listed: freshListing))
-            #expect(fromFresh == datedSymbols(name.scenario(start: Self.tenDaysLater, seed: 42)))
+            let fromOld = datedSymbols(name.scenario(start: later, seed: 42, listed: oldListing))
+            let fromFresh = datedSymbols(name.scenario(start: later, seed: 42, listed: freshListing))
+            #expect(fromFresh == datedSymbols(name.scenario(start: later, seed: 42)))
             #expect(fromOld != fromFresh, "\(name): \(fromOld) vs \(fromFresh)")
         }
-        #expect(datedSymbols(PaperScenario.basis(start: Self.tenDaysLater, listed: Self.created)) == ["BTCUSD_270129"])
+        #expect(datedSymbols(PaperScenario.basis(start: Self.tenDaysLater, listed: Self.created)) == ["BTCUSD_270326"])
+        #expect(datedSymbols(PaperScenario.calendarDemo(start: later)) == ["BTCUSDT_270924", "BTCUSDT_270625"])
     }
 
     func insertTransition(_ journal: Journal, at time: Timestamp) throws {

@@ -152,7 +152,8 @@ struct PaperDeskTests {
     @Test("a position held in a contract that expired while nothing ran is refused, naming it")
     func expiredContractHeldRefused() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        try journalListed(daysAgo: 31, holdingNear: true)
+        // Quarterly deliveries are at most 14 weeks apart: 120 days ago's near contract has expired.
+        try journalListed(daysAgo: 120, holdingNear: true)
         let error = try #require(throws: DeskError.self) { try open() }
         #expect(error.message.contains("expired while nothing ran; the venue state still holds sim:"), "\(error.message)")
         #expect(error.message.contains("start on a new journal"))
@@ -162,7 +163,7 @@ struct PaperDeskTests {
     @Test("contracts that expired with nothing held in them are relisted from now, and the desk says so")
     func expiredContractNotHeldRelisted() throws {
         defer { try? FileManager.default.removeItem(at: directory) }
-        try journalListed(daysAgo: 31, holdingNear: false)
+        try journalListed(daysAgo: 120, holdingNear: false)
         let desk = try open()
         #expect(desk.notices.contains { $0.hasSuffix("expired while nothing ran, with nothing held in them; trading contracts listed from now") }, "\(desk.notices)")
     }

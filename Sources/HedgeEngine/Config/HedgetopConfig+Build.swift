@@ -201,13 +201,15 @@ extension HedgetopConfig {
     /// The paper market for `hedgetop run`: the scenario `[market]` names (or `scenario`, from the
     /// command line, which wins), with this file's strategies, venues, fees, latency and faults.
     /// Throws every error of the file, if there is any; then nothing may start. `initialPrice`:
-    /// the market's underlying to start from (a restart continues where it was).
+    /// the market's underlying to start from; `resume`: the saved market to continue (a restart).
     public func paperScenario(start: Timestamp, scenario override: PaperScenario.Name? = nil, seed seedOverride: UInt64? = nil,
-                              initialPrice: Double? = nil, listed: Timestamp? = nil) throws(ConfigErrors) -> PaperScenario {
+                              initialPrice: Double? = nil, listed: Timestamp? = nil,
+                              resume: SyntheticMarket.State? = nil) throws(ConfigErrors) -> PaperScenario {
         var errors = issues
         guard parsed else { throw ConfigErrors(file: file, errors: errors) }
         let name = override ?? scenario ?? .calendar
-        let base = name.scenario(start: start, seed: seedOverride ?? seed ?? 42, initialPrice: initialPrice, listed: listed)
+        let base = name.scenario(start: start, seed: seedOverride ?? seed ?? 42, initialPrice: initialPrice, listed: listed,
+                                 resume: resume)
         let contracts = base.venues.flatMap { $0.contracts.values }
         let market = ConfigMarket(specs: Dictionary(uniqueKeysWithValues: contracts.map { ($0.id, $0) }),
                                   aliases: ConfigMarket.aliases(for: contracts), source: "the \(name) scenario")

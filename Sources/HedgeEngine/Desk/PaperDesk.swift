@@ -57,11 +57,12 @@ public struct PaperDesk: Sendable {
             throw DeskError("found \(legacy), the venue state every journal in its directory used to share; each journal now has its own (\(defaultVenueStatePath(journal: journalPath, scenario: scenarioName))). Rename it to that if it belongs to this journal, or pass it with --venue-state; remove it only once its positions are known to be flat; not trading")
         }
         let venueStatePath = options.venueState ?? defaultVenueStatePath(journal: journalPath, scenario: scenarioName)
-        let market: (Timestamp, Timestamp, Double?) throws -> PaperScenario = { start, listed, initialPrice in
+        let market: (Timestamp, Timestamp, Double?, SyntheticMarket.State?) throws -> PaperScenario = { start, listed, initialPrice, resume in
             if let file = options.file {
-                return try file.paperScenario(start: start, scenario: options.scenario, seed: options.seed, initialPrice: initialPrice, listed: listed)
+                return try file.paperScenario(start: start, scenario: options.scenario, seed: options.seed, initialPrice: initialPrice,
+                                              listed: listed, resume: resume)
             }
-            return scenarioName.scenario(start: start, seed: options.seed ?? 42, initialPrice: initialPrice, listed: listed)
+            return scenarioName.scenario(start: start, seed: options.seed ?? 42, initialPrice: initialPrice, listed: listed, resume: resume)
         }
         var notices: [String] = []
         let (engine, lock) = try recoveredEngine(journalPath: journalPath, venueStatePath: venueStatePath, policy: options.halfOpen,
@@ -74,7 +75,8 @@ public struct PaperDesk: Sendable {
     /// The engine recovered from the journal and the venue state, and the journal's lock.
     private static func recoveredEngine(journalPath: String, venueStatePath: String, policy: HalfOpenPolicy, logger: Logger,
                                         notices: inout [String],
-                                        market: (_ start: Timestamp, _ listed: Timestamp, _ initialPrice: Double?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
+                                        market: (_ start: Timestamp, _ listed: Timestamp, _ initialPrice: Double?,
+                                                 _ resume: SyntheticMarket.State?) throws -> PaperScenario) throws -> (Engine, JournalLock) {
         func fail(_ message: String) -> DeskError { DeskError("\(message); not trading") }
         let directory = (journalPath as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
@@ -89,6 +91,7 @@ public struct PaperDesk: Sendable {
         }
         var state: VenueStateFile
         let marks: [InstrumentID: FixedDecimal]
+        let savedMarket: SyntheticMarket.State?
         if !FileManager.default.fileExists(atPath: venueStatePath) {
             // Without the venue's books an open spread would be adopted as flat, and a
             // position nobody watches would be left at the venue.
@@ -107,6 +110,8 @@ public struct PaperDesk: Sendable {
             ledgers = try state.load()
             marks = try state.loadMarks()
             state.carriedMarks = marks
+            savedMarket = try state.loadMarket()
+            state.carriedMarket = savedMarket
         } catch {
             throw fail("\(error)")
         }
@@ -124,7 +129,7 @@ public struct PaperDesk: Sendable {
         do { listed = try journal.contractsListedAt(firstStart: start) } catch { throw fail("\(error)") }
         // Contracts that expired while nothing ran: a position in one is refused (the paper venue
         // settles only while it runs); with none held, new contracts are listed from now.
-        let probe = try market(start, listed, nil)
+        let probe = try market(start, listed, nil, nil)
         let expired = probe.expiredContracts(at: start)
         if !expired.isEmpty {
             let held = probe.positionsInExpiredContracts(ledgers, at: start)
@@ -138,9 +143,11 @@ public struct PaperDesk: Sendable {
             logger.notice("relisted dated contracts", metadata: ["expired": "\(names.joined(separator: ", "))"])
             listed = start
         }
-        // The market continues from the last saved marks, not from the scenario's seed price.
-        let initialPrice = PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, listed, $0) }
-        let engine = try market(start, listed, initialPrice).makeEngine(mode: .paper, startedAt: start, logger: logger)
+        // The market continues where it stood when saved (price, the spread's deviation, its
+        // random draws); a venue state from before that was saved continues from its marks.
+        let resume = expired.isEmpty ? savedMarket : nil
+        let initialPrice = resume != nil ? nil : PaperScenario.resumedInitialPrice(marks: marks) { try? market(start, listed, $0, nil) }
+        let engine = try market(start, listed, initialPrice, resume).makeEngine(mode: .paper, startedAt: start, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: policy)

@@ -28,6 +28,8 @@ public struct VenueStateFile: Sendable {
         /// Each instrument's last mark (or mid) when saved, so a restarted synthetic market
         /// continues from there (absent before format 2).
         var marks: [SavedMark]?
+        /// The synthetic market as it stood, so a restart continues it (absent before this field).
+        var market: SyntheticMarket.State?
     }
 
     struct SavedMark: Codable {
@@ -42,6 +44,8 @@ public struct VenueStateFile: Sendable {
     /// Marks loaded from the file, saved again for instruments that have none yet this run (a
     /// restored venue has no market data until the feed's first tick).
     var carriedMarks: [InstrumentID: FixedDecimal] = [:]
+    /// The market loaded from the file, saved again until this run's feed has a state of its own.
+    var carriedMarket: SyntheticMarket.State?
     /// The bytes this file (and its copies) last wrote: a save that would write them again does
     /// nothing, so an event that changed no venue costs an encode, not an fsync and two renames.
     private let lastWritten = LastWritten()
@@ -64,6 +68,11 @@ public struct VenueStateFile: Sendable {
         return marks
     }
 
+    /// The synthetic market saved by an earlier run (nil when none was).
+    func loadMarket() throws(VenueStateError) -> SyntheticMarket.State? {
+        try loadContents()?.market
+    }
+
     private func loadContents() throws(VenueStateError) -> Contents? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         do {
@@ -83,8 +92,9 @@ public struct VenueStateFile: Sendable {
         }
     }
 
-    /// Replaces the file with these ledgers (and the instruments' last marks), durably.
-    func save(_ ledgers: [VenueLedger], marks: [InstrumentID: FixedDecimal] = [:]) throws(VenueStateError) {
+    /// Replaces the file with these ledgers (and the instruments' last marks, and the market),
+    /// durably.
+    func save(_ ledgers: [VenueLedger], marks: [InstrumentID: FixedDecimal] = [:], market: SyntheticMarket.State? = nil) throws(VenueStateError) {
         let saved = carriedMarks.merging(marks) { $1 }.sorted { ($0.key.venue, $0.key.symbol) < ($1.key.venue, $1.key.symbol) }
             .map { SavedMark(venue: $0.key.venue, symbol: $0.key.symbol, price: $0.value) }
         let data: Data
@@ -92,7 +102,8 @@ public struct VenueStateFile: Sendable {
             // Keys in a fixed order, so the same state always encodes to the same bytes.
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            data = try encoder.encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers, marks: saved))
+            data = try encoder.encode(Contents(version: Self.formatVersion, journal: journalID, venues: ledgers, marks: saved,
+                                               market: market ?? carriedMarket))
         } catch {
             throw VenueStateError(path: path, reason: "cannot encode: \(error)")
         }

@@ -85,6 +85,8 @@ extension TradingEngine {
     /// A last try of the held writes as the engine stops; what still fails is logged: the next
     /// start takes those fills from the venue state (if it was saved) through recovery.
     func retryHeldWritesAtStop() {
+        // The market as it stands now, not as at the last fill: the next start continues it.
+        saveVenues()
         guard !heldWrites.isEmpty || venueStateBehind else { return }
         retryHeldWrites()
         guard !heldWrites.isEmpty || venueStateBehind else { return }
@@ -92,8 +94,8 @@ extension TradingEngine {
                         message: "stopping with \(heldWrites.count) journal write(s) not durable\(venueStateBehind ? " and the venue state not saved" : ""): the next start reconciles with the venue state"))
     }
 
-    /// Saves every venue's books of account, and its instruments' marks as they are now (a
-    /// restarted market continues from them).
+    /// Saves every venue's books of account, its instruments' marks as they are now, and the
+    /// synthetic market as it stood at the last event processed (a restart continues from it).
     func saveVenues() {
         guard let venueState else { return }
         var marks: [InstrumentID: FixedDecimal] = [:]
@@ -102,7 +104,8 @@ extension TradingEngine {
             for id in venue.contracts.keys { if let price = venue.markPrice(id) { marks[id] = price } }
         }
         do {
-            try venueState.save(venues.keys.sorted().compactMap { venues[$0]?.ledger }, marks: marks)
+            try venueState.save(venues.keys.sorted().compactMap { venues[$0]?.ledger }, marks: marks,
+                                market: (feed as? any ResumableMarketFeed)?.marketState(at: now))
             venueStateBehind = false
             noteDurableWrite()
         } catch {

@@ -2,24 +2,28 @@ import HedgeCore
 import HedgeVenues
 
 extension PaperScenario {
-    /// A basis trade on a COIN-M-style venue: the BTC dated future (expiring in 14 days) against
+    /// A basis trade on a COIN-M-style venue: this quarter's BTC future (`BTCUSD_261225`) against
     /// the perpetual, both inverse (100 USD a contract, margined in BTC). The dated leg trades at
     /// a carry of about 10 % a year; the strategy sells it and buys the perpetual when the basis
-    /// annualises past 13.5 %, and closes when it is back under 10.5 %. The perpetual's funding
-    /// follows the basis. Tuned so a new user sees a whole cycle within about a minute.
-    /// `initialPrice`: the underlying to start from (a restart continues the market where it was);
-    /// `listed`: when the dated contract was listed (a journal's creation), else `start`.
-    public static func basis(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil, listed: Timestamp? = nil) -> PaperScenario {
+    /// annualises past the carry by what 13.5 bps is over the days left (so the entry asks the
+    /// same dislocation whatever the expiry), and closes when it is back within 2 bps of carry.
+    /// The perpetual's funding follows the basis.
+    /// `initialPrice`: the underlying to start from; `resume`: a saved market to continue (a
+    /// restart); `listed`: when the dated contract was listed (a journal's creation), else `start`.
+    public static func basis(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil, listed: Timestamp? = nil,
+                             resume: SyntheticMarket.State? = nil) -> PaperScenario {
         var parameters = SyntheticBasisFeed.Parameters(start: start)
         parameters.listed = listed
+        parameters.resume = resume
         parameters.seed = seed
         if let initialPrice { parameters.market.initialPrice = initialPrice }
         let feed = SyntheticBasisFeed(parameters)
         let dated = feed.contracts[0], perpetual = feed.contracts[1]
         // The thresholds annualise over the days left at this start (never below one).
         let days = max((parameters.expiry - start).secondsDouble / 86_400, 1)
+        let over = { (bps: Double) in parameters.carry + bps / 10_000 * 365 / days }
         let config = datedDemoStrategy(name: "btc-basis", kind: .basis, legs: PerLeg(a: dated, b: perpetual),
-                                       entry: .bps(annualised: 0.135, days: days), exit: .bps(annualised: 0.105, days: days))
+                                       entry: .bps(annualised: over(13.5), days: days), exit: .bps(annualised: over(2), days: days))
         var settings = SimulatedVenue.Settings()
         settings.seed = seed &+ 1
         let venue = SimulatedVenue(name: parameters.venue, contracts: feed.contracts, settings: settings)

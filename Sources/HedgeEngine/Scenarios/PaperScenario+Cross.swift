@@ -5,11 +5,13 @@ extension PaperScenario {
     /// Cross-exchange arbitrage: the BTCUSDT perpetual on two simulated venues, `sim-a` and
     /// `sim-b`. Fair spread is 0; the strategy enters when the venues disagree by more than the
     /// four fills' fees plus a margin, and closes when they agree again. Tuned so a new user sees
-    /// a whole cycle within about a minute.
-    /// `initialPrice`: the underlying to start from (a restart continues the market where it was).
-    public static func cross(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil) -> PaperScenario {
+    /// a trade within a minute or two (`SyntheticMarket`: calm minutes never pay the fees).
+    /// `initialPrice`: the underlying to start from; `resume`: a saved market to continue (a restart).
+    public static func cross(start: Timestamp, seed: UInt64 = 42, initialPrice: Double? = nil,
+                             resume: SyntheticMarket.State? = nil) -> PaperScenario {
         var parameters = SyntheticCrossFeed.Parameters(start: start)
         parameters.seed = seed
+        parameters.resume = resume
         if let initialPrice { parameters.market.initialPrice = initialPrice }
         let feed = SyntheticCrossFeed(parameters)
         let a = feed.contracts[0], b = feed.contracts[1]

@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 
 extension PaperScenario {
     /// The paper scenarios a user can pick by name (`hedgetop run --scenario NAME`).
@@ -23,12 +24,14 @@ extension PaperScenario {
 
         /// The scenario, started at `start` with the market seeded by `seed`, its underlying at
         /// `initialPrice` when given (else the scenario's own), its dated contracts listed at
-        /// `listed` when given (else at `start`; cross trades perpetuals only).
-        public func scenario(start: Timestamp, seed: UInt64, initialPrice: Double? = nil, listed: Timestamp? = nil) -> PaperScenario {
+        /// `listed` when given (else at `start`; cross trades perpetuals only); `resume`: a saved
+        /// market to continue instead (a restart).
+        public func scenario(start: Timestamp, seed: UInt64, initialPrice: Double? = nil, listed: Timestamp? = nil,
+                             resume: SyntheticMarket.State? = nil) -> PaperScenario {
             switch self {
-            case .calendar: .calendarDemo(start: start, seed: seed, initialPrice: initialPrice, listed: listed)
-            case .cross: .cross(start: start, seed: seed, initialPrice: initialPrice)
-            case .basis: .basis(start: start, seed: seed, initialPrice: initialPrice, listed: listed)
+            case .calendar: .calendarDemo(start: start, seed: seed, initialPrice: initialPrice, listed: listed, resume: resume)
+            case .cross: .cross(start: start, seed: seed, initialPrice: initialPrice, resume: resume)
+            case .basis: .basis(start: start, seed: seed, initialPrice: initialPrice, listed: listed, resume: resume)
             }
         }
     }

@@ -11,13 +11,14 @@ public struct PaperScenario {
     public var limits: PortfolioLimits = .none
 
     /// `hedgetop`'s default: one BTC calendar spread (near vs far quarterly) on the simulated
-    /// venue, tuned so a new user sees a whole cycle within about a minute.
-    /// `initialPrice`: the underlying to start from (a restart continues the market where it was);
-    /// `listed`: when the contracts were listed (a journal's creation), else `start`.
+    /// venue: the market opens in a volatile stretch, so a new user sees a trade within a minute or two.
+    /// `initialPrice`: the underlying to start from; `resume`: a saved market to continue (a
+    /// restart); `listed`: when the contracts were listed (a journal's creation), else `start`.
     static func calendarDemo(start: Timestamp, seed: UInt64 = 42, faults: FaultPlan = .none, initialPrice: Double? = nil,
-                                    listed: Timestamp? = nil) -> PaperScenario {
+                                    listed: Timestamp? = nil, resume: SyntheticMarket.State? = nil) -> PaperScenario {
         var parameters = SyntheticCalendarFeed.Parameters(start: start)
         parameters.listed = listed
+        parameters.resume = resume
         parameters.seed = seed
         if let initialPrice { parameters.market.initialPrice = initialPrice }
         let feed = SyntheticCalendarFeed(parameters)

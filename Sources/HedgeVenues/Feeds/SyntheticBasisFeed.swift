@@ -1,18 +1,20 @@
 import HedgeCore
 
-/// A seeded basis market: a dated BTC future against the perpetual on one simulated venue,
+/// A seeded basis market: this quarter's BTC future (`BTCUSD_261225`, delivering the last Friday
+/// of the quarter's month at 08:00 UTC) against the perpetual on one simulated venue,
 /// shaped like Binance COIN-M (inverse: 100 USD a contract, margined and settled in BTC,
 /// tick 0.1, lot 1 contract).
 ///
 /// The perpetual tracks the underlying index. The dated leg carries it forward at an annual
-/// carry rate plus a mean-reverting deviation with jumps; both the carry and the deviation
+/// carry rate plus a deviation that moves like the recordings' spreads, with dislocations in
+/// volatile stretches (`SyntheticMarket`); both the carry and the deviation
 /// shrink as expiry nears, so the basis converges to 0 at expiry. With every quote (as Bybit's
 /// tickers stream pushes them) the feed publishes the leg's mark price: the index plus an averaged
 /// premium, within the book (`SyntheticMarkPrice`); a mark a second old could sit a basis jump
 /// away from the book and make unrealised PnL jump with it. Every second (like a `markPrice@1s`
 /// stream) it publishes the perpetual's funding rate, which follows the basis, with the next
 /// funding time on the 8 h grid. The feed ends when the dated leg expires.
-public struct SyntheticBasisFeed: MarketFeed {
+public struct SyntheticBasisFeed: ResumableMarketFeed {
     public struct Parameters: Sendable, Hashable {
         public var venue = "sim"
         public var start: Timestamp
@@ -20,11 +22,11 @@ public struct SyntheticBasisFeed: MarketFeed {
         public var market: SyntheticMarket.Parameters
         /// Annual carry: fair dated = perp × (1 + carry × years to expiry).
         public var carry: Double = 0.10
-        /// When the dated leg was listed: its expiry (and so its symbol) counts from it, so a
-        /// restart on a later day trades the same contract. Default: `start`.
+        /// When the dated leg was listed: it is the first quarterly after it (`QuarterlyExpiry`),
+        /// so a restart on a later day trades the same contract. Default: `start`.
         public var listed: Timestamp?
-        /// The dated leg expires this long after it was listed.
-        var expiresAfter: Duration = .seconds(14 * 86_400)
+        /// Where a restarted market continues from (nil: the parameters' start).
+        public var resume: SyntheticMarket.State?
         /// Within this much of expiry the deviation fades linearly to 0 (arbitrageurs pin it).
         public var convergence: Duration = .seconds(86_400)
         public var funding = PerpetualFunding()
@@ -37,10 +39,6 @@ public struct SyntheticBasisFeed: MarketFeed {
             self.start = start
             var market = SyntheticMarket.Parameters()
             market.initialPrice = 60_600
-            market.deviationBps = 10
-            market.halfLife = 5
-            market.jumpsPerSecond = 0.04
-            market.jumpSigma = 3
             // The basis blows out upward (leveraged longs buy the future in a rally) more often
             // than it collapses.
             market.jumpUpProbability = 0.75
@@ -52,7 +50,8 @@ public struct SyntheticBasisFeed: MarketFeed {
             set { market.seed = newValue }
         }
 
-        public var expiry: Timestamp { (listed ?? start) + expiresAfter }
+        /// This quarter's delivery, as the venue lists it at `listed`.
+        public var expiry: Timestamp { QuarterlyExpiry.next(1, after: listed ?? start)[0] }
     }
 
     public let parameters: Parameters
@@ -66,11 +65,13 @@ public struct SyntheticBasisFeed: MarketFeed {
     private var mids: (dated: FixedDecimal, perpetual: FixedDecimal) = (.zero, .zero)
     /// Each leg's mark price, dated then perpetual.
     private var marks = (dated: SyntheticMarkPrice(), perpetual: SyntheticMarkPrice())
+    private var trail: MarketStateTrail
 
     public init(_ parameters: Parameters) {
         self.parameters = parameters
-        self.market = SyntheticMarket(parameters.market)
+        self.market = SyntheticMarket(parameters.market, resuming: parameters.resume)
         self.now = parameters.start
+        self.trail = MarketStateTrail(start: parameters.start, state: market.state)
         self.nextFundingRateAt = parameters.start
         func contract(_ symbol: String, _ kind: ContractKind, funding: Duration?) -> ContractSpec {
             ContractSpec(
@@ -86,6 +87,8 @@ public struct SyntheticBasisFeed: MarketFeed {
 
     /// The regime the market is in now.
     var regime: VolatilityRegime { market.regime }
+
+    public func marketState(at time: Timestamp) -> SyntheticMarket.State? { trail.state(at: time) }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty {
@@ -125,6 +128,7 @@ public struct SyntheticBasisFeed: MarketFeed {
         let index = market.underlying
         pending.append(.mark(dated.id, marks.dated.mark(index: index, quote: datedQuote, dt: dt, contract: dated), time: now))
         pending.append(.mark(perpetual.id, marks.perpetual.mark(index: index, quote: perpetualQuote, dt: dt, contract: perpetual), time: now))
+        trail.record(market.state, at: now)
         guard now >= nextFundingRateAt else { return }
         nextFundingRateAt = now + parameters.fundingRateInterval
         let rate = parameters.funding.rate(dated: mids.dated, perpetual: mids.perpetual, timeToExpiry: parameters.expiry - now)

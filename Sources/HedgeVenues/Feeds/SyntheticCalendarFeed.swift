@@ -1,24 +1,31 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import HedgeCore
 
-/// A seeded calendar-spread market: a near and a far dated BTC future on one simulated venue.
+/// A seeded calendar-spread market: this quarter's and next quarter's BTC future on one
+/// simulated venue, delivering as Binance's and Bybit's do (last Friday of the quarter's month,
+/// 08:00 UTC; `QuarterlyExpiry`) and named as Binance names them (`BTCUSDT_261225`).
 ///
 /// The underlying follows a random walk; each future carries it forward at an annual carry rate
 /// (so the far leg trades richer, as on a real curve), and the far leg's deviation from fair
-/// carry is mean-reverting with occasional jumps, calmer or wilder by regime. Tuned so a default
-/// run shows a whole cycle — detect, open both legs, monitor, close — within about a minute.
-public struct SyntheticCalendarFeed: MarketFeed {
+/// carry moves like the recordings' spreads, with dislocations in volatile stretches
+/// (`SyntheticMarket`).
+public struct SyntheticCalendarFeed: ResumableMarketFeed {
     public struct Parameters: Sendable, Hashable {
         public var venue = "sim"
         public var start: Timestamp
-        /// When the contracts were listed: their expiries (and so their symbols) count from it, so a
-        /// restart on a later day trades the same contracts. Default: `start`.
+        /// When the contracts were listed: the next two quarterlies after it, so a restart on a
+        /// later day trades the same contracts. Default: `start`.
         public var listed: Timestamp?
         /// The shared price engine: underlying, deviation (of the far leg from fair carry), jumps, regime.
         public var market = SyntheticMarket.Parameters()
+        /// Where a restarted market continues from (nil: the parameters' start).
+        public var resume: SyntheticMarket.State?
         /// Annual carry: fair future = spot × (1 + carry × years to expiry).
         public var carry: Double = 0.08
-        var nearDays: Double = 30
-        var farDays: Double = 120
         /// Time between quote updates of each leg.
         public var tick: Duration = .milliseconds(100)
 
@@ -36,15 +43,14 @@ public struct SyntheticCalendarFeed: MarketFeed {
     private var now: Timestamp
     /// Quotes are emitted near, then far, for each tick.
     private var pending = SyntheticEventQueue()
+    private var trail: MarketStateTrail
 
     public init(_ parameters: Parameters) {
         self.parameters = parameters
-        self.market = SyntheticMarket(parameters.market)
+        self.market = SyntheticMarket(parameters.market, resuming: parameters.resume)
         self.now = parameters.start
-        let listed = parameters.listed ?? parameters.start
-        let near = listed + .seconds(Int64(parameters.nearDays * 86_400))
-        let far = listed + .seconds(Int64(parameters.farDays * 86_400))
-        self.contracts = [near, far].map { expiry in
+        self.trail = MarketStateTrail(start: parameters.start, state: market.state)
+        self.contracts = QuarterlyExpiry.next(2, after: parameters.listed ?? parameters.start).map { expiry in
             ContractSpec(
                 id: InstrumentID(venue: parameters.venue, symbol: "BTCUSDT_\(Self.expiryCode(expiry))"),
                 kind: .dated(expiry: expiry), margining: .linear, contractSize: 1, tickSize: "0.1",
@@ -62,6 +68,8 @@ public struct SyntheticCalendarFeed: MarketFeed {
 
     /// The regime the market is in now.
     var regime: VolatilityRegime { market.regime }
+
+    public func marketState(at time: Timestamp) -> SyntheticMarket.State? { trail.state(at: time) }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty { advance() }
@@ -81,5 +89,6 @@ public struct SyntheticCalendarFeed: MarketFeed {
             // Between 0.5 and 4.5 BTC a side.
             pending.append(.quote(contract.id, market.quote(around: fair, contract: contract, sizes: 0.5...4.5, time: now)))
         }
+        trail.record(market.state, at: now)
     }
 }

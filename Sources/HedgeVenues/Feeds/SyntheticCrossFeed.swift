@@ -4,28 +4,25 @@ import HedgeCore
 /// venues that usually agree.
 ///
 /// Both books follow the same underlying; their difference is a mean-reverting deviation around
-/// a fair spread of 0, with jumps (one venue's book is swept, a burst of liquidations) and
-/// calm/volatile regimes. Specs follow the venues' own instrument files: `sim-a` is shaped like
+/// a fair spread of 0 that moves like the recordings' USD-M against COIN-M, with dislocations in
+/// volatile stretches (one venue's book is swept, a burst of liquidations; `SyntheticMarket`). Specs follow the venues' own instrument files: `sim-a` is shaped like
 /// Binance USD-M BTCUSDT (tick 0.01), `sim-b` like Bybit v5 BTCUSDT (tick 0.10); both lot 0.001
 /// BTC, minimum notional 5 USDT, funding every 8 h.
-public struct SyntheticCrossFeed: MarketFeed {
+public struct SyntheticCrossFeed: ResumableMarketFeed {
     public struct Parameters: Sendable, Hashable {
         var venueA = "sim-a"
         var venueB = "sim-b"
         public var start: Timestamp
         /// The shared price engine; the deviation is venue A's premium over venue B, in bps.
         public var market: SyntheticMarket.Parameters
+        /// Where a restarted market continues from (nil: the parameters' start).
+        public var resume: SyntheticMarket.State?
         /// Time between quote updates on each venue.
         public var tick: Duration = .milliseconds(100)
 
         public init(start: Timestamp) {
             self.start = start
-            var market = SyntheticMarket.Parameters()
-            market.deviationBps = 5
-            market.halfLife = 4
-            market.jumpsPerSecond = 0.04
-            market.jumpSigma = 3.5
-            self.market = market
+            self.market = SyntheticMarket.Parameters()
         }
 
         public var seed: UInt64 {
@@ -40,11 +37,13 @@ public struct SyntheticCrossFeed: MarketFeed {
     public private(set) var market: SyntheticMarket
     private var now: Timestamp
     private var pending = SyntheticEventQueue()
+    private var trail: MarketStateTrail
 
     public init(_ parameters: Parameters) {
         self.parameters = parameters
-        self.market = SyntheticMarket(parameters.market)
+        self.market = SyntheticMarket(parameters.market, resuming: parameters.resume)
         self.now = parameters.start
+        self.trail = MarketStateTrail(start: parameters.start, state: market.state)
         let eightHours = Duration.seconds(8 * 3600)
         self.contracts = [
             ContractSpec(
@@ -60,6 +59,8 @@ public struct SyntheticCrossFeed: MarketFeed {
 
     /// The regime the market is in now.
     var regime: VolatilityRegime { market.regime }
+
+    public func marketState(at time: Timestamp) -> SyntheticMarket.State? { trail.state(at: time) }
 
     public mutating func next() -> MarketEvent? {
         if pending.isEmpty { advance() }
@@ -77,5 +78,6 @@ public struct SyntheticCrossFeed: MarketFeed {
             // Between 0.3 and 3.3 BTC a side.
             pending.append(.quote(contract.id, market.quote(around: fair, contract: contract, sizes: 0.3...3.3, time: now)))
         }
+        trail.record(market.state, at: now)
     }
 }

@@ -1,7 +1,8 @@
 /// A small, fast, seeded generator (SplitMix64): the same seed gives the same market, so
 /// scenarios and tests are repeatable.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
-    private var state: UInt64
+    /// The generator's whole state: `SeededRandom(seed: state)` continues where this one is.
+    public private(set) var state: UInt64
 
     public init(seed: UInt64) { self.state = seed }
 
