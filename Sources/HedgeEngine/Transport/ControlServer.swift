@@ -308,8 +308,12 @@ public final class ControlServer: Sendable {
         }
         guard let id else { return }
         let watcher = Watcher(id: id, socket: socket, readOnlyReason: readOnlyReason, interval: interval)
-        guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason, watcher: id))) else { return }
+        // Counted before it is welcomed: whoever reads the welcome finds it among the watchers.
         state.withLock { $0.watchers[id] = watcher }
+        guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason, watcher: id))) else {
+            state.withLock { $0.watchers[id] = nil }
+            return
+        }
         logger.info("watcher attached", metadata: ["watcher": "\(id)", "uid": "\(peer.uid)", "client": "\(hello.client)", "readOnly": "\(readOnlyReason != nil)"])
         converse(with: watcher, writerName: "hedgetop-watcher-out")
         state.withLock { state in
