@@ -71,6 +71,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         let originInstant = clock.now
         let originData = engine.now
         var lastPublish = clock.now.advanced(by: .seconds(-3600))
+        var lastChartCheck = clock.now
         func dataTime(at instant: C.Instant) -> Timestamp {
             switch pace {
             case .fastest: return .max
@@ -120,8 +121,13 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 snapshots.yield(engine.snapshot())
                 lastPublish = current
             }
-            // Every few seconds of data time, not per event (a no-op without a chart history file).
-            engine.saveChartHistoryIfDue()
+            // Every few seconds of data time, not per event (a no-op without a chart history file),
+            // and at most once a second of the clock: under --speed 20 the data-time interval alone
+            // would rewrite the file four times a second.
+            if lastChartCheck.duration(to: current) >= .seconds(1) {
+                engine.saveChartHistoryIfDue()
+                lastChartCheck = current
+            }
             if finished { return }
             if case .realTime = pace, !behind {
                 var wake = current.advanced(by: commandLatency)

@@ -65,12 +65,15 @@ struct StrategyRunner {
     mutating func sampleCharts(at now: Timestamp) {
         if let spread = machine.spreadBps {
             spreadSeries.record(spread.doubleValue, at: now)
+            // The lines drawn with the spread are kept at its point's time, so each of their points
+            // sits on one of the spread's, even when they start mid-point (after the warm-up).
+            let time = spreadSeries.points.last?.time ?? now
             // The rolling mean the z-score is measured from, once warmed up (a z rule's fair value
             // is always that mean); not the fair value of a bps rule, which is 0 for cross/basis.
-            if let mean = machine.fairSpreadBps(for: .z(1)) { meanSeries.record(mean, at: now) }
+            if let mean = machine.fairSpreadBps(for: .z(1)) { meanSeries.record(mean, at: time) }
             // The bands as the rules judge them now, kept so the chart shows each time's band.
-            if let band = machine.band(machine.config.entry) { entryBandSeries.record(band, at: now) }
-            if let band = machine.band(machine.config.exit) { exitBandSeries.record(band, at: now) }
+            if let band = machine.band(machine.config.entry) { entryBandSeries.record(band, at: time) }
+            if let band = machine.band(machine.config.exit) { exitBandSeries.record(band, at: time) }
         }
         if pnlSeries.startsNewPoint(at: now) {
             pendingPnLSample = nil
