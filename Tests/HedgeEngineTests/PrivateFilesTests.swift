@@ -35,4 +35,19 @@ struct PrivateFilesTests {
         _ = sink
         #expect(Self.mode(path) == 0o600)
     }
+
+    @Test("a saved file (venue state, chart history) never writes through a symlink planted as its temporary")
+    func replacementIgnoresAPlantedSymlink() throws {
+        let scratch = try SocketPathTests.Scratch()
+        let path = scratch.path("journal.venues-calendar.charts.json")
+        let elsewhere = scratch.path("someone-elses-file")
+        try Data("theirs".utf8).write(to: URL(fileURLWithPath: elsewhere))
+        #expect(symlink(elsewhere, path + ".tmp") == 0)
+        try PrivateFileReplacement.replace(path, with: Data("ours".utf8))
+        #expect(try String(contentsOfFile: elsewhere, encoding: .utf8) == "theirs")
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "ours")
+        #expect(Self.mode(path) == 0o600)
+        var info = stat()
+        #expect(lstat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG)
+    }
 }

@@ -14,7 +14,10 @@ enum PrivateFileReplacement {
 
     static func replace(_ path: String, with data: Data) throws(Failure) {
         let temporary = path + ".tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        // A leftover (a crash mid-write, or anything planted there) is removed, never followed:
+        // the new file is created afresh, and a symlink in its place fails the open.
+        unlink(temporary)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw Failure(reason: "cannot write \(temporary): \(String(cString: strerror(errno)))") }
         var ok = data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
