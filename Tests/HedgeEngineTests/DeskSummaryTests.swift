@@ -99,6 +99,21 @@ struct DeskSummaryTests {
         #expect(Self.summary.exposures == [AssetExposure(asset: "BTC", quantity: "0.1", usd: "6000")])
     }
 
+    @Test("a pair hedged but for contract rounding adds no exposure: a hedged desk shows none")
+    func roundingResidueIsNoExposure() {
+        // 181 inverse contracts at 60,000 are 0.30167 BTC against 0.3 linear: 0.00167 apart, within 1 % of the larger leg.
+        let rounded = Self.strategy("basis-rounded", Self.leg(Self.usdmBTC, "0.3", mark: "60000", utilisation: 0.1),
+                                    Self.leg(Self.coinmBTC, "-181", mark: "60000", utilisation: 0.05),
+                                    state: .monitoring, realised: .zero, net: .zero)
+        #expect(DeskSummary(strategies: [rounded], day: Self.day, limits: .none, funding: [:]).exposures.isEmpty)
+        // 0.1 BTC short of its hedge is not rounding: it shows.
+        let short = Self.strategy("basis-short", Self.leg(Self.usdmBTC, "0.4", mark: "60000", utilisation: 0.1),
+                                  Self.leg(Self.coinmBTC, "-180", mark: "60000", utilisation: 0.05),
+                                  state: .monitoring, realised: .zero, net: .zero)
+        #expect(DeskSummary(strategies: [rounded, short], day: Self.day, limits: .none, funding: [:]).exposures
+                    == [AssetExposure(asset: "BTC", quantity: "0.1", usd: "6000")])
+    }
+
     @Test("the inverse leg's coins come from its USD contracts at the mark")
     func inverseLegInCoins() {
         #expect(Self.leg(Self.coinmBTC, "-180", mark: "60000", utilisation: 0).baseExposure == "-0.3")

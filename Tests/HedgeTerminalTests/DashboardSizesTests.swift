@@ -161,8 +161,28 @@ import Testing
         #expect(RiskPanel.netExposure(legs) == nil)
     }
 
+    @Test func inverseLegsOfDifferentCountsAreHedgedInCoins() {
+        // The basis demo: 504 dated contracts against 500 perpetual are coin-neutral at their prices.
+        var legs = SnapshotFixture.strategy.legs
+        for leg in Leg.allCases {
+            legs[leg].margining = .inverse
+            legs[leg].settlementAsset = "BTC"
+            legs[leg].baseAsset = "BTC"
+        }
+        legs.a.quantity = "-504"
+        legs.a.baseExposure = "-0.8262"
+        legs.b.quantity = "500"
+        legs.b.baseExposure = "0.8263"
+        #expect(RiskPanel.netExposure(legs)?.text == "net +0.0001 BTC  hedged")
+        legs.b.quantity = "400"
+        legs.b.baseExposure = "0.6610"
+        #expect(RiskPanel.netExposure(legs)?.text == "net -0.1652 BTC  UNHEDGED")
+    }
+
     @Test func aLinearLegAgainstAnInverseOneIsSummedInCoins() {
         var legs = SnapshotFixture.strategy.legs
+        legs.a.baseAsset = "BTC"
+        legs.b.baseAsset = "BTC"
         legs.a.margining = .inverse
         legs.a.settlementAsset = "BTC"
         legs.a.quantity = "31000"

@@ -125,6 +125,8 @@ extension DeskSummary {
             }
             let holds = Leg.allCases.contains { !strategy.legs[$0].quantity.isZero }
             if holds || strategy.state.isOpening { open += 1 }
+            // A pair hedged but for contract rounding adds no exposure (`PairHedge`'s rule).
+            let hedgedPair = PairHedge(strategy.legs)?.hedged ?? false
             for leg in Leg.allCases {
                 let snap = strategy.legs[leg]
                 if let status = snap.margin {
@@ -138,7 +140,7 @@ extension DeskSummary {
                 }
                 guard !snap.quantity.isZero else { continue }
                 held[snap.instrument] = (try? (held[snap.instrument] ?? .zero) + snap.quantity) ?? held[snap.instrument]
-                guard let asset = snap.baseAsset, let base = snap.baseExposure else { continue }
+                guard !hedgedPair, let asset = snap.baseAsset, let base = snap.baseExposure else { continue }
                 var sum = exposure[asset] ?? (.zero, .zero, nil)
                 sum.quantity = (try? sum.quantity + base) ?? sum.quantity
                 if let mark = snap.mark, base.magnitude > sum.largest {

@@ -97,12 +97,11 @@ struct RiskPanel {
         }
     }
 
-    /// The pair's net exposure and whether the legs cancel: in the base coin for two linear legs
-    /// of one base, in contracts for two inverse legs of one venue and coin (one contract face),
-    /// else in the coin the engine valued each leg at (`LegSnapshot.baseExposure`: a linear leg
-    /// against an inverse one, or inverse legs of different faces), where contract rounding leaves
-    /// a residue, so within 1 % of the larger leg counts as hedged. Nil when the legs have different
-    /// bases or an older server sent no coin figure.
+    /// The pair's net exposure and whether the legs cancel: exactly in the base coin for two
+    /// linear legs of one base; else in the coins the engine valued each leg at, hedged within
+    /// `PairHedge`'s rounding allowance (504 dated contracts against 500 perpetual are hedged);
+    /// in contracts for two inverse legs of one venue and coin when an older server sent no coin
+    /// figure. Nil when the legs cannot be summed (different bases).
     static func netExposure(_ legs: PerLeg<LegSnapshot>) -> (text: String, style: Style)? {
         let a = legs.a, b = legs.b
         let net: String, hedged: Bool
@@ -110,17 +109,15 @@ struct RiskPanel {
             let sum = a.quantity.doubleValue + b.quantity.doubleValue
             hedged = abs(sum) < 1e-9
             net = sum.fixed(places: 4, plusSign: true) + " " + baseAsset(a)
+        } else if let pair = PairHedge(legs) {
+            hedged = pair.hedged
+            net = pair.net.figure(places: 4, plusSign: true) + " " + pair.asset
         } else if a.margining == .inverse, b.margining == .inverse, a.instrument.venue == b.instrument.venue,
                   a.settlementAsset == b.settlementAsset {
             // Contracts are whole numbers far inside Double's exact range.
             let sum = a.quantity.doubleValue + b.quantity.doubleValue
             hedged = abs(sum) < 1e-9
             net = sum.fixed(places: 0, plusSign: true) + " ct"
-        } else if let coinsA = a.baseExposure, let coinsB = b.baseExposure, baseAsset(a) == baseAsset(b) {
-            let sum = coinsA.doubleValue + coinsB.doubleValue
-            let larger = max(abs(coinsA.doubleValue), abs(coinsB.doubleValue))
-            hedged = abs(sum) <= larger * 0.01
-            net = sum.fixed(places: 4, plusSign: true) + " " + baseAsset(a)
         } else {
             return nil
         }
