@@ -328,3 +328,17 @@ extension HedgingStateMachine {
         }
     }
 }
+
+extension HedgingStateMachine {
+    /// Takes back the spread samples an earlier run measured (oldest first), so a restart does
+    /// not judge an open spread against a window of its own dislocated samples: with an empty
+    /// window the mean restarted at the dislocation and the z exit fired with nothing captured.
+    /// Only into an empty window, and only the last `window` samples.
+    public mutating func restoreWindow(_ samples: [Double]) {
+        guard statistics.count == 0 else { return }
+        for value in samples.suffix(statistics.capacity) { statistics.add(value) }
+    }
+
+    /// How long the rolling window spans: older samples say nothing of the spread now.
+    public var windowSpan: Duration { config.sampleInterval * max(2, config.window) }
+}

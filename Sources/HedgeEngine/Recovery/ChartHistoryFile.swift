@@ -12,6 +12,10 @@ struct ChartHistory: Codable, Sendable {
     var entryBand: BandSeries
     var exitBand: BandSeries
     var markers: [ChartMarker]
+    /// The strategy's rolling window of spread samples (oldest first) and the time of the
+    /// spread's last point when it was saved; nil from a file written before it was kept.
+    var window: [Double]? = nil
+    var windowSavedAt: Timestamp? = nil
 
     /// The newest time any series holds, or nil when all are empty.
     var latestTime: Timestamp? {
@@ -100,11 +104,17 @@ extension StrategyRunner {
     /// The charts as they are now, for the chart history file.
     var chartHistory: ChartHistory {
         ChartHistory(spread: spreadSeries, mean: meanSeries, pnl: pnlSeries, entryBand: entryBandSeries, exitBand: exitBandSeries,
-                     markers: Array(markers))
+                     markers: Array(markers), window: machine.statistics.samples, windowSavedAt: spreadSeries.points.last?.time)
     }
 
-    /// Takes back the charts of an earlier run (markers beyond the limit dropped, oldest first).
-    mutating func restore(_ history: ChartHistory) {
+    /// Takes back the charts of an earlier run (markers beyond the limit dropped, oldest first),
+    /// and its rolling window when it was saved within the window's span of `now` (a window
+    /// older than that says nothing of the spread now).
+    mutating func restore(_ history: ChartHistory, now: Timestamp) {
+        if let window = history.window, let savedAt = history.windowSavedAt, savedAt <= now,
+           now - savedAt <= machine.windowSpan {
+            machine.restoreWindow(window)
+        }
         spreadSeries = history.spread
         meanSeries = history.mean
         pnlSeries = history.pnl
@@ -119,7 +129,7 @@ extension TradingEngine {
     /// logs why there were none if so, and saves to `file` from now on.
     func attach(chartHistory file: ChartHistoryFile, loaded: ChartHistoryFile.Loaded) {
         for index in runners.indices {
-            if let history = loaded.strategies[runners[index].name] { runners[index].restore(history) }
+            if let history = loaded.strategies[runners[index].name] { runners[index].restore(history, now: now) }
         }
         if let problem = loaded.problem {
             append(LogEntry(time: now, severity: .warning, strategy: nil, message: problem))
