@@ -45,7 +45,7 @@ import Testing
         #expect(text.contains("BTCUSDT_240927"))
         #expect(text.contains("BTCUSDT_241227"))
         #expect(text.contains("+9.55")) // net PnL
-        for title in ["┤ Spread · cal-btc", "┤ State ├", "┤ PnL (USD) ├", "┤ Legs ├", "┤ Events ├"] {
+        for title in ["┤ Spread · cal-btc", "┤ State ├", "┤ PnL (USD) · 5m ├", "┤ Legs ├", "┤ Events ├"] {
             #expect(text.contains(title), "missing box \(title)")
         }
         #expect(lines[0].contains("00:10:00 UTC"))

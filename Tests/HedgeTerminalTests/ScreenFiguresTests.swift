@@ -84,4 +84,22 @@ import Testing
         leg.tickSize = nil
         #expect(leg.priceText("63388.9") == "63,388.9")
     }
+
+    @Test("the PnL chart covers the spread chart's window, whatever + and - chose")
+    func pnlChartFollowsTheSpreadWindow() throws {
+        // Ten minutes of samples, one a second, in both series.
+        let start = SnapshotFixture.at(0)
+        let points = (0..<600).map { SeriesPoint(time: start + .seconds(Int64($0)), value: Double($0 < 300 ? 0 : 100)) }
+        var strategy = SnapshotFixture.strategy
+        strategy.spreadSeries = points
+        for window in [ChartWindow.oneMinute, .fiveMinutes, .all] {
+            let spread = SpreadPanel(strategy: strategy, position: (0, 1), window: window).chart(glyphs: .unicode)
+            let pnl = PnLPanel(pnl: strategy.pnl, series: points, window: window).chart
+            let shown = try #require(pnl.window(columns: 50, braille: true))
+            #expect(shown == spread.window(columns: 50, braille: true).map { ($0.start, $0.end) } ?? (start, start), "\(window)")
+        }
+        // All of it: the step at five minutes is in the picture, not only the newest samples.
+        let all = try #require(PnLPanel(pnl: strategy.pnl, series: points, window: .all).chart.window(columns: 50, braille: true))
+        #expect(all.start == start)
+    }
 }

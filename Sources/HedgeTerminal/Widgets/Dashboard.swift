@@ -62,7 +62,7 @@ public struct Dashboard: Sendable {
         SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count), window: input.chartWindow)
             .render(into: &buffer, area: layout.spread, glyphs: glyphs)
         StatePanel(strategy: strategy, now: snapshot.time).render(into: &buffer, area: layout.state, glyphs: glyphs)
-        PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries).render(into: &buffer, area: layout.pnl, glyphs: glyphs)
+        PnLPanel(pnl: strategy.pnl, series: strategy.pnlSeries, window: input.chartWindow).render(into: &buffer, area: layout.pnl, glyphs: glyphs)
         legsTable.render(into: &buffer, area: layout.legs, glyphs: glyphs)
         if let orders = layout.orders { OrdersTable(orders: strategy.openOrders, now: snapshot.time).render(into: &buffer, area: orders, glyphs: glyphs) }
         if let risk = layout.risk { RiskPanel(strategy: strategy, limits: snapshot.limits).render(into: &buffer, area: risk, glyphs: glyphs) }

@@ -6,6 +6,9 @@ import HedgeEngine
 struct PnLPanel {
     var pnl: PnLSummary
     var series: [SeriesPoint]
+    /// The spread chart's window (`+`/`-`): the two charts cover the same time, so a cycle's
+    /// dip in PnL sits under its entry and exit in the spread.
+    var window: ChartWindow = .fiveMinutes
 
     /// The parts of net as they add up, each signed as what it adds: fees paid are negative
     /// (a rebate positive), so `real +32.51  fees -40.34  fund +0.00  unreal +0.00` sums to
@@ -74,7 +77,7 @@ struct PnLPanel {
     }
 
     func render(into buffer: inout Buffer, area: Rect, glyphs: GlyphSet) {
-        let inner = buffer.box(area, title: "PnL (USD)", glyphs: glyphs)
+        let inner = buffer.box(area, title: "PnL (USD) · \(window.label)", glyphs: glyphs)
         guard !inner.isEmpty else { return }
         let (head, rows, indent) = Self.sum(pnl, width: inner.width)
         var column = buffer.put("net ", in: inner, row: 0, style: Style(.muted), glyphs: glyphs) - inner.x
@@ -85,11 +88,17 @@ struct PnLPanel {
         }
         let chartArea = inner.splitTop(max(1, rows.count)).rest
         guard chartArea.height >= 2 else { return }
+        chart.render(into: &buffer, area: chartArea, glyphs: glyphs)
+    }
+
+    /// Net over the spread chart's window, against a zero line.
+    var chart: BrailleChart {
         let lineRole: ThemeRole = (series.last?.value ?? 0) < 0 ? .loss : .profit
         var chart = BrailleChart(series: [BrailleChart.Series(points: series, style: Style(lineRole))],
                                  levels: [BrailleChart.Level(value: 0, style: Style(.zeroLine))], labelPlaces: 2)
         chart.labelWidth = BrailleChart.moneyLabelWidth
-        chart.render(into: &buffer, area: chartArea, glyphs: glyphs)
+        chart.span = window.duration.map { .last($0) } ?? .all
+        return chart
     }
 
     static func role(_ amount: FixedDecimal) -> ThemeRole {
