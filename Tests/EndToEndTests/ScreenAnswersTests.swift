@@ -67,7 +67,7 @@ struct ScreenAnswersTests {
                 #expect(try session.waitForExit().status == 0)
                 continue
             }
-            #expect(asked.contains("Quitting leaves these positions open") && asked.contains("Ctrl-C again quits at once."))
+            #expect(asked.contains("Quitting leaves these positions open") && asked.contains("Ctrl-C now quits at once, without asking again."))
             // n keeps the screen; Ctrl-C asks again, and the second one quits.
             try session.send("n")
             _ = try session.waitForScreen { !$0.contains("Quit?") && $0.contains("Strategies") }

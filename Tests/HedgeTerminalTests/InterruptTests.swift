@@ -10,7 +10,7 @@ import Testing
         #expect(input.interrupted(snapshot: ScreenInputTests.open, now: .zero) == [.redraw])
         let dialog = try #require(input.dialog)
         #expect(dialog.purpose == .quit)
-        #expect(dialog.lines.last == "Ctrl-C again quits at once.")
+        #expect(dialog.lines.last == "Ctrl-C now quits at once, without asking again.")
     }
 
     @Test func aSecondCtrlCQuitsAnyway() {

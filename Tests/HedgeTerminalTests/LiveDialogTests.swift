@@ -97,7 +97,7 @@ import Testing
         var input = ScreenInput()
         _ = input.handle(.character("q"), snapshot: Self.open, now: .zero)
         input.snapshotArrived(Self.flat, now: .seconds(1))
-        #expect(input.dialog?.lines == ["Nothing is open now.", "Ctrl-C again quits at once."])
+        #expect(input.dialog?.lines == ["Nothing is open now.", "Ctrl-C now quits at once, without asking again."])
     }
 
     @Test func theAdjustDialogSaysWhatYWouldSend() throws {

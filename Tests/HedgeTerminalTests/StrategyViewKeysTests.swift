@@ -101,6 +101,9 @@ import Testing
         #expect(input.status?.text == "no strategy is flat — o shows others")
         let screen = Dashboard(glyphs: .unicode).render(snapshot, input: input, width: 120, height: 40).lines().joined(separator: "\n")
         #expect(screen.contains("no strategy is flat (o: next filter)"))
+        // No panel shows the strategy the list hides.
+        #expect(screen.contains("the filter hides every strategy: o shows the next one"))
+        #expect(!screen.contains("Spread · cal-btc") && !screen.contains("┤ Legs ├"))
     }
 
     @Test("the list's title says what is shown, how many of all, and the order")

@@ -61,7 +61,7 @@ enum DialogText {
             let open = strategies.filter(ScreenInput.hasOpenSpread)
             var lines = open.map { "\($0.name): \($0.shownState), " + legSummary($0) }
             lines.append(open.isEmpty ? "Nothing is open now." : "Quitting leaves these positions open on the venues.")
-            lines.append("Ctrl-C again quits at once.")
+            lines.append("Ctrl-C now quits at once, without asking again.")
             return Dialog(purpose: purpose, title: "Quit", lines: lines, danger: false)
         }
     }

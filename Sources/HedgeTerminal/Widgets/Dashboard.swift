@@ -59,6 +59,16 @@ public struct Dashboard: Sendable {
         StrategiesList(strategies: shown, selected: shown.firstIndex { $0.name == strategy.name }, now: snapshot.time,
                        total: snapshot.strategies.count, view: input.strategyView)
             .render(into: &buffer, area: layout.strategies, glyphs: glyphs)
+        guard !shown.isEmpty else {
+            // The filter hides every strategy: no panel shows one the list does not.
+            let panels = Rect(x: body.x, y: layout.strategies.maxY, width: body.width, height: max(0, layout.log.y - layout.strategies.maxY))
+            CentredNotice(lines: ["the filter hides every strategy: o shows the next one"], style: Style(.muted))
+                .render(into: &buffer, area: panels, glyphs: glyphs)
+            input.eventLog(for: snapshot).render(into: &buffer, area: layout.log, glyphs: glyphs)
+            if !input.context.isConnected { buffer.restyle(body, style: Style(.muted, dim: true)) }
+            drawOverlays(input: input, body: body, into: &buffer)
+            return
+        }
         SpreadPanel(strategy: strategy, position: (selected, snapshot.strategies.count), window: input.chartWindow)
             .render(into: &buffer, area: layout.spread, glyphs: glyphs)
         StatePanel(strategy: strategy, now: snapshot.time).render(into: &buffer, area: layout.state, glyphs: glyphs)
