@@ -36,7 +36,10 @@ struct SpreadPanel {
         while !figures.isEmpty, column + 2 * figures.count + figures.map(\.count).reduce(0, +) > inner.width { figures.removeLast() }
         buffer.put("  " + figures.joined(separator: "  "), in: inner, row: 0, column: column, style: Style(.text), glyphs: glyphs)
         // Each rule in the colour of its band on the chart, then the markers' legend at the right.
-        let entryText = "entry " + strategy.entryRule, exitText = "   exit " + strategy.exitRule
+        // Whole rules only (never `exit |dev| ≤ 6…` for 64.5): tighter words first, then the exit left out.
+        let forms = [("entry ", "   exit "), ("entry ", "  exit "), ("in ", "  out ")]
+            .map { ($0.0 + strategy.entryRule, $0.1 + strategy.exitRule) }
+        let (entryText, exitText) = forms.first { $0.0.count + $0.1.count <= inner.width } ?? (forms[2].0, "")
         column = buffer.put(entryText, in: inner, row: 1, style: Self.entryBandStyle, glyphs: glyphs) - inner.x
         column = buffer.put(exitText, in: inner, row: 1, column: column, style: Self.exitBandStyle, glyphs: glyphs) - inner.x
         if let legend = Self.legend(glyphs: glyphs, room: inner.width - column - 2) {
