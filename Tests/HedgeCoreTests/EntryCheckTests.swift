@@ -158,4 +158,14 @@ struct EntryCheckTests {
         let afterMargin = desk.machine.takeEntryCheck()
         #expect(afterMargin == nil)
     }
+
+    @Test("the shown arithmetic adds up: sums are of the parts as shown, and two places where one would contradict the verdict")
+    func shownArithmeticAddsUp() {
+        // 13.76 − 3.14 = 10.62 would read `13.8 − 3.1 = 10.6`.
+        let edge = EntryEdge(deviationBps: 13.76, exitBandBps: 3.14, feesBps: 4.04, crossingBps: 2.04, minEdgeBps: 1)
+        #expect(edge.description == "dev 13.8 − exit 3.1 = 10.7 bp ≥ fees 4.0 + cross 2.0 + edge 1.0 = 7.0 bp")
+        // 8.04 − 1 = 7.04 against 7.06: one place shows `7.0 < 7.1`, true; 7.05 against 7.06 would show 7.1 < 7.1.
+        let close = EntryEdge(deviationBps: 8.05, exitBandBps: 1, feesBps: 4.02, crossingBps: 2.04, minEdgeBps: 1)
+        #expect(close.description == "dev 8.05 − exit 1.00 = 7.05 bp < fees 4.02 + cross 2.04 + edge 1.00 = 7.06 bp")
+    }
 }

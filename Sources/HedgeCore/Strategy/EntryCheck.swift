@@ -99,9 +99,20 @@ public struct EntryEdge: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Whether the capture pays the costs: the rule's verdict.
     public var pays: Bool { captureBps >= requiredBps }
 
-    /// `dev 12.4 − exit 3.1 = 9.3 bp ≥ fees 4.0 + cross 2.1 + edge 1.0 = 7.1 bp`
+    /// `dev 12.4 − exit 3.1 = 9.3 bp ≥ fees 4.0 + cross 2.1 + edge 1.0 = 7.1 bp`: the sums are of
+    /// the parts as shown, so the arithmetic reads true; where one place would show a verdict the
+    /// figures contradict (`7.1 < 7.1`), two are shown.
     public var description: String {
-        "dev \(deviationBps.formatted1) − exit \(exitBandBps.formatted1) = \(captureBps.formatted1) bp \(pays ? "≥" : "<") "
-            + "fees \(feesBps.formatted1) + cross \(crossingBps.formatted1) + edge \(minEdgeBps.formatted1) = \(requiredBps.formatted1) bp"
+        for places in [1, 2] {
+            func shown(_ value: Double) -> Double { Double(value.formatted(places: places)) ?? value }
+            let capture = shown(deviationBps) - shown(exitBandBps)
+            let required = shown(feesBps) + shown(crossingBps) + shown(minEdgeBps)
+            let shownPays = shown(capture) >= shown(required)
+            if shownPays == pays && shown(capture) != shown(required) || places == 2 {
+                return "dev \(deviationBps.formatted(places: places)) − exit \(exitBandBps.formatted(places: places)) = \(capture.formatted(places: places)) bp \(pays ? "≥" : "<") "
+                    + "fees \(feesBps.formatted(places: places)) + cross \(crossingBps.formatted(places: places)) + edge \(minEdgeBps.formatted(places: places)) = \(required.formatted(places: places)) bp"
+            }
+        }
+        return ""
     }
 }

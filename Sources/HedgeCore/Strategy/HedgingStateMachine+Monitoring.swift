@@ -47,7 +47,8 @@ extension HedgingStateMachine {
         }
         if let multiple = config.volatilityStopMultiple, let entry = cycle.entryVolatility, entry > 0,
            let current = statistics.standardDeviation, current > entry * multiple {
-            return "volatility stop: σ \(current.formatted1) bps > \(multiple.formatted1)× entry σ \(entry.formatted1)"
+            // Two places and the limit worked out, so the figures shown never read as false (`σ 3.9 > 4.0× 1.0`).
+            return "volatility stop: σ \(current.formatted(places: 2)) bps > \((entry * multiple).formatted(places: 2)) = \(multiple.formatted1)× entry σ \(entry.formatted(places: 2))"
         }
         return nil
     }

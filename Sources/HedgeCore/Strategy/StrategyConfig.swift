@@ -29,14 +29,18 @@ public enum Threshold: Sendable, Hashable, Codable, CustomStringConvertible {
 
 extension Double {
     /// One decimal place, for labels.
-    public var formatted1: String {
+    public var formatted1: String { formatted(places: 1) }
+
+    /// `places` decimal places (1 to 6), for labels.
+    public func formatted(places: Int) -> String {
         // Beyond what an Int holds (or not a number): said plainly, never converted.
-        guard isFinite, abs(self) < 1e15 else { return "\(self)" }
-        let scaled = (self * 10).rounded()
-        let whole = Int(scaled) / 10
-        let tenth = abs(Int(scaled) % 10)
+        guard isFinite, abs(self) < 1e12 else { return "\(self)" }
+        let unit = (0..<max(1, min(6, places))).reduce(1) { acc, _ in acc * 10 }
+        let scaled = Int((self * Double(unit)).rounded())
+        let whole = scaled / unit
+        let fraction = String(abs(scaled % unit))
         let sign = scaled < 0 && whole == 0 ? "-" : ""
-        return "\(sign)\(whole).\(tenth)"
+        return "\(sign)\(whole)." + String(repeating: "0", count: String(unit).count - 1 - fraction.count) + fraction
     }
 }
 
