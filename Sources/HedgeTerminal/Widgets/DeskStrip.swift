@@ -116,7 +116,7 @@ struct DeskStrip {
     /// Initial margin in use on one account, coloured as the risk panel colours it.
     static func margin(_ margin: AccountMargin, named: Bool) -> Segment {
         let use = margin.utilisation * 100
-        let role: ThemeRole = margin.marginRatio >= 0.8 || use >= 80 ? .danger : (use >= 50 ? .warning : .text)
+        let role = RiskPanel.marginRole(utilisation: margin.utilisation, marginRatio: margin.marginRatio)
         return Segment(forms: [[Part(text: (named ? "margin " : "") + "\(margin.venue) \(margin.asset) ", role: .muted),
                                 Part(text: use.fixed(places: 1) + "%", role: role)]])
     }

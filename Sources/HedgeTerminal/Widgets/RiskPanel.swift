@@ -18,8 +18,16 @@ struct RiskPanel {
         return parts.isEmpty ? "none" : parts.joined(separator: "  ")
     }
 
-    /// The base asset of a leg: the symbol's part before its quote asset ("BTCUSDT_240927" → BTC).
+    /// The colour of a margin figure: danger near liquidation or past 80 % in use, warning from 50 %.
+    static func marginRole(utilisation: Double, marginRatio: Double) -> ThemeRole {
+        let use = utilisation * 100
+        return marginRatio >= 0.8 || use >= 80 ? .danger : (use >= 50 ? .warning : .text)
+    }
+
+    /// The base asset of a leg, as the engine names it (`LegSnapshot.baseAsset`); from an older
+    /// server that sends none, the symbol's part before its quote asset ("BTCUSDT_240927" → BTC).
     static func baseAsset(_ leg: LegSnapshot) -> String {
+        if let asset = leg.baseAsset { return asset }
         let symbol = leg.instrument.symbol
         for quote in ["USDT", "USDC", "FDUSD", "BUSD", "USD"] {
             if let range = symbol.range(of: quote), range.lowerBound > symbol.startIndex {
@@ -75,7 +83,7 @@ struct RiskPanel {
                 continue
             }
             let use = margin.utilisation * 100
-            let role: ThemeRole = margin.marginRatio >= 0.8 || use >= 80 ? .danger : (use >= 50 ? .warning : .text)
+            let role = Self.marginRole(utilisation: margin.utilisation, marginRatio: margin.marginRatio)
             column = buffer.put("\(leg) " + use.fixed(places: 1) + "%  ", in: inner, row: row, column: column, style: Style(role), glyphs: glyphs) - inner.x
         }
         row += 1
