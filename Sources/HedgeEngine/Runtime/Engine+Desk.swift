@@ -8,11 +8,8 @@ extension TradingEngine {
     /// `time` is handled, so at the last prices of the day before) is where today starts.
     @inline(never)
     func rollDay(at time: Timestamp) {
-        var marks: [String: DayBaseline.Mark] = [:]
-        for index in runners.indices {
-            if let pnl = runners[index].machine.pnlBreakdown() { marks[runners[index].name] = DayBaseline.Mark(net: pnl.net, realised: pnl.realised) }
-        }
-        day = DayBaseline(from: DayBaseline.startOfDay(time), marks: marks)
+        day = DayBaseline(from: DayBaseline.startOfDay(time), marks: [:])
+        markDayWherePriced()
         nextDayRoll = DayBaseline.nextDay(after: time)
     }
 
