@@ -106,6 +106,26 @@ import Testing
         #expect(!screen.contains("Spread · cal-btc") && !screen.contains("┤ Legs ├"))
     }
 
+    @Test("under a filter that hides every strategy, c, r, a and p act on none: they say which filter hides them")
+    func commandsNeedAShownStrategy() {
+        var snapshot = Self.snapshot
+        snapshot.strategies = [Self.strategy("cal-btc", state: .monitoring, net: "1", holding: true)]
+        var input = ScreenInput()
+        _ = input.handle(.character("o"), snapshot: snapshot, now: .zero)
+        _ = input.handle(.character("o"), snapshot: snapshot, now: .zero) // flat only: none
+        for key in ["c", "r", "a", "p"] {
+            let actions = input.handle(.character(Character(key)), snapshot: snapshot, now: .zero)
+            #expect(input.mode == .normal, "\(key) opened a dialog for a hidden strategy")
+            #expect(!actions.contains { if case .send = $0 { true } else { false } }, "\(key) sent a command")
+            #expect(input.status?.text == "no strategy is flat — o shows others")
+        }
+        // Shown again, the same keys act on it.
+        _ = input.handle(.character("o"), snapshot: snapshot, now: .zero)
+        _ = input.handle(.character("o"), snapshot: snapshot, now: .zero)
+        _ = input.handle(.character("c"), snapshot: snapshot, now: .zero)
+        #expect(input.mode == .confirm(.close(strategy: "cal-btc")))
+    }
+
     @Test("the list's title says what is shown, how many of all, and the order")
     func titleSaysTheView() {
         var input = ScreenInput()

@@ -273,7 +273,14 @@ public struct ScreenInput: Sendable {
     }
 
     private mutating func handleNormal(_ intent: ScreenIntent, key: KeyPress, snapshot: EngineSnapshot?, now: Duration) -> [Action] {
-        let strategy = snapshot.flatMap { $0.strategies.isEmpty ? nil : $0.strategies[selectedIndex(in: $0)] }
+        // A command acts on the strategy in sight only: under a filter that hides every strategy
+        // there is none, and the first of all (hidden) is not a stand-in for it.
+        let strategy = snapshot.flatMap { snapshot -> StrategySnapshot? in
+            guard !snapshot.strategies.isEmpty else { return nil }
+            let selected = snapshot.strategies[selectedIndex(in: snapshot)]
+            return strategyView.shows(selected) ? selected : nil
+        }
+        let hiddenByFilter = strategy == nil && !(snapshot?.strategies.isEmpty ?? true)
         if intent.isCommand, let refusal = context.commandRefusal {
             // Refused at once, before any dialog: nothing this screen could confirm would be sent.
             return refuse(refusal, now: now)
@@ -296,26 +303,26 @@ public struct ScreenInput: Sendable {
             mode = .confirm(.kill)
             return [.redraw]
         case .closeSpread:
-            guard let strategy else { return noStrategy(now: now) }
+            guard let strategy else { return hiddenByFilter ? noneShown(now: now) : noStrategy(now: now) }
             guard Self.hasOpenSpread(strategy) else {
                 return refuse("nothing to close: \(strategy.name) is flat (\(strategy.shownState))", now: now, about: strategy)
             }
             mode = .confirm(.close(strategy: strategy.name))
             return [.redraw]
         case .rebalance:
-            guard let strategy else { return noStrategy(now: now) }
+            guard let strategy else { return hiddenByFilter ? noneShown(now: now) : noStrategy(now: now) }
             // Offered only when the engine would act: something held, off the hedge ratio.
             if let refusal = Self.rebalanceRefusal(strategy) { return refuse(refusal, now: now, about: strategy) }
             mode = .confirm(.rebalance(strategy: strategy.name))
             return [.redraw]
         case .adjust:
-            guard let strategy else { return noStrategy(now: now) }
+            guard let strategy else { return hiddenByFilter ? noneShown(now: now) : noStrategy(now: now) }
             let draft = AdjustDraft(strategy: strategy.name, entry: strategy.entry, exit: strategy.exit,
                                     canResize: strategy.state == .monitoring)
             mode = .confirm(.adjust(draft))
             return [.redraw]
         case .togglePause:
-            guard let strategy else { return noStrategy(now: now) }
+            guard let strategy else { return hiddenByFilter ? noneShown(now: now) : noStrategy(now: now) }
             if Self.isHalted(strategy) {
                 // Leaving a halt (the kill switch, or ERROR) lets the strategy trade again: ask.
                 mode = .confirm(.resume(strategy: strategy.name))
