@@ -62,7 +62,7 @@ enum ReachableState: String, CaseIterable, CustomTestStringConvertible {
     /// Whether each command is accepted here (everything else is refused with a reason).
     func accepts(_ command: StrategyCommand) -> Bool {
         switch command {
-        case .close: [.openingFirst, .openingSecond, .monitoring, .adjusting, .unwinding, .errorWithPosition].contains(self)
+        case .close, .flatten: [.openingFirst, .openingSecond, .monitoring, .adjusting, .unwinding, .errorWithPosition].contains(self)
         case .rebalance: false   // the reachable MONITORING is balanced; see the drift rows
         case .resize: self == .monitoring
         case .setThresholds: true
@@ -76,7 +76,7 @@ enum ReachableState: String, CaseIterable, CustomTestStringConvertible {
 @Suite("Hedging state machine: commands")
 struct HedgingStateMachineCommandTests {
     static let commands: [StrategyCommand] = [.close, .rebalance, .resize(percent: 50), .setThresholds(entry: .bps("8"), exit: .bps("2")),
-                                              .pause, .resume, .kill]
+                                              .pause, .resume, .kill, .flatten(reason: "stop after hangup (SIGHUP)")]
 
     @Test("the harness reaches every state", arguments: ReachableState.allCases)
     func reachesState(_ state: ReachableState) {

@@ -5,21 +5,22 @@ extension HedgingStateMachine {
         func refuse(_ message: String) { actions.append(.commandResult(command, accepted: false, message: "\(command) refused: \(message)")) }
 
         switch command {
-        case .close:
+        case .close, .flatten:
+            let reason = if case .flatten(let why) = command { why } else { "manual close" }
             switch state {
             case .monitoring(let cycle):
                 accept("closing both legs")
-                startClosing("manual close", holding: Holding(trade: .open(cycle)), now: now, into: &actions)
+                startClosing(reason, holding: Holding(trade: .open(cycle)), now: now, into: &actions)
             case .error(let error) where hasPosition:
                 accept("closing what is open; staying halted until resumed")
                 var holding = error.holding
                 holding.haltWhenFlat = error.reason
-                startClosing("manual close from ERROR", holding: holding, now: now, into: &actions)
+                startClosing("\(reason) from ERROR", holding: holding, now: now, into: &actions)
             case .openingFirst, .openingSecond, .adjusting:
-                request(.close)
+                request(.close(reason: reason))
                 accept("will close as soon as the working order finishes")
             case .unwinding(var unwinding):
-                unwinding.holding.ask(.close)
+                unwinding.holding.ask(.close(reason: reason))
                 unwinding.goal = .flatten
                 state = .unwinding(unwinding)
                 accept("flattening")

@@ -24,15 +24,15 @@ extension HedgingStateMachine {
 
     /// What the trader asked for that waits for a working order to finish (or a re-hedge).
     enum OperatorIntent: Sendable, Hashable {
-        /// Close both legs, then cool down as usual.
-        case close
+        /// Close both legs, then cool down as usual; `reason` is the close's reason.
+        case close(reason: String)
         /// The kill switch: flatten both legs, then halt in ERROR. Outranks a close.
         case kill
 
         /// The words a close started for this intent gives as its reason.
         var closeReason: String {
             switch self {
-            case .close: "manual close"
+            case .close(let reason): reason
             case .kill: "kill switch"
             }
         }

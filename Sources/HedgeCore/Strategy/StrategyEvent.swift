@@ -69,6 +69,9 @@ public enum StrategyTimer: Sendable, Hashable, CustomStringConvertible {
 public enum StrategyCommand: Sendable, Hashable, Codable, CustomStringConvertible {
     /// Close the open spread (both legs).
     case close
+    /// Close the open spread as `close` does, for a reason that is not the trader's (the desk
+    /// stopping with its spreads flattened): the journal's close says which.
+    case flatten(reason: String)
     /// Restore the hedge ratio between the legs.
     case rebalance
     /// Grow (+) or shrink (−) the open spread by this many percent, both legs.
@@ -83,7 +86,7 @@ public enum StrategyCommand: Sendable, Hashable, Codable, CustomStringConvertibl
 
     public var description: String {
         switch self {
-        case .close: "close"
+        case .close, .flatten: "close"
         case .resize(let percent): "resize \(percent > 0 ? "+" : "")\(percent) %"
         case .setThresholds: "thresholds"
         case .rebalance: "rebalance"

@@ -70,13 +70,15 @@ public actor TradingSession {
                         case .stop:
                             guard !stopping else { continue }
                             stopping = true
-                            let flatten = policy == .flatten || flattenRequested.load(ordering: .relaxed)
+                            let hangup = flattenRequested.load(ordering: .relaxed)
+                            let flatten = policy == .flatten || hangup
                             // Told to the loop itself, not through the command stream, so it is
                             // seen before the next event: nothing opens once the stop has begun.
                             if flatten {
                                 // Pause first, so nothing opens while the close works.
                                 let pause = sender.number(.pause, to: nil)
-                                let close = sender.number(.close, to: nil)
+                                // The journal's close says why: not the trader's close key.
+                                let close = sender.number(.flatten(reason: hangup ? "stop after hangup (SIGHUP)" : "stop with --on-exit flatten"), to: nil)
                                 loop.applyBeforeNextEvent([pause, close])
                                 closing = close.id
                                 group.addTask {

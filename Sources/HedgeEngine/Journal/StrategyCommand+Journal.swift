@@ -5,7 +5,7 @@ import HedgeCore
 extension StrategyCommand {
     var journalAction: String {
         switch self {
-        case .close: "close"
+        case .close, .flatten: "close"
         case .rebalance: "rebalance"
         case .resize(let percent): "resize \(percent)"
         case .setThresholds(let entry, let exit):

@@ -8,14 +8,14 @@ extension StrategyCommand {
         switch self {
         case .resize(let percent): "resize(percent: \(percent))"
         case .setThresholds(let entry, let exit): "setThresholds(entry: \(Self.label(entry)), exit: \(Self.label(exit)))"
-        case .close, .rebalance, .pause, .resume, .kill: verb
+        case .close, .flatten, .rebalance, .pause, .resume, .kill: verb
         }
     }
 
     /// The command's name alone: "close", "resize", "setThresholds".
     var verb: String {
         switch self {
-        case .close: "close"
+        case .close, .flatten: "close"
         case .rebalance: "rebalance"
         case .resize: "resize"
         case .setThresholds: "setThresholds"
