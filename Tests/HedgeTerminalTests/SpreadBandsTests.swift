@@ -14,14 +14,9 @@ import Testing
         let strategy = SnapshotFixture.strategy
         let chart = Self.chart
         #expect(chart.levels.isEmpty)
-        #expect(chart.bands.map(\.points) == [
-            strategy.entryBandSeries.map { SeriesPoint(time: $0.time, value: $0.upper) },
-            strategy.entryBandSeries.map { SeriesPoint(time: $0.time, value: $0.lower) },
-            strategy.exitBandSeries.map { SeriesPoint(time: $0.time, value: $0.upper) },
-            strategy.exitBandSeries.map { SeriesPoint(time: $0.time, value: $0.lower) },
-        ])
-        #expect(chart.bands.map(\.style) == [SpreadPanel.entryBandStyle, SpreadPanel.entryBandStyle,
-                                             SpreadPanel.exitBandStyle, SpreadPanel.exitBandStyle])
+        #expect(chart.bands.map(\.points) == [strategy.entryBandSeries, strategy.exitBandSeries])
+        #expect(chart.bands.map(\.style) == [SpreadPanel.entryBandStyle, SpreadPanel.exitBandStyle])
+        #expect(chart.bands[0].lower.points == strategy.entryBandSeries.map { SeriesPoint(time: $0.time, value: $0.lower) })
     }
 
     @Test func aPastEntryIsDrawnOutsideTheBandItCrossed() throws {
@@ -51,6 +46,29 @@ import Testing
         #expect(range.upperBound < 60 && range.lowerBound > 20)
         // Everything in the window is inside: the widest band now (52 / 28) and the markers.
         #expect(range.upperBound >= 52 && range.lowerBound <= 28)
+    }
+
+    @Test("a spread far above its fair value: the entry edge below the fair value does not squash the chart, and is not drawn along its floor")
+    func theFarEdgeOfABandIsOutOfPlay() {
+        // A basis spread at 63-99 bps whose entry band is 11.5 ± 87.5 (the review's -76 to +99).
+        let times = (0..<60).map { SnapshotFixture.at(Int64($0 * 5)) }
+        let spread = times.enumerated().map { SeriesPoint(time: $1, value: 63 + Double($0 % 37)) }
+        var chart = BrailleChart(series: [.init(points: spread, style: .plain)])
+        chart.span = .all
+        chart.bands = [.init(points: times.map { BandPoint(time: $0, upper: 99, lower: -76) }, style: SpreadPanel.entryBandStyle),
+                       .init(points: times.map { BandPoint(time: $0, upper: 31, lower: -8) }, style: SpreadPanel.exitBandStyle)]
+        let range = chart.fittedRange(window: chart.window(columns: 90, braille: true))
+        #expect(range == 31...99)
+        var buffer = Buffer(width: 60, height: 10)
+        chart.render(into: &buffer, area: buffer.area, glyphs: .unicode)
+        // The entry band's upper edge is the top row; its lower edge (-76) is nowhere: the bottom
+        // row is the exit band's upper edge (31) alone.
+        let bottom = (0..<buffer.width).map { buffer[$0, buffer.height - 1].style }
+        #expect(bottom.contains(SpreadPanel.exitBandStyle))
+        #expect(!bottom.contains(SpreadPanel.entryBandStyle), "the out-of-range edge is drawn along the floor")
+        // A spread on both sides of its fair value (a calendar's) keeps both edges in sight.
+        chart.series = [.init(points: times.enumerated().map { SeriesPoint(time: $1, value: $0 % 2 == 0 ? 40 : -20) }, style: .plain)]
+        #expect(chart.fittedRange(window: chart.window(columns: 90, braille: true)) == -76...99)
     }
 
     @Test func aMarkerOutsideTheLinesStillWidensTheRange() {

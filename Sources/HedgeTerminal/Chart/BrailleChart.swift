@@ -16,6 +16,19 @@ struct BrailleChart: Sendable {
         }
     }
 
+    /// A threshold band as it was at each time: two edges drawn as lines. An edge on the far side
+    /// of the band's middle from every sample of the first series in the window does not widen
+    /// the fitted range (a basis spread far above its fair value would otherwise share the
+    /// chart's height with the lower entry edge it never goes near); it is drawn where in range.
+    struct Band: Sendable {
+        var points: [BandPoint]
+        var style: Style
+        var asciiMark: Character = "-"
+
+        var upper: Series { Series(points: points.map { SeriesPoint(time: $0.time, value: $0.upper) }, style: style, asciiMark: asciiMark) }
+        var lower: Series { Series(points: points.map { SeriesPoint(time: $0.time, value: $0.lower) }, style: style, asciiMark: asciiMark) }
+    }
+
     /// A horizontal line across the chart at one value (a threshold, zero).
     public struct Level: Sendable {
         public var value: Double
@@ -53,7 +66,7 @@ struct BrailleChart: Sendable {
     public var series: [Series]
     /// Lines under the series, over the levels: thresholds as they were at each time (a band
     /// that moved with σ), so a past entry is shown against the band it crossed.
-    var bands: [Series] = []
+    var bands: [Band] = []
     public var levels: [Level]
     public var span: TimeSpan = .fit
     public var markers: [Marker]
@@ -146,15 +159,25 @@ struct BrailleChart: Sendable {
         return (shown.first!.time, shown.last!.time)
     }
 
-    /// The range of what is drawn in the window: levels, the samples of every series (bands
-    /// included) and the markers, so none is cut off and nothing out of sight widens it.
+    /// The range of what is drawn in the window: levels, the samples of every series, the band
+    /// edges on the first series' side of their band, and the markers, so none is cut off and
+    /// nothing out of sight (or out of play) widens it.
     func fittedRange(window: (start: Timestamp, end: Timestamp)?) -> ClosedRange<Double> {
         var values = levels.map(\.value)
         if let window {
-            for line in bands + series {
-                values += line.points.lazy.filter { $0.time >= window.start && $0.time <= window.end }.map(\.value)
+            func inWindow(_ time: Timestamp) -> Bool { time >= window.start && time <= window.end }
+            for line in series {
+                values += line.points.lazy.filter { inWindow($0.time) }.map(\.value)
             }
-            values += markers.lazy.filter { $0.time >= window.start && $0.time <= window.end }.map(\.value)
+            let first = series.first?.points.lazy.filter { inWindow($0.time) }.map(\.value).filter(\.isFinite) ?? []
+            for band in bands {
+                let shown = band.points.filter { inWindow($0.time) && $0.upper.isFinite && $0.lower.isFinite }
+                guard !shown.isEmpty else { continue }
+                let middle = shown.reduce(0) { $0 + ($1.upper + $1.lower) / 2 } / Double(shown.count)
+                if first.isEmpty || first.contains(where: { $0 >= middle }) { values += shown.map(\.upper) }
+                if first.isEmpty || first.contains(where: { $0 <= middle }) { values += shown.map(\.lower) }
+            }
+            values += markers.lazy.filter { inWindow($0.time) }.map(\.value)
         }
         values = values.filter(\.isFinite)
         guard var low = values.min(), var high = values.max() else { return -1...1 }
@@ -226,11 +249,14 @@ struct BrailleChart: Sendable {
             if let row = dotRow(level.value) { layer.horizontal(atDotRow: row) }
             layers.append(layer)
         }
-        for line in bands + series {
+        let edges = bands.flatMap { [(line: $0.upper, clamps: false), (line: $0.lower, clamps: false)] }
+        for (line, clamps) in edges + series.map({ (line: $0, clamps: true) }) {
             var layer = DotLayer(columns: area.width, rows: area.height, braille: braille, style: line.style, asciiMark: line.asciiMark)
             var previous: (x: Int, y: Int)?
             for point in line.points {
-                // Values outside a fixed range are clamped to the edge rather than dropped.
+                // Values outside a fixed range are clamped to the edge rather than dropped; a band
+                // edge out of range is left out (drawn along the border it would read as a level).
+                if !clamps && !range.contains(point.value) { previous = nil; continue }
                 let clamped = min(max(point.value, range.lowerBound), range.upperBound)
                 guard let x = dotColumn(point.time), let y = dotRow(clamped) else { previous = nil; continue }
                 if let previous { layer.line(from: previous, to: (x, y)) } else { layer.set(x, y) }

@@ -89,12 +89,6 @@ struct SpreadPanel {
     }
 
     func chart(glyphs: GlyphSet) -> BrailleChart {
-        // Each band edge is a line through the band as it was at each time, not today's σ drawn
-        // across the whole window.
-        func edges(_ points: [BandPoint], _ style: Style) -> [BrailleChart.Series] {
-            [points.map { SeriesPoint(time: $0.time, value: $0.upper) }, points.map { SeriesPoint(time: $0.time, value: $0.lower) }]
-                .map { BrailleChart.Series(points: $0, style: style, asciiMark: "-") }
-        }
         let markers = strategy.markers.map { marker in
             BrailleChart.Marker(time: marker.time, value: marker.spreadBps, glyph: glyph(for: marker, glyphs: glyphs),
                                 style: marker.kind == .entry ? Self.entryMarkerStyle : Self.exitMarkerStyle)
@@ -105,7 +99,10 @@ struct SpreadPanel {
                 BrailleChart.Series(points: strategy.meanSeries, style: Style(.meanLine), asciiMark: "+"),
             ],
             markers: markers, labelPlaces: 1)
-        chart.bands = edges(strategy.entryBandSeries, Self.entryBandStyle) + edges(strategy.exitBandSeries, Self.exitBandStyle)
+        // Each band edge is a line through the band as it was at each time, not today's σ drawn
+        // across the whole window.
+        chart.bands = [BrailleChart.Band(points: strategy.entryBandSeries, style: Self.entryBandStyle),
+                       BrailleChart.Band(points: strategy.exitBandSeries, style: Self.exitBandStyle)]
         chart.labelWidth = BrailleChart.bpsLabelWidth
         chart.span = window.duration.map { .last($0) } ?? .all
         chart.showTimeAxis = true
