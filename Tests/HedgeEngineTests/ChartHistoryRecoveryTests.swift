@@ -50,6 +50,30 @@ struct ChartHistoryRecoveryTests {
         #expect(await reopened.session.currentSnapshot().time > lastPoint)
     }
 
+    @Test("a reopened desk's event log starts with the lines before the restart, then the recovery's, numbered in order")
+    func restartKeepsTheEventLog() async throws {
+        defer { try? FileManager.default.removeItem(at: desks.directory) }
+        let before: [LogEntry]
+        do {
+            let desk = try desks.open()
+            #expect(await desk.session.tradeUntilHolding())
+            let last = try #require(try await desks.trade(desk.session, stop: .keep, speed: 0.01, until: PaperDeskTests.holdsSpread))
+            before = last.log
+        }
+        #expect(before.contains { $0.message.contains("OPENING") || $0.message.contains("MONITORING") }, "\(before.map(\.message))")
+
+        let reopened = try await desks.reopen()
+        let log = await reopened.session.currentSnapshot().log
+        // The earlier run's lines come first, as they were (time, severity, strategy, words).
+        let saved = Array(before.suffix(ChartHistoryFile.logLimit))
+        let earlier = Array(log.prefix(saved.count))
+        #expect(earlier.map(\.message) == saved.map(\.message))
+        #expect(earlier.map(\.time) == saved.map(\.time))
+        // Then this run's, the recovery first; the numbering runs on without a gap or repeat.
+        #expect(log.count > saved.count, "no line of this run")
+        #expect(log.map(\.id) == Array(1...UInt64(log.count)))
+    }
+
     @Test("a corrupt chart history gives empty charts and a log line, and the desk trades on")
     func corruptFileGivesEmptyCharts() async throws {
         defer { try? FileManager.default.removeItem(at: desks.directory) }

@@ -36,10 +36,15 @@ public struct ChartHistoryFile: Sendable {
     /// How often (in data time) the charts are saved while the engine runs.
     static let saveInterval: Duration = .seconds(5)
 
+    /// Event-log entries kept with the charts: the last screenful or two of what happened.
+    static let logLimit = 200
+
     struct Contents: Codable {
         var version: Int
         /// Each strategy's charts, by its name.
         var strategies: [String: ChartHistory]
+        /// The event log's newest entries when saved; nil from a file written before it was kept.
+        var log: [LogEntry]? = nil
     }
 
     public let path: String
@@ -62,6 +67,7 @@ public struct ChartHistoryFile: Sendable {
     /// missing or unreadable (a line for the log).
     struct Loaded {
         var strategies: [String: ChartHistory] = [:]
+        var log: [LogEntry] = []
         var problem: String?
     }
 
@@ -76,19 +82,19 @@ public struct ChartHistoryFile: Sendable {
             guard contents.version <= Self.formatVersion else {
                 return Loaded(problem: "chart history \(path) was written by a newer hedgetop (format \(contents.version)): the charts start empty")
             }
-            return Loaded(strategies: contents.strategies)
+            return Loaded(strategies: contents.strategies, log: contents.log ?? [])
         } catch {
             return Loaded(problem: "chart history \(path) unreadable (\(error)): the charts start empty")
         }
     }
 
     /// Replaces the file with these charts, durably.
-    func save(_ strategies: [String: ChartHistory]) throws(VenueStateError) {
+    func save(_ strategies: [String: ChartHistory], log: [LogEntry] = []) throws(VenueStateError) {
         let data: Data
         do {
             let encoder = JSONEncoder()
             encoder.outputFormatting = .sortedKeys
-            data = try encoder.encode(Contents(version: Self.formatVersion, strategies: strategies))
+            data = try encoder.encode(Contents(version: Self.formatVersion, strategies: strategies, log: Array(log.suffix(Self.logLimit))))
         } catch {
             throw VenueStateError(path: path, reason: "cannot encode the charts: \(error)")
         }
@@ -125,12 +131,14 @@ extension StrategyRunner {
 }
 
 extension TradingEngine {
-    /// Restores each strategy's charts from `loaded` (by name; a strategy not in it starts empty),
-    /// logs why there were none if so, and saves to `file` from now on.
+    /// Restores each strategy's charts from `loaded` (by name; a strategy not in it starts empty)
+    /// and the event log's last lines before this run's, logs why there were none if so, and
+    /// saves to `file` from now on.
     func attach(chartHistory file: ChartHistoryFile, loaded: ChartHistoryFile.Loaded) {
         for index in runners.indices {
             if let history = loaded.strategies[runners[index].name] { runners[index].restore(history, now: now) }
         }
+        eventLog.restoreEarlier(loaded.log)
         if let problem = loaded.problem {
             append(LogEntry(time: now, severity: .warning, strategy: nil, message: problem))
         }
@@ -156,7 +164,7 @@ extension TradingEngine {
         for runner in runners { strategies[runner.name] = runner.chartHistory }
         chartHistory?.savedAt = now
         do {
-            try file.save(strategies)
+            try file.save(strategies, log: Array(eventLog.entries.suffix(ChartHistoryFile.logLimit)))
             if file.failing {
                 chartHistory?.failing = false
                 append(LogEntry(time: now, severity: .notice, strategy: nil, message: "chart history saved again to \(file.path)"))

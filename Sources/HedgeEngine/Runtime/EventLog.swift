@@ -37,6 +37,18 @@ struct EventLog {
         }
     }
 
+    /// Puts an earlier run's last entries (from the chart history file) before this run's, so a
+    /// screen after a restart shows what led up to it, not only the recovery lines. Renumbers
+    /// every entry (nothing was published yet); the earlier entries are not logged again.
+    mutating func restoreEarlier(_ earlier: [LogEntry]) {
+        guard !earlier.isEmpty else { return }
+        let kept = Array(earlier.suffix(max(0, Self.limit - entries.count)))
+        var all = Deque(kept + entries)
+        for index in all.indices { all[index].id = UInt64(index + 1) }
+        entries = all
+        count = UInt64(all.count)
+    }
+
     /// Keeps a command's acknowledgement for the next snapshots.
     mutating func acknowledge(_ acknowledgement: CommandAcknowledgement) {
         acknowledgements.append(acknowledgement)
