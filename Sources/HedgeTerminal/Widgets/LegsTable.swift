@@ -8,7 +8,14 @@ import HedgeEngine
 struct LegsTable {
     var legs: PerLeg<LegSnapshot>
 
-    typealias Row = (leg: Leg, snap: LegSnapshot)
+    /// A leg, and the decimal places of the widest-ticked leg, to which every price column is
+    /// aligned: venues with different ticks (0.1 beside 0.01) line up on the decimal point.
+    typealias Row = (leg: Leg, snap: LegSnapshot, places: Int)
+
+    /// A price to its leg's tick, padded on the right to `places` so the points line up.
+    static func price(_ price: FixedDecimal, _ row: Row) -> String {
+        row.snap.priceText(price).alignedDecimal(to: row.places)
+    }
 
     static var columns: [TableColumn<Row>] {
         [
@@ -20,25 +27,28 @@ struct LegsTable {
         },
         TableColumn(title: "qty", width: 10, priority: 7, rightAligned: true, fitsContent: true) { ($0.snap.quantity.magnitude.figure(places: $0.snap.quantity.fractionDigits), .text) },
         TableColumn(title: "entry", width: 11, priority: 5, rightAligned: true, fitsContent: true) { row in
-            (row.snap.quantity.isZero ? "—" : row.snap.priceText(row.snap.averageEntry), .text)
+            (row.snap.quantity.isZero ? "—" : price(row.snap.averageEntry, row), .text)
         },
         TableColumn(title: "bid / ask", width: 21, priority: 4, rightAligned: true, fitsContent: true) { row in
             let snap = row.snap
-            return (snap.quote.map { snap.priceText($0.bid) + " / " + snap.priceText($0.ask) } ?? "no quote", snap.quote == nil ? .muted : .text)
+            return (snap.quote.map { price($0.bid, row) + " / " + price($0.ask, row) } ?? "no quote", snap.quote == nil ? .muted : .text)
         },
         // How old the quote is (since the feed last spoke for this leg): stale past the venue's limit.
         TableColumn(title: "age", width: 9, priority: 6, rightAligned: true, fitsContent: true) { row in
             (row.snap.freshness?.ageText ?? "—", row.snap.freshness?.role ?? .muted)
         },
-        TableColumn(title: "mark", width: 10, priority: 2, rightAligned: true, fitsContent: true) { ($0.snap.mark.map($0.snap.priceText) ?? "—", .text) },
+        TableColumn(title: "mark", width: 10, priority: 2, rightAligned: true, fitsContent: true) { row in (row.snap.mark.map { price($0, row) } ?? "—", .text) },
         TableColumn(title: "uPnL", width: 19, priority: 6, rightAligned: true, fitsContent: true) { row in
             (row.snap.unrealisedPnL.amount(in: row.snap.settlementAsset), PnLPanel.role(row.snap.unrealisedPnL))
         },
-        TableColumn(title: "liq", width: 10, priority: 1, rightAligned: true, fitsContent: true) { ($0.snap.liquidationPrice.map($0.snap.priceText) ?? "—", .muted) },
+        TableColumn(title: "liq", width: 10, priority: 1, rightAligned: true, fitsContent: true) { row in (row.snap.liquidationPrice.map { price($0, row) } ?? "—", .muted) },
         ]
     }
 
-    var rows: [Row] { Leg.allCases.map { ($0, legs[$0]) } }
+    var rows: [Row] {
+        let places = Leg.allCases.map { legs[$0].pricePlaces }.max() ?? 0
+        return Leg.allCases.map { ($0, legs[$0], places) }
+    }
 
     /// The box width that shows every column whole: the layout gives the rest of the row to others.
     var naturalWidth: Int { TableLayout(columns: Self.columns).naturalWidth(rows) + 2 }

@@ -29,6 +29,24 @@ extension LegSnapshot {
     func priceText(_ price: FixedDecimal) -> String {
         price.figure(places: tickSize?.fractionDigits ?? price.fractionDigits)
     }
+
+    /// The decimal places this leg's prices are shown to: its tick's, or (from a server that
+    /// sends no tick) those of its quote.
+    var pricePlaces: Int {
+        tickSize?.fractionDigits ?? [quote?.bid, quote?.ask, mark].compactMap { $0?.fractionDigits }.max() ?? 0
+    }
+}
+
+extension String {
+    /// A figure padded on the right to `places` decimals with spaces ("62,010.5" becomes
+    /// "62,010.5 " beside "62,010.55"), so right-aligned figures line up on the point. Text that
+    /// is not a figure ("—") is left as it is.
+    func alignedDecimal(to places: Int) -> String {
+        guard places > 0, let last = last, last.isNumber else { return self }
+        let shown = firstIndex(of: ".").map { distance(from: $0, to: endIndex) - 1 } ?? -1
+        let missing = shown < 0 ? places + 1 : places - shown
+        return missing > 0 ? self + String(repeating: " ", count: missing) : self
+    }
 }
 
 extension String {
