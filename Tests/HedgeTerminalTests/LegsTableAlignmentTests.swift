@@ -26,6 +26,22 @@ import Testing
         #expect(!b.contains("61,742.90"), "a 0.1 tick price shown to 0.01")
     }
 
+    @Test("quantities show to the contract's lot step, as the fill lines do: 0.810, not 0.81")
+    func quantitiesToTheLotStep() throws {
+        var legs = SnapshotFixture.strategy.legs
+        legs.a.quantity = "0.81"
+        legs.a.lotStep = "0.001"
+        legs.b.quantity = "-0.81"
+        legs.b.lotStep = nil // an older server: the quantity's own places
+        var buffer = Buffer(width: 130, height: 5)
+        LegsTable(legs: legs).render(into: &buffer, area: buffer.area, glyphs: .unicode)
+        let lines = buffer.lines()
+        let a = try #require(lines.first { $0.contains("long") })
+        let b = try #require(lines.first { $0.contains("short") })
+        #expect(a.contains(" 0.810 "), "\(a)")
+        #expect(b.contains(" 0.81 ") && !b.contains("0.810"), "\(b)")
+    }
+
     @Test("a figure is padded to the places asked, text is not", arguments: [
         ("62,010.5", 2, "62,010.5 "), ("62,010.55", 2, "62,010.55"), ("62,011", 1, "62,011  "), ("—", 2, "—"), ("62,011", 0, "62,011"),
     ])

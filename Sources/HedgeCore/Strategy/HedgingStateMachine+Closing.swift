@@ -49,7 +49,7 @@ extension HedgingStateMachine {
         let net = cycleNetPnL(since: holding.trade?.baseline) ?? .zero
         actions.append(.cycleEvent(.closed(spreadBps: spreadBps, netPnL: net, reason: reason, time: now)))
         completedCycles += 1
-        enter(.completed, "\(reason); cycle net \(net.formatted(places: 2)) USD", now: now, into: &actions)
+        enter(.completed, "\(reason); cycle net \(net.figure(places: 2, plusSign: true)) USD", now: now, into: &actions)
         if holding.intent == .kill {
             haltAfterKill(keeping: nil, now: now, into: &actions)
         } else if let haltReason = holding.haltWhenFlat {

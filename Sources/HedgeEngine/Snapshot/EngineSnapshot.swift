@@ -163,6 +163,9 @@ public struct LegSnapshot: Sendable, Hashable, Codable {
     public var margin: MarginStatus?
     /// The contract's price tick, so prices show to it (nil from a server that predates it).
     public var tickSize: FixedDecimal?
+    /// The contract's quantity step, so quantities show to it as fills do ("0.810", not "0.81";
+    /// nil from a server that predates it).
+    public var lotStep: FixedDecimal?
     /// How old the leg's market data is, against its venue's limit; nil when not known (a
     /// snapshot from an older server).
     public var freshness: LegFreshness?
@@ -176,8 +179,9 @@ public struct LegSnapshot: Sendable, Hashable, Codable {
                 quantity: FixedDecimal, averageEntry: FixedDecimal, mark: FixedDecimal?,
                 unrealisedPnL: FixedDecimal, realisedPnL: FixedDecimal, fees: FixedDecimal,
                 funding: FixedDecimal, liquidationPrice: FixedDecimal?, margin: MarginStatus? = nil,
-                tickSize: FixedDecimal? = nil, freshness: LegFreshness? = nil,
+                tickSize: FixedDecimal? = nil, lotStep: FixedDecimal? = nil, freshness: LegFreshness? = nil,
                 baseAsset: String? = nil, baseExposure: FixedDecimal? = nil) {
+        self.lotStep = lotStep
         self.baseAsset = baseAsset
         self.baseExposure = baseExposure
         self.tickSize = tickSize

@@ -151,7 +151,7 @@ struct StrategyRunner {
             instrument: spec.id, margining: spec.margining, settlementAsset: spec.settlementAsset,
             quote: machine.quotes[leg], quantity: position.quantity, averageEntry: position.averageEntry, mark: mark,
             unrealisedPnL: unrealised, realisedPnL: position.realisedPnL, fees: position.feesPaid,
-            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize,
+            funding: position.funding, liquidationPrice: nil, margin: machine.margins[leg], tickSize: spec.tickSize, lotStep: spec.lotStep,
             freshness: machine.freshness(leg, at: now), baseAsset: spec.baseAsset,
             baseExposure: mark.flatMap { try? position.baseExposure(at: $0) })
     }

@@ -25,7 +25,7 @@ struct LegsTable {
         TableColumn(title: "side", width: 5, priority: 7, fitsContent: true) { row in
             row.snap.quantity.isPositive ? ("long", .profit) : row.snap.quantity.isNegative ? ("short", .loss) : ("flat", .muted)
         },
-        TableColumn(title: "qty", width: 10, priority: 7, rightAligned: true, fitsContent: true) { ($0.snap.quantity.magnitude.figure(places: $0.snap.quantity.fractionDigits), .text) },
+        TableColumn(title: "qty", width: 10, priority: 7, rightAligned: true, fitsContent: true) { ($0.snap.quantityText($0.snap.quantity.magnitude), .text) },
         TableColumn(title: "entry", width: 11, priority: 5, rightAligned: true, fitsContent: true) { row in
             (row.snap.quantity.isZero ? "—" : price(row.snap.averageEntry, row), .text)
         },

@@ -11,7 +11,7 @@ struct PnLPanel {
     var window: ChartWindow = .fiveMinutes
 
     /// The parts of net as they add up, each signed as what it adds: fees paid are negative
-    /// (a rebate positive), so `real +32.51  fees -40.34  fund +0.00  unreal +0.00` sums to
+    /// (a rebate positive), so `real +32.51  fees -40.34  fund 0.00  unreal 0.00` sums to
     /// `net -7.83` with no term read the other way round.
     /// Each term is rounded to the cent so the shown terms add up to the shown net: a cent the
     /// separate roundings lose or gain goes to the term whose rounding moved it most (largest

@@ -30,6 +30,12 @@ extension LegSnapshot {
         price.figure(places: tickSize?.fractionDigits ?? price.fractionDigits)
     }
 
+    /// A quantity of this leg to its contract's lot step, as the fill lines show it ("0.810");
+    /// from a server that sends no step, to the quantity's own places.
+    func quantityText(_ quantity: FixedDecimal) -> String {
+        quantity.figure(places: lotStep?.fractionDigits ?? quantity.fractionDigits)
+    }
+
     /// The decimal places this leg's prices are shown to: its tick's, or (from a server that
     /// sends no tick) those of its quote.
     var pricePlaces: Int {
