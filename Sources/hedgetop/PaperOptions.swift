@@ -36,6 +36,9 @@ struct PaperOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
     var speed: Double = 1
 
+    @Flag(help: "Never ring the terminal bell (it rings when a strategy's legs stay unhedged or it falls into ERROR; [screen] bell = false in a config does the same).")
+    var noBell = false
+
     /// Called by each command's `validate()`, in the order its messages always came.
     func check() throws {
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }
@@ -79,6 +82,9 @@ struct ScreenFlags: ParsableArguments {
     @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
     var theme: String?
 
+    @Flag(help: "Never ring the terminal bell (it rings when a strategy's legs stay unhedged or it falls into ERROR; [screen] bell = false in a config does the same).")
+    var noBell = false
+
     /// Called by each command's `validate()`, in the order its messages always came.
     func check() throws {
         if let fps, !(1...30).contains(fps) { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
@@ -86,6 +92,8 @@ struct ScreenFlags: ParsableArguments {
 
     /// The screen's options: these flags over the configuration file's.
     func options(file: HedgetopConfig? = nil) -> ScreenOptions {
-        ScreenOptions.withTheme(theme ?? file?.theme, fps: fps ?? file?.fps ?? 4)
+        var options = ScreenOptions.withTheme(theme ?? file?.theme, fps: fps ?? file?.fps ?? 4)
+        options.bell = !noBell && (file?.bell ?? true)
+        return options
     }
 }
