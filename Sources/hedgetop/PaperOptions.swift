@@ -36,9 +36,6 @@ struct PaperOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Data time runs this many times as fast as the clock (demos and tests).")
     var speed: Double = 1
 
-    @Flag(help: "Never ring the terminal bell (it rings when a strategy's legs stay unhedged or it falls into ERROR; [screen] bell = false in a config does the same).")
-    var noBell = false
-
     /// Called by each command's `validate()`, in the order its messages always came.
     func check() throws {
         guard speed > 0 && speed <= 1000 else { throw ValidationError("--speed must be in (0, 1000], got \(speed)") }

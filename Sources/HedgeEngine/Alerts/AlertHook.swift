@@ -40,6 +40,26 @@ public struct AlertHook: Sendable {
 
     /// Runs the command with `input` on its standard input; returns when it exits or is killed.
     public func run(input: [UInt8]) -> Run {
+        // A command that exits without reading its input makes our write raise SIGPIPE, which
+        // would end hedgetop: blocked on this thread meanwhile, the write fails with EPIPE
+        // instead, and a SIGPIPE left pending is taken before the old mask comes back.
+        var pipeSignal = sigset_t(), previous = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer {
+            var pending = sigset_t()
+            sigpending(&pending)
+            if sigismember(&pending, SIGPIPE) == 1 && sigismember(&previous, SIGPIPE) == 0 {
+                var none = timespec(tv_sec: 0, tv_nsec: 0)
+                _ = sigtimedwait(&pipeSignal, nil, &none)
+            }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        return spawnAndWait(input: input)
+    }
+
+    private func spawnAndWait(input: [UInt8]) -> Run {
         var stdinPipe: [Int32] = [-1, -1], outPipe: [Int32] = [-1, -1]
         guard pipe(&stdinPipe) == 0 else { return Run(outcome: .failedToStart("pipe: \(String(cString: strerror(errno)))"), output: "", outputDropped: 0) }
         guard pipe(&outPipe) == 0 else {
