@@ -16,25 +16,48 @@ struct EngineAlertFactsTests {
         #expect(engine.snapshot().killSwitch == KillSwitchTally(fired: 1, lastFiredAt: Self.start + .seconds(60)))
     }
 
-    @Test("In the demo's cycles the legs are apart only while an opening or closing fills, far below the alert's 10 s")
+    @Test("In the demo's cycles the legs are never apart for as long as the alert waits")
     func openingsAreBrief() {
         let engine = PaperScenario.calendarDemo(start: Self.start, seed: 42).makeEngine(startedAt: Self.start)
         var longest: Duration = .zero
-        var apart = 0
         var time = Self.start
-        while time < Self.start + .seconds(300) {
-            time = time + .milliseconds(50)
+        while time < Self.start + .seconds(200) {
+            time = time + .milliseconds(100)
             engine.run(until: time)
-            let strategy = engine.snapshot().strategies[0]
-            if let since = strategy.unhedgedSince {
-                apart += 1
-                #expect(PairHedge(strategy.legs)?.hedged == false)
-                longest = max(longest, time - since)
-            }
+            if let since = engine.snapshot().strategies[0].unhedgedSince { longest = max(longest, time - since) }
         }
-        #expect(engine.machines[0].completedCycles >= 2)
+        #expect(engine.machines[0].completedCycles >= 1)
         #expect(longest < AlertDetector.defaultUnhedgedAfter, "legs apart for \(longest)")
-        print("openingsAreBrief: \(apart) snapshots of 6000 apart, longest \(longest)")
+    }
+
+    @Test("A leg left alone (hedge and flatten refused) is unhedged from the first snapshot that saw it, and alerts with the ERROR")
+    func loneLegAlerts() throws {
+        let engine = PaperScenario.calendarDemo(start: Self.start, seed: 42, faults: FaultPlan([
+            .reject(OrderSelector(purposes: [.hedge, .flatten])),
+        ])).makeEngine(startedAt: Self.start)
+        var detector = AlertDetector()
+        var events: [AlertEvent] = []
+        var firstApart: Timestamp?
+        var time = Self.start
+        while time < Self.start + .seconds(90) {
+            time = time + .milliseconds(100)
+            engine.run(until: time)
+            let snapshot = engine.snapshot()
+            let strategy = snapshot.strategies[0]
+            #expect((strategy.unhedgedSince != nil) == (PairHedge(strategy.legs)?.hedged == false))
+            if let since = strategy.unhedgedSince {
+                if firstApart == nil { firstApart = time }
+                #expect(since == firstApart, "the count starts once and keeps its start")
+            }
+            events += detector.observe(snapshot)
+        }
+        let since = try #require(firstApart)
+        #expect(engine.machines[0].stateName == .error)
+        #expect(events.map(\.kind).contains(.unhedged))
+        #expect(events.map(\.kind).contains(.error))
+        let unhedged = try #require(events.first { $0.kind == .unhedged })
+        // Reported at the first snapshot 10 s or more after the legs came apart.
+        #expect(unhedged.engineTime - since >= .seconds(10) && unhedged.engineTime - since < .seconds(10.2))
     }
 
     @Test("A stale leg makes its venue stale in the snapshot, with the age of its last message")
