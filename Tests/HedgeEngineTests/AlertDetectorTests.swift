@@ -26,7 +26,7 @@ struct AlertDetectorTests {
         let time = Timestamp(seconds: t0.nanoseconds / 1_000_000_000 + seconds)
         return EngineSnapshot(sequence: UInt64(seconds), time: time, mode: .paper, strategies: strategies,
                               venues: [VenueStatus(name: "bybit", connected: venue != .down, latencyMillis: nil,
-                                                   condition: venue, lastMessageAge: .seconds(4))],
+                                                   staleFor: venue == .stale ? .seconds(3) : nil, condition: venue, lastMessageAge: .seconds(4))],
                               log: [], killSwitch: KillSwitchTally(fired: kills, lastFiredAt: kills > 0 ? time : nil))
     }
 
@@ -77,7 +77,9 @@ struct AlertDetectorTests {
             #expect(events.map(\.kind) == [.venue])
             #expect(events.first?.venue == "bybit")
             #expect(events.first?.venueCondition == condition)
-            #expect(events.first?.summary == "venue bybit is \(condition.rawValue), last message 4s ago")
+            // Stale: the leg's data age (the venue may still talk); otherwise the venue's silence.
+            #expect(events.first?.summary == (condition == .stale ? "venue bybit is stale: a leg's market data is 3s old"
+                                                                   : "venue bybit is \(condition.rawValue), last message 4s ago"))
         }
     }
 

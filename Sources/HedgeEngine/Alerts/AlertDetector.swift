@@ -41,7 +41,11 @@ public struct AlertDetector: Sendable {
         }
         for venue in snapshot.venues {
             guard let condition = venue.condition, condition != .live else { continue }
-            let silence = venue.lastMessageAge.map { ", last message \($0.compact) ago" } ?? ""
+            // Stale names the stalest leg's data age (the venue itself may still talk); down and
+            // connecting the venue's own silence.
+            let silence = condition == .stale
+                ? venue.staleFor.map { ": a leg's market data is \($0.compact) old" } ?? ""
+                : venue.lastMessageAge.map { ", last message \($0.compact) ago" } ?? ""
             conditions.append(AlertEvent(kind: .venue, venue: venue.name, venueCondition: condition, severity: .page,
                                          summary: "venue \(venue.name) is \(condition.rawValue)\(silence)", engineTime: now))
         }

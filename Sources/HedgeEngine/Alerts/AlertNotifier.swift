@@ -39,7 +39,7 @@ public final class AlertNotifier: Service, Sendable {
         }
         for event in admitted {
             if case .dropped = queue.yield(event) {
-                logger.warning("alert not sent: \(Self.queueLimit) alerts already wait for the alert command", metadata: ["alert": "\(event.summary)"])
+                logger.warning("alert not sent: \(Self.queueLimit) alerts already wait for the alert command (alert: \(event.summary))")
             }
         }
     }
@@ -55,21 +55,22 @@ public final class AlertNotifier: Service, Sendable {
         }
     }
 
-    /// Into the serve log: a success briefly, a failure with why and the start of what it printed.
+    /// Into the serve log, one line each: a success briefly, a failure with why and the start of
+    /// what the command printed (escaped and bounded by `AlertHook`).
     private func report(_ run: AlertHook.Run, for event: AlertEvent) {
-        var metadata: Logger.Metadata = ["alert": "\(event.summary)"]
-        if !run.output.isEmpty { metadata["output"] = "\(run.output)\(run.outputDropped > 0 ? " (\(run.outputDropped) more bytes)" : "")" }
+        let about = "(alert: \(event.summary))"
+        let printed = run.output.isEmpty ? "" : "; it printed: \(run.output)\(run.outputDropped > 0 ? "… (\(run.outputDropped) more bytes)" : "")"
         switch run.outcome {
         case .exited(status: 0):
-            logger.info("alert command ran", metadata: metadata)
+            logger.info("alert command ran \(about)")
         case .exited(let status):
-            logger.error("alert command failed: exit status \(status)", metadata: metadata)
+            logger.error("alert command failed: exit status \(status) \(about)\(printed)")
         case .signalled(let signal):
-            logger.error("alert command killed by signal \(signal)", metadata: metadata)
+            logger.error("alert command killed by signal \(signal) \(about)\(printed)")
         case .timedOut:
-            logger.error("alert command killed: still running after \(hook.timeout) (its process group got SIGKILL)", metadata: metadata)
+            logger.error("alert command killed: still running after \(hook.timeout.compact), its process group got SIGKILL \(about)\(printed)")
         case .failedToStart(let reason):
-            logger.error("alert command could not start: \(reason)", metadata: metadata)
+            logger.error("alert command could not start: \(reason) \(about)")
         }
     }
 }
