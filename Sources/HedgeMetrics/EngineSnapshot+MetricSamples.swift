@@ -12,11 +12,21 @@ extension EngineSnapshot {
             MetricSample(.snapshots, Double(sequence)),
             MetricSample(.engineTime, time.secondsSinceEpoch),
         ]
+        if let killSwitch {
+            samples.append(MetricSample(.killSwitchFired, Double(killSwitch.fired)))
+            if let last = killSwitch.lastFiredAt { samples.append(MetricSample(.killSwitchLastFired, last.secondsSinceEpoch)) }
+        }
         for venue in venues {
             let labels = [("venue", venue.name)]
             samples.append(MetricSample(.venueUp, labels, venue.connected ? 1 : 0))
             samples.append(MetricSample(.ordersSent, labels, Double(venue.ordersSent)))
             samples.append(MetricSample(.ordersRejected, labels, Double(venue.ordersRejected)))
+            if let condition = venue.condition {
+                for candidate in VenueCondition.allCases {
+                    samples.append(MetricSample(.venueState, labels + [("state", candidate.rawValue)], candidate == condition ? 1 : 0))
+                }
+            }
+            if let age = venue.lastMessageAge { samples.append(MetricSample(.venueMessageAge, labels, age.secondsDouble)) }
             for (quantile, millis) in [("0.5", venue.latencyMillis), ("0.99", venue.latencyP99Millis)] {
                 if let millis { samples.append(MetricSample(.roundTrip, labels + [("quantile", quantile)], millis / 1000)) }
             }
@@ -35,6 +45,11 @@ extension StrategySnapshot {
         }
         samples.append(MetricSample(.stateSeconds, labels, (now - stateSince).secondsDouble))
         samples.append(MetricSample(.paused, labels, paused ? 1 : 0))
+        samples.append(MetricSample(.haltedByKillSwitch, labels, haltedByKillSwitch ? 1 : 0))
+        if let hedge = PairHedge(legs) {
+            samples.append(MetricSample(.hedged, labels, hedge.hedged ? 1 : 0))
+            samples.append(MetricSample(.unhedgedSeconds, labels, unhedgedSince.map { (now - $0).secondsDouble } ?? 0))
+        }
         samples.append(MetricSample(.cycles, labels, Double(completedCycles)))
         if let spreadBps { samples.append(MetricSample(.spread, labels, spreadBps.doubleValue)) }
         if let rollingMeanBps { samples.append(MetricSample(.spreadMean, labels, rollingMeanBps)) }

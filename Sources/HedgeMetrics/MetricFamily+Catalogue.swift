@@ -14,12 +14,20 @@ extension MetricFamily {
                                         "Wall-clock time the newest snapshot reached the exporter, seconds since the epoch: time() minus this is its age.")
     static let logEntries = counter("hedgetop_log_entries_total",
                                     "Event-log entries by severity since the exporter started; order rejections are warnings, journal failures and margin calls errors.")
+    static let killSwitchFired = counter("hedgetop_kill_switch_fired_total",
+                                         "Kill switches fired (for every strategy, or for one) since the engine started.")
+    static let killSwitchLastFired = gauge("hedgetop_kill_switch_last_fired_timestamp_seconds",
+                                           "The engine's clock when the kill switch was last fired, seconds since the epoch; absent before the first.")
     static let logEntriesMissed = counter("hedgetop_log_entries_missed_total",
                                           "Event-log entries that left the snapshots' log tail before the exporter saw them (severity unknown).")
 
     // MARK: Venues
 
     static let venueUp = gauge("hedgetop_venue_up", "1 when the venue is reachable and its feed is live, else 0.")
+    static let venueState = gauge("hedgetop_venue_state",
+                                  "1 for the venue's condition (live, connecting, stale, down), 0 for the others; stale counts a leg with market data older than its limit.")
+    static let venueMessageAge = gauge("hedgetop_venue_last_message_age_seconds",
+                                       "Since the venue's last message (a quote, an answer), engine-clock seconds; absent before the first.")
     static let roundTrip = gauge("hedgetop_venue_order_round_trip_seconds",
                                  "Order round trip (sent to final answer) over the venue's recent orders, by quantile, engine-clock seconds.")
     static let ordersSent = counter("hedgetop_venue_orders_sent_total", "Orders sent to the venue since the engine started.")
@@ -32,6 +40,12 @@ extension MetricFamily {
     static let strategyState = gauge("hedgetop_strategy_state", "1 for the state the strategy is in, 0 for every other state.")
     static let stateSeconds = gauge("hedgetop_strategy_state_seconds", "Time in the current state, engine-clock seconds.")
     static let paused = gauge("hedgetop_strategy_paused", "1 while the strategy is paused (by command or safe mode), else 0.")
+    static let haltedByKillSwitch = gauge("hedgetop_strategy_halted_by_kill_switch",
+                                          "1 while the strategy is in ERROR because the kill switch halted it (a resume lifts it), else 0.")
+    static let hedged = gauge("hedgetop_strategy_hedged",
+                              "1 when the legs cancel in their base coin (within 1 % of the larger leg, flat included), 0 when they do not; absent while unknown (no price yet).")
+    static let unhedgedSeconds = gauge("hedgetop_strategy_unhedged_seconds",
+                                       "How long the legs have not cancelled in their base coin, engine-clock seconds; 0 while hedged.")
     static let cycles = counter("hedgetop_strategy_cycles_completed_total", "Spread cycles (open, hold, close) the strategy has completed.")
     static let spread = gauge("hedgetop_spread_bps", "The current spread, leg A minus leg B, in basis points of B.")
     static let spreadMean = gauge("hedgetop_spread_mean_bps", "Rolling mean of the spread, basis points.")

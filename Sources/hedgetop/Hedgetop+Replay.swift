@@ -123,7 +123,8 @@ extension Hedgetop {
             let setup: ReplaySetup
             do { setup = try ReplaySetup(commandLine: overrides) } catch { throw Self.failure(error.message) }
             // Without a file, no theme asked for: the screen's own defaults, as always.
-            let options = screen.theme == nil ? ScreenOptions(fps: screen.fps ?? 4) : screen.options()
+            var options = screen.theme == nil ? ScreenOptions(fps: screen.fps ?? 4) : screen.options()
+            options.bell = !screen.noBell
             try await replay(setup, options: options)
         }
 

@@ -45,7 +45,18 @@ extension Hedgetop {
                                    valueName: "host:port"))
         var metrics: String?
 
+        @Option(help: ArgumentHelp("Run CMD (with /bin/sh -c) for each alert hedgetop detects: a leg unhedged, a strategy in ERROR or halted, the kill switch fired, a venue stale, down or connecting. The alert is JSON on its standard input (default: [serve] on_alert in the config).",
+                                   valueName: "cmd"))
+        var onAlert: String?
+
+        @Option(help: ArgumentHelp("The same alert is sent at most once per this interval (default: [serve] alert_interval, else 5m).", valueName: "duration"))
+        var alertInterval: String?
+
         func validate() throws {
+            if let onAlert, onAlert.allSatisfy(\.isWhitespace) { throw ValidationError("--on-alert: the command is empty") }
+            if let alertInterval, Duration(configText: alertInterval) == nil {
+                throw ValidationError("--alert-interval: '\(alertInterval)' is not a duration such as \"30s\", \"5m\" or \"1h\"")
+            }
             guard !name.isEmpty, !name.contains("/") else { throw ValidationError("--name must be a plain name, got '\(name)'") }
             if let maxWatchers, !(1...4096).contains(maxWatchers) { throw ValidationError("--max-watchers must be between 1 and 4096, got \(maxWatchers)") }
             try paper.check()
@@ -111,15 +122,28 @@ extension Hedgetop {
                                            commands: commands, sender: sender, snapshots: sink, stop: onExit, logsStop: true)
             var readers: [@Sendable (EngineSnapshot) -> Void] = [server.publish]
             if metricsAddress != nil { readers.append { snapshotMetrics.record($0, receivedAt: .wallClockNow()) } }
+            // Shut down in reverse: the engine stops first (flattening with watchers still attached),
+            // then the relay, the alert command, the control socket and the metrics endpoint.
+            var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+                .init(service: metricsEndpoint, serviceName: "metrics"), .init(service: server, serviceName: "control server"),
+            ]
+            if let command = onAlert ?? file?.alerts.command {
+                let settings = file?.alerts
+                let notifier = AlertNotifier(
+                    hook: AlertHook(command: command, timeout: settings?.timeout ?? AlertHook.defaultTimeout),
+                    interval: alertInterval.flatMap(Duration.init(configText:)) ?? settings?.interval ?? AlertThrottle.defaultInterval,
+                    unhedgedAfter: settings?.unhedgedAfter ?? AlertDetector.defaultUnhedgedAfter,
+                    logger: logger, wallClock: { .wallClockNow() })
+                readers.append { notifier.observe($0) }
+                services.append(.init(service: notifier, serviceName: "alert command"))
+            }
+            services.append(.init(service: SnapshotRelay(snapshots, to: readers), serviceName: "relay"))
             let metricsNote = metricsAddress.map { "; metrics at \($0.url)" } ?? ""
             let ready = ReadyLine(signals: [SIGINT, SIGTERM],
                                   line: "hedgetop serve: \(name) listening on \(path) (pid \(getpid()))\(metricsNote); logs in \(logPath); watch with: hedgetop attach \(socket == nil ? name : "--socket " + path)")
-            // Shut down in reverse: the engine stops first (flattening with watchers still attached),
-            // then the relay, the control socket and the metrics endpoint.
+            services += [.init(service: ready, serviceName: "ready line"), engine.configuration]
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [.init(service: metricsEndpoint, serviceName: "metrics"), .init(service: server, serviceName: "control server"),
-                           .init(service: SnapshotRelay(snapshots, to: readers), serviceName: "relay"),
-                           .init(service: ready, serviceName: "ready line"), engine.configuration],
+                services: services,
                 gracefulShutdownSignals: [.sigint, .sigterm], logger: logger))
             logger.info("serving", metadata: ["name": "\(name)", "socket": "\(path)", "journal": "\(desk.journalPath)"])
             do {

@@ -79,6 +79,9 @@ struct ScreenFlags: ParsableArguments {
     @Option(help: "Colour theme: a name from themes/ (default, light, high-contrast, monochrome, nord, gruvbox) or a path to a .toml file. A broken theme falls back to the default and says why on screen.")
     var theme: String?
 
+    @Flag(help: "Never ring the terminal bell (it rings when a strategy's legs stay unhedged or it falls into ERROR; [screen] bell = false in a config does the same).")
+    var noBell = false
+
     /// Called by each command's `validate()`, in the order its messages always came.
     func check() throws {
         if let fps, !(1...30).contains(fps) { throw ValidationError("--fps must be between 1 and 30, got \(fps)") }
@@ -86,6 +89,8 @@ struct ScreenFlags: ParsableArguments {
 
     /// The screen's options: these flags over the configuration file's.
     func options(file: HedgetopConfig? = nil) -> ScreenOptions {
-        ScreenOptions.withTheme(theme ?? file?.theme, fps: fps ?? file?.fps ?? 4)
+        var options = ScreenOptions.withTheme(theme ?? file?.theme, fps: fps ?? file?.fps ?? 4)
+        options.bell = !noBell && (file?.bell ?? true)
+        return options
     }
 }

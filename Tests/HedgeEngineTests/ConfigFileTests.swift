@@ -115,6 +115,9 @@ struct ConfigFileTests {
         #expect(config.seed == 42)
         #expect(config.fps == 4)
         #expect(config.theme == "default")
+        #expect(config.bell == true)
+        #expect(config.alerts == HedgetopConfig.AlertSettings(command: "jq -r .summary | logger -t hedgetop", interval: .seconds(300),
+                                                              timeout: .seconds(10), unhedgedAfter: .seconds(10)))
         #expect(config.journalPath == Self.root.appendingPathComponent("hedgetop-journal.sqlite").path)
     }
 

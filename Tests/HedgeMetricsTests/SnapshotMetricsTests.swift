@@ -140,7 +140,16 @@ struct SnapshotMetricsTests {
 
     @Test("Every family has HELP and TYPE, and counters end in _total")
     func conventions() throws {
-        let exposition = try scrape(MetricsFixture.snapshot)
+        // The fixture with the alerts' facts too: a kill switch fired, the venue's condition and
+        // silence, each leg's coin exposure.
+        var snapshot = MetricsFixture.snapshot
+        snapshot.killSwitch = KillSwitchTally(fired: 1, lastFiredAt: MetricsFixture.at(500))
+        snapshot.venues[0].condition = .live
+        snapshot.venues[0].lastMessageAge = .milliseconds(40)
+        for leg in Leg.allCases { snapshot.strategies[0].legs[leg].baseAsset = "BTC" }
+        snapshot.strategies[0].legs.a.baseExposure = "0.5"
+        snapshot.strategies[0].legs.b.baseExposure = "-0.5"
+        let exposition = try scrape(snapshot)
         let names = Set(exposition.samples.map(\.name))
         // All but hedgetop_liquidation_price, which the fixture does not know.
         #expect(names == [
@@ -153,6 +162,9 @@ struct SnapshotMetricsTests {
             "hedgetop_pnl_realised_usd", "hedgetop_pnl_unrealised_usd", "hedgetop_pnl_fees_usd", "hedgetop_pnl_funding_usd", "hedgetop_pnl_net_usd",
             "hedgetop_position_contracts", "hedgetop_position_entry_price", "hedgetop_mark_price", "hedgetop_quote_bid_price",
             "hedgetop_quote_ask_price", "hedgetop_margin_ratio", "hedgetop_margin_utilisation_ratio", "hedgetop_open_orders",
+            "hedgetop_kill_switch_fired_total", "hedgetop_kill_switch_last_fired_timestamp_seconds", "hedgetop_venue_state",
+            "hedgetop_venue_last_message_age_seconds", "hedgetop_strategy_halted_by_kill_switch", "hedgetop_strategy_hedged",
+            "hedgetop_strategy_unhedged_seconds",
         ])
         for name in names {
             #expect(exposition.help[name]?.isEmpty == false, "\(name) has no HELP")

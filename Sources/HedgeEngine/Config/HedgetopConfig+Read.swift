@@ -28,10 +28,19 @@ extension HedgetopConfig {
             if let theme = screen.string("theme", expected: "a theme name or a path to a .toml file") {
                 self.theme = theme.contains("/") || theme.hasSuffix(".toml") ? absolute(theme) : theme
             }
+            bell = screen.bool("bell")
             screen.finish()
         }
         if let serve = root.table("serve") {
             maxWatchers = serve.int("max_watchers", in: 1...4096)
+            if let command = serve.string("on_alert", expected: "a shell command") {
+                if command.allSatisfy(\.isWhitespace) { serve.fail("on_alert", "is empty: leave the key out for no alert command") } else { alerts.command = command }
+            }
+            alerts.interval = serve.duration("alert_interval")
+            if let timeout = serve.duration("alert_timeout") {
+                if timeout < .milliseconds(100) || timeout > .seconds(600) { serve.fail("alert_timeout", "must be from 100ms to 10m") } else { alerts.timeout = timeout }
+            }
+            alerts.unhedgedAfter = serve.duration("unhedged_alert_after")
             serve.finish()
         }
         if let journal = root.table("journal") {

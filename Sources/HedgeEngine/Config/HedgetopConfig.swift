@@ -28,11 +28,24 @@ public struct HedgetopConfig: Sendable {
     public var theme: String?
     /// `[serve] max_watchers`: connections `hedgetop serve` takes at once.
     public var maxWatchers: Int?
+    /// `[serve] on_alert`, `alert_interval`, `alert_timeout`, `unhedged_alert_after`: the
+    /// command `hedgetop serve` runs for each alert it detects, and how often and how long.
+    public var alerts = AlertSettings()
+    /// `[screen] bell`: ring the terminal bell when a strategy goes unhedged or into ERROR.
+    public var bell: Bool?
     /// Every problem found while reading, in file order.
     var issues: [ConfigError] = []
     var sourceMap: ConfigSourceMap
     /// False when the text is not TOML at all: nothing else was read.
     public var parsed = true
+
+    /// `[serve]`'s alert command keys.
+    public struct AlertSettings: Sendable, Hashable {
+        public var command: String?
+        public var interval: Duration?
+        public var timeout: Duration?
+        public var unhedgedAfter: Duration?
+    }
 
     /// `[replay]`: recorded data for `hedgetop replay --config`.
     public struct ReplaySettings: Sendable, Hashable {

@@ -26,6 +26,10 @@ extension TradingEngine {
             let actions = runners[index].machine.handle(.command(strategyCommand), at: now)
             performActions(actions, strategy: index, commandID: command.id)
         }
+        if strategyCommand == .kill, !targets.isEmpty {
+            killSwitch.fired += 1
+            killSwitch.lastFiredAt = now
+        }
         if targets.isEmpty {
             acknowledge(CommandAcknowledgement(commandID: command.id, accepted: false, message: "\(strategyCommand) refused: no strategies", time: now))
         }

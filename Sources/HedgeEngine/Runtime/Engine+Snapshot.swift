@@ -18,18 +18,48 @@ extension TradingEngine {
                 snapshot.legs[leg].liquidationPrice = venues.index(of: id.venue).flatMap { venues[index: $0].liquidationPrice(id) }
             }
             return snapshot
-        }
+        }.map(markingUnhedged)
         let venueStatus = (0..<venues.count).map { index in
             let venue = venues[index: index]
-            var status = venueActivity.status(of: venue.name, connected: !feedEnded && venue.health(at: now).state != .down)
+            let health = venue.health(at: now)
+            var status = venueActivity.status(of: venue.name, connected: !feedEnded && health.state != .down)
             status.staleFor = Self.staleFor(venue: venue.name, in: strategies)
+            status.condition = Self.condition(of: health.state, staleFor: status.staleFor, feedEnded: feedEnded)
+            status.lastMessageAge = health.age(at: now)
             return status
         }
         return EngineSnapshot(
             sequence: sequence, time: now, mode: mode,
             strategies: strategies,
             venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits,
-            desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices))
+            desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices),
+            killSwitch: killSwitch)
+    }
+
+    /// `snapshot` with `unhedgedSince` set: the first snapshot that found the legs apart starts
+    /// the count, a hedged one (or one whose hedge is unknown) ends it.
+    private func markingUnhedged(_ snapshot: StrategySnapshot) -> StrategySnapshot {
+        var snapshot = snapshot
+        if let hedge = PairHedge(snapshot.legs), !hedge.hedged {
+            let since = unhedgedSince[snapshot.name] ?? now
+            unhedgedSince[snapshot.name] = since
+            snapshot.unhedgedSince = since
+        } else {
+            unhedgedSince[snapshot.name] = nil
+        }
+        return snapshot
+    }
+
+    /// The venue's one word: down wins, then connecting, then stale (the venue's own silence or a
+    /// leg's), else live. A finished feed leaves every venue down: nothing more will arrive.
+    static func condition(of state: VenueHealth.State, staleFor: Duration?, feedEnded: Bool) -> VenueCondition {
+        if feedEnded { return .down }
+        switch state {
+        case .down: return .down
+        case .connecting: return .connecting
+        case .stale: return .stale
+        case .live: return staleFor == nil ? .live : .stale
+        }
     }
 
     /// The age of the stalest leg on `venue` past its limit, over every strategy; nil when none is.

@@ -77,6 +77,10 @@ public final class TradingEngine<V: Venue> {
     var day: DayBaseline
     /// When `day` is taken again: the next 00:00 UTC.
     @exclusivity(unchecked) var nextDayRoll: Timestamp
+    /// Since when each strategy's legs have been unhedged, by name (Engine+Snapshot).
+    var unhedgedSince: [String: Timestamp] = [:]
+    /// Kill switches fired so far, for monitoring (Engine+Commands).
+    var killSwitch = KillSwitchTally()
     /// Each perpetual's funding rate and time as its market data last announced them.
     var fundingNotices: [InstrumentID: FundingNotice] = [:]
     /// The journal every order intent, fill, transition and result is written to (Engine+Journal).

@@ -18,10 +18,13 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
     public var limits: PortfolioLimits
     /// Totals over every strategy (nil from a server that predates it).
     public var desk: DeskSummary?
+    /// Kill switches fired since the engine started (nil from a server that predates it).
+    public var killSwitch: KillSwitchTally?
 
     public init(sequence: UInt64, time: Timestamp, mode: RunMode, strategies: [StrategySnapshot],
                 venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = [],
-                limits: PortfolioLimits = .none, desk: DeskSummary? = nil) {
+                limits: PortfolioLimits = .none, desk: DeskSummary? = nil, killSwitch: KillSwitchTally? = nil) {
+        self.killSwitch = killSwitch
         self.limits = limits
         self.desk = desk
         self.sequence = sequence
@@ -86,6 +89,9 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
     /// A manual rebalance would be accepted now (monitoring, legs a lot or more off the hedge
     /// ratio): the screen offers the rebalance dialog only then.
     public var rebalanceNeeded = false
+    /// Since when the legs have not cancelled in their base coin (`PairHedge`), by the engine's
+    /// clock at the first snapshot that saw it; nil while hedged or when not known.
+    public var unhedgedSince: Timestamp?
 
     public init(name: String, kind: StrategyKind, state: StrategyStateName, stateSince: Timestamp,
                 paused: Bool, haltReason: String?, legs: PerLeg<LegSnapshot>, spreadBps: FixedDecimal?,
@@ -133,6 +139,7 @@ public struct StrategySnapshot: Sendable, Hashable, Identifiable {
             && lhs.exitBandSeries == rhs.exitBandSeries && lhs.markers == rhs.markers && lhs.transitions == rhs.transitions
             && lhs.openOrders == rhs.openOrders && lhs.completedCycles == rhs.completedCycles
             && lhs.haltedByKillSwitch == rhs.haltedByKillSwitch && lhs.rebalanceNeeded == rhs.rebalanceNeeded
+            && lhs.unhedgedSince == rhs.unhedgedSince
     }
 
     public func hash(into hasher: inout Hasher) {
@@ -291,9 +298,17 @@ public struct VenueStatus: Sendable, Hashable, Codable {
     /// Orders for this venue answered with a rejection: by the venue, or by the engine before
     /// sending (safe mode, no intent journaled).
     public var ordersRejected: Int
+    /// Live, connecting, stale or down (nil from a server that predates it).
+    public var condition: VenueCondition?
+    /// Since the venue's last message (a quote, an answer); nil before the first, or from an
+    /// older server.
+    public var lastMessageAge: Duration?
 
     public init(name: String, connected: Bool, latencyMillis: Double?, latencyP99Millis: Double? = nil,
-                ordersSent: Int = 0, ordersRejected: Int = 0, staleFor: Duration? = nil) {
+                ordersSent: Int = 0, ordersRejected: Int = 0, staleFor: Duration? = nil,
+                condition: VenueCondition? = nil, lastMessageAge: Duration? = nil) {
+        self.condition = condition
+        self.lastMessageAge = lastMessageAge
         self.staleFor = staleFor
         self.latencyP99Millis = latencyP99Millis
         self.ordersSent = ordersSent

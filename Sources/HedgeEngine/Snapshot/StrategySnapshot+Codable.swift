@@ -7,7 +7,7 @@ extension StrategySnapshot: Codable {
         case name, kind, state, stateSince, paused, haltReason, legs, spreadBps, rollingMeanBps, zScore
         case annualisedBasis, entryBandBps, exitBandBps, entryRule, exitRule, entry, exit, pnl
         case spreadSeries, meanSeries, pnlSeries, entryBandSeries, exitBandSeries, markers, transitions, openOrders, completedCycles
-        case haltedByKillSwitch, rebalanceNeeded
+        case haltedByKillSwitch, rebalanceNeeded, unhedgedSince
     }
 
     /// A threshold band as it travels.
@@ -53,6 +53,7 @@ extension StrategySnapshot: Codable {
         // Absent from an older server's snapshots: not halted by a kill, no rebalance offered.
         haltedByKillSwitch = try c.decodeIfPresent(Bool.self, forKey: .haltedByKillSwitch) ?? false
         rebalanceNeeded = try c.decodeIfPresent(Bool.self, forKey: .rebalanceNeeded) ?? false
+        unhedgedSince = try c.decodeIfPresent(Timestamp.self, forKey: .unhedgedSince)
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -86,5 +87,6 @@ extension StrategySnapshot: Codable {
         try c.encode(completedCycles, forKey: .completedCycles)
         try c.encode(haltedByKillSwitch, forKey: .haltedByKillSwitch)
         try c.encode(rebalanceNeeded, forKey: .rebalanceNeeded)
+        try c.encodeIfPresent(unhedgedSince, forKey: .unhedgedSince)
     }
 }

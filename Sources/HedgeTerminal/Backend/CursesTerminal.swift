@@ -186,6 +186,10 @@ final class CursesTerminal {
         return attributes
     }
 
+    /// Rings the terminal's bell (or flashes it, as the terminal is set up): a strategy needs the
+    /// trader. ncurses writes it with the next refresh.
+    func beep() { _ = CNcursesw.beep() }
+
     /// Gives the terminal back as it was. Safe to call twice; every exit path calls it.
     func close() {
         guard !closed else { return }

@@ -27,6 +27,7 @@ struct ScreenLoop: Sendable {
         var snapshot: EngineSnapshot?
         pacing.request(.input)
         var streamEndShown = false
+        var bell = TerminalBell()
 
         func draw() {
             let size = terminal.size
@@ -41,6 +42,8 @@ struct ScreenLoop: Sendable {
             if let fresh = mail.snapshot {
                 snapshot = fresh
                 input.snapshotArrived(fresh, now: now)
+                // Decided for every snapshot, so turning it on later cannot ring for old news.
+                if bell.rings(for: fresh), options.bell { terminal.beep() }
                 pacing.request(.data)
             }
             if mail.interrupted {

@@ -24,6 +24,8 @@ public struct ScreenOptions: Sendable {
     /// Leave the screen when the snapshot stream ends; otherwise keep the last picture up
     /// (a finished replay is still worth reading) until `q`.
     var exitWhenEngineStops: Bool
+    /// Ring the terminal bell when a strategy goes unhedged or into ERROR (`--no-bell`, `[screen] bell`).
+    public var bell = true
     /// Embedded, or attached to a server (read-only or not): what `q` and the command keys do.
     public var context: ScreenContext = .embedded
     /// Asked every frame while attached: whether the data is live or the link is down.
