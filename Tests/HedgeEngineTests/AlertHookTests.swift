@@ -75,8 +75,9 @@ struct AlertNotifierTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let count = directory.appendingPathComponent("count").path
+        let lines = LogLines()
         let notifier = AlertNotifier(hook: AlertHook(command: "echo x >> '\(count)'; sleep 30", timeout: .seconds(2)),
-                                     interval: .seconds(60), logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() },
+                                     interval: .seconds(60), logger: Logger(label: "test") { _ in lines },
                                      wallClock: { Timestamp(seconds: 1_723_161_600) })
         let running = Task { try await notifier.run() }
         defer { running.cancel() }
@@ -93,6 +94,26 @@ struct AlertNotifierTests {
         let deadline = ContinuousClock.now + .seconds(120)
         while sent().isEmpty && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(50)) }
         try await Task.sleep(for: .seconds(2.5))
-        #expect(sent() == "x\n")
+        #expect(sent() == "x\n", "serve log: \(lines.all)")
+        #expect(lines.all.contains { $0.contains("alert command killed: still running after 2s") }, "\(lines.all)")
+    }
+}
+
+/// The serve log's lines, kept for a test to read.
+final class LogLines: LogHandler, @unchecked Sendable {
+    private let lock = NSLock()
+    private var kept: [String] = []
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+
+    var all: [String] { lock.withLock { kept } }
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        lock.withLock { kept.append("\(event.level) \(event.message)") }
     }
 }
