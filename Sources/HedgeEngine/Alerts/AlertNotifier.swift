@@ -13,7 +13,8 @@ public final class AlertNotifier: Service, Sendable {
     private let logger: Logger
     private let wallClock: @Sendable () -> Timestamp
     private let state: Mutex<(detector: AlertDetector, throttle: AlertThrottle)>
-    private let events: AsyncStream<AlertEvent>
+    /// The alerts waiting for the command, oldest first (`run` takes them; tests read them).
+    let events: AsyncStream<AlertEvent>
     private let queue: AsyncStream<AlertEvent>.Continuation
 
     /// Alerts waiting while a command runs; more are dropped (and logged).
