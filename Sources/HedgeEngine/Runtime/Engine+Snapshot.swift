@@ -21,7 +21,7 @@ extension TradingEngine {
         }
         let venueStatus = (0..<venues.count).map { index in
             let venue = venues[index: index]
-            var status = venueActivity.status(of: venue.name, connected: !feedEnded && venue.health(at: now).state != .down)
+            var status = venueActivity.status(of: venue.name, connected: (feedOpenEnded || !feedEnded) && venue.health(at: now).state != .down)
             status.staleFor = Self.staleFor(venue: venue.name, in: strategies)
             return status
         }
@@ -29,7 +29,8 @@ extension TradingEngine {
             sequence: sequence, time: now, mode: mode,
             strategies: strategies,
             venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits,
-            desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices))
+            desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices),
+            feeds: feedOpenEnded ? feedHealth : nil)
     }
 
     /// The age of the stalest leg on `venue` past its limit, over every strategy; nil when none is.
