@@ -75,4 +75,22 @@ import Testing
         #expect(after.strategies.first?.legs.b.freshness?.unavailable == nil)
         #expect(after.log.contains { $0.message == "venue binance-coinm live: entries allowed again" })
     }
+
+    @Test func aVenueThatStaysDownIsSaidOncePerReasonNotAtEveryRetry() throws {
+        let setup = try setup()
+        let market = LiveMarket(venues: ["binance-coinm", "binance-usdm"], logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: LiveFeed(contracts: setup.contracts, market: market),
+                            mode: .livePaper, startedAt: t0, limits: setup.limits)
+        var time = t0
+        for _ in 0..<3 {
+            market.health(FeedHealth(venue: "binance-usdm", state: .down, detail: "cannot resolve fstream.binance.com (DNS failure: no such host, or no network)"))
+            time = time + .milliseconds(200)
+            engine.run(until: time)
+            market.health(FeedHealth(venue: "binance-usdm", state: .connecting, detail: "cannot resolve fstream.binance.com (DNS failure: no such host, or no network)"))
+            time = time + .milliseconds(200)
+            engine.run(until: time)
+        }
+        let lines = engine.snapshot().log.map(\.message).filter { $0.hasPrefix("venue binance-usdm") }
+        #expect(lines == ["venue binance-usdm down: cannot resolve fstream.binance.com (DNS failure: no such host, or no network); no entry or adjustment on its legs"], "\(lines)")
+    }
 }

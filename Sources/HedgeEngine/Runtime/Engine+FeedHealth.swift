@@ -17,6 +17,15 @@ extension TradingEngine {
         var anyChange = false
         for health in current where before[health.venue]?.state != health.state || before[health.venue]?.detail != health.detail && health.state != .stale {
             anyChange = true
+            // Retries of a venue that is down are the log file's: the event log says it is down,
+            // once per reason, and when it is back.
+            if health.state == .connecting, before[health.venue]?.state == .down { continue }
+            if health.state == .down {
+                if loggedDown[health.venue] == (health.detail ?? "") { continue }
+                loggedDown[health.venue] = health.detail ?? ""
+            } else if health.state == .live {
+                loggedDown[health.venue] = nil
+            }
             let severity: LogEntry.Severity = health.state == .live ? .notice : health.state == .connecting ? .info : .warning
             let message: String
             if health.state == .live {

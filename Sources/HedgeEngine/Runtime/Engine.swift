@@ -45,6 +45,8 @@ public final class TradingEngine<V: Venue> {
     let feedOpenEnded: Bool
     /// The live feed's connections as last seen (Engine+FeedHealth).
     var feedHealth: [FeedHealth] = []
+    /// The reason each venue was last said to be down in the event log (retries are not repeated).
+    var loggedDown: [String: String] = [:]
     /// When the feed's health is looked at next.
     @exclusivity(unchecked) var nextFeedHealthCheck = Timestamp.zero
     @exclusivity(unchecked) var venues: VenueTable<V>

@@ -2,6 +2,8 @@
 /// Fixed capacity, so a long run keeps the newest samples, never more.
 public struct LatencySamples: Sendable, Hashable {
     public let capacity: Int
+    /// Event time → receipt beyond this (60 s) is another clock, not latency.
+    public static let plausibleMillis = 60_000.0
     private var samples: [Double] = []
     private var next = 0
 

@@ -63,8 +63,8 @@ public final class RESTClient: Sendable {
         if text.contains("NIOSSL") || text.contains("handshake") || text.contains("certificate") || text.contains("SSL") {
             return "TLS failure with \(host): \(text); check the certificate (ca_file) and the URL's scheme"
         }
-        if text.contains("resolve") || text.contains("DNS") || text.contains("getaddrinfo") || text.contains("NXDOMAIN") || text.contains("unknown host") {
-            return "cannot resolve \(host) (DNS): \(text)"
+        if text.contains("resolve") || text.contains("DNS") || text.contains("getaddrinfo") || text.contains("NXDOMAIN") || text.contains("UnknownHost") {
+            return "cannot resolve \(host) (DNS failure: no such host, or no network)"
         }
         if text.contains("connectTimeout") || text.contains("deadlineExceeded") || text.contains("readTimeout") {
             return "\(host) did not answer in time"
