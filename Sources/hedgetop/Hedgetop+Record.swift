@@ -66,6 +66,10 @@ extension Hedgetop {
             recorder.close()
             let counts = recorder.counts
             for (file, lines) in counts.sorted(by: { $0.key < $1.key }) { printError("hedgetop: \(file): \(lines) lines") }
+            if counts.isEmpty {
+                printError("hedgetop: nothing recorded: \(venue.rawValue) sent no message (see above why)")
+                throw ExitCode.failure
+            }
             if let failure = recorder.failure {
                 printError("hedgetop: recording stopped early: \(failure)")
                 throw ExitCode.failure

@@ -20,6 +20,8 @@ public final class Recorder: LiveSink {
         var bybitConnection: (name: String, url: String)?
         var lastFlush = Timestamp.zero
         var failure: String?
+        /// Lines written per file name, over the whole run (closed files too).
+        var written: [String: Int] = [:]
         var healths: [String: FeedHealth] = [:]
     }
 
@@ -88,6 +90,7 @@ public final class Recorder: LiveSink {
                         report("hedgetop: recording \(symbol) to \(file.path)")
                     }
                     try file.write(line)
+                    state.written[name, default: 0] += 1
                 }
             } catch {
                 state.failure = error.message
@@ -132,6 +135,7 @@ public final class Recorder: LiveSink {
                     }
                 }
                 try file.writeRaw(envelope)
+                state.written[name, default: 0] += 1
             } catch {
                 state.failure = error.message
                 report("hedgetop: \(error.message); recording stopped")
@@ -179,9 +183,9 @@ public final class Recorder: LiveSink {
         state.withLock { $0.healths[health.venue] = health }
     }
 
-    /// Lines written per file so far.
+    /// Lines written per file name so far.
     public var counts: [String: Int] {
-        state.withLock { state in state.files.mapValues(\.lines) }
+        state.withLock { $0.written }
     }
 
     /// Why recording stopped, if it did.
