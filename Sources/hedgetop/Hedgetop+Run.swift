@@ -52,7 +52,7 @@ extension Hedgetop {
             let (sender, commands) = CommandSender.makeChannel()
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             // Live: the loop looks for new market data every 2 ms, not every 20.
-            let loop = EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: live == nil ? paper.speed : 1),
+            let loop = EngineLoop(clock: ContinuousClock(), pace: live == nil ? .realTime(speed: paper.speed) : .live,
                                   commandLatency: live == nil ? .milliseconds(20) : .milliseconds(2))
             let engine = EngineLoopService(session: desk.session, loop: loop,
                                            commands: commands, sender: sender, snapshots: sink, stop: onExit)

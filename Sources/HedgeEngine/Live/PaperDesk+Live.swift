@@ -29,6 +29,7 @@ extension PaperDesk {
                 throw fail("venue state \(venueStatePath) is missing, but the journal holds positions or open cycles; restore the file or pass it with --venue-state")
             }
         }
+        let firstStartChecked = FileManager.default.fileExists(atPath: venueStatePath)
         var state: VenueStateFile
         let ledgers: [VenueLedger]
         do {
@@ -54,7 +55,10 @@ extension PaperDesk {
         }
         engine.attach(journal: journal, venueState: state)
         let charts = ChartHistoryFile(path: ChartHistoryFile.path(besideVenueState: venueStatePath))
-        engine.attach(chartHistory: charts, loaded: charts.load())
+        var savedCharts = charts.load()
+        // A first start has no charts to miss: only a restart says the file was not there.
+        if !firstStartChecked && !FileManager.default.fileExists(atPath: charts.path) { savedCharts.problem = nil }
+        engine.attach(chartHistory: charts, loaded: savedCharts)
         return PaperDesk(journalPath: journalPath, venueStatePath: venueStatePath, notices: notices,
                          session: TradingSession(engine: engine, holding: lock, logger: logger))
     }
