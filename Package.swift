@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "HedgeEngine", targets: ["HedgeEngine"]),
         .library(name: "HedgeTerminal", targets: ["HedgeTerminal"]),
         .library(name: "HedgeMetrics", targets: ["HedgeMetrics"]),
+        .library(name: "HedgeLive", targets: ["HedgeLive"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -23,6 +24,10 @@ let package = Package(
         .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -59,7 +64,7 @@ let package = Package(
         .target(
             name: "HedgeTerminal",
             dependencies: [
-                "HedgeCore", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit"),
+                "HedgeCore", "HedgeVenues", "HedgeEngine", "CNcursesw", .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
@@ -74,10 +79,24 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        /// Live venues: WebSocket and REST connectors around pure connector state machines, and
+        /// the recorder. The only module that touches the network for market data.
+        .target(
+            name: "HedgeLive",
+            dependencies: [
+                "HedgeCore", "HedgeVenues", "HedgeEngine", "CZlib",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .executableTarget(
             name: "hedgetop",
             dependencies: [
-                "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal", "HedgeMetrics",
+                "HedgeCore", "HedgeVenues", "HedgeEngine", "HedgeTerminal", "HedgeMetrics", "HedgeLive",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -101,5 +120,10 @@ let package = Package(
         .testTarget(name: "HedgeMetricsTests", dependencies: ["HedgeMetrics", "MetricsScrape", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"], exclude: ["Expected"]),
         .testTarget(name: "EndToEndTests", dependencies: ["MetricsScrape"]),
+        .testTarget(
+            name: "HedgeLiveTests",
+            dependencies: ["HedgeLive", "HedgeEngine", "HedgeVenues", "HedgeCore", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Fixtures")]
+        ),
     ]
 )

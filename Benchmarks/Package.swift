@@ -19,6 +19,7 @@ let package = Package(
                 .product(name: "HedgeVenues", package: "hedgetop"),
                 .product(name: "HedgeEngine", package: "hedgetop"),
                 .product(name: "HedgeTerminal", package: "hedgetop"),
+                .product(name: "HedgeLive", package: "hedgetop"),
             ],
             path: "Benchmarks/HedgeBenchmarks",
             swiftSettings: [.swiftLanguageMode(.v5)],

@@ -25,7 +25,7 @@ extension MetricFamily {
 
     static let venueUp = gauge("hedgetop_venue_up", "1 when the venue is reachable and its feed is live, else 0.")
     static let venueState = gauge("hedgetop_venue_state",
-                                  "1 for the venue's condition (live, connecting, stale, down), 0 for the others; stale counts a leg with market data older than its limit.")
+                                  "1 for the venue's condition (live, connecting, resyncing, stale, down), 0 for the others; stale counts a leg with market data older than its limit.")
     static let venueMessageAge = gauge("hedgetop_venue_last_message_age_seconds",
                                        "Since the venue's last message (a quote, an answer), engine-clock seconds; absent before the first.")
     static let roundTrip = gauge("hedgetop_venue_order_round_trip_seconds",

@@ -1,6 +1,7 @@
 import ArgumentParser
 import HedgeCore
 import HedgeEngine
+import HedgeLive
 import HedgeTerminal
 import Logging
 import ServiceLifecycle
@@ -43,10 +44,17 @@ extension Hedgetop {
             // error and exits non-zero.
             let file = try paper.checkedConfig(config)
             let logger = try makeLogger()
-            let desk = try paper.openDesk(file: file, defaultJournal: defaultJournalPath(), logger: logger)
+            var live: LivePaperDesk?
+            if let file, file.isLive {
+                live = try await openLive(file, logger: logger)
+            }
+            let desk = try live?.desk ?? paper.openDesk(file: file, defaultJournal: defaultJournalPath(), logger: logger)
             let (sender, commands) = CommandSender.makeChannel()
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
-            let engine = EngineLoopService(session: desk.session, loop: EngineLoop(clock: ContinuousClock(), pace: .realTime(speed: paper.speed)),
+            // Live: the loop looks for new market data every 2 ms, not every 20.
+            let loop = EngineLoop(clock: ContinuousClock(), pace: live == nil ? .realTime(speed: paper.speed) : .live,
+                                  commandLatency: live == nil ? .milliseconds(20) : .milliseconds(2))
+            let engine = EngineLoopService(session: desk.session, loop: loop,
                                            commands: commands, sender: sender, snapshots: sink, stop: onExit)
             let view: ServiceGroupConfiguration.ServiceConfiguration = headless
                 ? HeadlessLog(snapshots: snapshots, duration: duration).configuration
@@ -54,7 +62,8 @@ extension Hedgetop {
             // With the screen up, Ctrl-C (SIGINT) is the screen's: it asks like q while a spread
             // is open (a second one quits). Headless, it stops the group at once.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [engine.configuration, view, HangupWatch(session: desk.session).configuration],
+                services: [engine.configuration, view, HangupWatch(session: desk.session).configuration]
+                    + (live.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.connections)] } ?? []),
                 gracefulShutdownSignals: headless ? [.sigint, .sigterm] : [.sigterm], logger: logger))
             do {
                 try await group.run()
@@ -67,6 +76,31 @@ extension Hedgetop {
                 throw ExitCode.failure
             }
             for line in await desk.session.keptOpen { printError("hedgetop: \(line)") }
+            for line in live?.summary() ?? [] { printError("hedgetop: \(line)") }
+        }
+
+        /// LIVE-PAPER: specs fetched (or the cache's, with their age), the desk, the connections.
+        func openLive(_ file: HedgetopConfig, logger: Logger) async throws -> LivePaperDesk {
+            if paper.speed != 1 || paper.scenario != nil {
+                printError("hedgetop: --speed and --scenario are for the simulated market; \(file.file) trades LIVE-PAPER on the venues' own data")
+                throw ExitCode.failure
+            }
+            do {
+                let opened = try await LivePaperDesk.open(file: file, journal: paper.journal ?? file.journalPath ?? defaultJournalPath(name: "live-paper"), venueState: paper.venueState,
+                                                          halfOpen: paper.halfOpen, specCache: SpecCache(directory: SpecCache.defaultDirectory()),
+                                                          seed: paper.seed ?? 1, logger: logger)
+                for note in opened.notes { printError("hedgetop: \(note)") }
+                return opened
+            } catch let errors as ConfigErrors {
+                printConfigErrors(errors)
+                throw ExitCode.failure
+            } catch let error as DeskError {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            } catch let error as LiveFailure {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            }
         }
 
         /// Logs go to a file: `--log-file`, else `$XDG_STATE_HOME/hedgetop/hedgetop.log`.

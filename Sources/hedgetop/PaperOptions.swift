@@ -46,6 +46,8 @@ struct PaperOptions: ParsableArguments {
     func checkedConfig(_ path: String?) throws -> HedgetopConfig? {
         guard let path else { return nil }
         let loaded = HedgetopConfig.load(path: path)
+        // A live file is checked against the venues' specs once they are fetched.
+        if loaded.isLive { return loaded }
         do {
             _ = try loaded.paperScenario(start: .wallClockNow(), scenario: scenario, seed: seed)
         } catch {

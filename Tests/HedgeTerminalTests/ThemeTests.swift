@@ -52,7 +52,8 @@ import Testing
 
     static func theme(_ colours: String, header: String = "") -> String {
         var text = "[theme]\n" + (header.hasPrefix("name") ? "" : "name = \"t\"\n") + header + "\n[colours]\n"
-        for role in ThemeRole.allCases where !colours.contains(role.fileKey + " =") { text += role.fileKey + " = 7\n" }
+        // Roles with a fallback (the feed roles) are left out, as an older theme file has them.
+        for role in ThemeRole.allCases where role.fallback == nil && !colours.contains(role.fileKey + " =") { text += role.fileKey + " = 7\n" }
         return text + colours
     }
 
@@ -123,6 +124,17 @@ import Testing
         #expect { _ = try ThemeFile.parse(text, file: "bad.toml") } throws: { error in
             "\(error)" == "theme bad.toml:\(line): a NUL byte: a TOML file is text and cannot hold one (is this a binary file?)"
         }
+    }
+
+    @Test func aThemeWithoutTheFeedRolesBorrowsTheirColoursFromTheRolesTheyFallBackTo() throws {
+        let theme = try ThemeFile.parse(Self.theme("profit = 41\nwarning = 214\ndanger = 203\nmuted = 245\n"), file: "old.toml")
+        #expect(theme.foreground(.feedLive) == .indexed(41))
+        #expect(theme.foreground(.feedStale) == .indexed(214))
+        #expect(theme.foreground(.feedResyncing) == .indexed(214))
+        #expect(theme.foreground(.feedDown) == .indexed(203))
+        #expect(theme.foreground(.feedConnecting) == .indexed(245))
+        let own = try ThemeFile.parse(Self.theme("feed_live = 42\n"), file: "new.toml")
+        #expect(own.foreground(.feedLive) == .indexed(42))
     }
 
     @Test func brokenOrMissingThemeFallsBackToTheDefaultWithAMessage() throws {

@@ -2,6 +2,7 @@ import Benchmark
 import Foundation
 import HedgeCore
 import HedgeEngine
+import HedgeLive
 import HedgeTerminal
 import HedgeVenues
 
@@ -9,6 +10,7 @@ import HedgeVenues
 
 /// Quotes per second, as a custom metric (larger is better; not divided by the scaling factor).
 let quotesPerSecond = BenchmarkMetric.custom("quotes/s", polarity: .prefersLarger, useScalingFactor: false)
+let messagesPerSecond = BenchmarkMetric.custom("messages/s", polarity: .prefersLarger, useScalingFactor: false)
 let changedCells = BenchmarkMetric.custom("changed cells/frame", polarity: .prefersSmaller, useScalingFactor: false)
 let estimatedBytes = BenchmarkMetric.custom("est. bytes/frame", polarity: .prefersSmaller, useScalingFactor: false)
 
@@ -105,6 +107,17 @@ let benchmarks: @Sendable () -> Void = {
         benchmark.measurement(quotesPerSecond, Int(Double(csv.rows) / (ContinuousClock.now - start).secondsDouble))
     } setup: {
         csv = Fixtures.quoteCSV(minimum: 1_000_000)
+    }
+
+    // MARK: - Live connector (no network: the recording's raw messages, as a socket would hand them)
+
+    Benchmark("LiveConnector Binance USD-M: raw messages through BinanceConnector", configuration: whole) { benchmark in
+        let start = ContinuousClock.now
+        let delivered = LiveFixture.runBinanceConnector(LiveFixture.usdmLines)
+        benchmark.measurement(messagesPerSecond, Int(Double(LiveFixture.usdmLines.count) / (ContinuousClock.now - start).secondsDouble))
+        precondition(delivered > 0)
+    } setup: {
+        _ = LiveFixture.usdmLines
     }
 
     Benchmark("Replay Binance JSON .gz (2 files): ReplayFeed alone", configuration: whole) { benchmark in

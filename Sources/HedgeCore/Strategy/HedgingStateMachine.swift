@@ -84,6 +84,10 @@ public struct HedgingStateMachine: Sendable {
     public internal(set) var dataArrivedAt = PerLeg<Timestamp?>(repeating: nil)
     /// Whether each leg was last said to be stale, so the alert comes once per change.
     var reportedStale = PerLeg(repeating: false)
+    /// Why a leg's market data cannot be trusted whatever its age (its live connection is
+    /// down, stale or resyncing its book), set by the engine from the feed's health; nil: no such
+    /// reason. Such a leg blocks entries and adjustments as a stale one does.
+    public internal(set) var dataUnavailable = PerLeg<String?>(repeating: nil)
     public internal(set) var positions: PerLeg<Position>
     public internal(set) var statistics: RollingStatistics
     public internal(set) var spreadBps: FixedDecimal?

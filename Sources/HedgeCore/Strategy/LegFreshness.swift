@@ -7,22 +7,27 @@ public struct LegFreshness: Sendable, Hashable, Codable {
     public var age: Duration?
     /// The venue's limit: older than this, the leg is stale.
     public var limit: Duration
+    /// Why the leg's data cannot be trusted whatever its age (its live feed is down, stale or
+    /// resyncing: "binance-usdm resyncing: ..."); nil when there is no such reason.
+    public var unavailable: String?
 
-    public init(age: Duration?, limit: Duration) {
+    public init(age: Duration?, limit: Duration, unavailable: String? = nil) {
         self.age = age
         self.limit = limit
+        self.unavailable = unavailable
     }
 
-    /// Whether nothing has arrived for longer than the limit (a leg that never had data is not
-    /// stale: it has no price to trade on at all).
-    public var isStale: Bool { age.map { $0 > limit } ?? false }
+    /// Whether nothing has arrived for longer than the limit, or the feed says its data cannot be
+    /// trusted (a leg that never had data is not stale: it has no price to trade on at all).
+    public var isStale: Bool { unavailable != nil || (age.map { $0 > limit } ?? false) }
 }
 
 /// A leg's data is stale: why the machine sends no entry or adjustment on it.
 extension HedgingStateMachine {
     /// The freshness of `leg`'s market data at `now`.
     public func freshness(_ leg: Leg, at now: Timestamp) -> LegFreshness {
-        LegFreshness(age: dataArrivedAt[leg].map { $0 < now ? now - $0 : .zero }, limit: config.staleAfter[leg])
+        LegFreshness(age: dataArrivedAt[leg].map { $0 < now ? now - $0 : .zero }, limit: config.staleAfter[leg],
+                     unavailable: dataUnavailable[leg])
     }
 
     /// The first leg whose data is stale at `now`, if any. Per quote: two comparisons.
@@ -31,11 +36,20 @@ extension HedgingStateMachine {
         for leg in Leg.allCases {
             if let arrived = dataArrivedAt[leg], now - arrived > config.staleAfter[leg] { return leg }
         }
+        if dataUnavailable.a != nil { return .a }
+        if dataUnavailable.b != nil { return .b }
         return nil
+    }
+
+    /// The feed says `leg`'s data cannot be trusted (`reason`), or can again (nil): entries and
+    /// adjustments on it stop until it can; what is open is still managed and closable.
+    public mutating func setDataUnavailable(_ leg: Leg, _ reason: String?) {
+        dataUnavailable[leg] = reason
     }
 
     /// "leg A sim:BTCUSD_PERP stale: no market data for 12.3s (limit 3s)".
     func staleText(_ leg: Leg, at now: Timestamp) -> String {
+        if let reason = dataUnavailable[leg] { return "leg \(leg) \(config.legs[leg].id) not trusted: \(reason)" }
         let age = freshness(leg, at: now).age.map { Self.seconds($0, keepTenths: true) } ?? "—"
         return "leg \(leg) \(config.legs[leg].id) stale: no market data for \(age) (limit \(Self.seconds(config.staleAfter[leg], keepTenths: false)))"
     }

@@ -193,6 +193,20 @@ extension HedgetopConfig {
             if let fee, fee > "0.01" || fee < "-0.001" { table.fail(key, "\(fee) is out of range (-0.001 to 0.01; 0.0005 is 5 bps)") }
         }
         settings.marginMode = table.choice("margin_mode", ["cross": .cross, "isolated": .isolated])
+        if let kind = table.choice("kind", Dictionary(uniqueKeysWithValues: LiveSettings.kinds.map { ($0, $0) })) {
+            var live = LiveSettings(kind: kind)
+            for (key, scheme) in [("ws_url", ["ws://", "wss://"]), ("rest_url", ["http://", "https://"])] {
+                guard let url = table.string(key, expected: "a URL") else { continue }
+                if !scheme.contains(where: { url.hasPrefix($0) }) { table.fail(key, "\(url) must start with \(scheme.joined(separator: " or "))") }
+                if key == "ws_url" { live.webSocketURL = url } else { live.restURL = url }
+            }
+            live.caFile = table.string("ca_file", expected: "a PEM file path").map(absolute)
+            settings.live = live
+        } else {
+            for key in ["ws_url", "rest_url", "ca_file"] where table.value(key) != nil {
+                table.fail(key, "only for a live venue: give kind = \"binance-usdm\" (or binance-coinm, binance-spot, bybit-linear, bybit-spot)")
+            }
+        }
         if let limit = table.duration("stale_after") {
             if limit < .milliseconds(100) { table.fail("stale_after", "must be at least 100ms") } else { settings.staleAfter = limit }
         }

@@ -104,6 +104,8 @@ public struct HedgetopConfig: Sendable {
         /// `stale_after`: a leg on this venue with no market data for longer is stale.
         public var staleAfter: Duration?
         public var faults: [FaultSettings] = []
+        /// `kind`, `ws_url`, `rest_url`, `ca_file`: the venue is a live one (LIVE-PAPER).
+        public var live: LiveSettings?
         var faultSeed: UInt64?
         var overrides: [@Sendable (inout SimulatedVenue.Settings) -> Void] = []
 
@@ -114,6 +116,20 @@ public struct HedgetopConfig: Sendable {
             return settings
         }
     }
+
+    /// A live venue's connection: which protocol (`kind`), where (the real endpoints unless
+    /// `ws_url`/`rest_url` say otherwise) and which CA to trust for a test exchange (`ca_file`).
+    public struct LiveSettings: Sendable, Hashable {
+        /// The venue kinds hedgetop connects to.
+        public static let kinds = ["binance-usdm", "binance-coinm", "binance-spot", "bybit-linear", "bybit-spot"]
+        public var kind: String
+        public var webSocketURL: String?
+        public var restURL: String?
+        public var caFile: String?
+    }
+
+    /// Whether any venue is live: `hedgetop run` trades LIVE-PAPER.
+    public var isLive: Bool { venues.contains { $0.live != nil } }
 
     /// One `[[venues.NAME.faults]]` table. Times are offsets from the start of the run.
     public struct FaultSettings: Sendable, Hashable {

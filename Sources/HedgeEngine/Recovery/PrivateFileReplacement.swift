@@ -8,11 +8,11 @@ import Glibc
 /// beside it is written and fsynced, renamed over it, and the directory fsynced, so a crash at
 /// any instant leaves either the old contents or the new ones. Shared by the files the engine
 /// saves between runs (the venue state, the chart history).
-enum PrivateFileReplacement {
+public enum PrivateFileReplacement {
     /// Why the file could not be replaced, in words.
-    struct Failure: Error { var reason: String }
+    public struct Failure: Error { public var reason: String }
 
-    static func replace(_ path: String, with data: Data) throws(Failure) {
+    public static func replace(_ path: String, with data: Data) throws(Failure) {
         let temporary = path + ".tmp"
         // A leftover (a crash mid-write, or anything planted there) is removed, never followed:
         // the new file is created afresh, and a symlink in its place fails the open.

@@ -22,9 +22,10 @@ extension TradingEngine {
         let venueStatus = (0..<venues.count).map { index in
             let venue = venues[index: index]
             let health = venue.health(at: now)
-            var status = venueActivity.status(of: venue.name, connected: !feedEnded && health.state != .down)
+            var status = venueActivity.status(of: venue.name, connected: (feedOpenEnded || !feedEnded) && health.state != .down)
             status.staleFor = Self.staleFor(venue: venue.name, in: strategies)
-            status.condition = Self.condition(of: health.state, staleFor: status.staleFor, feedEnded: feedEnded)
+            status.condition = Self.condition(of: health.state, staleFor: status.staleFor, feedEnded: feedEnded && !feedOpenEnded,
+                                              feed: feedOpenEnded ? feedHealth.first { $0.venue == venue.name }?.state : nil)
             status.lastMessageAge = health.age(at: now)
             return status
         }
@@ -33,7 +34,7 @@ extension TradingEngine {
             strategies: strategies,
             venues: venueStatus, log: Array(eventLog.entries.suffix(logTail)), acknowledgements: Array(eventLog.acknowledgements), limits: limits,
             desk: DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices),
-            killSwitch: killSwitch)
+            killSwitch: killSwitch, feeds: feedOpenEnded ? feedHealth : nil)
     }
 
     /// `snapshot` with `unhedgedSince` set: the first snapshot that found the legs apart starts
@@ -51,9 +52,19 @@ extension TradingEngine {
     }
 
     /// The venue's one word: down wins, then connecting, then stale (the venue's own silence or a
-    /// leg's), else live. A finished feed leaves every venue down: nothing more will arrive.
-    static func condition(of state: VenueHealth.State, staleFor: Duration?, feedEnded: Bool) -> VenueCondition {
+    /// leg's), else live. A finished feed leaves every venue down: nothing more will arrive. A
+    /// live market-data connection's health (`feed`, LIVE-PAPER) counts as the venue's: its
+    /// connection down, connecting or resyncing is the venue's, whatever the paper venue says.
+    static func condition(of state: VenueHealth.State, staleFor: Duration?, feedEnded: Bool,
+                          feed: FeedHealth.State? = nil) -> VenueCondition {
         if feedEnded { return .down }
+        switch feed {
+        case .down: return .down
+        case .connecting: return .connecting
+        case .resyncing: return .resyncing
+        case .stale: return .stale
+        case .live, nil: break
+        }
         switch state {
         case .down: return .down
         case .connecting: return .connecting

@@ -41,6 +41,14 @@ public final class TradingEngine<V: Venue> {
     @exclusivity(unchecked) var routeByNumber: [Int] = []
     @exclusivity(unchecked) var routedInstruments: [InstrumentID] = []
     @exclusivity(unchecked) private(set) var feedEnded = false
+    /// A live feed: an empty batch means "nothing yet", never the end.
+    let feedOpenEnded: Bool
+    /// The live feed's connections as last seen (Engine+FeedHealth).
+    var feedHealth: [FeedHealth] = []
+    /// The reason each venue was last said to be down in the event log (retries are not repeated).
+    var loggedDown: [String: String] = [:]
+    /// When the feed's health is looked at next.
+    @exclusivity(unchecked) var nextFeedHealthCheck = Timestamp.zero
     @exclusivity(unchecked) var venues: VenueTable<V>
     @exclusivity(unchecked) var runners: [StrategyRunner]
     /// Which strategies and legs each instrument's data goes to.
@@ -125,7 +133,8 @@ public final class TradingEngine<V: Venue> {
         self.feed = feed
         self.batch = batch
         self.batchCount = batch.count
-        self.feedEnded = batch.isEmpty
+        self.feedOpenEnded = feed.isOpenEnded
+        self.feedEnded = batch.isEmpty && !feed.isOpenEnded
         self.routedInstruments = batch.instruments
         self.routeByNumber = Array(repeating: -1, count: batch.instruments.count)
         self.venues = VenueTable(venues)
@@ -164,7 +173,7 @@ public final class TradingEngine<V: Venue> {
 
     /// Nothing left to do: the feed has ended and nothing is scheduled. (Funding and expiries
     /// still ahead need market data to be meaningful, so they do not keep a run alive.)
-    public var isFinished: Bool { peekMarketTime() == nil && queue.isEmpty }
+    public var isFinished: Bool { !feedOpenEnded && peekMarketTime() == nil && queue.isEmpty }
 
     /// The earliest funding time or expiry on any venue.
     var nextSettlementTime: Timestamp? { venues.earliestSettlement }
@@ -184,7 +193,7 @@ public final class TradingEngine<V: Venue> {
         batchIndex = 0
         batchCount = batch.count
         if batch.isEmpty {
-            feedEnded = true
+            if !feedOpenEnded { feedEnded = true }
             return nil
         }
         if batch.instruments != routedInstruments {
@@ -251,6 +260,7 @@ public final class TradingEngine<V: Venue> {
             processed += 1
         }
         if time > now { now = time }
+        if feedOpenEnded && now >= nextFeedHealthCheck { checkFeedHealth() }
         return processed
     }
 

@@ -17,6 +17,8 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         case realTime(speed: Double)
         /// No waiting at all.
         case fastest
+        /// Data time is the wall clock (LIVE-PAPER: events carry their receipt time).
+        case live
     }
 
     public let clock: C
@@ -75,12 +77,14 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         func dataTime(at instant: C.Instant) -> Timestamp {
             switch pace {
             case .fastest: return .max
+            case .live: return .wallClockNow()
             case .realTime(let speed):
                 let elapsed = originInstant.duration(to: instant).nanosecondsClamped
                 return Timestamp(nanoseconds: originData.nanoseconds &+ Int64(Double(elapsed) * speed))
             }
         }
         func instant(forData time: Timestamp) -> C.Instant {
+            if case .live = pace { return clock.now.advanced(by: time - Timestamp.wallClockNow()) }
             guard case .realTime(let speed) = pace else { return clock.now }
             let offset = Double(time.nanoseconds &- originData.nanoseconds) / speed
             return originInstant.advanced(by: .nanoseconds(Int64(offset)))
@@ -100,7 +104,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 while burst < 50_000, !stop.isRaised, let next = engine.nextEventTime {
                     burst += engine.run(until: next)
                 }
-            case .realTime:
+            case .realTime, .live:
                 // Event by event, looking up between any two: a stop or a command is seen at
                 // once, and a loop that has fallen behind still publishes on time.
                 let due = dataTime(at: clock.now)
@@ -129,7 +133,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
                 lastChartCheck = current
             }
             if finished { return }
-            if case .realTime = pace, !behind {
+            if pace != .fastest, !behind {
                 var wake = current.advanced(by: commandLatency)
                 if let next = engine.nextEventTime {
                     let due = instant(forData: next)

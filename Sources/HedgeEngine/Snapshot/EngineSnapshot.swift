@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 
 /// Everything the screen shows, frozen at one instant. Immutable and `Sendable`: the engine
 /// publishes one after each burst of events and never waits for anyone to read it.
@@ -20,11 +21,15 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
     public var desk: DeskSummary?
     /// Kill switches fired since the engine started (nil from a server that predates it).
     public var killSwitch: KillSwitchTally?
+    /// Each live market-data connection's health (LIVE-PAPER); nil or empty otherwise.
+    public var feeds: [FeedHealth]?
 
     public init(sequence: UInt64, time: Timestamp, mode: RunMode, strategies: [StrategySnapshot],
                 venues: [VenueStatus], log: [LogEntry], acknowledgements: [CommandAcknowledgement] = [],
-                limits: PortfolioLimits = .none, desk: DeskSummary? = nil, killSwitch: KillSwitchTally? = nil) {
+                limits: PortfolioLimits = .none, desk: DeskSummary? = nil, killSwitch: KillSwitchTally? = nil,
+                feeds: [FeedHealth]? = nil) {
         self.killSwitch = killSwitch
+        self.feeds = feeds
         self.limits = limits
         self.desk = desk
         self.sequence = sequence
@@ -40,6 +45,8 @@ public struct EngineSnapshot: Sendable, Hashable, Codable {
 /// Paper trading on the simulated market, replaying recorded data, or live.
 public enum RunMode: String, Sendable, Hashable, Codable {
     case paper, replay, live
+    /// Live market data, orders filled by the simulated venue against the live book.
+    case livePaper = "live-paper"
 }
 
 /// One strategy as the screen shows it.

@@ -4,8 +4,10 @@
 public enum VenueCondition: String, Sendable, Hashable, Codable, CaseIterable {
     /// Connected and its market data fresh.
     case live
-    /// Not connected yet, or reconnecting (resyncing its books).
+    /// Not connected yet, or reconnecting.
     case connecting
+    /// Connected, but a book lost its sequence: waiting for a new snapshot before it is trusted.
+    case resyncing
     /// Connected, but its market data (or a leg's) is older than its limit.
     case stale
     /// Not connected: orders cannot reach it.

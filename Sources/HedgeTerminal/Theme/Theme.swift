@@ -14,7 +14,7 @@ public struct Theme: Sendable, Hashable {
     }
 
     func foreground(_ role: ThemeRole) -> PaletteColour {
-        foregrounds[role] ?? foregrounds[.text] ?? .terminalDefault
+        foregrounds[role] ?? role.fallback.flatMap { foregrounds[$0] } ?? foregrounds[.text] ?? .terminalDefault
     }
 
     /// The built-in dark theme; `themes/default.toml` holds the same values for people to copy.
@@ -43,6 +43,11 @@ public struct Theme: Sendable, Hashable {
             .stateClosing: .indexed(208),
             .stateUnwinding: .indexed(202),
             .stateError: .indexed(203),
+            .feedConnecting: .indexed(245),
+            .feedLive: .indexed(41),
+            .feedStale: .indexed(214),
+            .feedResyncing: .indexed(179),
+            .feedDown: .indexed(203),
         ],
         boldRoles: [.title, .danger, .stateError]
     )

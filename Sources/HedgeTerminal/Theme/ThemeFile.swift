@@ -107,6 +107,9 @@ enum ThemeFile {
             }
             do { foregrounds[role] = try colour(colours[key]!) } catch { throw fail(key, in: "colours", error.problem) }
         }
+        for role in ThemeRole.allCases where foregrounds[role] == nil {
+            if let fallback = role.fallback, let colour = foregrounds[fallback] { foregrounds[role] = colour }
+        }
         if let missing = ThemeRole.allCases.first(where: { foregrounds[$0] == nil }) {
             throw ThemeError(file: file, line: lines.table("colours"), key: "colours." + missing.fileKey,
                              problem: "no colour for this role (every role needs one)")

@@ -1,5 +1,6 @@
 import HedgeCore
 import HedgeEngine
+import HedgeVenues
 
 /// The top line: engine clock in UTC, run mode, read-only, venue connections, which strategy is
 /// shown. Cut off from the server, it says so instead of a clock that looks live, venue states
@@ -21,7 +22,7 @@ struct HeaderBar {
         if stale == nil {
             x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
         }
-        let modeStyle = stale != nil ? Self.old : snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : Style(.accent, bold: true)
+        let modeStyle = stale != nil ? Self.old : snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : snapshot.mode == .livePaper ? Style(.warning, bold: true, reverse: true) : Style(.accent, bold: true)
         x = buffer.put(" " + snapshot.mode.rawValue.uppercased() + " ", x: x + 1, y: area.y, style: modeStyle, limit: area.maxX - x - 1)
         if context.isReadOnly {
             x = buffer.put(" READ-ONLY ", x: x + 1, y: area.y, style: Style(.warning, bold: true, reverse: true), limit: area.maxX - x - 1)
@@ -29,7 +30,19 @@ struct HeaderBar {
         if let stale {
             x = buffer.put(" " + stale + " ", x: x + 1, y: area.y, style: Style(.danger, bold: true, reverse: true), limit: area.maxX - x - 1)
         }
-        for venue in snapshot.venues {
+        if let feeds = snapshot.feeds, !feeds.isEmpty, stale == nil {
+            // LIVE-PAPER: each venue's connection, not the simulated venue that fills. The most
+            // detailed form in which every venue fits: the latency figures go first, then the age.
+            let room = area.maxX - x - (snapshot.strategies.count > 1 ? 16 : 0)
+            let detail = [FeedDetail.full, .age, .state].first { level in
+                feeds.reduce(0) { $0 + Self.feedText(for: $1, detail: level, now: snapshot.time).count + 2 + $1.venue.count + 1 } <= room
+            } ?? .state
+            for feed in feeds {
+                guard x < area.maxX - 2 else { break }
+                x = renderFeed(feed, detail: detail, into: &buffer, x: x, y: area.y, limit: area.maxX, glyphs: glyphs)
+            }
+        }
+        for venue in snapshot.venues where snapshot.feeds?.isEmpty ?? true {
             guard x < area.maxX - 2 else { break }
             if stale != nil {
                 // Whatever the venues were doing, this screen cannot know now.
@@ -55,6 +68,36 @@ struct HeaderBar {
             let start = area.maxX - text.count
             if start > x + 1 { buffer.put(text, x: start, y: area.y, style: stale != nil ? Self.old : Style(.muted)) }
         }
+    }
+
+    /// How much of a feed's health fits.
+    enum FeedDetail { case full, age, state }
+
+    /// "● live 0.2s lat p50 4ms p99 12ms" (full), "● live 0.2s" (age), "● live" (state).
+    static func feedText(for feed: FeedHealth, detail: FeedDetail, now: Timestamp) -> String {
+        var text = "● " + feed.state.rawValue
+        if detail != .state, let age = feed.age(at: now) { text += " " + age.ageText }
+        if detail == .full, let p50 = feed.latencyP50Millis {
+            text += " lat p50 " + p50.fixed(places: 0) + "ms" + (feed.latencyP99Millis.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? "")
+        }
+        return text
+    }
+
+    /// "binance-usdm ● live 0.2s lat p50 4ms p99 12ms": the state in its own role, the age of the
+    /// last message, and venue event time → receipt latency.
+    private func renderFeed(_ feed: FeedHealth, detail: FeedDetail, into buffer: inout Buffer, x start: Int, y: Int, limit: Int, glyphs: GlyphSet) -> Int {
+        var x = buffer.put("  " + feed.venue + " ", x: start, y: y, style: Style(.text), limit: limit - start)
+        let role = ThemeRole.forFeed(feed.state)
+        let mark = feed.state == .down ? glyphs.disconnected : glyphs.connected
+        x = buffer.put(String(mark) + " " + feed.state.rawValue, x: x, y: y, style: Style(role, bold: feed.state != .live), limit: limit - x)
+        if detail != .state, let age = feed.age(at: snapshot.time) {
+            x = buffer.put(" " + age.ageText, x: x, y: y, style: Style(role), limit: limit - x)
+        }
+        if detail == .full, let p50 = feed.latencyP50Millis {
+            x = buffer.put(" lat p50 " + p50.fixed(places: 0) + "ms" + (feed.latencyP99Millis.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? ""),
+                           x: x, y: y, style: Style(.muted), limit: limit - x)
+        }
+        return x
     }
 
     /// What the header's figures look like while cut off: the same as the panels' (`Dashboard`).

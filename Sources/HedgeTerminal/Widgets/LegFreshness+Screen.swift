@@ -48,6 +48,7 @@ extension StrategySnapshot {
         let snap = legs[leg]
         let age = snap.freshness?.age.map(\.roughText) ?? "—"
         let limit = snap.freshness.map(\.limitText) ?? "—"
+        if let reason = snap.freshness?.unavailable { return "leg \(leg) \(snap.instrument.symbol): \(reason)" }
         return "leg \(leg) \(snap.instrument.symbol): no market data for \(age) (limit \(limit))"
     }
 }

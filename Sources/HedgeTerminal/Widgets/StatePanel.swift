@@ -31,8 +31,10 @@ struct StatePanel {
         for leg in strategy.staleLegs where row < inner.height {
             let freshness = strategy.legs[leg].freshness
             let age = freshness?.age.map(\.roughText) ?? "—", limit = freshness?.limitText ?? "—"
-            buffer.put("leg \(leg) stale \(age) (limit \(limit)): no entry/adjust", in: inner, row: row,
-                       style: Style(.warning, bold: true), glyphs: glyphs)
+            // A live feed's reason ("binance-usdm resyncing: ...") says more than an age.
+            let text = freshness?.unavailable.map { "leg \(leg) \($0): no entry/adjust" }
+                ?? "leg \(leg) stale \(age) (limit \(limit)): no entry/adjust"
+            buffer.put(text, in: inner, row: row, style: Style(.warning, bold: true), glyphs: glyphs)
             row += 1
         }
         if inner.height >= 4 { row = drawPath(into: &buffer, inner: inner, row: row, glyphs: glyphs) }

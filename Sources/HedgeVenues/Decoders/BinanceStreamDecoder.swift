@@ -15,7 +15,7 @@ protocol TrackedSymbolBook {
 /// the first one applied must straddle the snapshot's `lastUpdateId`, and after that each update
 /// must continue the previous one (`pu` on futures, `U == previous u + 1` on spot), else a gap is
 /// reported and the book waits for a new snapshot.
-struct BinanceStreamDecoder {
+public struct BinanceStreamDecoder: Sendable {
     /// The two sequencing rule sets Binance uses for depth streams.
     public enum Market: Sendable, Hashable {
         /// Spot: first update has `U <= lastUpdateId + 1 <= u`, then `U == previous u + 1`.
@@ -50,7 +50,7 @@ struct BinanceStreamDecoder {
     public let venue: String
     public let market: Market
     /// Added to the recorder's local stamp for messages without a venue time (spot bookTicker).
-    var localClockOffset: Duration?
+    public var localClockOffset: Duration?
     /// Pre-snapshot updates kept at most, per symbol.
     var maxBufferedUpdates = 5_000
     private var symbols: [TrackedSymbol] = []
@@ -120,7 +120,7 @@ struct BinanceStreamDecoder {
     /// Decodes a REST depth snapshot (`lastUpdateId`, `bids`, `asks`) and replays buffered updates.
     /// - Parameter symbol: the symbol when the body does not name it (USD-M and spot snapshots do
     ///   not); nil picks the one symbol this decoder follows.
-    mutating func decodeSnapshot(
+    public mutating func decodeSnapshot(
         _ message: UnsafeBufferPointer<UInt8>, symbol: String?, into events: inout [MarketEvent]
     ) throws(MarketDataFault) -> DecodeOutcome {
         var cursor = JSONCursor(message)

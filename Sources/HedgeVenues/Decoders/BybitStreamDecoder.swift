@@ -4,7 +4,7 @@ import HedgeCore
 /// deltas that carry only the fields that changed, merged here per symbol), `orderbook.N.SYMBOL`
 /// (snapshot, then deltas where size "0" deletes a level) and `publicTrade.SYMBOL`.
 /// It knows nothing of files: a live connector feeds it the same raw messages.
-struct BybitStreamDecoder {
+public struct BybitStreamDecoder: Sendable {
     /// The last known value of each ticker field; deltas update only what they carry.
     struct TickerState {
         var bid: FixedDecimal?, bidSize: FixedDecimal?, ask: FixedDecimal?, askSize: FixedDecimal?

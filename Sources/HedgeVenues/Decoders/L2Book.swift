@@ -5,7 +5,7 @@ import HedgeCore
 /// Each side keeps its levels in one sorted array with the best level last, so the frequent
 /// changes near the top move few elements. Asks are stored with negated prices so both sides
 /// share one ascending order.
-struct L2Book: Sendable, Hashable {
+public struct L2Book: Sendable, Hashable {
     /// Scaled prices (asks negated), ascending: the best level is last.
     private var bidKeys: [Int64] = []
     private var bidSizes: [Int64] = []

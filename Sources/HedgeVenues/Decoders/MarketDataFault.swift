@@ -22,7 +22,7 @@ public struct MarketDataFault: Error, Sendable, Hashable, CustomStringConvertibl
 
     public var kind: Kind
     /// What was wrong, in words a user can act on.
-    var detail: String
+    public var detail: String
 
     public init(_ kind: Kind, _ detail: String) {
         self.kind = kind
@@ -33,7 +33,7 @@ public struct MarketDataFault: Error, Sendable, Hashable, CustomStringConvertibl
 }
 
 /// What a decoder did with one message that it did not refuse.
-enum DecodeOutcome: Sendable, Hashable {
+public enum DecodeOutcome: Sendable, Hashable {
     /// Market data for a selected instrument (events may still be empty, e.g. a buffered update).
     case decoded
     /// Market data for an instrument nobody asked for: skipped before parsing the body.

@@ -105,4 +105,15 @@ public protocol MarketFeed {
     /// Replaces `batch`'s rows with the next events; empty when the feed has ended. A default
     /// (by `next()`) is provided; `ReplayFeed` fills quote rows without making events.
     mutating func nextBatch(into batch: inout MarketBatch)
+    /// Whether an empty batch means "nothing yet" rather than the end (a live feed never ends).
+    var isOpenEnded: Bool { get }
+    /// The live connections behind the feed, per venue; empty for recorded and synthetic feeds.
+    func feedHealth(at now: Timestamp) -> [FeedHealth]
+}
+
+extension MarketFeed {
+    /// Recorded and synthetic feeds end when their data does.
+    public var isOpenEnded: Bool { false }
+    /// Recorded and synthetic feeds have no connection to report on.
+    public func feedHealth(at now: Timestamp) -> [FeedHealth] { [] }
 }

@@ -1,0 +1,65 @@
+import Foundation
+import HedgeCore
+import HedgeVenues
+import Logging
+
+extension PaperDesk {
+    /// Opens a LIVE-PAPER desk: live market data from `feed`, orders filled by the setup's
+    /// simulated venues against the live books, and the journal and venue state as a paper desk
+    /// keeps them (the journal's lock, recovery of what was open at the last stop).
+    public static func openLive(_ setup: LivePaperSetup, feed: sending any MarketFeed, journalPath: String, venueState: String?,
+                                halfOpen: HalfOpenPolicy, logger: Logger) throws -> PaperDesk {
+        func fail(_ message: String) -> DeskError { DeskError("\(message); not trading") }
+        let base = (journalPath as NSString).deletingPathExtension
+        let venueStatePath = venueState ?? (base.isEmpty ? journalPath : base) + ".venues-live-paper.json"
+        let directory = (journalPath as NSString).deletingLastPathComponent
+        if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+        let lock: JournalLock
+        let journal: Journal
+        do {
+            lock = try JournalLock(journalPath: journalPath)
+            journal = try Journal(path: journalPath)
+        } catch {
+            throw fail("\(error)")
+        }
+        if !FileManager.default.fileExists(atPath: venueStatePath) {
+            let held: (positions: [InstrumentID: FixedDecimal], openCycles: [String])
+            do { held = try journal.heldExposure() } catch { throw fail("\(error)") }
+            if !held.positions.isEmpty || !held.openCycles.isEmpty {
+                throw fail("venue state \(venueStatePath) is missing, but the journal holds positions or open cycles; restore the file or pass it with --venue-state")
+            }
+        }
+        let firstStartChecked = FileManager.default.fileExists(atPath: venueStatePath)
+        var state: VenueStateFile
+        let ledgers: [VenueLedger]
+        do {
+            state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
+            ledgers = try state.load()
+            state.carriedMarks = try state.loadMarks()
+        } catch {
+            throw fail("\(error)")
+        }
+        var start = Timestamp.wallClockNow()
+        if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
+        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: feed, mode: .livePaper, startedAt: start,
+                            limits: setup.limits, logger: logger)
+        engine.attach(journal: journal, venueState: nil)
+        var notices: [String] = []
+        do {
+            let report = try engine.recover(venueLedgers: ledgers, policy: halfOpen)
+            if report.differences > 0 {
+                notices.append("recovery found \(report.differences) difference(s) with the venue and adopted the venue's records (see the log and the journal's reconciliations)")
+            }
+        } catch {
+            throw fail("recovery failed: \(error)")
+        }
+        engine.attach(journal: journal, venueState: state)
+        let charts = ChartHistoryFile(path: ChartHistoryFile.path(besideVenueState: venueStatePath))
+        var savedCharts = charts.load()
+        // A first start has no charts to miss: only a restart says the file was not there.
+        if !firstStartChecked && !FileManager.default.fileExists(atPath: charts.path) { savedCharts.problem = nil }
+        engine.attach(chartHistory: charts, loaded: savedCharts)
+        return PaperDesk(journalPath: journalPath, venueStatePath: venueStatePath, notices: notices,
+                         session: TradingSession(engine: engine, holding: lock, logger: logger))
+    }
+}

@@ -1,0 +1,153 @@
+import HedgeCore
+import HedgeEngine
+import HedgeVenues
+import Logging
+import NIOCore
+import NIOSSL
+import WSClient
+
+/// The thin I/O shell around a connector: opens the WebSocket and REST requests the connector
+/// asks for, feeds back what happens (stamped with the wall clock), ticks it every 100 ms for
+/// its deadlines, and passes its results to a sink. WebSocket pings are answered with pongs by
+/// the client itself (Binance pings every few minutes and closes a connection that does not answer).
+public struct LiveConnection<C: MarketConnector>: Sendable {
+    public let endpoint: LiveEndpoint
+    public let sink: any LiveSink
+    public var tick: Duration = .milliseconds(100)
+    /// Larger WebSocket messages close the connection (a depth diff is a few KiB).
+    public var maximumMessage = 4 << 20
+    let logger: Logger
+
+    public init(endpoint: LiveEndpoint, sink: any LiveSink, logger: Logger = Logger(label: "hedgetop.live")) {
+        self.endpoint = endpoint
+        self.sink = sink
+        self.logger = logger
+    }
+
+    /// An input, and the socket it came from (nil: not from a socket).
+    private struct Tagged: Sendable {
+        var generation: Int?
+        var input: ConnectorInput
+    }
+
+    /// Runs `connector` until the task is cancelled.
+    public func run(_ start: C) async {
+        var connector = start
+        let kind = connector.kind
+        let rest: RESTClient
+        let tls: TLSConfiguration
+        do {
+            tls = try endpoint.tlsConfiguration()
+            rest = try RESTClient(endpoint: endpoint)
+        } catch {
+            sink.log(.warning, "\(kind.rawValue) down: \(error)", venue: kind)
+            sink.health(FeedHealth(venue: kind.rawValue, state: .down, detail: "\(error)"))
+            return
+        }
+        let (inputs, input) = AsyncStream.makeStream(of: Tagged.self)
+        let interval = tick
+        let ticker = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                input.yield(Tagged(generation: nil, input: .tick(at: .wallClockNow())))
+            }
+        }
+        var generation = 0
+        var socket: Task<Void, Never>?
+        var outbound: AsyncStream<String>.Continuation?
+        var fetches: [Task<Void, Never>] = []
+        input.yield(Tagged(generation: nil, input: .start(at: .wallClockNow())))
+        await withTaskCancellationHandler {
+            for await tagged in inputs {
+                if let from = tagged.generation, from != generation { continue }
+                let actions = connector.handle(tagged.input)
+                for action in actions {
+                    switch action {
+                    case .connect(let url):
+                        socket?.cancel()
+                        outbound?.finish()
+                        generation += 1
+                        let (messages, writer) = AsyncStream.makeStream(of: String.self)
+                        outbound = writer
+                        socket = openSocket(url: url, tls: tls, generation: generation, outbound: messages, input: input)
+                    case .send(let text):
+                        outbound?.yield(text)
+                    case .fetchSnapshot(let symbol, let url):
+                        let current = generation
+                        fetches.removeAll { $0.isCancelled }
+                        fetches.append(Task {
+                            do throws(LiveFailure) {
+                                let body = try await rest.get(url)
+                                input.yield(Tagged(generation: current, input: .snapshot(symbol: symbol, body: body, at: .wallClockNow())))
+                            } catch {
+                                input.yield(Tagged(generation: current, input: .snapshotFailed(symbol: symbol, reason: error.message, fatal: error.fatal, at: .wallClockNow())))
+                            }
+                        })
+                    case .close:
+                        generation += 1
+                        socket?.cancel()
+                        socket = nil
+                        outbound?.finish()
+                        outbound = nil
+                    case .deliver(let events, let receivedAt):
+                        sink.deliver(events, receivedAt: receivedAt)
+                    case .record(let line):
+                        sink.record(line, venue: kind)
+                    case .log(let level, let message):
+                        sink.log(level, message, venue: kind)
+                    }
+                }
+                sink.health(connector.health(at: .wallClockNow()))
+                if Task.isCancelled { break }
+            }
+        } onCancel: {
+            input.finish()
+        }
+        ticker.cancel()
+        socket?.cancel()
+        for fetch in fetches { fetch.cancel() }
+        await rest.shutdown()
+    }
+
+    private func openSocket(url: String, tls: TLSConfiguration, generation: Int, outbound: AsyncStream<String>,
+                            input: AsyncStream<Tagged>.Continuation) -> Task<Void, Never> {
+        let maximum = maximumMessage
+        let logger = logger
+        return Task {
+            var configuration = WebSocketClientConfiguration(maxFrameSize: maximum)
+            configuration.closeTimeout = .seconds(2)
+            let client = WebSocketClient(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, writer, _ in
+                input.yield(Tagged(generation: generation, input: .connected(at: .wallClockNow())))
+                let sender = Task {
+                    for await text in outbound { try? await writer.write(.text(text)) }
+                }
+                defer { sender.cancel() }
+                for try await message in inbound.messages(maxSize: maximum) {
+                    let bytes: [UInt8]
+                    switch message {
+                    case .text(let text): bytes = Array(text.utf8)
+                    case .binary(let buffer): bytes = Array(buffer.readableBytesView)
+                    }
+                    input.yield(Tagged(generation: generation, input: .message(bytes, at: .wallClockNow())))
+                }
+            }
+            let reason: String
+            var fatal = false
+            do {
+                let close = try await client.run()
+                reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" } ?? "closed by the venue"
+            } catch {
+                let text = String(describing: error)
+                if text.contains("webSocketUpgradeFailed") {
+                    reason = "the venue refused the WebSocket upgrade at \(RESTClient.host(url)) (an HTTP status instead of 101: region blocked, wrong URL or unknown stream)"
+                    fatal = false
+                } else if text.contains("TooLarge") || text.contains("tooLarge") || text.contains("maxSize") {
+                    reason = "a message larger than \(maximum >> 20) MiB: connection dropped"
+                } else {
+                    reason = RESTClient.describe(error, url: url)
+                }
+            }
+            input.yield(Tagged(generation: generation, input: .closed(reason: reason, fatal: fatal, at: .wallClockNow())))
+        }
+    }
+}
