@@ -61,6 +61,46 @@ struct SweepCommandTests {
         #expect(try Self.read("\(dir)/csv-merged/sweep.csv") == Self.read("\(dir)/csv-1/sweep.csv"))
     }
 
+    @Test("with --walk-forward, shards merged give the single run's table, steps and files")
+    func walkForwardShards() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let grid = ["--entry", "1z,2z", "--exit", "0.5z", "--walk-forward", "2"]
+        let whole = try HedgetopProcess.run(["sweep"] + Self.setup + grid + ["--json", "\(dir)/whole.json", "--csv", "\(dir)/csv"])
+        #expect(whole.status == 0, "stderr: \(whole.error)")
+        #expect(whole.output.contains("walk-forward: 2 folds by data time"))
+        for index in 1...2 {
+            let shard = try HedgetopProcess.run(["sweep"] + Self.setup + grid + ["--jobs", "1", "--shard", "\(index)/2", "--out", "\(dir)/s\(index)"])
+            #expect(shard.status == 0, "stderr: \(shard.error)")
+        }
+        // The fold reports are replays with --from/--to: one appears under its fold's name.
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/s1/reports/fold-1-point-0001.json") || FileManager.default.fileExists(atPath: "\(dir)/s2/reports/fold-1-point-0001.json"))
+        let merged = try HedgetopProcess.run(["sweep", "merge", "\(dir)/s1", "\(dir)/s2", "--json", "\(dir)/merged.json", "--csv", "\(dir)/csv-merged"])
+        #expect(merged.status == 0, "stderr: \(merged.error)")
+        #expect(merged.output == whole.output)
+        #expect(try Self.read("\(dir)/merged.json") == Self.read("\(dir)/whole.json"))
+        for name in ["sweep.csv", "walk-forward.csv", "folds.csv"] {
+            #expect(try Self.read("\(dir)/csv-merged/\(name)") == Self.read("\(dir)/csv/\(name)"))
+        }
+    }
+
+    @Test("a fold's report is `hedgetop replay --from --to` of its window, byte for byte")
+    func foldReportEqualsWindowedReplay() throws {
+        let dir = try Self.directory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let sweep = try HedgetopProcess.run(["sweep"] + Self.setup + ["--entry", "1z", "--exit", "0.5z", "--walk-forward", "2", "--out", "\(dir)/out", "--json", "\(dir)/s.json"])
+        #expect(sweep.status == 0, "stderr: \(sweep.error)")
+        let result = try JSONSerialization.jsonObject(with: Self.read("\(dir)/s.json")) as? [String: Any]
+        let folds = try #require(result?["folds"] as? [[String: Any]])
+        let report = try JSONSerialization.jsonObject(with: Self.read("\(dir)/out/reports/fold-2-point-0001.json")) as? [String: Any]
+        let command = try #require((report?["parameters"] as? [String: Any])?["command"] as? [String])
+        #expect(folds.count == 2)
+        #expect(command.contains("--from") && command.contains("--to"))
+        let replay = try HedgetopProcess.run(Array(command.dropFirst()) + ["--json", "\(dir)/replay.json"])
+        #expect(replay.status == 0, "stderr: \(replay.error)")
+        #expect(try Self.read("\(dir)/replay.json") == Self.read("\(dir)/out/reports/fold-2-point-0001.json"))
+    }
+
     @Test("the README's GNU parallel example: two shards as local processes, then merge")
     func gnuParallel() throws {
         let dir = try Self.directory()

@@ -77,7 +77,9 @@ struct WalkForwardTests {
         let grid = try SweepGrid(lists: [(.entry, "10bps,30bps"), (.exit, "2bps"), (.takerFee, "0")])
         let span = try #require(try ReplaySetup.dataSpan(base))
         let plan = try WalkForwardPlan(first: span.first, last: span.last, count: 2)
-        let outcomes = await SweepRunner.run(SweepRun.all(grid: grid, base: base, plan: plan), jobs: 2)
+        let runs = SweepRun.all(grid: grid, base: base, plan: plan)
+        #expect(runs.count == SweepResult.runCount(grid: grid, folds: 2))
+        let outcomes = await SweepRunner.run(runs, jobs: 2)
         let result = SweepResult(fingerprint: try SweepFingerprint(base: base, grid: grid, walkForward: 2), grid: grid, plan: plan, rows: outcomes.map(\.row))
         func row(fold: Int, entry: String) throws -> SweepRow {
             try #require(result.foldRows.first { $0.fold == fold && $0.point.values[0] == entry })
@@ -88,6 +90,7 @@ struct WalkForwardTests {
         #expect(low1.cycles > 0 && low1.net.isPositive)
         #expect(high1.cycles == 0 && high1.net.isZero)
         #expect(low2.net.isPositive && high2.net > low2.net)
+        #expect(result.ranked.count == 2)
         let step = try #require(result.walkForward?.first)
         #expect(result.walkForward?.count == 1)
         #expect(step.chosen.values[0] == "10bps")

@@ -12,9 +12,10 @@ public struct SweepRun: Sendable {
     /// Exactly the options `hedgetop replay` would be given for it.
     public var overrides: ReplayOverrides
 
-    /// Every run of a sweep in order: each fold (or the whole data once), each grid point.
+    /// Every run of a sweep in order: the whole data, then each walk-forward fold; in each, every
+    /// grid point.
     public static func all(grid: SweepGrid, base: ReplayOverrides, plan: WalkForwardPlan?) -> [SweepRun] {
-        let folds: [(Int?, ReplayWindow?)] = plan.map { plan in plan.folds.enumerated().map { ($0.offset + 1, $0.element) } } ?? [(nil, nil)]
+        let folds: [(Int?, ReplayWindow?)] = [(nil, nil)] + (plan.map { plan in plan.folds.enumerated().map { ($0.offset + 1, $0.element) } } ?? [])
         var runs: [SweepRun] = []
         for (fold, window) in folds {
             for point in grid.points {
