@@ -39,7 +39,7 @@ public struct SweepProgressView: Sendable {
         } else {
             buffer.put(status.trimmingPrefix(" ").description, in: area, row: 0)
         }
-        buffer.put("q or Ctrl-C stops the sweep (finished runs are kept in --out)", in: area, row: height - 1, style: Style(.muted))
+        buffer.put("q or Ctrl-C stops the sweep (nothing is written)", in: area, row: height - 1, style: Style(.muted))
         let view = SweepHeatmapView(map: map)
         if height - 3 >= view.height, width >= min(view.width, 30) {
             view.render(into: &buffer, rect: Rect(x: 0, y: 2, width: width, height: view.height))
