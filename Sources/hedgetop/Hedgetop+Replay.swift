@@ -73,6 +73,12 @@ extension Hedgetop {
         @Option(help: "Override both legs' taker fee rate, e.g. 0.0002 (default: the contract's).")
         var takerFee: String?
 
+        @Option(help: "Trade only from this data time on (UTC, e.g. 2024-08-08T23:56:00Z, or nanoseconds); the data before it warms up books and statistics with the strategy paused.")
+        var from: String?
+
+        @Option(help: "Stop the replay before this data time (UTC or nanoseconds).")
+        var to: String?
+
         @Option(help: "Write orders, fills, transitions and cycles to this journal (off by default for replays).")
         var journal: String?
 
@@ -115,6 +121,8 @@ extension Hedgetop {
             for file in files where !FileManager.default.isReadableFile(atPath: file) {
                 throw ValidationError("cannot read \(file)")
             }
+            do { _ = try ReplayWindow(from: from, to: to) } catch { throw ValidationError(error.message) }
+            if watch, from != nil || to != nil { throw ValidationError("--from and --to are for headless replays; leave out --watch") }
             try screen.check()
         }
 
@@ -142,6 +150,7 @@ extension Hedgetop {
             overrides.speed = speed
             overrides.policy = onBadInput.map { $0 == .stop ? .stop : .skip }
             overrides.balances = balances.compactMap { try? VenueBalance(parsing: $0) }
+            overrides.window = (try? ReplayWindow(from: from, to: to)) ?? nil
             return overrides
         }
 
@@ -189,9 +198,7 @@ extension Hedgetop {
             report.parameters = parameters
             print(report.text)
             if let json {
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-                try encoder.encode(report).write(to: URL(fileURLWithPath: json))
+                try report.jsonData().write(to: URL(fileURLWithPath: json))
             }
             if let csv {
                 do { try report.writeCSV(to: csv) } catch { throw Self.failure(error.message) }

@@ -20,6 +20,8 @@ public struct ReplayOverrides: Sendable {
     public var policy: BadInputPolicy?
     /// `--balance`: starting balances on the simulated venues, over the defaults and the file's.
     public var balances: [VenueBalance] = []
+    /// `--from`/`--to`: trade only inside this data-time window (a walk-forward fold).
+    public var window: ReplayWindow?
 
     public init() {}
 }
@@ -36,6 +38,8 @@ public struct ReplaySetup {
     public var parameters: ReplayParameters? = nil
     /// What loading the contract files skipped (`ContractCatalog.warnings`), for standard error.
     public var warnings: [String] = []
+    /// Trade only inside this data-time window; the data before it warms up books and statistics.
+    public var window: ReplayWindow? = nil
 }
 
 extension HedgetopConfig {
@@ -116,6 +120,7 @@ extension HedgetopConfig {
         }
         var setup = ReplaySetup(strategies: build.strategies, venues: build.venues, feed: feed,
                                 speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
+        setup.window = overrides.window
         do {
             setup.parameters = try ReplayParameters(setup: setup, overrides: overrides, recordings: files,
                                                     contracts: replay.contracts + overrides.contracts, config: file)

@@ -72,6 +72,8 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
     public var speed: String
     /// skip or stop.
     public var badInput: String
+    /// The data-time window traded in (`--from`/`--to`, a walk-forward fold); absent for the whole data.
+    public var window: ReplayWindow?
 
     /// The parameters of `setup`, built from `overrides` (and the configuration file at `config`).
     /// Reads every file through once for its hash.
@@ -100,6 +102,7 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
         }
         speed = setup.speed
         badInput = setup.policy == .stop ? "stop" : "skip"
+        window = setup.window
         command = Self.command(setup: setup, overrides: overrides, recordings: recordings, contracts: contracts, config: config,
                                badInput: badInput)
     }
@@ -173,6 +176,7 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
             }
         }
         words += ["--on-bad-input", badInput, "--speed", setup.speed]
+        words += setup.window?.arguments ?? []
         return words
     }
 

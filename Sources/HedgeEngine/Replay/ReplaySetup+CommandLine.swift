@@ -55,6 +55,7 @@ extension ReplaySetup {
             SimulatedVenue(name: name, contracts: specs.filter { $0.id.venue == name }, settings: SimulatedVenue.Settings.replay.with(overrides.balances, venue: name))
         }
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
+        window = overrides.window
         parameters = try ReplayParameters(setup: self, overrides: overrides, recordings: overrides.files,
                                           contracts: overrides.contracts, config: nil)
         warnings = catalog.warnings

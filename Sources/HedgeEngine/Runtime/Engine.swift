@@ -25,6 +25,8 @@ public final class TradingEngine<V: Venue> {
     let hasLimits: Bool
     /// The engine's clock when it started.
     public let startedAt: Timestamp
+    /// A replay's data-time window (walk-forward folds): trading only inside it.
+    public internal(set) var window: ReplayWindow?
     // The properties the market-data path touches per event skip dynamic exclusivity checks: one
     // task owns the engine and no access to them overlaps another (each one cost ≈ 100
     // instructions a quote).

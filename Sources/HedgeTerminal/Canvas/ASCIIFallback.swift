@@ -13,6 +13,8 @@ enum ASCIIFallback {
         "●": "*", "○": "o", "▲": "^", "▼": "v", "◆": "x",
         // Box lines (the ASCII glyph set draws `+-|`; these cover anything drawn past it).
         "─": "-", "│": "|", "┌": "+", "┐": "+", "└": "+", "┘": "+", "┤": "+", "├": "+",
+        // Progress bars (the sweep's live view).
+        "█": "#", "░": ".",
     ]
 
     /// `text` with every non-ASCII character replaced by its look-alike (`?` when there is none).
