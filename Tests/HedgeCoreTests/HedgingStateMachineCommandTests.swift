@@ -78,6 +78,15 @@ struct HedgingStateMachineCommandTests {
     static let commands: [StrategyCommand] = [.close, .rebalance, .resize(percent: 50), .setThresholds(entry: .bps("8"), exit: .bps("2")),
                                               .pause, .resume, .kill, .flatten(reason: "stop after hangup (SIGHUP)")]
 
+    @Test("a flatten closes as close does, under its own reason: the stop's, not the trader's close key")
+    func flattenCarriesItsReason() {
+        var desk = ReachableState.monitoring.reach()
+        let actions = desk.command(.flatten(reason: "stop after hangup (SIGHUP)"))
+        #expect(actions.commandResults.first?.1 == true)
+        #expect(actions.transitions.map(\.to) == [.closing])
+        #expect(actions.transitions.first?.reason == "stop after hangup (SIGHUP)", "\(actions.rendered)")
+    }
+
     @Test("the harness reaches every state", arguments: ReachableState.allCases)
     func reachesState(_ state: ReachableState) {
         let desk = state.reach()

@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 
 /// What the engine saw of each venue's order traffic, for the snapshot's venue status: orders
 /// sent and rejected, and recent order round trips.

@@ -67,7 +67,7 @@ public struct BinanceConnector: Sendable {
     private var connections = 0
     /// Why the venue is down or not live, shown with its health.
     private var detail: String?
-    public private(set) var latency = LatencySamples()
+    public private(set) var latency = LatencyWindow.venueLatency
     /// Messages refused by the decoder, by kind.
     public private(set) var faults: [MarketDataFault.Kind: Int] = [:]
     public private(set) var messages = 0
@@ -258,7 +258,7 @@ public struct BinanceConnector: Sendable {
             // Beyond a minute either way it is not latency but another clock (a replayed
             // recording's venue times, a venue clock far off): not sampled.
             let millis = Double((now - event.time).nanosecondsClamped) / 1e6
-            if millis >= 0 && millis <= LatencySamples.plausibleMillis { latency.add(milliseconds: millis) }
+            if millis >= 0 && millis <= LatencyWindow.plausibleMillis { latency.add(milliseconds: millis) }
         }
         actions.append(.deliver(events, receivedAt: now))
     }

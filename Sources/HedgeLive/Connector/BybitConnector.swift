@@ -46,7 +46,7 @@ public struct BybitConnector: Sendable {
     private var reportedStale = false
     private var connections = 0
     private var detail: String?
-    public private(set) var latency = LatencySamples()
+    public private(set) var latency = LatencyWindow.venueLatency
     public private(set) var faults: [MarketDataFault.Kind: Int] = [:]
     public private(set) var messages = 0
 
@@ -194,7 +194,7 @@ public struct BybitConnector: Sendable {
             // Beyond a minute either way it is not latency but another clock (a replayed
             // recording's venue times, a venue clock far off): not sampled.
             let millis = Double((now - event.time).nanosecondsClamped) / 1e6
-            if millis >= 0 && millis <= LatencySamples.plausibleMillis { latency.add(milliseconds: millis) }
+            if millis >= 0 && millis <= LatencyWindow.plausibleMillis { latency.add(milliseconds: millis) }
         }
         actions.append(.deliver(events, receivedAt: now))
     }

@@ -13,7 +13,7 @@ public final class LiveMarket: LiveSink {
         var pending: [MarketEvent] = []
         /// Receipt time of each pending event's message, for the arrival → engine figure.
         var receipts: [Timestamp] = []
-        var arrivalToEngine = LatencySamples(capacity: 100_000)
+        var arrivalToEngine = LatencyWindow(capacity: 100_000)
         var delivered = 0
         var health: [String: FeedHealth] = [:]
         var dropped = 0

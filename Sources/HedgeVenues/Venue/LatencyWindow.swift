@@ -1,6 +1,9 @@
-/// The most recent order round trips, for the live percentiles the header shows. Fixed
-/// capacity: a long run keeps the newest `capacity` figures, never more.
-struct LatencyWindow: Sendable {
+import HedgeCore
+
+/// The most recent latencies (order round trips; a venue's event time to receipt), for the live
+/// percentiles the header shows. Fixed capacity: a long run keeps the newest `capacity` figures,
+/// never more.
+public struct LatencyWindow: Sendable, Hashable {
     public let capacity: Int
     private var samples: [Double] = []
     private var next = 0
@@ -8,11 +11,14 @@ struct LatencyWindow: Sendable {
     public init(capacity: Int = 256) {
         precondition(capacity > 0, "capacity must be positive")
         self.capacity = capacity
-        samples.reserveCapacity(capacity)
+        samples.reserveCapacity(min(capacity, 4096))
     }
 
     public mutating func add(_ duration: Duration) {
-        let millis = duration.secondsDouble * 1000
+        add(milliseconds: duration.secondsDouble * 1000)
+    }
+
+    public mutating func add(milliseconds millis: Double) {
         if samples.count < capacity {
             samples.append(millis)
         } else {
