@@ -255,10 +255,7 @@ public struct BinanceConnector: Sendable {
                 }
             case .quote, .trade, .mark, .fundingRate: break
             }
-            // Beyond a minute either way it is not latency but another clock (a replayed
-            // recording's venue times, a venue clock far off): not sampled.
-            let millis = Double((now - event.time).nanosecondsClamped) / 1e6
-            if millis >= 0 && millis <= LatencyWindow.plausibleMillis { latency.add(milliseconds: millis) }
+            latency.addVenueLatency(from: event.time, to: now)
         }
         actions.append(.deliver(events, receivedAt: now))
     }
