@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "HedgeTerminal", targets: ["HedgeTerminal"]),
         .library(name: "HedgeMetrics", targets: ["HedgeMetrics"]),
         .library(name: "HedgeLive", targets: ["HedgeLive"]),
+        .library(name: "HedgeExchange", targets: ["HedgeExchange"]),
+        .executable(name: "hedgetop-exchange", targets: ["hedgetop-exchange"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -21,13 +23,14 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
-        .package(url: "https://github.com/hummingbird-project/swift-websocket", from: "1.6.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
-        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         /// ncursesw through a small C shim: the macros and globals Swift cannot import directly.
@@ -74,7 +77,7 @@ let package = Package(
             dependencies: [
                 "HedgeCore", "HedgeEngine",
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "FlyingFox", package: "FlyingFox"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
@@ -91,6 +94,34 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        /// A local exchange: serves recordings over the venues' own WebSocket and REST protocols,
+        /// with faults on a schedule or on command, so connectors can be tested without the internet.
+        .target(
+            name: "HedgeExchange",
+            dependencies: [
+                "HedgeCore", "HedgeVenues", "CZlib",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "hedgetop-exchange",
+            dependencies: [
+                "HedgeExchange",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
         .executableTarget(
@@ -119,6 +150,16 @@ let package = Package(
         .target(name: "MetricsScrape", path: "Tests/MetricsScrape"),
         .testTarget(name: "HedgeMetricsTests", dependencies: ["HedgeMetrics", "MetricsScrape", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "HedgeTerminalTests", dependencies: ["HedgeTerminal"], exclude: ["Expected"]),
+        .testTarget(
+            name: "HedgeExchangeTests",
+            dependencies: [
+                "HedgeExchange", "HedgeVenues", "HedgeCore", "MetricsScrape",
+                .product(name: "WSClient", package: "swift-websocket"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [.copy("Fixtures")]
+        ),
         .testTarget(name: "EndToEndTests", dependencies: ["MetricsScrape"]),
         .testTarget(
             name: "HedgeLiveTests",

@@ -1,0 +1,40 @@
+import Synchronization
+
+/// When each recorded message is due: the tape's receive times, shifted to start when playback
+/// starts and divided by the speed. One clock is shared by every venue, so recordings made at
+/// the same time (the three Binance files) stay aligned with each other.
+public final class PlaybackClock: Sendable {
+    /// nil: as fast as the connections take messages.
+    public let speed: Double?
+    private let started = Mutex<ContinuousClock.Instant?>(nil)
+
+    public init(speed: Double?) { self.speed = speed }
+
+    /// Starts the clock now, unless it already runs; returns its start.
+    @discardableResult
+    public func start() -> ContinuousClock.Instant {
+        started.withLock { start in
+            if let start { return start }
+            let now = ContinuousClock.now
+            start = now
+            return now
+        }
+    }
+
+    public var startInstant: ContinuousClock.Instant? { started.withLock { $0 } }
+
+    /// The instant a message received `offset` ns after its tape's origin is due; nil at full speed
+    /// or before the start.
+    func due(offset: Int64) -> ContinuousClock.Instant? {
+        guard let speed, let start = startInstant else { return nil }
+        return start + .nanoseconds(Int64(Double(offset) / speed))
+    }
+
+    /// The tape offset (ns) the clock stands at now; nil at full speed or before the start.
+    func offsetNow() -> Int64? {
+        guard let speed, let start = startInstant else { return nil }
+        let elapsed = ContinuousClock.now - start
+        let nanoseconds = Double(elapsed.components.seconds) * 1e9 + Double(elapsed.components.attoseconds) / 1e9
+        return Int64(nanoseconds * speed)
+    }
+}
