@@ -87,6 +87,24 @@ struct BinanceRequestsTests {
         #expect((try? catalog.spec(venue: "binance-usdm", symbol: "BTCUSDT")) != nil)
     }
 
+    @Test("REST: without a recorded file, USD-M's exchangeInfo is built in the futures shape and loads back as the built-in contract")
+    func builtInFuturesExchangeInfo() async throws {
+        let harness = try await ExchangeHarness.start([.binanceUSDM: ExchangeHarness.usdm])
+        defer { Task { await harness.stop() } }
+        let reply = try await harness.http("/fapi/v1/exchangeInfo", on: .binanceUSDM)
+        #expect(reply.status == 200)
+        let object = try JSONSerialization.jsonObject(with: Data(reply.body.utf8))
+        let symbol = try #require(((object as? [String: Any])?["symbols"] as? [[String: Any]])?.first)
+        #expect(symbol["contractType"] as? String == "PERPETUAL")
+        #expect(symbol["marginAsset"] as? String == "USDT")
+        var catalog = ContractCatalog([])
+        try catalog.load(object, file: "exchangeInfo")
+        let loaded = try catalog.spec(venue: "binance-usdm", symbol: "BTCUSDT")
+        let builtIn = try ContractCatalog.builtIn.spec(venue: "binance-usdm", symbol: "BTCUSDT")
+        #expect(loaded.kind == .perpetual)
+        #expect(loaded.tickSize == builtIn.tickSize && loaded.lotStep == builtIn.lotStep && loaded.minQuantity == builtIn.minQuantity)
+    }
+
     @Test("The synthesized markPrice stream is served on USD-M and parses as mark and funding events")
     func synthesizedMarkPrice() async throws {
         let harness = try await ExchangeHarness.start([.binanceUSDM: ExchangeHarness.usdm])

@@ -91,12 +91,37 @@ struct BinanceREST: Sendable {
             return String(decoding: body, as: UTF8.self)
         }
         let specs = symbols.sorted().compactMap { try? ContractCatalog.builtIn.spec(venue: venue.rawValue, symbol: $0) }
-        let entries = specs.map { spec in
-            let tick = spec.tickSize.formatted(places: spec.tickSize.fractionDigits)
-            let step = spec.lotStep.formatted(places: spec.lotStep.fractionDigits)
-            let minNotional = spec.minNotional.formatted(places: spec.minNotional.fractionDigits)
-            return #"{"symbol":"\#(spec.id.symbol)","status":"TRADING","baseAsset":"\#(spec.baseAsset)","quoteAsset":"\#(spec.quoteAsset)","baseAssetPrecision":8,"quotePrecision":8,"quoteAssetPrecision":8,"orderTypes":["LIMIT","LIMIT_MAKER","MARKET"],"isSpotTradingAllowed":true,"permissions":["SPOT"],"filters":[{"filterType":"PRICE_FILTER","minPrice":"\#(tick)","maxPrice":"1000000.00","tickSize":"\#(tick)"},{"filterType":"LOT_SIZE","minQty":"\#(step)","maxQty":"9000.00000000","stepSize":"\#(step)"},{"filterType":"NOTIONAL","minNotional":"\#(minNotional)","applyMinToMarket":true,"maxNotional":"9000000.00000000","applyMaxToMarket":false,"avgPriceMins":5}]}"#
+        let entries = specs.map { venue == .binanceSpot ? spotEntry($0) : futuresEntry($0, venue: venue) }
+        let futuresType = switch venue {
+        case .binanceUSDM: #""futuresType":"U_MARGINED","#
+        case .binanceCOINM: #""futuresType":"COIN_MARGINED","#
+        default: ""
         }
-        return #"{"timezone":"UTC","serverTime":0,"rateLimits":[],"exchangeFilters":[],"symbols":[\#(entries.joined(separator: ","))]}"#
+        return #"{"timezone":"UTC","serverTime":0,\#(futuresType)"rateLimits":[],"exchangeFilters":[],"symbols":[\#(entries.joined(separator: ","))]}"#
+    }
+
+    private static func text(_ value: FixedDecimal) -> String { value.formatted(places: value.fractionDigits) }
+
+    private static func spotEntry(_ spec: ContractSpec) -> String {
+        let tick = text(spec.tickSize), step = text(spec.lotStep), minNotional = text(spec.minNotional)
+        return #"{"symbol":"\#(spec.id.symbol)","status":"TRADING","baseAsset":"\#(spec.baseAsset)","quoteAsset":"\#(spec.quoteAsset)","baseAssetPrecision":8,"quotePrecision":8,"quoteAssetPrecision":8,"orderTypes":["LIMIT","LIMIT_MAKER","MARKET"],"isSpotTradingAllowed":true,"permissions":["SPOT"],"filters":[{"filterType":"PRICE_FILTER","minPrice":"\#(tick)","maxPrice":"1000000.00","tickSize":"\#(tick)"},{"filterType":"LOT_SIZE","minQty":"\#(step)","maxQty":"9000.00000000","stepSize":"\#(step)"},{"filterType":"NOTIONAL","minNotional":"\#(minNotional)","applyMinToMarket":true,"maxNotional":"9000000.00000000","applyMaxToMarket":false,"avgPriceMins":5}]}"#
+    }
+
+    /// USD-M and COIN-M entries carry the futures fields clients key on (`contractType`,
+    /// `deliveryDate`, `marginAsset`, COIN-M's `contractSize`): without them ccxt sees no swap.
+    private static func futuresEntry(_ spec: ContractSpec, venue: ExchangeVenue) -> String {
+        let tick = text(spec.tickSize), step = text(spec.lotStep), minimum = text(spec.minQuantity)
+        let (contractType, delivery): (String, Int64) = switch spec.kind {
+        case .dated(let expiry): ("CURRENT_QUARTER", expiry.nanoseconds / 1_000_000)
+        default: ("PERPETUAL", 4_133_404_800_000)
+        }
+        let pair = spec.id.symbol.split(separator: "_").first.map(String.init) ?? spec.id.symbol
+        let sizeOrNotional = venue == .binanceCOINM
+            ? #""contractSize":\#(text(spec.contractSize)),"#
+            : ""
+        let notionalFilter = venue == .binanceCOINM
+            ? ""
+            : #",{"filterType":"MIN_NOTIONAL","notional":"\#(text(spec.minNotional))"}"#
+        return #"{"symbol":"\#(spec.id.symbol)","pair":"\#(pair)","contractType":"\#(contractType)","deliveryDate":\#(delivery),"onboardDate":1569398400000,"status":"TRADING","contractStatus":"TRADING",\#(sizeOrNotional)"baseAsset":"\#(spec.baseAsset)","quoteAsset":"\#(spec.quoteAsset)","marginAsset":"\#(spec.settlementAsset)","pricePrecision":\#(spec.tickSize.fractionDigits),"quantityPrecision":\#(spec.lotStep.fractionDigits),"baseAssetPrecision":8,"quotePrecision":8,"underlyingType":"COIN","orderTypes":["LIMIT","MARKET"],"timeInForce":["GTC","IOC","FOK","GTX"],"filters":[{"filterType":"PRICE_FILTER","minPrice":"\#(tick)","maxPrice":"1000000","tickSize":"\#(tick)"},{"filterType":"LOT_SIZE","minQty":"\#(minimum)","maxQty":"1000","stepSize":"\#(step)"},{"filterType":"MARKET_LOT_SIZE","minQty":"\#(minimum)","maxQty":"1000","stepSize":"\#(step)"}\#(notionalFilter)]}"#
     }
 }
