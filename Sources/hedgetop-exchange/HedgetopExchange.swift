@@ -46,6 +46,9 @@ struct HedgetopExchange: AsyncParsableCommand {
     @Option(help: "Playback speed: 1 real time, 10 ten times faster, or 'max' (as fast as connections take it).")
     var speed: String = "1"
 
+    @Flag(help: "Move the venues' timestamps (E, T, ts, cts) so the recording starts now: clients measure event time to receipt as recorded. Needs --speed 1.")
+    var nowTimes = false
+
     @Flag(help: "Start the playback clock at launch instead of at the first WebSocket connection.")
     var startAtLaunch = false
 
@@ -100,6 +103,10 @@ struct HedgetopExchange: AsyncParsableCommand {
             configuration.speed = value
         }
         configuration.startAtLaunch = startAtLaunch
+        if nowTimes && configuration.speed != 1 {
+            throw ValidationError("--now-times needs --speed 1: at another speed the venue's clock and yours drift apart")
+        }
+        configuration.nowTimes = nowTimes
         configuration.host = host
         for entry in ports {
             let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)

@@ -35,6 +35,9 @@ public struct ExchangeConfiguration: Sendable {
     public var ports: [Listener: Int] = [:]
     /// Playback speed: 1 real time, 10 ten times faster; nil as fast as connections take it.
     public var speed: Double? = 1
+    /// Venue timestamps moved so the recording starts when playback starts (`EventTimeShift`):
+    /// event time → receipt latency reads as recorded. Real time only (speed 1).
+    public var nowTimes = false
     /// Start the clock at launch instead of at the first WebSocket connection.
     public var startAtLaunch = false
     /// The funding rate of the synthesized Binance markPrice stream; nil: no markPrice stream.

@@ -39,7 +39,7 @@ public final class LocalExchange: Sendable {
         for (venue, tape) in tapes {
             let first = tape.firstTime ?? 0
             let origin = starts.values.filter { abs($0 - first) < 3_600_000_000_000 }.min() ?? first
-            markets[venue] = VenueMarket(tape: tape, clock: clock, origin: origin)
+            markets[venue] = VenueMarket(tape: tape, clock: clock, origin: origin, shiftsEventTimes: configuration.nowTimes)
         }
         self.markets = markets
     }

@@ -110,7 +110,7 @@ final class StreamConnection: Sendable {
             // Counted as reached before it is written: a REST snapshot asked for once the client
             // has it must include it.
             market.noteHanded(through: cursor, sent: true)
-            try await outbound.write(.text(frame(message, name)))
+            try await outbound.write(.text(EventTimeShift.shift(frame(message, name), by: market.eventTimeShift)))
         }
     }
 
@@ -123,7 +123,7 @@ final class StreamConnection: Sendable {
         }
         if let jump { cursor = max(cursor, jump) }
         for item in pending {
-            try await outbound.write(.text(item.text))
+            try await outbound.write(.text(EventTimeShift.shift(item.text, by: market.eventTimeShift)))
             if let key = item.key, let name = item.name { subscribe(key, as: name) }
         }
     }

@@ -13,6 +13,8 @@ public final class VenueMarket: Sendable {
     /// tapes recorded together.
     let origin: Int64
     let faults = VenueFaults()
+    /// Venue timestamps moved to the present (`--now-times`).
+    let shiftsEventTimes: Bool
     private let state: Mutex<State>
 
     struct State {
@@ -29,7 +31,8 @@ public final class VenueMarket: Sendable {
         var sent = 0
     }
 
-    public init(tape: Tape, clock: PlaybackClock, origin: Int64) {
+    public init(tape: Tape, clock: PlaybackClock, origin: Int64, shiftsEventTimes: Bool = false) {
+        self.shiftsEventTimes = shiftsEventTimes
         self.venue = tape.venue
         self.tape = tape
         self.clock = clock
@@ -42,6 +45,14 @@ public final class VenueMarket: Sendable {
         let reached = state.withLock { $0.reached }
         guard let offset = clock.offsetNow() else { return reached }
         return max(reached, tape.position(after: origin + offset))
+    }
+
+    /// How far venue timestamps move (ms): the playback's wall-clock start minus the tape's
+    /// origin, so a message recorded N ms after the origin says it happened N ms after the start.
+    /// 0 unless `--now-times`, or before the clock starts.
+    var eventTimeShift: Int64 {
+        guard shiftsEventTimes, let start = clock.startWallMilliseconds else { return 0 }
+        return start - origin / 1_000_000
     }
 
     /// The clock position only (paced playback), for a connection resuming after silence.

@@ -1,4 +1,7 @@
 import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// When each recorded message is due: the tape's receive times, shifted to start when playback
 /// starts and divided by the speed. One clock is shared by every venue, so recordings made at
@@ -7,6 +10,8 @@ public final class PlaybackClock: Sendable {
     /// nil: as fast as the connections take messages.
     public let speed: Double?
     private let started = Mutex<ContinuousClock.Instant?>(nil)
+    /// Wall-clock milliseconds at the start, for `EventTimeShift`.
+    private let startedWall = Atomic<Int64>(0)
 
     public init(speed: Double?) { self.speed = speed }
 
@@ -17,11 +22,20 @@ public final class PlaybackClock: Sendable {
             if let start { return start }
             let now = ContinuousClock.now
             start = now
+            var wall = timespec()
+            clock_gettime(CLOCK_REALTIME, &wall)
+            startedWall.store(Int64(wall.tv_sec) * 1000 + Int64(wall.tv_nsec) / 1_000_000, ordering: .releasing)
             return now
         }
     }
 
     public var startInstant: ContinuousClock.Instant? { started.withLock { $0 } }
+
+    /// Wall-clock milliseconds since 1970 when the clock started; nil before.
+    public var startWallMilliseconds: Int64? {
+        let value = startedWall.load(ordering: .acquiring)
+        return value == 0 ? nil : value
+    }
 
     /// The instant a message received `offset` ns after its tape's origin is due; nil at full speed
     /// or before the start.
