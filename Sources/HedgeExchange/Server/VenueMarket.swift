@@ -33,6 +33,8 @@ public final class VenueMarket: Sendable {
 
     public init(tape: Tape, clock: PlaybackClock, origin: Int64, shiftsEventTimes: Bool = false) {
         self.shiftsEventTimes = shiftsEventTimes
+        self.recorderSkew = tape.messages.prefix(10_000).lazy.filter { $0.eventTime > 0 }
+            .map { $0.time / 1_000_000 - $0.eventTime }.min() ?? 0
         self.venue = tape.venue
         self.tape = tape
         self.clock = clock
@@ -48,12 +50,18 @@ public final class VenueMarket: Sendable {
     }
 
     /// How far venue timestamps move (ms): the playback's wall-clock start minus the tape's
-    /// origin, so a message recorded N ms after the origin says it happened N ms after the start.
-    /// 0 unless `--now-times`, or before the clock starts.
+    /// origin, so a message recorded N ms after the origin says it happened N ms after the start,
+    /// plus the recorder's clock skew. 0 unless `--now-times`, or before the clock starts.
     var eventTimeShift: Int64 {
         guard shiftsEventTimes, let start = clock.startWallMilliseconds else { return 0 }
-        return start - origin / 1_000_000
+        return start - origin / 1_000_000 + recorderSkew
     }
+
+    /// The smallest receive − event time (ms) among the tape's first 10,000 messages: a recorder
+    /// whose clock was behind the venue's (the 2024-08-08 USD-M file: 1.27 s) would otherwise
+    /// make every latency negative. Taking the fastest message as 0 ms of network is the usual
+    /// one-way estimate of a clock offset.
+    private let recorderSkew: Int64
 
     /// The clock position only (paced playback), for a connection resuming after silence.
     func clockPosition() -> Int? {
