@@ -105,7 +105,7 @@ public struct BinanceConnector: Sendable {
     // MARK: - Health
 
     /// How the connection stands at `now`.
-    public func health(at now: Timestamp) -> FeedHealth {
+    public func health(at now: Timestamp, latency withLatency: Bool) -> FeedHealth {
         let state: FeedHealth.State
         switch phase {
         case .idle, .connecting: state = .connecting
@@ -120,7 +120,8 @@ public struct BinanceConnector: Sendable {
         if state == .stale, let last = lastMessageAt { text = "no message for \(Self.seconds(now - last)) (limit \(Self.seconds(settings.staleAfter)))" }
         if state == .live || (state == .connecting && connections <= 1) { text = nil }
         return FeedHealth(venue: settings.kind.rawValue, state: state, lastMessageAt: lastMessageAt,
-                          latencyP50Millis: latency.percentile(50), latencyP99Millis: latency.percentile(99), detail: text)
+                          latencyP50Millis: withLatency ? latency.percentile(50) : nil,
+                          latencyP99Millis: withLatency ? latency.percentile(99) : nil, detail: text)
     }
 
     static func seconds(_ duration: Duration) -> String {

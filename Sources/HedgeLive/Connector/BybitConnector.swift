@@ -73,7 +73,7 @@ public struct BybitConnector: Sendable {
 
     // MARK: - Health
 
-    public func health(at now: Timestamp) -> FeedHealth {
+    public func health(at now: Timestamp, latency withLatency: Bool) -> FeedHealth {
         let state: FeedHealth.State
         switch phase {
         case .idle, .connecting: state = .connecting
@@ -88,7 +88,8 @@ public struct BybitConnector: Sendable {
         if state == .stale, let last = lastMessageAt { text = "no message for \(BinanceConnector.seconds(now - last)) (limit \(BinanceConnector.seconds(settings.staleAfter)))" }
         if state == .live || (state == .connecting && connections <= 1) { text = nil }
         return FeedHealth(venue: venue, state: state, lastMessageAt: lastMessageAt,
-                          latencyP50Millis: latency.percentile(50), latencyP99Millis: latency.percentile(99), detail: text)
+                          latencyP50Millis: withLatency ? latency.percentile(50) : nil,
+                          latencyP99Millis: withLatency ? latency.percentile(99) : nil, detail: text)
     }
 
     public func book(of symbol: String) -> L2Book? { nil }

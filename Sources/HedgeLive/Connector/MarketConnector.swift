@@ -5,7 +5,13 @@ import HedgeVenues
 public protocol MarketConnector: Sendable {
     var kind: LiveVenueKind { get }
     mutating func handle(_ input: ConnectorInput) -> [ConnectorAction]
-    func health(at now: Timestamp) -> FeedHealth
+    /// How the connection stands at `now`; without `latency` the percentiles (two sorts of the
+    /// latency window) are left out, for the check the shell makes after every message.
+    func health(at now: Timestamp, latency: Bool) -> FeedHealth
+}
+
+extension MarketConnector {
+    public func health(at now: Timestamp) -> FeedHealth { health(at: now, latency: true) }
 }
 
 extension BinanceConnector: MarketConnector {

@@ -56,6 +56,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
         var socket: Task<Void, Never>?
         var outbound: AsyncStream<String>.Continuation?
         var fetches: [Task<Void, Never>] = []
+        var publisher = HealthPublisher(sink: sink, interval: tick)
         input.yield(Tagged(generation: nil, input: .start(at: .wallClockNow())))
         await withTaskCancellationHandler {
             for await tagged in inputs {
@@ -97,7 +98,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
                         sink.log(level, message, venue: kind)
                     }
                 }
-                sink.health(connector.health(at: .wallClockNow()))
+                publisher.publish(connector, at: .wallClockNow())
                 if Task.isCancelled { break }
             }
         } onCancel: {
@@ -149,5 +150,29 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
             }
             input.yield(Tagged(generation: generation, input: .closed(reason: reason, fatal: fatal, at: .wallClockNow())))
         }
+    }
+}
+
+/// Hands the connector's health to the sink when its state or reason changes, and otherwise at
+/// most once per tick: the latency percentiles sort the window, too dear after every message of
+/// a busy depth stream (they held a debug build's feed seconds behind).
+struct HealthPublisher {
+    let sink: any LiveSink
+    let interval: Duration
+    private var last: FeedHealth?
+    private var lastAt: Timestamp?
+
+    init(sink: any LiveSink, interval: Duration) {
+        self.sink = sink
+        self.interval = interval
+    }
+
+    mutating func publish(_ connector: some MarketConnector, at now: Timestamp) {
+        let cheap = connector.health(at: now, latency: false)
+        if let last, let lastAt, last.state == cheap.state, last.detail == cheap.detail, now - lastAt < interval { return }
+        let full = connector.health(at: now)
+        sink.health(full)
+        last = full
+        lastAt = now
     }
 }
