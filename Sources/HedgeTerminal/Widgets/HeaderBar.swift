@@ -34,7 +34,7 @@ struct HeaderBar {
             // LIVE-PAPER: each venue's connection, not the simulated venue that fills. The most
             // detailed form in which every venue fits: the latency figures go first, then the age.
             let room = area.maxX - x - (snapshot.strategies.count > 1 ? 16 : 0)
-            let detail = [FeedDetail.full, .age, .state].first { level in
+            let detail = [FeedDetail.full, .compact, .age, .state].first { level in
                 feeds.reduce(0) { $0 + Self.feedText(for: $1, detail: level, now: snapshot.time).count + 2 + $1.venue.count + 1 } <= room
             } ?? .state
             for feed in feeds {
@@ -71,16 +71,23 @@ struct HeaderBar {
     }
 
     /// How much of a feed's health fits.
-    enum FeedDetail { case full, age, state }
+    enum FeedDetail { case full, compact, age, state }
 
-    /// "● live 0.2s lat p50 4ms p99 12ms" (full), "● live 0.2s" (age), "● live" (state).
+    /// "● live 0.2s lat p50 4ms p99 12ms" (full), "● live 0.2s lat 4/12ms" (compact: two venues
+    /// at 120 columns), "● live 0.2s" (age), "● live" (state).
     static func feedText(for feed: FeedHealth, detail: FeedDetail, now: Timestamp) -> String {
         var text = "● " + feed.state.rawValue
         if detail != .state, let age = feed.age(at: now) { text += " " + age.ageText }
-        if detail == .full, let p50 = feed.latencyP50Millis {
-            text += " lat p50 " + p50.fixed(places: 0) + "ms" + (feed.latencyP99Millis.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? "")
+        return text + latencyText(for: feed, detail: detail)
+    }
+
+    private static func latencyText(for feed: FeedHealth, detail: FeedDetail) -> String {
+        guard let p50 = feed.latencyP50Millis else { return "" }
+        switch detail {
+        case .full: return " lat p50 " + p50.fixed(places: 0) + "ms" + (feed.latencyP99Millis.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? "")
+        case .compact: return " lat " + p50.fixed(places: 0) + (feed.latencyP99Millis.map { "/" + $0.fixed(places: 0) } ?? "") + "ms"
+        case .age, .state: return ""
         }
-        return text
     }
 
     /// "binance-usdm ● live 0.2s lat p50 4ms p99 12ms": the state in its own role, the age of the
@@ -93,10 +100,8 @@ struct HeaderBar {
         if detail != .state, let age = feed.age(at: snapshot.time) {
             x = buffer.put(" " + age.ageText, x: x, y: y, style: Style(role), limit: limit - x)
         }
-        if detail == .full, let p50 = feed.latencyP50Millis {
-            x = buffer.put(" lat p50 " + p50.fixed(places: 0) + "ms" + (feed.latencyP99Millis.map { " p99 " + $0.fixed(places: 0) + "ms" } ?? ""),
-                           x: x, y: y, style: Style(.muted), limit: limit - x)
-        }
+        let latency = Self.latencyText(for: feed, detail: detail)
+        if !latency.isEmpty { x = buffer.put(latency, x: x, y: y, style: Style(.muted), limit: limit - x) }
         return x
     }
 
