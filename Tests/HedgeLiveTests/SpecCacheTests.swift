@@ -28,6 +28,25 @@ import Testing
         #expect(catalog.specs[InstrumentID(venue: "binance-usdm", symbol: "XYZUSDT")] != nil, "\(catalog.warnings)")
     }
 
+    @Test("Specs planted in a cache directory another user owns are not read: the built-in table, and the note says why",
+          .enabled(if: getuid() == 0, "needs root to give the directory to another uid"))
+    func aCacheDirectoryOfAnotherUserIsNotRead() async throws {
+        let base = NSTemporaryDirectory() + "hedgetop-specs-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let directory = base + "/specs"
+        let cache = SpecCache(directory: directory, fetchTimeout: .milliseconds(300))
+        // Planted: BTCUSDT with a tick of 1000, which would round every price.
+        let planted = #"{"symbols":[{"symbol":"BTCUSDT","pair":"BTCUSDT","contractType":"PERPETUAL","status":"TRADING","baseAsset":"BTC","quoteAsset":"USDT","marginAsset":"USDT","filters":[{"filterType":"PRICE_FILTER","tickSize":"1000","minPrice":"1000","maxPrice":"1000000"},{"filterType":"LOT_SIZE","stepSize":"1","minQty":"1","maxQty":"1000"},{"filterType":"MIN_NOTIONAL","notional":"5"}]}]}"#
+        try cache.save(Array(planted.utf8), for: .binanceUSDM)
+        #expect(chown(directory, 65534, 65534) == 0 && chown(cache.path(.binanceUSDM), 65534, 65534) == 0)
+        let endpoint = LiveEndpoint(kind: .binanceUSDM, webSocketURL: "ws://127.0.0.1:1", restURL: "http://127.0.0.1:1")
+        let (catalog, notes) = await cache.load([endpoint])
+        #expect(notes.count == 1)
+        #expect(notes[0].contains("the built-in table (cache refused: \(directory) belongs to another user: refused)"), "\(notes)")
+        let spec = try catalog.spec(venue: "binance-usdm", symbol: "BTCUSDT")
+        #expect(spec.tickSize == (try ContractCatalog.builtIn.spec(venue: "binance-usdm", symbol: "BTCUSDT")).tickSize)
+    }
+
     @Test func aCacheDirectoryThatIsASymlinkIsRefused() throws {
         let base = NSTemporaryDirectory() + "hedgetop-specs-\(UUID().uuidString)"
         defer { try? FileManager.default.removeItem(atPath: base) }

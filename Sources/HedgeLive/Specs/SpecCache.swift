@@ -59,51 +59,75 @@ public struct SpecCache: Sendable {
         catch { throw LiveFailure("cannot save specs to \(path(kind)): \(error.reason)") }
     }
 
-    /// When a venue's specs were saved, if they were.
+    /// When a venue's specs were saved, if they were: a regular file of ours, never a symlink.
     func savedAt(_ kind: LiveVenueKind) -> Date? {
         var status = stat()
-        guard lstat(path(kind), &status) == 0, status.st_mode & S_IFMT == S_IFREG else { return nil }
+        guard lstat(path(kind), &status) == 0, status.st_mode & S_IFMT == S_IFREG, status.st_uid == getuid() else { return nil }
         return Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec))
     }
 
-    /// Fetches each venue's specs (saving them), or falls back to the cached copy, or to the
-    /// built-in table; returns the catalog and one line per venue saying which it used.
+    /// Fetches each venue's specs (caching them), or falls back to the cached copy, or to the
+    /// built-in table; returns the catalog and one line per venue saying which it used. A cache
+    /// directory that is not safely ours (another user's, a symlink) is neither read nor written:
+    /// specs planted there would size every order.
     public func load(_ endpoints: [LiveEndpoint], now: Date = Date()) async -> (catalog: ContractCatalog, notes: [String]) {
         var catalog = ContractCatalog.builtIn
         var notes: [String] = []
+        var cacheProblem: String?
+        do throws(LiveFailure) { try prepare() } catch { cacheProblem = error.message }
         for endpoint in endpoints {
             let kind = endpoint.kind
-            var fetchProblem: String?
+            var fetched: [UInt8]?
+            var fetchProblem = "?"
             do {
                 let client = try RESTClient(endpoint: endpoint)
                 defer { Task { await client.shutdown() } }
-                let body = try await client.get(BinanceConnector.trimmed(endpoint.restURL) + kind.specsPath, timeout: fetchTimeout)
-                try save(body, for: kind)
+                fetched = try await client.get(BinanceConnector.trimmed(endpoint.restURL) + kind.specsPath, timeout: fetchTimeout)
             } catch {
                 fetchProblem = "\(error)"
             }
-            if kind == .binanceSpot {
+            if let body = fetched {
                 // Spot's exchangeInfo has no contract fields the catalog reads yet: it is cached
                 // for the record, and the built-in spot table is used.
-                notes.append("\(kind.rawValue): \(fetchProblem.map { "specs not fetched (\($0)); " } ?? "specs fetched and cached; ")using the built-in spot table")
-                continue
-            }
-            guard let saved = savedAt(kind) else {
-                notes.append("\(kind.rawValue): specs not fetched (\(fetchProblem ?? "?")) and none cached: using the built-in table")
-                continue
-            }
-            do throws(ContractFileError) {
-                try catalog.load(contentsOf: URL(fileURLWithPath: path(kind)))
-                if let fetchProblem {
-                    notes.append("\(kind.rawValue): specs not fetched (\(fetchProblem)); using specs cached \(Self.age(now.timeIntervalSince(saved))) ago")
-                } else {
-                    notes.append("\(kind.rawValue): specs fetched and cached in \(directory)")
+                if kind != .binanceSpot {
+                    var candidate = catalog
+                    do throws(ContractFileError) { try candidate.load(Data(body), named: path(kind)) } catch {
+                        notes.append("\(kind.rawValue): the venue's specs are unreadable (\(error)); using \(cachedOrBuiltIn(kind, into: &catalog, cacheProblem: cacheProblem, now: now))")
+                        continue
+                    }
+                    catalog = candidate
                 }
-            } catch {
-                notes.append("\(kind.rawValue): cached specs unreadable (\(error)); using the built-in table")
+                let kept: String
+                if let cacheProblem {
+                    kept = "not cached: \(cacheProblem)"
+                } else {
+                    do throws(LiveFailure) { try save(body, for: kind); kept = "cached in \(directory)" } catch { kept = "not cached: \(error.message)" }
+                }
+                notes.append("\(kind.rawValue): specs fetched and \(kept)\(kind == .binanceSpot ? "; using the built-in spot table" : "")")
+                continue
             }
+            if kind == .binanceSpot {
+                notes.append("\(kind.rawValue): specs not fetched (\(fetchProblem)); using the built-in spot table")
+                continue
+            }
+            notes.append("\(kind.rawValue): specs not fetched (\(fetchProblem)); using \(cachedOrBuiltIn(kind, into: &catalog, cacheProblem: cacheProblem, now: now))")
         }
         return (catalog, notes)
+    }
+
+    /// Loads the cached specs of `kind` when the cache is safely ours and holds them; says which
+    /// specs are in use.
+    private func cachedOrBuiltIn(_ kind: LiveVenueKind, into catalog: inout ContractCatalog, cacheProblem: String?, now: Date) -> String {
+        if let cacheProblem { return "the built-in table (cache refused: \(cacheProblem))" }
+        guard let saved = savedAt(kind) else { return "the built-in table (none cached)" }
+        var candidate = catalog
+        do throws(ContractFileError) {
+            try candidate.load(contentsOf: URL(fileURLWithPath: path(kind)))
+        } catch {
+            return "the built-in table (cached specs unreadable: \(error))"
+        }
+        catalog = candidate
+        return "specs cached \(Self.age(now.timeIntervalSince(saved))) ago"
     }
 
     /// "45s", "12m", "3h05m", "2d4h".

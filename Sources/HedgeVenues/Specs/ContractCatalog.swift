@@ -80,6 +80,12 @@ public struct ContractCatalog: Sendable, Hashable {
         let data: Data
         do { data = try Data(contentsOf: url) }
         catch { throw ContractFileError(file: name, reason: "cannot read (\(error.localizedDescription))") }
+        try load(data, named: name)
+    }
+
+    /// Loads a file's bytes already in hand (a venue's answer before it is cached); `name` tells
+    /// a JSON-lines recording from one response, and names the source in messages.
+    public mutating func load(_ data: Data, named name: String) throws(ContractFileError) {
         if name.hasSuffix(".jsonl") {
             try loadRecordedResponses(data, file: name)
             return
