@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["MetricsScrape"]),
         .testTarget(
             name: "HedgeLiveTests",
-            dependencies: ["HedgeLive", "HedgeEngine", "HedgeVenues", "HedgeCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HedgeLive", "HedgeEngine", "HedgeVenues", "HedgeCore", "HedgeExchange", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -5,7 +5,7 @@ import HedgeCore
 import Testing
 
 /// Binance's live requests on the socket and its REST answers, errors included.
-@Suite("Local exchange: Binance requests")
+@Suite("Local exchange: Binance requests", .timeLimit(.minutes(3)))
 struct BinanceRequestsTests {
     @Test("On /ws, SUBSCRIBE is answered {\"result\":null,\"id\":1} and raw payloads follow; LIST_SUBSCRIPTIONS names them")
     func liveSubscribeOnRawSocket() async throws {

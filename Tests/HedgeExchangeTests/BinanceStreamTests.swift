@@ -7,7 +7,7 @@ import Testing
 
 /// Binance's market streams and REST market data, served from the USD-M fixture, read by a real
 /// WebSocket client and the project's own replay decoder.
-@Suite("Local exchange: Binance")
+@Suite("Local exchange: Binance", .timeLimit(.minutes(3)))
 struct BinanceStreamTests {
     @Test("A combined stream carries the recording's messages byte for byte, in the recording's order")
     func combinedStreamInOrder() async throws {

@@ -5,7 +5,7 @@ import HedgeCore
 import Testing
 
 /// Bybit v5 public streams and REST market data, served from the Bybit fixture.
-@Suite("Local exchange: Bybit")
+@Suite("Local exchange: Bybit", .timeLimit(.minutes(3)))
 struct BybitStreamTests {
     static let topics = ["orderbook.50.BTCUSDT", "tickers.BTCUSDT", "publicTrade.BTCUSDT"]
 

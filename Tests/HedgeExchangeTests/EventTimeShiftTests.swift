@@ -2,7 +2,7 @@ import Foundation
 @testable import HedgeExchange
 import Testing
 
-@Suite("Local exchange: venue timestamps moved to the present")
+@Suite("Local exchange: venue timestamps moved to the present", .timeLimit(.minutes(3)))
 struct EventTimeShiftTests {
     @Test("Binance E and T move by the offset; prices, ids and string times stay as recorded")
     func binanceKeys() {

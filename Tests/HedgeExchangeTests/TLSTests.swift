@@ -6,7 +6,7 @@ import Testing
 
 /// wss:// and https:// with a self-signed certificate made here by the openssl CLI, trusted by
 /// the client through a CA file, as a connector's CA-file option would.
-@Suite("Local exchange: TLS")
+@Suite("Local exchange: TLS", .timeLimit(.minutes(3)))
 struct TLSTests {
     /// A certificate for 127.0.0.1 and localhost and its key, in a fresh temporary folder.
     static func selfSigned() throws -> (certificate: String, key: String) {

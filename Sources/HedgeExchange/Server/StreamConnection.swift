@@ -31,9 +31,12 @@ final class StreamConnection: Sendable {
     }
 
     private let state = Mutex(State())
+    /// The tape position the connection plays from.
+    private let start: Int
 
     init(market: VenueMarket, outbound: WebSocketOutboundWriter, channel: any Channel,
-         frame: @escaping @Sendable (TapeMessage, String) -> String) {
+         frame: @escaping @Sendable (TapeMessage, String) -> String, from start: Int) {
+        self.start = start
         self.market = market
         self.outbound = outbound
         self.channel = channel
@@ -75,7 +78,7 @@ final class StreamConnection: Sendable {
     func play() async throws {
         let tape = market.tape
         let paced = market.clock.speed != nil
-        var cursor = market.position
+        var cursor = start
         while !Task.isCancelled {
             try await flushPending(&cursor)
             if let until = market.faults.silentUntil {

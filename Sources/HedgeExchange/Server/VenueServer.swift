@@ -76,8 +76,11 @@ struct VenueServer: Sendable {
     /// One WebSocket from upgrade to close: the play loop, the client's requests, the age limit.
     static func serve(route: VenueDialect.StreamRoute, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                       channel: any Channel, maxAge: Duration?, logger: Logger) async throws {
-        let connection = StreamConnection(market: route.market, outbound: outbound, channel: channel, frame: route.frame)
-        route.market.clock.start()
+        // The connection that starts the clock plays the tape from its first message (which is
+        // due at the start, and would otherwise count as already passed); later ones join at the clock.
+        let first = route.market.clock.start()
+        let connection = StreamConnection(market: route.market, outbound: outbound, channel: channel, frame: route.frame,
+                                          from: first ? 0 : route.market.position)
         let id = route.market.register(connection)
         defer { route.market.unregister(id) }
         route.open(connection)

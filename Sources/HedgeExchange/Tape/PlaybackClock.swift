@@ -15,17 +15,16 @@ public final class PlaybackClock: Sendable {
 
     public init(speed: Double?) { self.speed = speed }
 
-    /// Starts the clock now, unless it already runs; returns its start.
+    /// Starts the clock now, unless it already runs; true when this call started it.
     @discardableResult
-    public func start() -> ContinuousClock.Instant {
+    public func start() -> Bool {
         started.withLock { start in
-            if let start { return start }
-            let now = ContinuousClock.now
-            start = now
+            if start != nil { return false }
+            start = ContinuousClock.now
             var wall = timespec()
             clock_gettime(CLOCK_REALTIME, &wall)
             startedWall.store(Int64(wall.tv_sec) * 1000 + Int64(wall.tv_nsec) / 1_000_000, ordering: .releasing)
-            return now
+            return true
         }
     }
 

@@ -23,7 +23,9 @@ public struct BinanceConnector: Sendable {
         /// No message for longer: the connection is dropped and reopened.
         public var silentLimit: Duration = .seconds(15)
         /// A connection opening for longer has failed.
-        public var connectTimeout: Duration = .seconds(10)
+        /// (Also what catches a connection closed before it answers the upgrade: swift-websocket
+        /// waits for that answer forever.)
+        public var connectTimeout: Duration = .seconds(5)
         /// Binance closes every connection after 24 h: reconnect on our terms before that.
         public var maxConnectionAge: Duration = .seconds(23 * 3600 + 50 * 60)
         /// Levels asked for in a REST snapshot.

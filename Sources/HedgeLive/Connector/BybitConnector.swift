@@ -18,7 +18,9 @@ public struct BybitConnector: Sendable {
         public var restURL: String
         public var staleAfter: Duration = .seconds(3)
         public var silentLimit: Duration = .seconds(30)
-        public var connectTimeout: Duration = .seconds(10)
+        /// (Also what catches a connection closed before it answers the upgrade: swift-websocket
+        /// waits for that answer forever.)
+        public var connectTimeout: Duration = .seconds(5)
         /// Bybit closes a connection that has not pinged for a while: every 20 s, as documented.
         public var pingInterval: Duration = .seconds(20)
         public var refusedRetry: Duration = .seconds(60)

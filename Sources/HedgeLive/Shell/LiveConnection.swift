@@ -4,6 +4,7 @@ import HedgeVenues
 import Logging
 import NIOCore
 import NIOSSL
+import Synchronization
 import WSClient
 
 /// The thin I/O shell around a connector: opens the WebSocket and REST requests the connector
@@ -115,41 +116,64 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
         let maximum = maximumMessage
         let logger = logger
         return Task {
-            var configuration = WebSocketClientConfiguration(maxFrameSize: maximum)
+            // Frames up to four times the limit pass the frame decoder, so the message limit
+            // below is what trips, with a reason to name (the decoder closes without one).
+            var configuration = WebSocketClientConfiguration(maxFrameSize: maximum.multipliedReportingOverflow(by: 4).overflow ? maximum : maximum * 4)
             configuration.closeTimeout = .seconds(2)
+            // What ended the message loop: the client closes a connection whose message is too
+            // large itself (1009) and returns as if the venue had closed it.
+            let ended = Mutex<String?>(nil)
             let client = WebSocketClient(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, writer, _ in
                 input.yield(Tagged(generation: generation, input: .connected(at: .wallClockNow())))
                 let sender = Task {
                     for await text in outbound { try? await writer.write(.text(text)) }
                 }
                 defer { sender.cancel() }
-                for try await message in inbound.messages(maxSize: maximum) {
-                    let bytes: [UInt8]
-                    switch message {
-                    case .text(let text): bytes = Array(text.utf8)
-                    case .binary(let buffer): bytes = Array(buffer.readableBytesView)
+                do {
+                    for try await message in inbound.messages(maxSize: maximum) {
+                        let bytes: [UInt8]
+                        switch message {
+                        case .text(let text): bytes = Array(text.utf8)
+                        case .binary(let buffer): bytes = Array(buffer.readableBytesView)
+                        }
+                        // The client checks the size of fragmented messages only.
+                        guard bytes.count <= maximum else { throw LiveFailure("maxSize: a message of \(bytes.count) bytes") }
+                        input.yield(Tagged(generation: generation, input: .message(bytes, at: .wallClockNow())))
                     }
-                    input.yield(Tagged(generation: generation, input: .message(bytes, at: .wallClockNow())))
+                } catch {
+                    ended.withLock { $0 = String(describing: error) }
+                    throw error
                 }
             }
             let reason: String
             var fatal = false
             do {
                 let close = try await client.run()
+                if let ended = ended.withLock({ $0 }), Self.isTooLarge(ended) {
+                    throw LiveFailure(ended)
+                }
                 reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" } ?? "closed by the venue"
             } catch {
                 let text = String(describing: error)
                 if text.contains("webSocketUpgradeFailed") {
                     reason = "the venue refused the WebSocket upgrade at \(RESTClient.host(url)) (an HTTP status instead of 101: region blocked, wrong URL or unknown stream)"
                     fatal = false
-                } else if text.contains("TooLarge") || text.contains("tooLarge") || text.contains("maxSize") {
-                    reason = "a message larger than \(maximum >> 20) MiB: connection dropped"
+                } else if Self.isTooLarge(text) {
+                    let limit = maximum >= 1 << 20 && maximum % (1 << 20) == 0 ? "\(maximum >> 20) MiB" : "\(maximum) bytes"
+                    reason = "a message larger than \(limit): connection dropped"
                 } else {
                     reason = RESTClient.describe(error, url: url)
                 }
             }
             input.yield(Tagged(generation: generation, input: .closed(reason: reason, fatal: fatal, at: .wallClockNow())))
         }
+    }
+}
+
+extension LiveConnection {
+    /// swift-websocket's words for a message over the limit (its errors are not public types).
+    static func isTooLarge(_ error: String) -> Bool {
+        error.contains("TooLarge") || error.contains("tooLarge") || error.contains("maxSize") || error.contains("invalidFrameLength")
     }
 }
 

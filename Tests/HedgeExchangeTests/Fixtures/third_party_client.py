@@ -93,8 +93,9 @@ def ccxt_rest():
 
 
 async def main():
-    binance_seen = await binance()
-    bybit_seen = await bybit()
+    # Both at once: the exchange's clock runs from the first connection, so a Bybit reader that
+    # waited for Binance's could find its short recording already played out on a loaded machine.
+    binance_seen, bybit_seen = await asyncio.gather(binance(), bybit())
     precisions = ccxt_rest()
     print("OK binance %s bybit %s ccxt precision %s" % (binance_seen, bybit_seen, precisions))
 

@@ -1,0 +1,314 @@
+import Foundation
+import HedgeCore
+@testable import HedgeExchange
+import HedgeVenues
+import Logging
+import Synchronization
+import Testing
+@testable import HedgeLive
+
+/// The connectors over real sockets: the local exchange (in this process) serves a 2024 USD-M
+/// recording over Binance's protocols and the shell (`LiveConnection`) runs a connector on it,
+/// as `hedgetop run` and `hedgetop record` do.
+@Suite("Live connectors over the local exchange", .timeLimit(.minutes(3)))
+struct OverLocalExchangeTests {
+    /// 3000 lines (12 s) of the 2024-08-08 USD-M BTCUSDT recording, its REST snapshot at line 55;
+    /// the local exchange's own fixture.
+    static let recording = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("HedgeExchangeTests/Fixtures/usdm_btcusdt_head.gz").path
+    static let btc = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
+
+    @Test("The book built over the socket equals replay's at every checkpoint (top 20 levels), across a forced resync")
+    func liveBookEqualsReplayBook() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 4)
+        defer { exchange.stop() }
+        let market = exchange.exchange.markets[.binanceUSDM]!
+        let depthIndexes = market.tape.messages.indices.filter { market.tape.messages[$0].channel == .depth }
+        #expect(market.skipDepth(count: 1, from: depthIndexes[depthIndexes.count / 2]).count == 1)
+        let replay = try Self.replayCheckpoints()
+        let lastDepthTime = try #require(replay.order.last)
+
+        let sink = CollectingSink()
+        let run = exchange.connect(sink: sink)
+        defer { run.cancel() }
+        try await sink.wait("the last depth update", within: .seconds(60)) { $0.lastUpdateTime == lastDepthTime }
+
+        let live = sink.checkpoints
+        let common = replay.order.filter { live.books[$0] != nil && replay.unique.contains($0) }
+        let afterResync = common.filter { $0 > sink.resyncedAt! }
+        #expect(common.count > 150, "only \(common.count) checkpoints in common")
+        #expect(afterResync.count > 100, "only \(afterResync.count) checkpoints after the resync")
+        for time in common where live.books[time] != replay.books[time] {
+            Issue.record("the books differ at \(time)")
+            break
+        }
+        #expect(sink.states.contains(.resyncing))
+        #expect(sink.states.last == .live)
+        #expect(sink.healths.contains { $0.state == .resyncing && $0.detail?.contains("out of sequence") == true })
+    }
+
+    @Test("Refused connections: down with the reason within the connect timeout, live again once the venue takes them")
+    func refusedConnections() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1)
+        defer { exchange.stop() }
+        _ = await exchange.exchange.apply(.refuse(.seconds(600)), to: .binanceUSDM)
+        let sink = CollectingSink()
+        let start = ContinuousClock.now
+        let run = exchange.connect(sink: sink)
+        defer { run.cancel() }
+        try await sink.wait("down", within: .seconds(30)) { $0.states.contains(.down) }
+        let detected = ContinuousClock.now - start
+        // An answerless close is caught by the connect timeout (5 s) at the next tick.
+        #expect(detected < .milliseconds(6500), "down took \(detected)")
+        #expect(sink.lastHealth?.detail?.isEmpty == false)
+        #expect(sink.delivered.isEmpty)
+        _ = await exchange.exchange.apply(.refuse(.zero), to: .binanceUSDM)
+        try await sink.wait("live again", within: .seconds(40)) { $0.states.last == .live && !$0.delivered.isEmpty }
+        #expect(sink.logs.contains { $0.contains("reconnect") }, "\(sink.logs)")
+    }
+
+    @Test("Silence: stale within the heartbeat limit and a tick, live again when messages resume")
+    func silenceIsStale() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1)
+        defer { exchange.stop() }
+        let sink = CollectingSink()
+        let run = exchange.connect(sink: sink)
+        defer { run.cancel() }
+        try await sink.wait("live", within: .seconds(30)) { $0.states.last == .live }
+        _ = await exchange.exchange.apply(.silence(.seconds(5)), to: .binanceUSDM)
+        let silencedAt = ContinuousClock.now
+        try await sink.wait("stale", within: .seconds(10)) { $0.states.last == .stale }
+        let detected = ContinuousClock.now - silencedAt
+        // Stale after 3 s without a message, seen at the next 100 ms tick.
+        #expect(detected >= .milliseconds(2500) && detected < .seconds(4), "stale after \(detected)")
+        try await sink.wait("live again", within: .seconds(15)) { $0.states.last == .live }
+    }
+
+    @Test("A message over the size limit drops the connection, and the venue is down with that reason")
+    func oversizedMessage() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1)
+        defer { exchange.stop() }
+        let sink = CollectingSink()
+        // The recorded depth diffs run to a few KiB; a 512-byte limit makes the first one oversized.
+        let run = exchange.connect(sink: sink, maximumMessage: 512)
+        defer { run.cancel() }
+        try await sink.wait("down", within: .seconds(30)) { $0.states.contains(.down) }
+        let detail = sink.healths.first { $0.state == .down }?.detail ?? ""
+        #expect(detail.contains("larger than 512 bytes"), "\(detail)")
+    }
+
+    @Test("record over the socket, then replay of what it wrote: the same quotes, in order")
+    func recordThenReplay() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: nil)
+        defer { exchange.stop() }
+        let directory = NSTemporaryDirectory() + "hedgetop-record-socket-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let recorder = try Recorder(directory: directory, symbols: ["BTCUSDT"]) { _ in }
+        let sink = CollectingSink(also: recorder)
+        let served = try Self.streamLines(Self.recording)
+        let lastBookTicker = try #require(served.last { $0.hasPrefix(#"{"stream":"btcusdt@bookTicker""#) })
+        let run = exchange.connect(sink: sink)
+        try await sink.wait("the last bookTicker", within: .seconds(60)) { $0.records.contains(lastBookTicker) }
+        run.cancel()
+        await run.value
+        recorder.close()
+
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
+        // Named by the day of receipt (today), as a live recording is.
+        #expect(names.count == 1 && names[0].hasPrefix("usdm_btcusdt_2") && names[0].hasSuffix(".gz"), "\(names)")
+        let path = directory + "/" + names[0]
+        let live = sink.quotes.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        #expect(Self.quotes(try Self.replayed(path)) == live)
+        // At full speed the connector is subscribed before the first message, so the recording holds
+        // every message the exchange served from the file, byte for byte and in order (and the
+        // exchange's own markPrice stream beside them).
+        let recorded = try Self.streamLines(path).filter { !$0.contains("@markPrice") }
+        #expect(recorded.count == served.count)
+        #expect(recorded == served)
+    }
+
+    // MARK: - Replay's side
+
+    /// The JSON of a Binance recording's stream lines (the REST snapshot and markers left out).
+    static func streamLines(_ path: String) throws -> [String] {
+        try RecordingFile.lines(of: path).compactMap { line in
+            guard let space = line.firstIndex(of: " ") else { return nil }
+            let json = line[line.index(after: space)...]
+            return json.hasPrefix(#"{"stream""#) ? String(json) : nil
+        }
+    }
+    // MARK: - Replay's side
+
+    static func replayed(_ path: String) throws -> [MarketEvent] {
+        var feed = try ReplayFeed(sources: [ReplaySource(path: path)], instruments: [btc])
+        var events: [MarketEvent] = []
+        while let event = feed.next() { events.append(event) }
+        return events
+    }
+
+    static func quotes(_ events: [MarketEvent]) -> [Quote] {
+        events.compactMap { if case .quote(_, let quote) = $0 { quote } else { nil } }
+    }
+
+    /// The book after every depth update of the whole recording, fed to the replay decoder line by line.
+    static func replayCheckpoints() throws -> (books: [Timestamp: BookDepth], order: [Timestamp], unique: Set<Timestamp>) {
+        var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
+        var checkpoints = Checkpoints()
+        for line in try RecordingFile.lines(of: recording) {
+            guard let space = line.firstIndex(of: " ") else { continue }
+            var bytes = Array(line.utf8[line.utf8.index(after: space)...])
+            var events: [MarketEvent] = []
+            var fault: MarketDataFault?
+            bytes.withUnsafeMutableBufferPointer { buffer in
+                do throws(MarketDataFault) { _ = try decoder.decode(UnsafeBufferPointer(buffer), into: &events) } catch { fault = error }
+            }
+            if let fault { throw fault }
+            checkpoints.apply(events)
+        }
+        var seen: [Timestamp: Int] = [:]
+        for time in checkpoints.order { seen[time, default: 0] += 1 }
+        return (checkpoints.books, checkpoints.order, Set(seen.filter { $0.value == 1 }.keys))
+    }
+}
+
+/// A book rebuilt from `.depth` (replace) and `.bookUpdate` (apply) events, its top 20 levels
+/// kept after every update, keyed by the update's event time.
+struct Checkpoints {
+    var book = L2Book()
+    var books: [Timestamp: BookDepth] = [:]
+    var order: [Timestamp] = []
+
+    mutating func apply(_ events: [MarketEvent]) {
+        for event in events {
+            switch event {
+            case .depth(_, let depth):
+                book = L2Book()
+                for level in depth.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
+                for level in depth.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
+            case .bookUpdate(_, let update):
+                for level in update.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
+                for level in update.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
+                books[update.time] = book.depth(levels: 20, time: .zero)
+                order.append(update.time)
+            default: break
+            }
+        }
+    }
+}
+
+/// Everything a connection hands its sink, kept for the test to wait on and read.
+final class CollectingSink: LiveSink {
+    struct State {
+        var delivered: [MarketEvent] = []
+        var quotes: [Quote] = []
+        var checkpoints = Checkpoints()
+        var lastUpdateTime: Timestamp?
+        var healths: [FeedHealth] = []
+        var states: [FeedHealth.State] = []
+        var logs: [String] = []
+        var resyncedAt: Timestamp?
+        /// The recorded lines' bodies, as text.
+        var records: Set<String> = []
+    }
+
+    private let state = Mutex(State())
+    private let also: (any LiveSink)?
+
+    init(also: (any LiveSink)? = nil) { self.also = also }
+
+    func deliver(_ events: [MarketEvent], receivedAt: Timestamp) {
+        also?.deliver(events, receivedAt: receivedAt)
+        state.withLock { state in
+            state.delivered += events
+            for event in events {
+                if case .quote(_, let quote) = event { state.quotes.append(quote) }
+                if case .bookUpdate(_, let update) = event { state.lastUpdateTime = update.time }
+                if case .depth(_, let depth) = event, state.states.contains(.resyncing) { state.resyncedAt = depth.time }
+            }
+            state.checkpoints.apply(events)
+        }
+    }
+
+    func record(_ line: RecordedLine, venue: LiveVenueKind) {
+        also?.record(line, venue: venue)
+        state.withLock { _ = $0.records.insert(String(decoding: line.body, as: UTF8.self)) }
+    }
+
+    func log(_ level: ConnectorLogLevel, _ message: String, venue: LiveVenueKind) {
+        also?.log(level, message, venue: venue)
+        state.withLock { $0.logs.append(message) }
+    }
+
+    func health(_ health: FeedHealth) {
+        also?.health(health)
+        state.withLock { state in
+            state.healths.append(health)
+            if state.states.last != health.state { state.states.append(health.state) }
+        }
+    }
+
+    func read<T>(_ body: (State) -> T) -> T { state.withLock { body($0) } }
+
+    var delivered: [MarketEvent] { read(\.delivered) }
+    var quotes: [Quote] { read(\.quotes) }
+    var checkpoints: Checkpoints { read(\.checkpoints) }
+    var healths: [FeedHealth] { read(\.healths) }
+    var lastHealth: FeedHealth? { read(\.healths.last) }
+    var states: [FeedHealth.State] { read(\.states) }
+    var logs: [String] { read(\.logs) }
+    var resyncedAt: Timestamp? { read(\.resyncedAt) }
+
+    /// Polls every 20 ms until `condition` holds; fails with what was seen after `limit`.
+    func wait(_ what: String, within limit: Duration, until condition: (State) -> Bool) async throws {
+        let deadline = ContinuousClock.now + limit
+        while !read(condition) {
+            guard ContinuousClock.now < deadline else {
+                throw WaitFailure("no \(what) within \(limit): states \(states), logs \(logs.suffix(5))")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+}
+
+struct WaitFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// The local exchange serving the USD-M recording, on ports the system picks.
+struct LocalExchangeRun: Sendable {
+    let exchange: LocalExchange
+    let endpoints: ExchangeEndpoints
+    let task: Task<Void, any Error>
+
+    static func start(speed: Double?) async throws -> LocalExchangeRun {
+        var configuration = ExchangeConfiguration()
+        configuration.venues = [.binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
+        configuration.speed = speed
+        let exchange = try LocalExchange(configuration: configuration, logger: Logger(label: "test.exchange") { _ in SwiftLogNoOpLogHandler() })
+        let (ready, continuation) = AsyncStream.makeStream(of: ExchangeEndpoints.self)
+        let task = Task {
+            defer { continuation.finish() }
+            try await exchange.run { continuation.yield($0) }
+        }
+        var iterator = ready.makeAsyncIterator()
+        guard let endpoints = await iterator.next() else {
+            _ = try await task.value
+            throw WaitFailure("the exchange stopped before it listened")
+        }
+        return LocalExchangeRun(exchange: exchange, endpoints: endpoints, task: task)
+    }
+
+    func stop() { task.cancel() }
+
+    /// A USD-M BTCUSDT connector on the exchange, run by the shell until the task is cancelled.
+    func connect(sink: any LiveSink, maximumMessage: Int? = nil) -> Task<Void, Never> {
+        let base = endpoints.bases[.binanceUSDM]!
+        var connection = LiveConnection<BinanceConnector>(
+            endpoint: LiveEndpoint(kind: .binanceUSDM, webSocketURL: base.webSocket, restURL: base.rest), sink: sink,
+            logger: Logger(label: "test.live") { _ in SwiftLogNoOpLogHandler() })
+        if let maximumMessage { connection.maximumMessage = maximumMessage }
+        let connector = BinanceConnector(.init(kind: .binanceUSDM, symbols: ["BTCUSDT"], webSocketURL: base.webSocket, restURL: base.rest, seed: 3))
+        return Task { await connection.run(connector) }
+    }
+}
