@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(name: "HedgeVenuesTests", dependencies: ["HedgeVenues"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "HedgeEngineTests",
-            dependencies: ["HedgeEngine", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
+            dependencies: ["HedgeEngine", "MetricsScrape", .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle")],
             resources: [.copy("Fixtures")]
         ),
         /// Test support: a plain-socket HTTP client and a strict exposition parser, for scraping
@@ -163,7 +163,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["MetricsScrape"]),
         .testTarget(
             name: "HedgeLiveTests",
-            dependencies: ["HedgeLive", "HedgeEngine", "HedgeVenues", "HedgeCore", "HedgeExchange", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HedgeLive", "HedgeEngine", "HedgeVenues", "HedgeCore", "HedgeExchange", "MetricsScrape", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Fixtures")]
         ),
     ]

@@ -64,7 +64,7 @@ struct LivePaperScreenTests {
         legs = ["binance-usdm:BTCUSDT", "binance-coinm:BTCUSD_PERP"]
         target_notional = 20000
         entry = "1z"
-        exit = "0z"
+        exit = "0.2z"
         min_edge_bps = 0
         sample_interval = "100ms"
         window = 60
@@ -95,11 +95,10 @@ struct LivePaperScreenTests {
                 && screen.contains("lat ")
         }
         #expect(screen.contains("LIVE-PAPER"))
-        // A trade: the strategy leaves scanning for a position, or has completed a cycle.
+        // A trade: both legs filled on the live books (the strategy monitors, closes or has closed).
         screen = try session.waitForScreen(seconds: 120) { screen in
             guard let row = TmuxSession.strategyRow("btc-basis", in: screen) else { return false }
             return row.contains("MONITORING_SPREAD") || row.contains("CLOSING_SPREAD") || row.contains("COMPLETED")
-                || screen.contains("opened")
         }
         // Silence COIN-M for 6 s: stale on the header within its 3 s limit, then live again.
         let control = bases["control"]!

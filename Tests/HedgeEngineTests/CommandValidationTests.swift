@@ -1,5 +1,6 @@
 import Foundation
 @testable import HedgeCore
+import MetricsScrape
 import Testing
 @testable import HedgeEngine
 

@@ -1,6 +1,7 @@
 import Foundation
 @testable import HedgeCore
 @testable import HedgeVenues
+import MetricsScrape
 import Synchronization
 import Testing
 @testable import HedgeEngine

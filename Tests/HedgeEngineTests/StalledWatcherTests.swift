@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 @testable import HedgeCore
+import MetricsScrape
 import Testing
 @testable import HedgeEngine
 

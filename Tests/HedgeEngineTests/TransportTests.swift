@@ -1,6 +1,7 @@
 import Foundation
 @testable import HedgeCore
 import Logging
+import MetricsScrape
 import Synchronization
 import Testing
 @testable import HedgeEngine
@@ -145,14 +146,6 @@ func acknowledgements(on socket: UnixSocket, for ids: Set<UInt64>) -> [UInt64: C
         if let ack = message.acknowledgement, ids.contains(ack.commandID) { found[ack.commandID] = ack }
     }
     return found
-}
-
-/// Runs blocking socket work on a thread of its own, so it never holds a thread of the pool the
-/// engine's tasks need (with two cores, two blocked tests would starve the engine).
-func offPool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try work() }) }.start()
-    }
 }
 
 @Suite("Control socket server", .serialized)

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsScrape
 import Testing
 @testable import HedgeEngine
 
@@ -160,7 +161,8 @@ struct WatcherLimitTests {
             let (_, answer, waited) = try Self.silentConnection(served.path, drip: drip)
             #expect(answer?.error?.code == .timeout)
             #expect(answer?.error?.message.contains("no hello within 0.3 s") == true, "\(String(describing: answer))")
-            #expect(waited >= .milliseconds(300) && waited < .seconds(2), "closed after \(waited)")
+            // The server times from its accept, a moment before the client notes its connect returned.
+            #expect(waited >= .milliseconds(250) && waited < .seconds(2), "closed after \(waited)")
         }
     }
 

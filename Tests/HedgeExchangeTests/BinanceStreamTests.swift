@@ -3,6 +3,7 @@ import HedgeCore
 @testable import HedgeExchange
 @testable import HedgeVenues
 import MetricsScrape
+import Synchronization
 import Testing
 
 /// Binance's market streams and REST market data, served from the USD-M fixture, read by a real
@@ -38,17 +39,18 @@ struct BinanceStreamTests {
 
     @Test("A skipped sequence id is a gap the client sees; a new REST snapshot brings it back to replay's book")
     func skipForcesResyncToTheSameBook() async throws {
-        // Paced at 5× (the fixture's 11 s in about 2 s), so the client is in sync long before
-        // the skipped update is due.
+        // Paced at 5× (the fixture's 11 s in about 2 s).
         let harness = try await ExchangeHarness.start([.binanceUSDM: ExchangeHarness.usdm], speed: 5)
         defer { Task { await harness.stop() } }
         let replay = try BinanceFeed.replayed(ExchangeHarness.fixture("usdm_btcusdt_head.gz"), venue: "binance-usdm", symbol: "BTCUSDT")
         let depthMessages = try recordedStreamLines(ExchangeHarness.fixture("usdm_btcusdt_head.gz")).filter { $0.contains("@depth") }.count
-        // The 100th depth update of the tape (half-way, well after the recorded snapshot) is never sent.
+        // Once the client's book is in sequence, the next depth update is never sent.
         let market = harness.exchange.markets[.binanceUSDM]!
-        let depthIndexes = market.tape.messages.indices.filter { market.tape.messages[$0].channel == .depth }
-        #expect(market.skipDepth(count: 1, from: depthIndexes[99]) == [depthIndexes[99]])
-        let book = try await syncedBook(harness, depthMessages: depthMessages - 1)
+        let skipped = Mutex<[Int]>([])
+        let book = try await syncedBook(harness, depthMessages: depthMessages - 1) {
+            skipped.withLock { $0 = market.skipDepth(count: 1) }
+        }
+        #expect(skipped.withLock { $0.count } == 1)
         #expect(book.gaps == 1)
         #expect(book.resyncs == 2)
         #expect(book.feed.top("BTCUSDT") == replay.top("BTCUSDT"))
@@ -56,9 +58,11 @@ struct BinanceStreamTests {
 
     /// Follows Binance's documented local-book procedure over the exchange: subscribe, fetch the
     /// REST snapshot, apply buffered updates, and on a gap fetch a new snapshot.
-    func syncedBook(_ harness: ExchangeHarness, depthMessages: Int) async throws -> (feed: BinanceFeed, resyncs: Int, gaps: Int) {
+    func syncedBook(_ harness: ExchangeHarness, depthMessages: Int,
+                    whenSynced: (@Sendable () -> Void)? = nil) async throws -> (feed: BinanceFeed, resyncs: Int, gaps: Int) {
         let port = harness.port(.binanceUSDM)
         let state = SyncState()
+        state.whenSynced = whenSynced
         let url = harness.base(.binanceUSDM).webSocket + "/stream?streams=btcusdt@depth@100ms"
         _ = try await ExchangeHarness.collect(url) { messages in
             await state.step(messages.last!, port: port)
@@ -75,6 +79,8 @@ final class SyncState: @unchecked Sendable {
     private var resyncs = 0
     private var gaps = 0
     private var lastSnapshot = ""
+    /// Called once, when the first snapshot is applied.
+    var whenSynced: (@Sendable () -> Void)?
 
     var result: (feed: BinanceFeed, resyncs: Int, gaps: Int) { (feed, resyncs, gaps) }
 
@@ -95,6 +101,8 @@ final class SyncState: @unchecked Sendable {
             #expect(reply.status == 200)
             lastSnapshot = reply.body
             try feed.snapshot(reply.body, symbol: "BTCUSDT")
+            whenSynced?()
+            whenSynced = nil
         } catch {
             Issue.record("the snapshot failed: \(error)")
         }

@@ -35,7 +35,8 @@ struct ExchangeHarness: Sendable {
         configure(&configuration)
         let exchange = try LocalExchange(configuration: configuration, logger: logger)
         let (ready, continuation) = AsyncStream.makeStream(of: ExchangeEndpoints.self)
-        let task = Task {
+        // A thread of its own: tests blocking the shared pool would stall its pacing for seconds.
+        let task = Task(executorPreference: DedicatedExecutor()) {
             defer { continuation.finish() }
             try await exchange.run { continuation.yield($0) }
         }
@@ -69,11 +70,15 @@ struct ExchangeHarness: Sendable {
         let box = MessageBox()
         var configuration = WebSocketClientConfiguration()
         configuration.maxFrameSize = 1 << 22
-        let close = try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
-            for request in requests { try await outbound.write(.text(request)) }
-            for try await message in inbound.messages(maxSize: 1 << 22) {
-                guard case .text(let text) = message else { continue }
-                if await stop(box.append(text)) { return }
+        // The client on a thread of its own too: a starved reader would see a paced tape end
+        // before it has read what a test waits for.
+        let close = try await withTaskExecutorPreference(DedicatedExecutor()) {
+            try await WebSocketClient.connect(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, outbound, _ in
+                for request in requests { try await outbound.write(.text(request)) }
+                for try await message in inbound.messages(maxSize: 1 << 22) {
+                    guard case .text(let text) = message else { continue }
+                    if await stop(box.append(text)) { return }
+                }
             }
         }
         return (box.messages, close)

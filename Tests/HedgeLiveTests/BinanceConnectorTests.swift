@@ -188,4 +188,23 @@ import Testing
         var same = Backoff(seed: 11)
         #expect((0..<5).map { _ in other.nextDelay() } == (0..<5).map { _ in same.nextDelay() })
     }
+
+    @Test func aConnectionThatNeverOpensIsDownAtTheConnectTimeoutAndTriedAgain() {
+        var harness = ConnectorHarness()
+        harness.send(.start(at: t0))
+        #expect(harness.connector.health(at: t0 + .milliseconds(4900)).state == .connecting)
+        harness.send(.tick(at: t0 + .milliseconds(4900)))
+        #expect(harness.connector.health(at: t0 + .milliseconds(4900)).state == .connecting)
+        harness.send(.tick(at: t0 + .milliseconds(5100)))
+        let health = harness.connector.health(at: t0 + .milliseconds(5100))
+        #expect(health.state == .down)
+        #expect(health.detail?.contains("no answer within 5.0s") == true, "\(health)")
+        var time = t0 + .milliseconds(5100)
+        var again = false
+        for _ in 0..<200 where !again {
+            time = time + .milliseconds(100)
+            again = harness.send(.tick(at: time)).contains { if case .connect = $0 { true } else { false } }
+        }
+        #expect(again)
+    }
 }

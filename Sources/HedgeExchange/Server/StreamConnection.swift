@@ -31,12 +31,9 @@ final class StreamConnection: Sendable {
     }
 
     private let state = Mutex(State())
-    /// The tape position the connection plays from.
-    private let start: Int
 
     init(market: VenueMarket, outbound: WebSocketOutboundWriter, channel: any Channel,
-         frame: @escaping @Sendable (TapeMessage, String) -> String, from start: Int) {
-        self.start = start
+         frame: @escaping @Sendable (TapeMessage, String) -> String) {
         self.market = market
         self.outbound = outbound
         self.channel = channel
@@ -74,8 +71,8 @@ final class StreamConnection: Sendable {
         channel.close(mode: .all, promise: nil)
     }
 
-    /// Plays the tape from the venue's current position until the connection ends or is cancelled.
-    func play() async throws {
+    /// Plays the tape from position `start` until the connection ends or is cancelled.
+    func play(from start: Int) async throws {
         let tape = market.tape
         let paced = market.clock.speed != nil
         var cursor = start

@@ -76,16 +76,16 @@ struct VenueServer: Sendable {
     /// One WebSocket from upgrade to close: the play loop, the client's requests, the age limit.
     static func serve(route: VenueDialect.StreamRoute, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                       channel: any Channel, maxAge: Duration?, logger: Logger) async throws {
-        // The connection that starts the clock plays the tape from its first message (which is
-        // due at the start, and would otherwise count as already passed); later ones join at the clock.
-        let first = route.market.clock.start()
-        let connection = StreamConnection(market: route.market, outbound: outbound, channel: channel, frame: route.frame,
-                                          from: first ? 0 : route.market.position)
+        let connection = StreamConnection(market: route.market, outbound: outbound, channel: channel, frame: route.frame)
+        // Registered before the clock starts, so a fault scheduled at some time after the start
+        // finds it. The connection that starts the clock plays the tape from its first message
+        // (due at the start, it would otherwise count as passed); later ones join at the clock.
         let id = route.market.register(connection)
         defer { route.market.unregister(id) }
+        let start = route.market.clock.start() ? 0 : route.market.position
         route.open(connection)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await connection.play() }
+            group.addTask { try await connection.play(from: start) }
             if let maxAge {
                 group.addTask {
                     try await Task.sleep(for: maxAge)

@@ -17,6 +17,9 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
     public var tick: Duration = .milliseconds(100)
     /// Larger WebSocket messages close the connection (a depth diff is a few KiB).
     public var maximumMessage = 4 << 20
+    /// Where the connection's own tasks run (nil: the shared pool); a test gives them a thread
+    /// of their own, so tests blocking the pool cannot stall the socket.
+    public var executor: (any TaskExecutor)?
     let logger: Logger
 
     public init(endpoint: LiveEndpoint, sink: any LiveSink, logger: Logger = Logger(label: "hedgetop.live")) {
@@ -47,7 +50,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
         }
         let (inputs, input) = AsyncStream.makeStream(of: Tagged.self)
         let interval = tick
-        let ticker = Task {
+        let ticker = Task(executorPreference: executor) {
             while !Task.isCancelled {
                 try? await Task.sleep(for: interval)
                 input.yield(Tagged(generation: nil, input: .tick(at: .wallClockNow())))
@@ -77,7 +80,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
                     case .fetchSnapshot(let symbol, let url):
                         let current = generation
                         fetches.removeAll { $0.isCancelled }
-                        fetches.append(Task {
+                        fetches.append(Task(executorPreference: executor) {
                             do throws(LiveFailure) {
                                 let body = try await rest.get(url)
                                 input.yield(Tagged(generation: current, input: .snapshot(symbol: symbol, body: body, at: .wallClockNow())))
@@ -115,7 +118,8 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
                             input: AsyncStream<Tagged>.Continuation) -> Task<Void, Never> {
         let maximum = maximumMessage
         let logger = logger
-        return Task {
+        let executor = executor
+        return Task(executorPreference: executor) {
             // Frames up to four times the limit pass the frame decoder, so the message limit
             // below is what trips, with a reason to name (the decoder closes without one).
             var configuration = WebSocketClientConfiguration(maxFrameSize: maximum.multipliedReportingOverflow(by: 4).overflow ? maximum : maximum * 4)
@@ -125,7 +129,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
             let ended = Mutex<String?>(nil)
             let client = WebSocketClient(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, writer, _ in
                 input.yield(Tagged(generation: generation, input: .connected(at: .wallClockNow())))
-                let sender = Task {
+                let sender = Task(executorPreference: executor) {
                     for await text in outbound { try? await writer.write(.text(text)) }
                 }
                 defer { sender.cancel() }
