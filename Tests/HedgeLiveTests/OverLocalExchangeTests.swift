@@ -140,6 +140,56 @@ struct OverLocalExchangeTests {
         #expect(recorded == served)
     }
 
+    @Test("A venue answering HTTP 451 or 403 (region blocked) is down saying so, and retried slowly",
+          arguments: [451, 403])
+    func regionBlocked(status: Int) async throws {
+        let server = try CannedHTTPServer(status: status)
+        defer { server.stop() }
+        let sink = CollectingSink()
+        let run = LocalExchangeRun.connect(webSocket: "ws://127.0.0.1:\(server.port)", rest: "http://127.0.0.1:\(server.port)",
+                                           sink: sink, executor: DedicatedExecutor())
+        defer { run.cancel() }
+        try await sink.wait("down", within: .seconds(60)) { $0.states.contains(.down) }
+        let detail = sink.healths.first { $0.state == .down }?.detail ?? ""
+        #expect(detail.contains("HTTP \(status)") && detail.contains("region blocked"), "\(detail)")
+        #expect(sink.logs.contains { $0.contains("60") }, "retried after 60 s: \(sink.logs)")
+    }
+
+    @Test("An unknown symbol is down with the venue's words; the exchange's other symbols are not affected")
+    func unknownSymbol() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1)
+        defer { exchange.stop() }
+        let sink = CollectingSink()
+        let run = exchange.connect(sink: sink, symbols: ["NOPEUSDT"])
+        defer { run.cancel() }
+        try await sink.wait("down", within: .seconds(60)) { $0.states.contains(.down) }
+        let detail = sink.healths.first { $0.state == .down }?.detail ?? ""
+        #expect(detail.contains("unknown symbol") && detail.contains("-1121"), "\(detail)")
+        let other = CollectingSink()
+        let good = exchange.connect(sink: other)
+        defer { good.cancel() }
+        try await other.wait("live", within: .seconds(60)) { $0.states.contains(.live) }
+    }
+
+    @Test("DNS and TLS failures are down with their reason")
+    func dnsAndTLS() async throws {
+        let dns = CollectingSink()
+        let unresolved = LocalExchangeRun.connect(webSocket: "wss://venue.invalid", rest: "https://venue.invalid", sink: dns, executor: DedicatedExecutor())
+        defer { unresolved.cancel() }
+        // TLS to a server that speaks plain HTTP: the handshake fails.
+        let server = try CannedHTTPServer(status: 200)
+        defer { server.stop() }
+        let tls = CollectingSink()
+        let plain = LocalExchangeRun.connect(webSocket: "wss://127.0.0.1:\(server.port)", rest: "https://127.0.0.1:\(server.port)", sink: tls, executor: DedicatedExecutor())
+        defer { plain.cancel() }
+        try await dns.wait("down", within: .seconds(60)) { $0.states.contains(.down) }
+        try await tls.wait("down", within: .seconds(60)) { $0.states.contains(.down) }
+        let unresolvedDetail = dns.healths.first { $0.state == .down }?.detail ?? ""
+        #expect(unresolvedDetail.contains("cannot resolve venue.invalid"), "\(unresolvedDetail)")
+        let tlsDetail = tls.healths.first { $0.state == .down }?.detail ?? ""
+        #expect(tlsDetail.contains("TLS failure with 127.0.0.1"), "\(tlsDetail)")
+    }
+
     // MARK: - Replay's side
 
     /// The JSON of a Binance recording's stream lines (the REST snapshot and markers left out).
@@ -150,7 +200,6 @@ struct OverLocalExchangeTests {
             return json.hasPrefix(#"{"stream""#) ? String(json) : nil
         }
     }
-    // MARK: - Replay's side
 
     static func replayed(_ path: String) throws -> [MarketEvent] {
         var feed = try ReplayFeed(sources: [ReplaySource(path: path)], instruments: [btc])
@@ -326,15 +375,58 @@ struct LocalExchangeRun: Sendable {
 
     func stop() { task.cancel() }
 
-    /// A USD-M BTCUSDT connector on the exchange, run by the shell until the task is cancelled.
-    func connect(sink: any LiveSink, maximumMessage: Int? = nil) -> Task<Void, Never> {
+    /// A USD-M connector (BTCUSDT) on the exchange, run by the shell until the task is cancelled.
+    func connect(sink: any LiveSink, symbols: [String] = ["BTCUSDT"], maximumMessage: Int? = nil) -> Task<Void, Never> {
         let base = endpoints.bases[.binanceUSDM]!
+        return Self.connect(webSocket: base.webSocket, rest: base.rest, sink: sink, symbols: symbols,
+                            maximumMessage: maximumMessage, executor: executor)
+    }
+
+    /// A USD-M connector on any endpoint.
+    static func connect(webSocket: String, rest: String, sink: any LiveSink, symbols: [String] = ["BTCUSDT"],
+                        maximumMessage: Int? = nil, executor: DedicatedExecutor) -> Task<Void, Never> {
         var connection = LiveConnection<BinanceConnector>(
-            endpoint: LiveEndpoint(kind: .binanceUSDM, webSocketURL: base.webSocket, restURL: base.rest), sink: sink,
+            endpoint: LiveEndpoint(kind: .binanceUSDM, webSocketURL: webSocket, restURL: rest), sink: sink,
             logger: Logger(label: "test.live") { _ in SwiftLogNoOpLogHandler() })
         if let maximumMessage { connection.maximumMessage = maximumMessage }
         connection.executor = executor
-        let connector = BinanceConnector(.init(kind: .binanceUSDM, symbols: ["BTCUSDT"], webSocketURL: base.webSocket, restURL: base.rest, seed: 3))
+        let connector = BinanceConnector(.init(kind: .binanceUSDM, symbols: symbols, webSocketURL: webSocket, restURL: rest, seed: 3))
         return Task(executorPreference: executor) { await connection.run(connector) }
+    }
+}
+
+/// A loopback HTTP server that answers every request with one status and closes: a venue's edge
+/// refusing us (451, 403), or plain HTTP where TLS was expected.
+final class CannedHTTPServer: Sendable {
+    let port: UInt16
+    private let listener: Int32
+
+    init(status: Int) throws {
+        let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        self.listener = listener
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        guard bound == 0, listen(listener, 16) == 0 else { throw WaitFailure("cannot listen: \(String(cString: strerror(errno)))") }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) } }
+        port = UInt16(bigEndian: address.sin_port)
+        let answer = Array("HTTP/1.1 \(status) Canned\r\nContent-Type: application/json\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}".utf8)
+        Thread {
+            while true {
+                let client = accept(listener, nil, nil)
+                guard client >= 0 else { return }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+                _ = answer.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(client)
+            }
+        }.start()
+    }
+
+    func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
     }
 }

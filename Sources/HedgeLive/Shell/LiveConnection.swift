@@ -74,7 +74,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
                         generation += 1
                         let (messages, writer) = AsyncStream.makeStream(of: String.self)
                         outbound = writer
-                        socket = openSocket(url: url, tls: tls, generation: generation, outbound: messages, input: input)
+                        socket = openSocket(url: url, tls: tls, rest: rest, generation: generation, outbound: messages, input: input)
                     case .send(let text):
                         outbound?.yield(text)
                     case .fetchSnapshot(let symbol, let url):
@@ -114,7 +114,7 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
         await rest.shutdown()
     }
 
-    private func openSocket(url: String, tls: TLSConfiguration, generation: Int, outbound: AsyncStream<String>,
+    private func openSocket(url: String, tls: TLSConfiguration, rest: RESTClient, generation: Int, outbound: AsyncStream<String>,
                             input: AsyncStream<Tagged>.Continuation) -> Task<Void, Never> {
         let maximum = maximumMessage
         let logger = logger
@@ -156,13 +156,15 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
                 if let ended = ended.withLock({ $0 }), Self.isTooLarge(ended) {
                     throw LiveFailure(ended)
                 }
-                reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" } ?? "closed by the venue"
+                reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" }
+                    ?? "connection lost without a close frame (1006)"
             } catch {
                 let text = String(describing: error)
-                if text.contains("webSocketUpgradeFailed") {
-                    reason = "the venue refused the WebSocket upgrade at \(RESTClient.host(url)) (an HTTP status instead of 101: region blocked, wrong URL or unknown stream)"
-                    fatal = false
-                } else if Self.isTooLarge(text) {
+                if let refused = error as? WebSocketClientError, refused == .webSocketUpgradeFailed {
+                    let refusal = await Self.upgradeRefusal(url, rest: rest)
+                    reason = refusal.reason
+                    fatal = refusal.fatal
+                } else if Self.isTooLarge(text) || (error as? WebSocketClientError) == .serverSentMessageTooLarge {
                     let limit = maximum >= 1 << 20 && maximum % (1 << 20) == 0 ? "\(maximum >> 20) MiB" : "\(maximum) bytes"
                     reason = "a message larger than \(limit): connection dropped"
                 } else {
@@ -175,6 +177,21 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
 }
 
 extension LiveConnection {
+    /// Why a venue answered the upgrade with something other than 101. swift-websocket does not
+    /// say which status it got, so the same URL is asked once over HTTP: a region block (451/403)
+    /// answers every path alike, and is then fatal (retried slowly), as for REST.
+    static func upgradeRefusal(_ url: String, rest: RESTClient) async -> (reason: String, fatal: Bool) {
+        let host = RESTClient.host(url)
+        var http = url
+        if http.hasPrefix("wss://") { http = "https://" + http.dropFirst(6) } else if http.hasPrefix("ws://") { http = "http://" + http.dropFirst(5) }
+        do throws(LiveFailure) {
+            _ = try await rest.get(http, timeout: .seconds(5))
+            return ("the venue refused the WebSocket upgrade at \(host) (its plain GET answers 200: a wrong URL?)", false)
+        } catch {
+            return ("the venue refused the WebSocket upgrade at \(host): \(error.message)", error.fatal)
+        }
+    }
+
     /// swift-websocket's words for a message over the limit (its errors are not public types).
     static func isTooLarge(_ error: String) -> Bool {
         error.contains("TooLarge") || error.contains("tooLarge") || error.contains("maxSize") || error.contains("invalidFrameLength")
