@@ -77,17 +77,22 @@ struct ConnectorHarness {
 /// A book rebuilt from `.depth` (replace) and `.bookUpdate` (apply) events, as a venue keeps it.
 func rebuiltBook(_ events: [MarketEvent], symbol: String) -> L2Book {
     var book = L2Book()
-    for event in events where event.instrument.symbol == symbol {
+    for event in events where event.instrument.symbol == symbol { book.apply(event) }
+    return book
+}
+
+extension L2Book {
+    /// Replaces the book with a `.depth`, applies a `.bookUpdate`'s levels; other events change nothing.
+    mutating func apply(_ event: MarketEvent) {
         switch event {
         case .depth(_, let depth):
-            book = L2Book()
-            for level in depth.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
-            for level in depth.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
+            self = L2Book()
+            for level in depth.bids { set(.buy, price: level.price, quantity: level.quantity) }
+            for level in depth.asks { set(.sell, price: level.price, quantity: level.quantity) }
         case .bookUpdate(_, let update):
-            for level in update.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
-            for level in update.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
+            for level in update.bids { set(.buy, price: level.price, quantity: level.quantity) }
+            for level in update.asks { set(.sell, price: level.price, quantity: level.quantity) }
         default: break
         }
     }
-    return book
 }

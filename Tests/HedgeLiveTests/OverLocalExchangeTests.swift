@@ -242,18 +242,10 @@ struct Checkpoints {
 
     mutating func apply(_ events: [MarketEvent]) {
         for event in events {
-            switch event {
-            case .depth(_, let depth):
-                book = L2Book()
-                for level in depth.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
-                for level in depth.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
-            case .bookUpdate(_, let update):
-                for level in update.bids { book.set(.buy, price: level.price, quantity: level.quantity) }
-                for level in update.asks { book.set(.sell, price: level.price, quantity: level.quantity) }
-                books[update.time] = book.depth(levels: 20, time: .zero)
-                order.append(update.time)
-            default: break
-            }
+            book.apply(event)
+            guard case .bookUpdate(_, let update) = event else { continue }
+            books[update.time] = book.depth(levels: 20, time: .zero)
+            order.append(update.time)
         }
     }
 }
