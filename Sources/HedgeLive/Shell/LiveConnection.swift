@@ -120,56 +120,49 @@ public struct LiveConnection<C: MarketConnector>: Sendable {
         let logger = logger
         let executor = executor
         return Task(executorPreference: executor) {
-            // Frames up to four times the limit pass the frame decoder, so the message limit
-            // below is what trips, with a reason to name (the decoder closes without one).
+            // Frames up to four times the limit pass the frame decoder (which would close without
+            // a word), so the check below is what trips, and can say why.
             var configuration = WebSocketClientConfiguration(maxFrameSize: maximum.multipliedReportingOverflow(by: 4).overflow ? maximum : maximum * 4)
             configuration.closeTimeout = .seconds(2)
-            // What ended the message loop: the client closes a connection whose message is too
-            // large itself (1009) and returns as if the venue had closed it.
-            let ended = Mutex<String?>(nil)
+            /// The size of the message over the limit that ended the connection.
+            let oversized = Mutex<Int?>(nil)
             let client = WebSocketClient(url: url, configuration: configuration, tlsConfiguration: tls, logger: logger) { inbound, writer, _ in
                 input.yield(Tagged(generation: generation, input: .connected(at: .wallClockNow())))
                 let sender = Task(executorPreference: executor) {
                     for await text in outbound { try? await writer.write(.text(text)) }
                 }
                 defer { sender.cancel() }
-                do {
-                    for try await message in inbound.messages(maxSize: maximum) {
-                        let bytes: [UInt8]
-                        switch message {
-                        case .text(let text): bytes = Array(text.utf8)
-                        case .binary(let buffer): bytes = Array(buffer.readableBytesView)
-                        }
-                        // The client checks the size of fragmented messages only.
-                        guard bytes.count <= maximum else { throw LiveFailure("maxSize: a message of \(bytes.count) bytes") }
-                        input.yield(Tagged(generation: generation, input: .message(bytes, at: .wallClockNow())))
+                for try await message in inbound.messages(maxSize: maximum) {
+                    let bytes: [UInt8]
+                    switch message {
+                    case .text(let text): bytes = Array(text.utf8)
+                    case .binary(let buffer): bytes = Array(buffer.readableBytesView)
                     }
-                } catch {
-                    ended.withLock { $0 = String(describing: error) }
-                    throw error
+                    // The client itself checks the size of fragmented messages only.
+                    guard bytes.count <= maximum else {
+                        oversized.withLock { $0 = bytes.count }
+                        return
+                    }
+                    input.yield(Tagged(generation: generation, input: .message(bytes, at: .wallClockNow())))
                 }
             }
+            let limit = maximum >= 1 << 20 && maximum % (1 << 20) == 0 ? "\(maximum >> 20) MiB" : "\(maximum) bytes"
             let reason: String
             var fatal = false
             do {
                 let close = try await client.run()
-                if let ended = ended.withLock({ $0 }), Self.isTooLarge(ended) {
-                    throw LiveFailure(ended)
-                }
-                reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" }
-                    ?? "connection lost without a close frame (1006)"
-            } catch {
-                let text = String(describing: error)
-                if let refused = error as? WebSocketClientError, refused == .webSocketUpgradeFailed {
-                    let refusal = await Self.upgradeRefusal(url, rest: rest)
-                    reason = refusal.reason
-                    fatal = refusal.fatal
-                } else if Self.isTooLarge(text) || (error as? WebSocketClientError) == .serverSentMessageTooLarge {
-                    let limit = maximum >= 1 << 20 && maximum % (1 << 20) == 0 ? "\(maximum >> 20) MiB" : "\(maximum) bytes"
-                    reason = "a message larger than \(limit): connection dropped"
+                if let size = oversized.withLock({ $0 }) {
+                    reason = "a message larger than \(limit) (\(size) bytes): connection dropped"
                 } else {
-                    reason = RESTClient.describe(error, url: url)
+                    reason = close.map { "closed by the venue (code \($0.closeCode)\($0.reason.map { ", \($0)" } ?? ""))" }
+                        ?? "connection lost without a close frame (1006)"
                 }
+            } catch let error as WebSocketClientError where error == .webSocketUpgradeFailed {
+                (reason, fatal) = await Self.upgradeRefusal(url, rest: rest)
+            } catch let error as WebSocketClientError where error == .serverSentMessageTooLarge {
+                reason = "a message larger than \(limit): connection dropped"
+            } catch {
+                reason = RESTClient.describe(error, url: url)
             }
             input.yield(Tagged(generation: generation, input: .closed(reason: reason, fatal: fatal, at: .wallClockNow())))
         }
@@ -190,11 +183,6 @@ extension LiveConnection {
         } catch {
             return ("the venue refused the WebSocket upgrade at \(host): \(error.message)", error.fatal)
         }
-    }
-
-    /// swift-websocket's words for a message over the limit (its errors are not public types).
-    static func isTooLarge(_ error: String) -> Bool {
-        error.contains("TooLarge") || error.contains("tooLarge") || error.contains("maxSize") || error.contains("invalidFrameLength")
     }
 }
 
