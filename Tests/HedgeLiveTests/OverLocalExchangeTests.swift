@@ -9,8 +9,8 @@ import Testing
 @testable import HedgeLive
 
 /// The connectors over real sockets: the local exchange (in this process) serves a 2024 USD-M
-/// recording over Binance's protocols and the shell (`LiveConnection`) runs a connector on it,
-/// as `hedgetop run` and `hedgetop record` do.
+/// recording over Binance's protocols (or a Bybit one over Bybit's) and the shell
+/// (`LiveConnection`) runs a connector on it, as `hedgetop run` and `hedgetop record` do.
 @Suite("Live connectors over the local exchange", .timeLimit(.minutes(3)))
 struct OverLocalExchangeTests {
     /// 3000 lines (12 s) of the 2024-08-08 USD-M BTCUSDT recording, its REST snapshot at line 55;
@@ -18,6 +18,9 @@ struct OverLocalExchangeTests {
     static let recording = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("HedgeExchangeTests/Fixtures/usdm_btcusdt_head.gz").path
     static let btc = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
+    /// 18 s of a 2026-08-09 Bybit v5 recording (linear BTCUSDT, ETHUSDT, SOLUSDT, DOGEUSDT).
+    static let bybitRecording = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("HedgeExchangeTests/Fixtures/bybit_head.jsonl").path
 
     @Test("The book built over the socket equals replay's at every checkpoint (top 20 levels), across a forced resync")
     func liveBookEqualsReplayBook() async throws {
@@ -49,6 +52,46 @@ struct OverLocalExchangeTests {
         let resynced = try #require(states.firstIndex(of: .resyncing), "\(states)")
         #expect(states[resynced...].contains(.live), "\(states)")
         #expect(sink.healths.contains { $0.state == .resyncing && $0.detail?.contains("out of sequence") == true })
+    }
+
+    @Test("Bybit: the book built over the socket equals replay's at every checkpoint, across a gap that resubscribes")
+    func bybitBookEqualsReplayBook() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1, bybit: true)
+        defer { exchange.stop() }
+        let market = exchange.exchange.markets[.bybitLinear]!
+        var replayed = Checkpoints()
+        let id = InstrumentID(venue: "bybit-linear", symbol: "BTCUSDT")
+        var feed = try ReplayFeed(sources: [ReplaySource(path: Self.bybitRecording)], instruments: [id])
+        while let event = feed.next() { replayed.apply([event]) }
+        let lastDepthTime = try #require(replayed.order.last)
+
+        let skipped = Mutex<[Int]>([])
+        let sink = CollectingSink(onFirstLive: { skipped.withLock { $0 = market.skipDepth(count: 1, symbol: "BTCUSDT") } })
+        let base = exchange.endpoints.bases[.bybitLinear]!
+        var connection = LiveConnection<BybitConnector>(
+            endpoint: LiveEndpoint(kind: .bybitLinear, webSocketURL: base.webSocket, restURL: base.rest), sink: sink,
+            logger: Logger(label: "test.live") { _ in SwiftLogNoOpLogHandler() })
+        connection.executor = exchange.executor
+        let connector = BybitConnector(.init(kind: .bybitLinear, symbols: ["BTCUSDT"], webSocketURL: base.webSocket, restURL: base.rest, seed: 3))
+        let run = Task(executorPreference: exchange.executor) { await connection.run(connector) }
+        defer { run.cancel() }
+        try await sink.wait("the last depth update", within: .seconds(90)) { $0.lastUpdateTime == lastDepthTime }
+
+        #expect(skipped.withLock { $0.count } == 1)
+        let live = sink.checkpoints
+        var seen: [Timestamp: Int] = [:]
+        for time in replayed.order { seen[time, default: 0] += 1 }
+        let common = replayed.order.filter { live.books[$0] != nil && seen[$0] == 1 }
+        let afterResync = common.filter { $0 > sink.resyncedAt! }
+        #expect(common.count > 20, "only \(common.count) checkpoints in common")
+        #expect(afterResync.count > 10, "only \(afterResync.count) checkpoints after the resubscription")
+        for time in common where live.books[time] != replayed.books[time] {
+            Issue.record("the books differ at \(time)")
+            break
+        }
+        let states = sink.states
+        let resynced = try #require(states.firstIndex(of: .resyncing), "\(states)")
+        #expect(states[resynced...].contains(.live), "\(states)")
     }
 
     @Test("Refused connections: down with the reason within the connect timeout, live again once the venue takes them")
@@ -346,9 +389,10 @@ struct LocalExchangeRun: Sendable {
     let task: Task<Void, any Error>
     let executor: DedicatedExecutor
 
-    static func start(speed: Double?) async throws -> LocalExchangeRun {
+    static func start(speed: Double?, bybit: Bool = false) async throws -> LocalExchangeRun {
         var configuration = ExchangeConfiguration()
-        configuration.venues = [.binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
+        configuration.venues = bybit ? [.bybitLinear: .init(files: [OverLocalExchangeTests.bybitRecording])]
+            : [.binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
         configuration.speed = speed
         let exchange = try LocalExchange(configuration: configuration, logger: Logger(label: "test.exchange") { _ in SwiftLogNoOpLogHandler() })
         let (ready, continuation) = AsyncStream.makeStream(of: ExchangeEndpoints.self)
