@@ -24,7 +24,9 @@ struct OverLocalExchangeTests {
 
     @Test("The book built over the socket equals replay's at every checkpoint (top 20 levels), across a forced resync")
     func liveBookEqualsReplayBook() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 4)
+        // In real time (12 s): on a loaded machine the book may come into sequence seconds late,
+        // and the checkpoints after the resync must still be many.
+        let exchange = try await LocalExchangeRun.start(speed: 1)
         defer { exchange.stop() }
         let market = exchange.exchange.markets[.binanceUSDM]!
         let replay = try Self.replayCheckpoints()
@@ -42,7 +44,7 @@ struct OverLocalExchangeTests {
         let live = sink.checkpoints
         let common = replay.order.filter { live.books[$0] != nil && replay.unique.contains($0) }
         let afterResync = common.filter { $0 > sink.resyncedAt! }
-        #expect(common.count > 100, "only \(common.count) checkpoints in common")
+        #expect(common.count > 60, "only \(common.count) checkpoints in common")
         #expect(afterResync.count > 20, "only \(afterResync.count) checkpoints after the resync")
         for time in common where live.books[time] != replay.books[time] {
             Issue.record("the books differ at \(time)")

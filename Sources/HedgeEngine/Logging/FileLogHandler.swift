@@ -37,7 +37,14 @@ public struct FileLogHandler: LogHandler {
             var current = path.hasPrefix("/") ? "" : "."
             for part in path.split(separator: "/") {
                 current += "/" + part
-                mkdir(current, 0o700)
+                // 0700 whatever the umask: one that masks the owner's bits would leave a folder
+                // its own log cannot be written in.
+                guard mkdir(current, 0o700) == 0 else { continue }
+                let made = open(current, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                if made >= 0 {
+                    fchmod(made, 0o700)
+                    close(made)
+                }
             }
         }
 

@@ -88,11 +88,24 @@ public final class ControlServer: Sendable {
         var address = try SocketAddress.unix(directory.entry(entry))
         // The socket is born with its final mode (0600, or 0660 for the group the directory's
         // setgid bit hands it): nothing to change afterwards, so nothing a racer could redirect.
-        let previous = umask(group == nil ? 0o177 : 0o117)
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        // Linux gives the bound path the descriptor's mode less the umask, so a descriptor set to
+        // the mode first needs no change of the umask, which is the whole process's: a thread
+        // creating a directory at that moment would get it too (0600, unusable). Only when the
+        // umask would take bits of the mode away is it set for the bind.
+        let mode: mode_t = group == nil ? 0o600 : 0o660
+        func bindSocket() -> Int32 {
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            }
         }
-        umask(previous)
+        let bound: Int32
+        if let current = Self.currentUmask(), mode & current == 0, fchmod(fd, mode) == 0 {
+            bound = bindSocket()
+        } else {
+            let previous = umask(~mode & 0o777)
+            bound = bindSocket()
+            umask(previous)
+        }
         guard bound == 0 else {
             let error = SocketError.errno("bind \(path)")
             close(fd)
@@ -108,6 +121,18 @@ public final class ControlServer: Sendable {
         thread.name = "hedgetop-accept"
         thread.start()
         logger.info("control socket listening", metadata: ["path": "\(path)"])
+    }
+
+    /// The process's umask, read without changing it (Linux: /proc/self/status); nil elsewhere.
+    static func currentUmask() -> mode_t? {
+        #if os(Linux)
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+              let value = mode_t(line.dropFirst(6).trimmingCharacters(in: .whitespaces), radix: 8) else { return nil }
+        return value
+        #else
+        return nil
+        #endif
     }
 
     /// Throws what `start` would refuse at this path, touching nothing: `serve` asks before it
