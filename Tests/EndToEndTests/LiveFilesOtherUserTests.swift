@@ -23,30 +23,17 @@ struct LiveFilesOtherUserTests {
     /// Runs `command` as nobody (the trap maker).
     func asNobody(_ command: [String]) throws {
         let prefix = try #require(OtherUser.prefix)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: prefix[0])
-        process.arguments = Array(prefix.dropFirst()) + command
-        try process.run()
-        process.waitUntilExit()
-        try #require(process.terminationStatus == 0, "as nobody: \(command) failed")
+        let run = try CommandRun(prefix[0], Array(prefix.dropFirst()) + command)
+        try #require(run.status == 0, "as nobody: \(command) failed: \(run.error)")
     }
 
+    /// hedgetop as us, in our own folder, with its state there too.
     func hedgetop(_ arguments: [String], environment extra: [String: String] = [:]) throws -> (status: Int32, error: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try TmuxSession.hedgetopPath())
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: base + "/mine")
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = base + "/mine/state"
         environment.merge(extra) { $1 }
-        process.environment = environment
-        let err = Pipe()
-        process.standardError = err
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let data = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let run = try CommandRun("/usr/bin/env", ["-C", base + "/mine", try TmuxSession.hedgetopPath()] + arguments, environment: environment)
+        return (run.status, run.error)
     }
 
     /// `record` towards a closed loopback port: the folder is checked before any connection.
