@@ -41,18 +41,7 @@ struct OverLocalExchangeTests {
         try await sink.wait("the last depth update", within: .seconds(90)) { $0.lastUpdateTime == lastDepthTime }
 
         #expect(skipped.withLock { $0.count } == 1)
-        let live = sink.checkpoints
-        let common = replay.order.filter { live.books[$0] != nil && replay.unique.contains($0) }
-        let afterResync = common.filter { $0 > sink.resyncedAt! }
-        #expect(common.count > 60, "only \(common.count) checkpoints in common")
-        #expect(afterResync.count > 20, "only \(afterResync.count) checkpoints after the resync")
-        for time in common where live.books[time] != replay.books[time] {
-            Issue.record("the books differ at \(time)")
-            break
-        }
-        let states = sink.states
-        let resynced = try #require(states.firstIndex(of: .resyncing), "\(states)")
-        #expect(states[resynced...].contains(.live), "\(states)")
+        try Self.expectSameBooks(sink, as: replay, moreThan: 60, afterResync: 20)
         #expect(sink.healths.contains { $0.state == .resyncing && $0.detail?.contains("out of sequence") == true })
     }
 
@@ -70,30 +59,13 @@ struct OverLocalExchangeTests {
         let skipped = Mutex<[Int]>([])
         let sink = CollectingSink(onFirstLive: { skipped.withLock { $0 = market.skipDepth(count: 1, symbol: "BTCUSDT") } })
         let base = exchange.endpoints.bases[.bybitLinear]!
-        var connection = LiveConnection<BybitConnector>(
-            endpoint: LiveEndpoint(kind: .bybitLinear, webSocketURL: base.webSocket, restURL: base.rest), sink: sink,
-            logger: Logger(label: "test.live") { _ in SwiftLogNoOpLogHandler() })
-        connection.executor = exchange.executor
         let connector = BybitConnector(.init(kind: .bybitLinear, symbols: ["BTCUSDT"], webSocketURL: base.webSocket, restURL: base.rest, seed: 3))
-        let run = Task(executorPreference: exchange.executor) { await connection.run(connector) }
+        let run = LocalExchangeRun.run(connector, webSocket: base.webSocket, rest: base.rest, sink: sink, executor: exchange.executor)
         defer { run.cancel() }
         try await sink.wait("the last depth update", within: .seconds(90)) { $0.lastUpdateTime == lastDepthTime }
 
         #expect(skipped.withLock { $0.count } == 1)
-        let live = sink.checkpoints
-        var seen: [Timestamp: Int] = [:]
-        for time in replayed.order { seen[time, default: 0] += 1 }
-        let common = replayed.order.filter { live.books[$0] != nil && seen[$0] == 1 }
-        let afterResync = common.filter { $0 > sink.resyncedAt! }
-        #expect(common.count > 20, "only \(common.count) checkpoints in common")
-        #expect(afterResync.count > 10, "only \(afterResync.count) checkpoints after the resubscription")
-        for time in common where live.books[time] != replayed.books[time] {
-            Issue.record("the books differ at \(time)")
-            break
-        }
-        let states = sink.states
-        let resynced = try #require(states.firstIndex(of: .resyncing), "\(states)")
-        #expect(states[resynced...].contains(.live), "\(states)")
+        try Self.expectSameBooks(sink, as: replayed, moreThan: 20, afterResync: 10)
     }
 
     @Test("Refused connections: down with the reason within the connect timeout, live again once the venue takes them")
@@ -263,12 +235,7 @@ struct OverLocalExchangeTests {
         var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
         var events: [MarketEvent] = []
         for line in try streamLines(path) where line.hasPrefix(#"{"stream":"btcusdt@bookTicker""#) {
-            var bytes = Array(line.utf8)
-            var fault: MarketDataFault?
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                do throws(MarketDataFault) { _ = try decoder.decode(UnsafeBufferPointer(buffer), into: &events) } catch { fault = error }
-            }
-            if let fault { throw fault }
+            events += try decode(line.utf8, with: &decoder)
         }
         return quotes(events)
     }
@@ -287,23 +254,45 @@ struct OverLocalExchangeTests {
     }
 
     /// The book after every depth update of the whole recording, fed to the replay decoder line by line.
-    static func replayCheckpoints() throws -> (books: [Timestamp: BookDepth], order: [Timestamp], unique: Set<Timestamp>) {
+    static func replayCheckpoints() throws -> Checkpoints {
         var decoder = BinanceStreamDecoder(venue: "binance-usdm", symbols: ["BTCUSDT"])
         var checkpoints = Checkpoints()
         for line in try RecordingFile.lines(of: recording) {
             guard let space = line.firstIndex(of: " ") else { continue }
-            var bytes = Array(line.utf8[line.utf8.index(after: space)...])
-            var events: [MarketEvent] = []
-            var fault: MarketDataFault?
-            bytes.withUnsafeMutableBufferPointer { buffer in
-                do throws(MarketDataFault) { _ = try decoder.decode(UnsafeBufferPointer(buffer), into: &events) } catch { fault = error }
-            }
-            if let fault { throw fault }
-            checkpoints.apply(events)
+            checkpoints.apply(try decode(line.utf8[line.utf8.index(after: space)...], with: &decoder))
         }
-        var seen: [Timestamp: Int] = [:]
-        for time in checkpoints.order { seen[time, default: 0] += 1 }
-        return (checkpoints.books, checkpoints.order, Set(seen.filter { $0.value == 1 }.keys))
+        return checkpoints
+    }
+
+    /// One message through the replay decoder, as replay feeds it.
+    static func decode(_ message: some Sequence<UInt8>, with decoder: inout BinanceStreamDecoder) throws -> [MarketEvent] {
+        var bytes = Array(message)
+        var events: [MarketEvent] = []
+        var fault: MarketDataFault?
+        bytes.withUnsafeMutableBufferPointer { buffer in
+            do throws(MarketDataFault) { _ = try decoder.decode(UnsafeBufferPointer(buffer), into: &events) } catch { fault = error }
+        }
+        if let fault { throw fault }
+        return events
+    }
+
+    /// The live book equals replay's at every checkpoint both have (update times that occur once
+    /// in the recording), of which there are more than `common`, and more than `afterResync` after
+    /// the book came back in sequence; the venue was live again after resyncing.
+    static func expectSameBooks(_ sink: CollectingSink, as replay: Checkpoints, moreThan common: Int, afterResync: Int) throws {
+        let live = sink.checkpoints
+        let shared = replay.uniqueTimes.filter { live.books[$0] != nil }
+        let resyncedAt = try #require(sink.resyncedAt)
+        let after = shared.filter { $0 > resyncedAt }
+        #expect(shared.count > common, "only \(shared.count) checkpoints in common")
+        #expect(after.count > afterResync, "only \(after.count) checkpoints after the resync")
+        for time in shared where live.books[time] != replay.books[time] {
+            Issue.record("the books differ at \(time)")
+            break
+        }
+        let states = sink.states
+        let resynced = try #require(states.firstIndex(of: .resyncing), "\(states)")
+        #expect(states[resynced...].contains(.live), "\(states)")
     }
 }
 
@@ -313,6 +302,13 @@ struct Checkpoints {
     var book = L2Book()
     var books: [Timestamp: BookDepth] = [:]
     var order: [Timestamp] = []
+
+    /// The update times that occur once, in order: where two books can be compared by time.
+    var uniqueTimes: [Timestamp] {
+        var seen: [Timestamp: Int] = [:]
+        for time in order { seen[time, default: 0] += 1 }
+        return order.filter { seen[$0] == 1 }
+    }
 
     mutating func apply(_ events: [MarketEvent]) {
         for event in events {
@@ -452,12 +448,18 @@ struct LocalExchangeRun: Sendable {
     /// A USD-M connector on any endpoint.
     static func connect(webSocket: String, rest: String, sink: any LiveSink, symbols: [String] = ["BTCUSDT"],
                         maximumMessage: Int? = nil, executor: DedicatedExecutor) -> Task<Void, Never> {
-        var connection = LiveConnection<BinanceConnector>(
-            endpoint: LiveEndpoint(kind: .binanceUSDM, webSocketURL: webSocket, restURL: rest), sink: sink,
+        let connector = BinanceConnector(.init(kind: .binanceUSDM, symbols: symbols, webSocketURL: webSocket, restURL: rest, seed: 3))
+        return run(connector, webSocket: webSocket, rest: rest, sink: sink, maximumMessage: maximumMessage, executor: executor)
+    }
+
+    /// Any connector, run by the shell on `executor` until the task is cancelled.
+    static func run<C: MarketConnector>(_ connector: C, webSocket: String, rest: String, sink: any LiveSink,
+                                        maximumMessage: Int? = nil, executor: DedicatedExecutor) -> Task<Void, Never> {
+        var connection = LiveConnection<C>(
+            endpoint: LiveEndpoint(kind: connector.kind, webSocketURL: webSocket, restURL: rest), sink: sink,
             logger: Logger(label: "test.live") { _ in SwiftLogNoOpLogHandler() })
         if let maximumMessage { connection.maximumMessage = maximumMessage }
         connection.executor = executor
-        let connector = BinanceConnector(.init(kind: .binanceUSDM, symbols: symbols, webSocketURL: webSocket, restURL: rest, seed: 3))
         return Task(executorPreference: executor) { await connection.run(connector) }
     }
 }
