@@ -103,7 +103,7 @@ struct LivePaperScreenTests {
         // Silence COIN-M for 6 s: stale on the header within its 3 s limit, then live again.
         let control = bases["control"]!
         _ = try CommandRun("/usr/bin/curl", ["-sS", "-X", "POST", control + "/_fault/silence?venue=binance-coinm&seconds=6"])
-        screen = try session.waitForScreen(seconds: 10) { $0.contains("binance-coinm ● stale") || $0.contains("binance-coinm ▲ stale") || $0.contains("binance-coinm stale") }
+        screen = try session.waitForScreen(seconds: 10) { $0.contains("binance-coinm ● stale") }
         screen = try session.waitForScreen(seconds: 30) { $0.contains("binance-coinm ● live") }
         try session.send("q")
     }
