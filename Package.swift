@@ -41,13 +41,16 @@ let package = Package(
         ),
         /// zlib, for gunzip in the replay readers (Foundation on Linux cannot inflate gzip).
         .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        /// ISA-L's igzip, the fastest inflate Debian has (measured against zlib and libdeflate in
+        /// Benchmarks/README.md): recordings are read at its speed.
+        .systemLibrary(name: "CIsal", providers: [.apt(["libisal-dev"])]),
         /// Pure values and rules: no I/O, no clock, no tasks.
         .target(
             name: "HedgeCore",
             dependencies: [.product(name: "DequeModule", package: "swift-collections")]
         ),
         /// Venues (simulated) and market feeds.
-        .target(name: "HedgeVenues", dependencies: ["HedgeCore", "CZlib"]),
+        .target(name: "HedgeVenues", dependencies: ["HedgeCore", "CIsal"]),
         /// The runtime: drives strategies on venues, publishes snapshots, takes commands.
         .target(
             name: "HedgeEngine",
