@@ -9,7 +9,7 @@ public struct ReplayFeed: MarketFeed {
     public let contracts: [ContractSpec]
     public let instruments: [InstrumentID]
     public let options: ReplayOptions
-    private var files: [FileReplay]
+    private var files: [PrefetchedFile]
     /// Events handed out by `next()` come from here, a batch at a time.
     private var pending = MarketBatch()
     private var pendingIndex = 0
@@ -42,7 +42,7 @@ public struct ReplayFeed: MarketFeed {
         for id in instruments { symbolsByVenue[id.venue, default: []].append(id.symbol) }
         let snapshotFiles = sources.filter(\.isSnapshotFile)
         let chains = try Self.consecutiveFiles(sources)
-        var files: [FileReplay] = []
+        var fileReplays: [FileReplay] = []
         for source in sources where !source.isSnapshotFile {
             var readers: [any RecordingReader] = []
             do throws(MarketDataFault) {
@@ -74,11 +74,11 @@ public struct ReplayFeed: MarketFeed {
             case .bybit: window = options.reorderWindow ?? .seconds(3)
             }
             for reader in readers {
-                files.append(FileReplay(reader: reader, window: window, options: options, instruments: instruments))
+                fileReplays.append(FileReplay(reader: reader, window: window, options: options, instruments: instruments))
             }
         }
-        if let first = files.first { first.statistics.notes.insert(contentsOf: notes, at: 0) }
-        self.files = files
+        if let first = fileReplays.first { first.statistics.notes.insert(contentsOf: notes, at: 0) }
+        self.files = fileReplays.map(PrefetchedFile.init)
         self.heads = Array(repeating: 0, count: files.count)
         self.pending = MarketBatch(instruments: instruments)
     }
@@ -198,7 +198,7 @@ public struct ReplayFeed: MarketFeed {
             if files.count == 1 {
                 // One file: its batch becomes the caller's, no row copied.
                 try files[0].fill()
-                files[0].decoded.swapContents(with: &batch)
+                files[0].swapDecoded(with: &batch)
             } else {
                 try merge(into: &batch)
             }
