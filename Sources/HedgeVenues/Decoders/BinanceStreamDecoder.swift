@@ -89,10 +89,16 @@ public struct BinanceStreamDecoder: Sendable {
     public mutating func decode(
         _ message: UnsafeBufferPointer<UInt8>, localTime: Timestamp? = nil, into events: inout [MarketEvent]
     ) throws(MarketDataFault) -> DecodeOutcome {
+        // A message cut short is refused before anything is applied: the body is decoded where
+        // it stands (one pass), so the bytes after it are read only afterwards.
+        var last = message.count - 1
+        while last >= 0, message[last] == 0x20 || message[last] == 0x0A || message[last] == 0x0D || message[last] == 0x09 { last -= 1 }
+        guard last >= 0, message[last] == UInt8(ascii: "}") else { throw MarketDataFault(.malformedJSON, "unterminated object at byte \(message.count)") }
         var cursor = JSONCursor(message)
         try cursor.beginObject()
         var stream: Range<Int>?
         var data: JSONCursor.Value?
+        var outcome: DecodeOutcome?
         while let key = try cursor.nextKey() {
             if cursor.matches(key, "stream") {
                 let value = try cursor.readValue()
@@ -100,13 +106,25 @@ public struct BinanceStreamDecoder: Sendable {
                 // Skip unselected symbols before touching the body.
                 if symbolIndex(streamName: value.range, in: cursor) == nil && !selectsAll { return .notSelected }
             } else if cursor.matches(key, "data") {
-                data = try cursor.readValue()
+                cursor.skipSpace()
+                if let stream, outcome == nil, cursor.index < cursor.end, message[cursor.index] == UInt8(ascii: "{") {
+                    // The usual order, "stream" first: decode the body in this pass.
+                    guard let index = symbolIndex(streamName: stream, in: cursor) ?? addSymbol(streamName: stream, in: cursor) else {
+                        return .notSelected
+                    }
+                    let start = cursor.index
+                    outcome = try decodeData(message, cursor: &cursor, stream: stream, symbol: index, localTime: localTime, into: &events)
+                    data = JSONCursor.Value(kind: .object, range: start..<cursor.index)
+                } else {
+                    data = try cursor.readValue()
+                }
             } else if cursor.matches(key, "lastUpdateId") && stream == nil {
                 return try decodeSnapshot(message, symbol: nil, into: &events)
             } else {
                 _ = try cursor.readValue()
             }
         }
+        if let outcome { return outcome }
         guard let stream, let data, data.kind == .object else {
             if stream == nil && data == nil && cursor.index > 0 { return .ignored }
             throw MarketDataFault(.malformedJSON, "a combined-stream message needs \"stream\" and an object \"data\"")
@@ -114,7 +132,8 @@ public struct BinanceStreamDecoder: Sendable {
         guard let index = symbolIndex(streamName: stream, in: cursor) ?? addSymbol(streamName: stream, in: cursor) else {
             return .notSelected
         }
-        return try decodeData(message, data: data.range, stream: stream, symbol: index, localTime: localTime, into: &events)
+        var body = JSONCursor(message, range: data.range)
+        return try decodeData(message, cursor: &body, stream: stream, symbol: index, localTime: localTime, into: &events)
     }
 
     /// Decodes a REST depth snapshot (`lastUpdateId`, `bids`, `asks`) and replays buffered updates.
@@ -171,11 +190,11 @@ public struct BinanceStreamDecoder: Sendable {
 
     // MARK: - Stream bodies
 
+    /// Decodes a stream body; `cursor` stands at its '{' and is left after its '}'.
     private mutating func decodeData(
-        _ message: UnsafeBufferPointer<UInt8>, data: Range<Int>, stream: Range<Int>, symbol index: Int,
+        _ message: UnsafeBufferPointer<UInt8>, cursor: inout JSONCursor, stream: Range<Int>, symbol index: Int,
         localTime: Timestamp?, into events: inout [MarketEvent]
     ) throws(MarketDataFault) -> DecodeOutcome {
-        var cursor = JSONCursor(message, range: data)
         try cursor.beginObject()
         var type: JSONCursor.Value?, eventTime: JSONCursor.Value?, tradeTime: JSONCursor.Value?
         var first: JSONCursor.Value?, last: JSONCursor.Value?, previous: JSONCursor.Value?
