@@ -94,6 +94,30 @@ struct FixedDecimalPropertyTests {
         }
     }
 
+    @Test("the one-pass parser agrees with the general one wherever it answers, and answers for plain venue numbers")
+    func plainParserAgreesWithTheGeneralOne() {
+        let alphabet = Array("0123456789.".utf8) + Array("0123456789".utf8)
+        seededCheck(count: 3_000, seed: 1, Gen.int(in: 1 ... 22), Gen.int64(in: 0 ... Int64.max)) { length, draw throws in
+            var state = UInt64(bitPattern: draw)
+            var bytes: [UInt8] = []
+            for _ in 0..<length {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                bytes.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            bytes.withUnsafeBufferPointer { buffer in
+                let general = FixedDecimal.parseGeneral(buffer)
+                if let plain = FixedDecimal.parsePlain(buffer) {
+                    #expect(general == .success(plain), "\(String(decoding: bytes, as: UTF8.self))")
+                }
+            }
+        }
+        for text in ["61800.20", "0.014", "5", "5.", ".5", "1234567890.12345678"] {
+            let bytes = Array(text.utf8)
+            let plain = bytes.withUnsafeBufferPointer { FixedDecimal.parsePlain($0) }
+            #expect(plain != nil && plain == FixedDecimal(text), "\(text)")
+        }
+    }
+
     @Test("rounded to a step is a multiple of the step, within one step")
     func roundedToStepIsMultipleWithinStep() {
         seededCheck(count: 500, seed: 1, Self.price, Gen.element(of: Self.steps), Gen<RoundingMode>.case) { x, step, mode throws in

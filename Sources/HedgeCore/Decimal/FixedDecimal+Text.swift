@@ -22,6 +22,13 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
     /// Parses ASCII bytes without allocating: the replay hot path calls this per price.
     @inlinable
     public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<FixedDecimal, DecimalError> {
+        if let plain = parsePlain(bytes) { return .success(plain) }
+        return parseGeneral(bytes)
+    }
+
+    /// Any form `parse` takes: signs, exponents, extra zero decimals, overflow reported.
+    @usableFromInline
+    static func parseGeneral(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<FixedDecimal, DecimalError> {
         var index = 0
         let count = bytes.count
         if count == 0 { return .failure(.invalidText("empty")) }
@@ -77,6 +84,37 @@ extension FixedDecimal: CustomStringConvertible, LosslessStringConvertible {
         }
         return .success(FixedDecimal(units: negative ? -mantissa : mantissa))
     }
+
+    /// The common case in one pass without overflow checks: digits, an optional point and at
+    /// most `scale` decimals, 18 digits at most (an `Int64` holds them all); nil for anything else
+    /// (a sign, an exponent, more decimals, more digits), which the general parser takes.
+    @inlinable @inline(__always)
+    static func parsePlain(_ bytes: UnsafeBufferPointer<UInt8>) -> FixedDecimal? {
+        let count = bytes.count
+        guard count > 0, count <= 19 else { return nil }
+        var mantissa: Int64 = 0
+        var index = 0
+        var point = -1
+        while index < count {
+            let digit = bytes[index] &- UInt8(ascii: "0")
+            if digit <= 9 {
+                mantissa = mantissa &* 10 &+ Int64(digit)
+            } else if bytes[index] == UInt8(ascii: "."), point < 0 {
+                point = index
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        let fractionDigits = point < 0 ? 0 : count - point - 1
+        let digits = point < 0 ? count : count - 1
+        guard digits > 0, digits <= 18, fractionDigits <= scale else { return nil }
+        let (scaled, overflow) = mantissa.multipliedReportingOverflow(by: powersOfTen[scale - fractionDigits])
+        return overflow ? nil : FixedDecimal(units: scaled)
+    }
+
+    @usableFromInline
+    static let powersOfTen: [Int64] = [1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000]
 
     @usableFromInline
     static func parseExponent(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Result<Int, DecimalError> {
