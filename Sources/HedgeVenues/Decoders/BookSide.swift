@@ -62,9 +62,20 @@ struct BookSide: Sendable {
         let block = order[position]
         let base = block * Self.blockCapacity
         let n = counts[block]
-        // From the top of the block down: most changes are near the best level.
-        var index = n
-        while index > 0 && keys[base + index - 1] > key { index -= 1 }
+        // The first slot above `key` (a binary search; the top of the block checked first, since
+        // most changes are near the best level).
+        var index: Int
+        if keys[base + n - 1] <= key {
+            index = n
+        } else {
+            var low = 0
+            var high = n - 1
+            while low < high {
+                let middle = (low + high) / 2
+                if keys[base + middle] > key { high = middle } else { low = middle + 1 }
+            }
+            index = low
+        }
         if index > 0 && keys[base + index - 1] == key {
             if removes { remove(position: position, index: index - 1) } else { sizes[base + index - 1] = size }
             return false

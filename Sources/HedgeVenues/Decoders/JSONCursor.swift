@@ -29,6 +29,7 @@ struct JSONCursor {
         .init(.malformedJSON, "\(what) at byte \(index)")
     }
 
+    @inline(__always)
     mutating func skipSpace() {
         while index < end {
             let byte = bytes[index]
@@ -37,17 +38,20 @@ struct JSONCursor {
     }
 
     /// Consumes `byte` after optional whitespace; false (and nothing consumed) when it is not next.
+    @inline(__always)
     mutating func consume(_ byte: UInt8) -> Bool {
         skipSpace()
         if index < end && bytes[index] == byte { index += 1; return true }
         return false
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(MarketDataFault) {
         if !consume(byte) { throw fault("expected '\(Character(Unicode.Scalar(byte)))'") }
     }
 
     /// Reads a string at the cursor and returns its contents' range.
+    @inline(__always)
     mutating func readString() throws(MarketDataFault) -> Range<Int> {
         try expect(UInt8(ascii: "\""))
         let start = index
@@ -63,6 +67,7 @@ struct JSONCursor {
     mutating func beginObject() throws(MarketDataFault) { try expect(UInt8(ascii: "{")) }
 
     /// The next member's key (the cursor then stands at its value), or nil at the closing '}'.
+    @inline(__always)
     mutating func nextKey() throws(MarketDataFault) -> Range<Int>? {
         skipSpace()
         guard index < end else { throw fault("unterminated object") }
