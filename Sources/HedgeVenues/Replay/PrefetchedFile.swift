@@ -20,6 +20,9 @@ final class PrefetchedFile {
     /// How many decoded batches may wait for the consumer: enough to ride out a slow batch on
     /// either side, few enough to stay in the cache.
     static let depth = 4
+    /// Events handed over at a time: each handover takes a lock and may wake a thread, so a
+    /// batch is many of the merge's (`MarketBatch.preferredCount`).
+    static let batchSize = 4_096
 
     /// Starts decoding `file` at once.
     init(_ file: FileReplay) {
@@ -56,7 +59,7 @@ final class PrefetchedFile {
     private static func work(_ file: FileReplay, _ channel: Channel) {
         while var batch = channel.spareBatch() {
             var failure: ReplayError?
-            do throws(ReplayError) { try file.fill() } catch { failure = error }
+            do throws(ReplayError) { try file.fill(limit: batchSize) } catch { failure = error }
             swap(&batch, &file.decoded)
             let finished = file.isFinished || failure != nil
             channel.put(Handoff(batch: batch, statistics: file.statistics, error: failure, finished: finished))

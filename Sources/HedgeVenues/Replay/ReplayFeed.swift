@@ -138,7 +138,7 @@ public struct ReplayFeed: MarketFeed {
     }
 
     /// What has been read, emitted and skipped so far. Events are read a batch ahead of their
-    /// use (`MarketBatch.preferredCount`), so mid-replay the counts run up to a batch ahead of
+    /// use (`PrefetchedFile`), so mid-replay the counts run up to a few batches ahead of
     /// what the engine has processed; at the end they are exact.
     public var statistics: ReplayStatistics {
         var total = ReplayStatistics()
@@ -281,23 +281,23 @@ final class FileReplay {
     /// Nothing more to read or release.
     var isFinished: Bool { ended && buffer.isEmpty && pendingError == nil && !isHolding }
 
-    /// Replaces `decoded` with the next events (up to `MarketBatch.preferredCount`); empty at the end.
-    func fill() throws(ReplayError) {
+    /// Replaces `decoded` with the next events (up to `limit`); empty at the end.
+    func fill(limit: Int = MarketBatch.preferredCount) throws(ReplayError) {
         decoded.removeAll()
         if let error = pendingError {
             pendingError = nil
             throw error
         }
         do throws(ReplayError) {
-            while decoded.count < MarketBatch.preferredCount {
+            while decoded.count < limit {
                 if window == 0 {
                     if ended { return }
                     if let csv {
                         if !isHolding {
-                            statistics.linesRead += csv.readPlainRows(into: &decoded, limit: MarketBatch.preferredCount,
+                            statistics.linesRead += csv.readPlainRows(into: &decoded, limit: limit,
                                                                       lastReleased: &lastReleased, jumpLimit: jumpLimit)
                         }
-                        if decoded.count < MarketBatch.preferredCount { try readRow(csv) }
+                        if decoded.count < limit { try readRow(csv) }
                     } else {
                         try readLine()
                     }
