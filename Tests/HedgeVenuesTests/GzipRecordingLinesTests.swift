@@ -46,7 +46,7 @@ import Testing
         #expect(fault.kind == .truncatedGzip)
         #expect(fault.detail.contains("corrupt gzip data") || fault.detail.contains("ends early"), "\(fault.detail)")
         let plain = try ReplayFixtures.lines("usdm_head.txt")
-        #expect(read.lines.count < plain.count)
+        #expect(read.lines.count <= plain.count)
         #expect(read.lines.first == plain.first)
     }
 
