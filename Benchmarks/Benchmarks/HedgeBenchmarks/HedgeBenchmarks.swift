@@ -84,6 +84,10 @@ let benchmarks: @Sendable () -> Void = {
         venue.onMarket(.quote(Fixtures.usdm, BookDepth(bids: bids, asks: asks, time: time).top!))
     }
 
+    // MARK: - One message through its decoder (DecodeBenchmarks.swift)
+
+    decodeBenchmarks()
+
     // MARK: - Replay end to end
 
     Benchmark("Replay CSV 1M quotes: ReplayFeed alone", configuration: whole) { benchmark in

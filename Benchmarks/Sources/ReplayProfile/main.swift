@@ -4,18 +4,19 @@ import HedgeEngine
 import HedgeVenues
 
 // A plain executable for profilers (valgrind --tool=callgrind): replays a quote CSV through
-// ReplayFeed alone (`feed`) or through the Engine with one basis strategy (`engine`).
+// ReplayFeed alone (`feed`) or through the Engine with one basis strategy (`engine`); the files
+// may be a quote CSV or the raw Binance recordings of the two legs (.gz).
 //   swift build -c release --package-path Benchmarks --product ReplayProfile
 //   valgrind --tool=callgrind Benchmarks/.build/release/ReplayProfile engine /tmp/quotes.csv
 let arguments = CommandLine.arguments
-guard arguments.count == 3, ["feed", "engine"].contains(arguments[1]) else {
-    print("usage: ReplayProfile feed|engine QUOTES.csv")
+guard arguments.count >= 3, ["feed", "engine"].contains(arguments[1]) else {
+    print("usage: ReplayProfile feed|engine FILE...")
     exit(2)
 }
 let usdm = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
 let coinm = InstrumentID(venue: "binance-coinm", symbol: "BTCUSD_PERP")
 let start = ContinuousClock.now
-var feed = try ReplayFeed(paths: [arguments[2]], instruments: [usdm, coinm])
+var feed = try ReplayFeed(paths: Array(arguments[2...]), instruments: [usdm, coinm])
 var count = 0
 if arguments[1] == "feed" {
     while feed.next() != nil { count += 1 }
