@@ -88,6 +88,12 @@ extension Hedgetop {
         @Option(name: .customLong("balance"), help: ArgumentHelp("A starting balance on a simulated venue, e.g. binance-coinm:BTC=2 (coin-margined legs post margin in their coin). Repeatable; wins over the config's [venues.VENUE] balances.", valueName: "venue:asset=amount"))
         var balances: [String] = []
 
+        @Option(name: .customLong("set"), help: ArgumentHelp("Replay several independent sets at once, each a configuration file (TOML) with its own replay.files and strategies; repeatable. This command line's options apply over each; the reports print in the order given.", valueName: "config"))
+        var sets: [String] = []
+
+        @Option(help: "With --set: how many sets replay at once, each on a core of its own (default: the number of cores). The reports do not depend on it.")
+        var jobs: Int?
+
         @OptionGroup
         var screen: ScreenFlags
 
@@ -96,7 +102,18 @@ extension Hedgetop {
         var legIDs: [InstrumentID] { (legs ?? "").split(separator: ",").compactMap { InstrumentID(parsing: String($0)) } }
 
         func validate() throws {
-            if config == nil {
+            if !sets.isEmpty {
+                guard files.isEmpty, config == nil else { throw ValidationError("--set takes each set's files from its configuration file: leave out the files and --config") }
+                guard !watch, json == nil, csv == nil, journal == nil, logFile == nil else {
+                    throw ValidationError("--set runs headless and prints each set's report: leave out --watch, --json, --csv, --journal and --log-file (run one set with --config for those)")
+                }
+                for set in sets where !FileManager.default.isReadableFile(atPath: set) { throw ValidationError("cannot read \(set)") }
+            }
+            if let jobs {
+                guard !sets.isEmpty else { throw ValidationError("--jobs is for --set: several sets at once") }
+                guard jobs >= 1 else { throw ValidationError("--jobs must be at least 1, got \(jobs)") }
+            }
+            if config == nil && sets.isEmpty {
                 guard !files.isEmpty else { throw ValidationError("Missing expected argument '<files> ...' (or give --config FILE with replay.files)") }
                 guard kind != nil else { throw ValidationError("Missing expected argument '--kind <kind>' (or give --config FILE with [[strategies]])") }
                 guard legs != nil else { throw ValidationError("Missing expected argument '--legs <legs>' (or give --config FILE with [[strategies]])") }
@@ -127,6 +144,7 @@ extension Hedgetop {
         }
 
         func run() async throws {
+            if !sets.isEmpty { return try await runSets() }
             if let config { return try await runConfigured(HedgetopConfig.load(path: config)) }
             let setup: ReplaySetup
             do { setup = try ReplaySetup(commandLine: overrides) } catch { throw Self.failure(error.message) }
@@ -212,6 +230,26 @@ extension Hedgetop {
             let missing = report.legsWithoutQuotes
             if !missing.isEmpty {
                 printError("hedgetop: no quotes for \(missing.joined(separator: " and ")) in \(files.isEmpty ? "the replay files" : files.joined(separator: ", ")); give the file with its data, or check --legs")
+                throw ExitCode.failure
+            }
+        }
+
+        /// `--set FILE...`: each set replayed on a thread of its own, `--jobs` at a time; each
+        /// report printed under its set's name, in the order given.
+        func runSets() async throws {
+            let started = ContinuousClock.now
+            let jobs = jobs ?? ProcessInfo.processInfo.activeProcessorCount
+            let outcomes = await ReplaySet.run(sets.map { ReplaySet(config: $0, overrides: overrides) }, jobs: jobs)
+            for (number, outcome) in outcomes.enumerated() {
+                if number > 0 { print("") }
+                print("== set \(number + 1) of \(outcomes.count): \(outcome.set.config) ==")
+                if let report = outcome.report { print(report) }
+                for message in outcome.messages { printError("hedgetop: set \(number + 1) (\(outcome.set.config)): \(message)") }
+            }
+            if timing { printError("hedgetop: \(sets.count) sets on \(min(jobs, sets.count)) job\(jobs == 1 ? "" : "s"): wall time \((ContinuousClock.now - started).secondsDouble) s") }
+            let failed = outcomes.filter(\.failed).count
+            if failed > 0 {
+                printError("hedgetop: \(failed) of \(outcomes.count) sets failed")
                 throw ExitCode.failure
             }
         }

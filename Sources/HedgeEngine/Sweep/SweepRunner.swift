@@ -1,6 +1,5 @@
 import Foundation
 import HedgeCore
-import Synchronization
 
 /// One replay of a sweep: a grid point, on the whole data or on one walk-forward fold.
 public struct SweepRun: Sendable {
@@ -36,64 +35,14 @@ public struct SweepOutcome: Sendable {
     public var report: Data?
 }
 
-/// Runs a sweep's replays on `jobs` threads of their own, each replay exactly as `hedgetop
-/// replay` runs it (`ReplaySetup(commandLine:)`, `Engine(replaying:)`, the same report and JSON).
-/// Results come back in run order whatever the number of threads and whichever finished first.
+/// Runs a sweep's replays on `jobs` threads of their own (`ReplayThreads`), each replay exactly
+/// as `hedgetop replay` runs it (`ReplaySetup(commandLine:)`, `Engine(replaying:)`, the same
+/// report and JSON). Results come back in run order whatever the number of threads.
 public enum SweepRunner {
     /// Runs `runs` and returns their outcomes in the order given. `finished` is called (on a
     /// worker thread) after each run with the outcome and how many have finished so far.
     public static func run(_ runs: [SweepRun], jobs: Int, finished: @escaping @Sendable (SweepOutcome, Int) -> Void = { _, _ in }) async -> [SweepOutcome] {
-        guard !runs.isEmpty else { return [] }
-        let work = Work(runs.count)
-        let threads = max(1, min(jobs, runs.count))
-        return await withCheckedContinuation { (continuation: CheckedContinuation<[SweepOutcome], Never>) in
-            for _ in 0..<threads {
-                let thread = Thread {
-                    while let index = work.state.withLock({ $0.take(limit: runs.count) }) {
-                        let outcome = replay(runs[index])
-                        let done = work.state.withLock { $0.store(outcome, at: index) }
-                        finished(outcome, done)
-                    }
-                    let results = work.state.withLock { $0.threadEnded(of: threads) }
-                    if let results { continuation.resume(returning: results) }
-                }
-                // A replay's engine and readers are deep: give it the main thread's stack size.
-                thread.stackSize = 8 << 20
-                thread.start()
-            }
-        }
-    }
-
-    /// The shared work list of the threads.
-    final class Work: Sendable {
-        let state: Mutex<WorkState>
-        init(_ count: Int) { state = Mutex(WorkState(outcomes: Array(repeating: nil, count: count))) }
-    }
-
-    /// The runs handed out and finished so far, behind the mutex.
-    struct WorkState: Sendable {
-        var outcomes: [SweepOutcome?]
-        var next = 0
-        var finished = 0
-        var threadsEnded = 0
-
-        mutating func take(limit: Int) -> Int? {
-            guard next < limit else { return nil }
-            next += 1
-            return next - 1
-        }
-
-        mutating func store(_ outcome: SweepOutcome, at index: Int) -> Int {
-            outcomes[index] = outcome
-            finished += 1
-            return finished
-        }
-
-        /// The outcomes once the last thread has ended, else nil.
-        mutating func threadEnded(of threads: Int) -> [SweepOutcome]? {
-            threadsEnded += 1
-            return threadsEnded == threads ? outcomes.compactMap { $0 } : nil
-        }
+        await ReplayThreads.map(runs, jobs: jobs, finished: finished, replay)
     }
 
     /// One replay, start to report, on the calling thread.
