@@ -237,10 +237,8 @@ struct BookSide: Sendable {
             let upper = newBlock()
             let from = block * Self.blockCapacity + half
             let to = upper * Self.blockCapacity
-            for offset in 0..<half {
-                keys[to + offset] = keys[from + offset]
-                sizes[to + offset] = sizes[from + offset]
-            }
+            Self.copy(&keys, from: from, to: to, count: half)
+            Self.copy(&sizes, from: from, to: to, count: half)
             counts[block] = half
             counts[upper] = half
             order.insert(upper, at: position + 1)
@@ -251,18 +249,34 @@ struct BookSide: Sendable {
                 block = upper
             }
         }
-        let base = block * Self.blockCapacity
-        var slot = base + counts[block]
-        while slot > base + index {
-            keys[slot] = keys[slot - 1]
-            sizes[slot] = sizes[slot - 1]
-            slot -= 1
-        }
+        let slot = block * Self.blockCapacity + index
+        let moved = counts[block] - index
+        Self.shift(&keys, from: slot, count: moved, by: 1)
+        Self.shift(&sizes, from: slot, count: moved, by: 1)
         keys[slot] = key
         sizes[slot] = size
         counts[block] += 1
         if index == 0 { lows[position] = key }
         count += 1
+    }
+
+    /// Moves `count` elements starting at `from` by `offset` slots, in one call (element by
+    /// element, each write to the array checked its uniqueness again).
+    @inline(__always)
+    private static func shift(_ array: inout [Int64], from: Int, count: Int, by offset: Int) {
+        guard count > 0 else { return }
+        array.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            (base + from + offset).update(from: base + from, count: count)
+        }
+    }
+
+    @inline(__always)
+    private static func copy(_ array: inout [Int64], from: Int, to: Int, count: Int) {
+        array.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            (base + to).update(from: base + from, count: count)
+        }
     }
 
     private mutating func remove(position: Int, index: Int) {
@@ -277,12 +291,8 @@ struct BookSide: Sendable {
             lows.remove(at: position)
             return
         }
-        var slot = base + index
-        while slot < base + n - 1 {
-            keys[slot] = keys[slot + 1]
-            sizes[slot] = sizes[slot + 1]
-            slot += 1
-        }
+        Self.shift(&keys, from: base + index + 1, count: n - index - 1, by: -1)
+        Self.shift(&sizes, from: base + index + 1, count: n - index - 1, by: -1)
         counts[block] = n - 1
         if index == 0 { lows[position] = keys[base] }
     }
