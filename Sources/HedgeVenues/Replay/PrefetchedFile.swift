@@ -19,10 +19,10 @@ final class PrefetchedFile {
 
     /// How many decoded batches may wait for the consumer: enough to ride out a slow batch on
     /// either side, few enough to stay in the cache.
-    static let depth = 4
+    static let depth = 3
     /// Events handed over at a time: each handover takes a lock and may wake a thread, so a
     /// batch is many of the merge's (`MarketBatch.preferredCount`).
-    static let batchSize = 4_096
+    static let batchSize = 1_024
 
     /// Starts decoding `file` at once.
     init(_ file: FileReplay) {
@@ -81,8 +81,8 @@ final class PrefetchedFile {
     /// going back so that no batch is allocated per fill.
     final class Channel: @unchecked Sendable {
         private let condition = NSCondition()
+        /// At most `depth + 1` (the spare batches bound it): taking the first moves a few.
         private var ready: [Handoff] = []
-        private var readyHead = 0
         private var spare: [MarketBatch]
         private var stopped = false
 
@@ -112,14 +112,10 @@ final class PrefetchedFile {
             returned.removeAll()
             spare.append(returned)
             condition.signal()
-            while readyHead == ready.count { condition.wait() }
-            let handoff = ready[readyHead]
-            readyHead += 1
-            if readyHead == ready.count {
-                ready.removeAll(keepingCapacity: true)
-                readyHead = 0
-            }
-            return handoff
+            while ready.isEmpty { condition.wait() }
+            // Removed, not left behind: a batch still held here would be copied when the
+            // worker refills it, and would keep its memory.
+            return ready.removeFirst()
         }
 
         /// The consumer is gone: the worker ends at its next batch.
