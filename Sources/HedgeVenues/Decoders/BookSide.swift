@@ -163,31 +163,19 @@ struct BookSide: Sendable {
     /// Calls `body` with each level from the best down, until it returns false; `body` may change
     /// the size (a taker's fill), never the key.
     mutating func updateFromBest(_ body: (Int64, inout Int64) -> Bool) {
-        var position = order.count - 1
-        while position >= 0 {
-            let block = order[position]
-            let base = block * Self.blockCapacity
-            var index = base + counts[block] - 1
-            while index >= base {
-                if !body(keys[index], &sizes[index]) { return }
-                index -= 1
-            }
-            position -= 1
-        }
+        for slot in slotsFromBest where !body(keys[slot], &sizes[slot]) { return }
     }
 
     /// Calls `body` with each level from the best down, until it returns false.
     func forEachFromBest(_ body: (Int64, Int64) -> Bool) {
-        var position = order.count - 1
-        while position >= 0 {
-            let block = order[position]
-            let base = block * Self.blockCapacity
-            var index = base + counts[block] - 1
-            while index >= base {
-                if !body(keys[index], sizes[index]) { return }
-                index -= 1
-            }
-            position -= 1
+        for slot in slotsFromBest where !body(keys[slot], sizes[slot]) { return }
+    }
+
+    /// Where the levels sit in `keys` and `sizes`, from the best down.
+    private var slotsFromBest: some Sequence<Int> {
+        let counts = self.counts
+        return order.reversed().lazy.flatMap { block in
+            (block * Self.blockCapacity ..< block * Self.blockCapacity + counts[block]).reversed()
         }
     }
 
