@@ -167,6 +167,24 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // A few strategies changed between snapshots (paused or resumed by a command each, which
+    // also logs and acknowledges): the rest are published again as they were. The command's
+    // own cost is inside the figure.
+    Benchmark("Engine.snapshot() with 100 strategies, 4 changed by commands",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput], timeUnits: .microseconds, maxDuration: .seconds(3))) { benchmark in
+        var id: UInt64 = 1_000
+        for iteration in benchmark.scaledIterations {
+            for strategy in [3, 29, 55, 81] {
+                id += 1
+                engine.apply(EngineCommand(id: id, strategy: "basis-\(strategy)", action: iteration % 2 == 0 ? .pause : .resume), at: engine.now)
+            }
+            blackHole(engine.snapshot())
+        }
+    } setup: {
+        engine = Fixtures.engineAfterReplay(strategies: 100, events: 60_000)
+        _ = engine.snapshot()
+    }
+
     for (width, height) in [(200, 60), (120, 40)] {
         Benchmark("Dashboard.render \(width)×\(height), 10 strategies",
                   configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput], timeUnits: .microseconds, maxDuration: .seconds(3))) { benchmark in
