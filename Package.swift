@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "HedgeEngine",
             dependencies: [
-                "HedgeCore", "HedgeVenues",
+                "HedgeCore", "HedgeVenues", "CZlib",
                 .product(name: "HeapModule", package: "swift-collections"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "Logging", package: "swift-log"),

@@ -241,9 +241,11 @@ struct ControlServerTests {
                 if let error = message.error { closedWith = error }
             }
             #expect(closedWith?.code == .malformed)
-            // The other watcher still gets fresh snapshots and can still act.
+            // The other watcher still gets fresh snapshots (whole or as deltas) and can still act.
             var fresh = 0
-            while fresh < 3, let message = try good.readMessage(limit: WireProtocol.maxServerFrame) { if message.snapshot != nil { fresh += 1 } }
+            while fresh < 3, let message = try good.readMessage(limit: WireProtocol.maxServerFrame) {
+                if message.snapshot != nil || message.delta != nil { fresh += 1 }
+            }
             #expect(fresh == 3)
             #expect(good.send(.command(EngineCommand(id: 1, strategy: "btc-calendar", action: .pause))))
             #expect(acknowledgements(on: good, for: [1]).count == 1)
@@ -289,7 +291,11 @@ struct ControlServerTests {
         let (probe, _) = try rawWatcher(served.path, readOnly: true, fps: 30)
         defer { probe.shutdown() }
         func dataTime() throws -> Timestamp {
-            while true { if let snapshot = try probe.readMessage(limit: WireProtocol.maxServerFrame)?.snapshot { return snapshot.time } }
+            while true {
+                // The first frame is a whole snapshot, the rest deltas: both carry the time.
+                let message = try probe.readMessage(limit: WireProtocol.maxServerFrame)
+                if let time = message?.snapshot?.time ?? message?.delta?.time { return time }
+            }
         }
         let first = try dataTime()
         let began = ContinuousClock.now

@@ -13,6 +13,10 @@ let quotesPerSecond = BenchmarkMetric.custom("quotes/s", polarity: .prefersLarge
 let messagesPerSecond = BenchmarkMetric.custom("messages/s", polarity: .prefersLarger, useScalingFactor: false)
 let changedCells = BenchmarkMetric.custom("changed cells/frame", polarity: .prefersSmaller, useScalingFactor: false)
 let estimatedBytes = BenchmarkMetric.custom("est. bytes/frame", polarity: .prefersSmaller, useScalingFactor: false)
+let watcherBytesPerSecond = BenchmarkMetric.custom("watcher bytes/s", polarity: .prefersSmaller, useScalingFactor: false)
+let plainDeltaBytesPerSecond = BenchmarkMetric.custom("plain-delta bytes/s", polarity: .prefersSmaller, useScalingFactor: false)
+let fullBytesPerSecond = BenchmarkMetric.custom("full-snapshot bytes/s", polarity: .prefersSmaller, useScalingFactor: false)
+let snapshotMicros = BenchmarkMetric.custom("snapshot() µs/frame", polarity: .prefersSmaller, useScalingFactor: false)
 
 nonisolated(unsafe) var machine: HedgingStateMachine!
 nonisolated(unsafe) var clockNow = Timestamp.zero
@@ -169,6 +173,62 @@ let benchmarks: @Sendable () -> Void = {
         } setup: {
             engine = Fixtures.engineAfterReplay(strategies: count, events: 60_000)
         }
+    }
+
+    // A few strategies changed between snapshots (paused or resumed by a command each, which
+    // also logs and acknowledges): the rest are published again as they were. The command's
+    // own cost is inside the figure.
+    Benchmark("Engine.snapshot() with 100 strategies, 4 changed by commands",
+              configuration: .init(metrics: [.wallClock, .mallocCountTotal, .throughput], timeUnits: .microseconds, maxDuration: .seconds(3))) { benchmark in
+        var id: UInt64 = 1_000
+        for iteration in benchmark.scaledIterations {
+            for strategy in [3, 29, 55, 81] {
+                id += 1
+                engine.apply(EngineCommand(id: id, strategy: "basis-\(strategy)", action: iteration % 2 == 0 ? .pause : .resume), at: engine.now)
+            }
+            blackHole(engine.snapshot())
+        }
+    } setup: {
+        engine = Fixtures.engineAfterReplay(strategies: 100, events: 60_000)
+        _ = engine.snapshot()
+    }
+
+    // What one watcher (`attach`) is sent: 100 basis strategies on the recorded data, a frame
+    // every 250 ms of data time (4 frames/s at 1×), the first whole and the rest deltas from the
+    // frame before, deflated on the connection's stream as the server sends them (the whole
+    // first frame is not counted: it goes once). Also the same deltas plain, the frames whole,
+    // and snapshot()'s time per frame in this run.
+    Benchmark("Socket bytes/s to one watcher, 100 strategies at 4 frames/s (deltas)",
+              configuration: .init(metrics: [watcherBytesPerSecond, plainDeltaBytesPerSecond, fullBytesPerSecond, snapshotMicros],
+                                   maxDuration: .seconds(60), maxIterations: 1)) { benchmark in
+        let frames = 120
+        let deflater = WireDeflater()!
+        var time = engine.now
+        var sent = engine.snapshot()
+        _ = try! WireMessage.snapshot(sent).frame(deflatingWith: deflater)
+        var deltaBytes = 0, plainBytes = 0, fullBytes = 0
+        var building = Duration.zero
+        for _ in 0..<frames {
+            time = time + .milliseconds(250)
+            engine.run(until: time)
+            let began = ContinuousClock.now
+            let newest = engine.snapshot()
+            building += began.duration(to: .now)
+            let delta = WireMessage.delta(SnapshotDelta(from: sent, to: newest))
+            deltaBytes += try! delta.frame(deflatingWith: deflater).count
+            plainBytes += try! delta.frame().count
+            fullBytes += try! WireMessage.snapshot(newest).frame().count
+            sent = newest
+        }
+        let seconds = Double(frames) / 4
+        benchmark.measurement(watcherBytesPerSecond, Int(Double(deltaBytes) / seconds))
+        benchmark.measurement(plainDeltaBytesPerSecond, Int(Double(plainBytes) / seconds))
+        benchmark.measurement(fullBytesPerSecond, Int(Double(fullBytes) / seconds))
+        benchmark.measurement(snapshotMicros, Int(building.secondsDouble * 1e6 / Double(frames)))
+    } setup: {
+        // Two minutes in: the charts are full and the rolling statistics warmed up.
+        engine = Fixtures.engineAfterReplay(strategies: 100, events: 0)
+        engine.run(until: engine.startedAt + .seconds(120))
     }
 
     for (width, height) in [(200, 60), (120, 40)] {

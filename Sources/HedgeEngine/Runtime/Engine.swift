@@ -84,15 +84,21 @@ public final class TradingEngine<V: Venue> {
     /// Orders sent and rejected and their round trips per venue, for the snapshot's venue status.
     var venueActivity = VenueActivity()
     /// Each strategy's PnL when today began, for the desk's "today" (Engine+Desk).
-    var day: DayBaseline
+    var day: DayBaseline { didSet { dayVersion &+= 1 } }
+    /// Counts changes to `day`, for the snapshot's cached desk (SnapshotParts).
+    var dayVersion: UInt64 = 0
     /// When `day` is taken again: the next 00:00 UTC.
     @exclusivity(unchecked) var nextDayRoll: Timestamp
     /// Since when each strategy's legs have been unhedged, by name (Engine+Snapshot).
     var unhedgedSince: [String: Timestamp] = [:]
+    /// The last snapshot in parts, so the next is built from what changed (Engine+Snapshot).
+    var parts = SnapshotParts()
     /// Kill switches fired so far, for monitoring (Engine+Commands).
     var killSwitch = KillSwitchTally()
     /// Each perpetual's funding rate and time as its market data last announced them.
-    var fundingNotices: [InstrumentID: FundingNotice] = [:]
+    var fundingNotices: [InstrumentID: FundingNotice] = [:] { didSet { fundingVersion &+= 1 } }
+    /// Counts changes to `fundingNotices`, for the snapshot's cached desk (SnapshotParts).
+    var fundingVersion: UInt64 = 0
     /// The journal every order intent, fill, transition and result is written to (Engine+Journal).
     var journal: Journal?
     /// Where the venues' books of account are saved after every change.

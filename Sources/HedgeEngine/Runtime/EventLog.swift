@@ -14,6 +14,9 @@ struct EventLog {
     private(set) var acknowledgements = Deque<CommandAcknowledgement>()
     /// Entries appended so far: the next entry's number.
     private var count: UInt64 = 0
+    /// Counts every change to the entries or acknowledgements, so a snapshot copies them only
+    /// when they moved.
+    private(set) var version: UInt64 = 0
     private let logger: Logger
 
     init(logger: Logger) {
@@ -24,6 +27,7 @@ struct EventLog {
     mutating func append(_ entry: LogEntry) {
         var entry = entry
         count += 1
+        version &+= 1
         entry.id = count
         entries.append(entry)
         if entries.count > Self.limit { entries.removeFirst() }
@@ -42,6 +46,7 @@ struct EventLog {
     /// every entry (nothing was published yet); the earlier entries are not logged again.
     mutating func restoreEarlier(_ earlier: [LogEntry]) {
         guard !earlier.isEmpty else { return }
+        version &+= 1
         let kept = Array(earlier.suffix(max(0, Self.limit - entries.count)))
         var all = Deque(kept + entries)
         for index in all.indices { all[index].id = UInt64(index + 1) }
@@ -51,6 +56,7 @@ struct EventLog {
 
     /// Keeps a command's acknowledgement for the next snapshots.
     mutating func acknowledge(_ acknowledgement: CommandAcknowledgement) {
+        version &+= 1
         acknowledgements.append(acknowledgement)
         if acknowledgements.count > Self.acknowledgementLimit { acknowledgements.removeFirst() }
     }

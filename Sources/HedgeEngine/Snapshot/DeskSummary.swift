@@ -114,7 +114,9 @@ extension DeskSummary {
         var netToday = FixedDecimal.zero, realisedToday = FixedDecimal.zero
         var open = 0
         var exposure: [String: (quantity: FixedDecimal, largest: FixedDecimal, mark: FixedDecimal?)] = [:]
-        var margins: [String: AccountMargin] = [:]
+        // A few accounts at most: searched in place, where a key string per leg cost an
+        // allocation each (200 a snapshot with 100 strategies).
+        var margins: [AccountMargin] = []
         var held: [InstrumentID: FixedDecimal] = [:]
         for strategy in strategies {
             net = (try? net + strategy.pnl.net) ?? net
@@ -130,12 +132,14 @@ extension DeskSummary {
             for leg in Leg.allCases {
                 let snap = strategy.legs[leg]
                 if let status = snap.margin {
-                    let key = snap.instrument.venue + "\u{0}" + snap.settlementAsset
-                    // Two legs on one account may have been refreshed at different times: the worse shows.
-                    if margins[key].map({ $0.utilisation < status.utilisation }) ?? true {
-                        margins[key] = AccountMargin(venue: snap.instrument.venue, asset: snap.settlementAsset,
-                                                     utilisation: status.utilisation, marginRatio: status.marginRatio,
-                                                     available: status.available)
+                    let account = AccountMargin(venue: snap.instrument.venue, asset: snap.settlementAsset,
+                                                utilisation: status.utilisation, marginRatio: status.marginRatio,
+                                                available: status.available)
+                    if let index = margins.firstIndex(where: { $0.venue == account.venue && $0.asset == account.asset }) {
+                        // Two legs on one account may have been refreshed at different times: the worse shows.
+                        if margins[index].utilisation < status.utilisation { margins[index] = account }
+                    } else {
+                        margins.append(account)
                     }
                 }
                 guard !snap.quantity.isZero else { continue }
@@ -162,6 +166,6 @@ extension DeskSummary {
         }.sorted { ($0.time, $0.instrument.venue, $0.instrument.symbol) < ($1.time, $1.instrument.venue, $1.instrument.symbol) }
         self.init(netToday: netToday, realisedToday: realisedToday, todayFrom: day.from, net: net, realised: realised,
                   openSpreads: open, openLimit: limits.maxOpenSpreads, exposures: exposures,
-                  margins: margins.values.sorted { ($0.venue, $0.asset) < ($1.venue, $1.asset) }, funding: funding)
+                  margins: margins.sorted { ($0.venue, $0.asset) < ($1.venue, $1.asset) }, funding: funding)
     }
 }

@@ -3,14 +3,20 @@ import HedgeCore
 
 /// One strategy inside the engine: its state machine plus the history the screen shows.
 struct StrategyRunner {
-    var machine: HedgingStateMachine
-    var spreadSeries = DownsampledSeries()
-    var meanSeries = DownsampledSeries()
-    var pnlSeries = DownsampledSeries()
-    var entryBandSeries = BandSeries()
-    var exitBandSeries = BandSeries()
-    var markers = Deque<ChartMarker>()
-    var transitions = Deque<Transition>()
+    // Every property the snapshot shows bumps `version` when written, so the engine rebuilds a
+    // strategy's snapshot only when it changed, whichever path changed it (a plain `didSet`
+    // keeps the write in place: one increment).
+    var machine: HedgingStateMachine { didSet { version &+= 1 } }
+    var spreadSeries = DownsampledSeries() { didSet { version &+= 1 } }
+    var meanSeries = DownsampledSeries() { didSet { version &+= 1 } }
+    var pnlSeries = DownsampledSeries() { didSet { version &+= 1 } }
+    var entryBandSeries = BandSeries() { didSet { version &+= 1 } }
+    var exitBandSeries = BandSeries() { didSet { version &+= 1 } }
+    var markers = Deque<ChartMarker>() { didSet { version &+= 1 } }
+    var transitions = Deque<Transition>() { didSet { version &+= 1 } }
+    /// Counts writes to what the snapshot shows; equal versions mean an equal snapshot at the
+    /// same clock (the clock moves the legs' data age and the annualised basis: `refreshed`).
+    private(set) var version: UInt64 = 0
     /// The generation of each scheduled timer; a fired timer whose generation is stale was cancelled.
     var timerGenerations: [StrategyTimer: UInt64] = [:]
     var nextGeneration: UInt64 = 0
@@ -108,38 +114,45 @@ struct StrategyRunner {
         let breakdown = machine.pnlBreakdown()
         let pnl = breakdown.map { PnLSummary(realised: $0.realised, unrealised: $0.unrealised, fees: $0.fees, funding: $0.funding, net: $0.net) } ?? .zero
         let legs = PerLeg(a: legSnapshot(.a, at: now), b: legSnapshot(.b, at: now))
-        var annualised: Double?
-        if let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid {
-            switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
-            case (let expiryA?, let expiryB?) where expiryA != expiryB:
-                // Calendar: the carry implied between the two expiries.
-                let (far, near, farExpiry, nearExpiry) = expiryA > expiryB ? (a, b, expiryA, expiryB) : (b, a, expiryB, expiryA)
-                annualised = SpreadMath.annualisedBasis(future: far, spot: near, now: nearExpiry, expiry: farExpiry)
-            case (let expiry?, nil):
-                annualised = SpreadMath.annualisedBasis(future: a, spot: b, now: now, expiry: expiry)
-            case (nil, let expiry?):
-                annualised = SpreadMath.annualisedBasis(future: b, spot: a, now: now, expiry: expiry)
-            default:
-                annualised = nil
-            }
-        }
-        var snapshot = StrategySnapshot(
+        return StrategySnapshot(fields: StrategySnapshot.Fields(
             name: config.name, kind: config.kind, state: machine.stateName, stateSince: machine.stateSince,
             paused: machine.paused, haltReason: machine.haltReason, legs: legs, spreadBps: machine.spreadBps,
-            rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualised,
+            rollingMeanBps: machine.statistics.mean, zScore: machine.zScore, annualisedBasis: annualisedBasis(at: now),
             entryBandBps: machine.band(config.entry), exitBandBps: machine.band(config.exit),
-            entryRule: "|dev| ≥ \(config.entry)", exitRule: "|dev| ≤ \(config.exit)",
+            entryRule: "|dev| ≥ \(config.entry)", exitRule: "|dev| ≤ \(config.exit)", entry: config.entry, exit: config.exit,
             pnl: pnl, spreadSeries: spreadSeries.points, meanSeries: meanSeries.points, pnlSeries: pnlSeries.points,
+            entryBandSeries: entryBandSeries.points, exitBandSeries: exitBandSeries.points,
             markers: Array(markers), transitions: Array(transitions),
             openOrders: machine.workingOrders.map {
                 OrderSnapshot(id: $0.request.id, leg: $0.request.leg, instrument: $0.request.instrument, side: $0.request.side,
                               quantity: $0.request.quantity, filled: $0.filled, purpose: $0.request.purpose, sentAt: $0.sentAt)
             },
-            completedCycles: machine.completedCycles, entry: config.entry, exit: config.exit,
-            entryBandSeries: entryBandSeries.points, exitBandSeries: exitBandSeries.points)
-        snapshot.haltedByKillSwitch = machine.haltedByKillSwitch
-        snapshot.rebalanceNeeded = machine.rebalanceNeeded
-        return snapshot
+            completedCycles: machine.completedCycles, haltedByKillSwitch: machine.haltedByKillSwitch,
+            rebalanceNeeded: machine.rebalanceNeeded))
+    }
+
+    /// Annualised basis as a fraction at `now`, when a leg has an expiry (it moves with the clock).
+    func annualisedBasis(at now: Timestamp) -> Double? {
+        guard let a = machine.quotes.a?.mid, let b = machine.quotes.b?.mid else { return nil }
+        let config = machine.config
+        switch (config.legs.a.kind.expiry, config.legs.b.kind.expiry) {
+        case (let expiryA?, let expiryB?) where expiryA != expiryB:
+            // Calendar: the carry implied between the two expiries.
+            let (far, near, farExpiry, nearExpiry) = expiryA > expiryB ? (a, b, expiryA, expiryB) : (b, a, expiryB, expiryA)
+            return SpreadMath.annualisedBasis(future: far, spot: near, now: nearExpiry, expiry: farExpiry)
+        case (let expiry?, nil):
+            return SpreadMath.annualisedBasis(future: a, spot: b, now: now, expiry: expiry)
+        case (nil, let expiry?):
+            return SpreadMath.annualisedBasis(future: b, spot: a, now: now, expiry: expiry)
+        default:
+            return nil
+        }
+    }
+
+    /// What of `snapshot` (this runner's, built at an earlier clock with no write since) moves
+    /// with the clock alone, worked out at `now`: the legs' data age and the annualised basis.
+    func clockParts(at now: Timestamp) -> (freshness: PerLeg<LegFreshness?>, annualisedBasis: Double?) {
+        (PerLeg<LegFreshness?>(a: machine.freshness(.a, at: now), b: machine.freshness(.b, at: now)), annualisedBasis(at: now))
     }
 
     private func legSnapshot(_ leg: Leg, at now: Timestamp) -> LegSnapshot {

@@ -48,6 +48,9 @@ public final class ControlClient: Sendable {
     public static func handshake(path: String, hello: WireHello, expected: ExpectedServer = .directoryOwner) throws -> (UnixSocket, WireWelcome) {
         let socket = try UnixSocket.connect(path: path, expecting: expected)
         socket.setTimeouts(receive: 10, send: 10)
+        // This client inflates what the server deflates (`read`): ask for it.
+        var hello = hello
+        hello.deflate = true
         // A server that refuses this peer answers before reading the hello and closes: the hello
         // may then fail to send, but the refusal is still waiting to be read, and it says why.
         let sent = socket.send(.hello(hello))
@@ -164,10 +167,12 @@ public final class ControlClient: Sendable {
 
     /// Reads frames until the connection ends; returns why.
     private func read(_ socket: UnixSocket) -> String {
+        // The connection's deflate stream starts with it (the server's starts with the watcher).
+        let inflater = WireInflater()
         while true {
             let message: WireMessage?
             do {
-                message = try socket.readMessage(limit: WireProtocol.maxServerFrame)
+                message = try socket.readMessage(limit: WireProtocol.maxServerFrame, inflatingWith: inflater)
             } catch {
                 return error.message
             }
@@ -175,6 +180,19 @@ public final class ControlClient: Sendable {
             switch message.type {
             case .snapshot:
                 state.withLock { $0.last = message.snapshot }
+                publish()
+            case .delta:
+                guard let delta = message.delta else { return "a delta frame without its delta" }
+                do throws(WireError) {
+                    // A delta that does not fit what this watcher has ends the connection: the
+                    // next one starts with a full snapshot.
+                    try state.withLock { state throws(WireError) in
+                        guard let last = state.last else { throw WireError(.malformed, "a delta before any snapshot") }
+                        state.last = try delta.apply(to: last)
+                    }
+                } catch {
+                    return error.message
+                }
                 publish()
             case .acknowledgement:
                 if let acknowledgement = message.acknowledgement { acknowledge(acknowledgement) }

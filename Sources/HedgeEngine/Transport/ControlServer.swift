@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import HedgeCore
 import Logging
 import Synchronization
 
@@ -32,6 +33,9 @@ public final class ControlServer: Sendable {
         var sequence: UInt64 = 0
         /// `latest` as a frame, encoded once for every watcher that wants it.
         var encoded: (sequence: UInt64, frame: [UInt8])?
+        /// The delta to `latest` from one earlier snapshot (by `sequence` when it was latest) as
+        /// a frame, encoded once for every watcher that had that one.
+        var encodedDelta: (base: UInt64, sequence: UInt64, frame: [UInt8])?
         /// Engine command id → (watcher, the watcher's own id).
         var routes: [UInt64: (watcher: Int, id: UInt64)] = [:]
         /// Commands waiting for room in flight, in arrival order.
@@ -332,7 +336,7 @@ public final class ControlServer: Sendable {
             return state.nextWatcher
         }
         guard let id else { return }
-        let watcher = Watcher(id: id, socket: socket, readOnlyReason: readOnlyReason, interval: interval)
+        let watcher = Watcher(id: id, socket: socket, readOnlyReason: readOnlyReason, interval: interval, deflate: hello.deflate == true)
         // Counted before it is welcomed: whoever reads the welcome finds it among the watchers.
         state.withLock { $0.watchers[id] = watcher }
         guard socket.send(.welcome(WireWelcome(name: name, readOnly: readOnlyReason != nil, serverPID: getpid(), readOnlyReason: readOnlyReason, watcher: id))) else {
@@ -436,6 +440,10 @@ public final class ControlServer: Sendable {
 
     private func writeLoop(_ watcher: Watcher) {
         var sent: UInt64 = 0
+        /// What this watcher has: the next frame is a delta from it (nil: a full snapshot).
+        var base: EngineSnapshot?
+        /// This watcher's own deflate stream, when it asked for one.
+        let deflater = watcher.deflate ? WireDeflater() : nil
         var lastSent = ContinuousClock.now.advanced(by: .seconds(-60))
         while !watcher.isClosed {
             watcher.waitForWork()
@@ -454,23 +462,39 @@ public final class ControlServer: Sendable {
                 let wait = now.duration(to: due)
                 usleep(UInt32(max(1, wait.components.attoseconds / 1_000_000_000_000 + wait.components.seconds * 1_000_000)))
             }
-            guard let (sequence, frame) = frame(after: sent) else { continue }
-            guard watcher.socket.write(frame) else { return watcher.close() }
+            guard let (sequence, snapshot, frame) = frame(after: sent, base: base) else { continue }
+            guard watcher.socket.write(deflater.map { WireFrame.deflated(frame, with: $0) } ?? frame) else { return watcher.close() }
             sent = sequence
+            base = snapshot
             lastSent = ContinuousClock.now
         }
     }
 
-    /// The newest snapshot as a frame if it is newer than `sequence`; encoded at most once.
-    private func frame(after sequence: UInt64) -> (UInt64, [UInt8])? {
-        let (latest, current, cached) = state.withLock { ($0.latest, $0.sequence, $0.encoded) }
+    /// A watcher whose snapshot is older than this (data time) gets a full snapshot again: a
+    /// delta over so long would carry nearly everything anyway.
+    static let fullSnapshotAfter = Duration.seconds(60)
+
+    /// The newest snapshot as a frame if it is newer than `sequence`: a delta from `base` (the
+    /// snapshot that was latest at `sequence`) when the watcher has one recent enough, else the
+    /// whole snapshot; each encoded at most once.
+    private func frame(after sequence: UInt64, base: EngineSnapshot?) -> (UInt64, EngineSnapshot, [UInt8])? {
+        let (latest, current, cached, cachedDelta) = state.withLock { ($0.latest, $0.sequence, $0.encoded, $0.encodedDelta) }
         guard let latest, current > sequence else { return nil }
-        if let cached, cached.sequence == current { return (current, cached.frame) }
+        if let base, latest.time >= base.time, latest.time - base.time <= Self.fullSnapshotAfter {
+            if let cachedDelta, cachedDelta.base == sequence, cachedDelta.sequence == current { return (current, latest, cachedDelta.frame) }
+            if let frame = try? WireMessage.delta(SnapshotDelta(from: base, to: latest)).frame() {
+                state.withLock { state in
+                    if (state.encodedDelta?.sequence ?? 0) <= current { state.encodedDelta = (sequence, current, frame) }
+                }
+                return (current, latest, frame)
+            }
+        }
+        if let cached, cached.sequence == current { return (current, latest, cached.frame) }
         guard let frame = try? WireMessage.snapshot(latest).frame() else { return nil }
         state.withLock { state in
             if (state.encoded?.sequence ?? 0) < current { state.encoded = (current, frame) }
         }
-        return (current, frame)
+        return (current, latest, frame)
     }
 }
 
@@ -481,10 +505,13 @@ final class Watcher: Sendable {
     /// Why its commands are refused; nil for the owner steering.
     let readOnlyReason: String?
     let interval: Duration
+    /// Its snapshot frames go deflated (it said so in its hello).
+    let deflate: Bool
     private let mailbox = Mutex<(acknowledgements: [CommandAcknowledgement], closed: Bool, farewell: [UInt8]?)>(([], false, nil))
     private let bell = DispatchSemaphore(value: 0)
 
-    init(id: Int, socket: UnixSocket, readOnlyReason: String?, interval: Duration) {
+    init(id: Int, socket: UnixSocket, readOnlyReason: String?, interval: Duration, deflate: Bool = false) {
+        self.deflate = deflate
         self.id = id
         self.socket = socket
         self.readOnlyReason = readOnlyReason

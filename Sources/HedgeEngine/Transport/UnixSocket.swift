@@ -96,6 +96,15 @@ public final class UnixSocket: Sendable {
         return try WireMessage.decode(payload)
     }
 
+    /// Reads and decodes one message, inflating a deflated one on `inflater`'s stream (the
+    /// connection's); nil at end of stream.
+    func readMessage(limit: Int, inflatingWith inflater: WireInflater?) throws(WireError) -> WireMessage? {
+        guard let payload = try readFrame(limit: limit) else { return nil }
+        guard payload.first == WireProtocol.deflatedMark else { return try WireMessage.decode(payload) }
+        guard let inflater else { throw WireError(.malformed, "a deflated frame on a connection that did not ask for one") }
+        return try WireMessage.decode(inflater.decompress(payload.dropFirst(), limit: limit))
+    }
+
     /// Encodes and writes one message.
     @discardableResult
     public func send(_ message: WireMessage) -> Bool {

@@ -8,19 +8,26 @@ import Foundation
 ///
 /// The watcher speaks first (`hello`, carrying the protocol version); the server answers
 /// `welcome` or `error` (and closes). Then the server sends a full snapshot at once and the newest
-/// one at most at the watcher's own rate; the watcher sends commands with its own ids, and each
-/// gets exactly one `acknowledgement` carrying that id.
+/// one at most at the watcher's own rate, as a `delta` from the one the watcher last had
+/// (`SnapshotDelta`); the watcher sends commands with its own ids, and each gets exactly one
+/// `acknowledgement` carrying that id. A watcher that says `deflate` in its hello gets its
+/// snapshot and delta frames deflated on one stream for the connection (`WireDeflater`).
 public enum WireProtocol {
     /// Bumped whenever a message changes shape. Both ends must agree exactly.
     /// 2: acknowledgements carry the answering strategy and `namesCommand` apart from their
     /// words; log entries carry `text`, the command they answer and the naming watcher.
-    public static let version = 2
+    /// 3: after the first snapshot, `delta` frames carry only what changed; non-finite numbers
+    /// (a marker's unknown spread) travel as the strings "nan", "inf", "-inf".
+    public static let version = 3
     /// Names the protocol in `hello`, so a stray client is told what it reached.
     public static let magic = "hedgetop-control"
     /// The largest frame a watcher accepts from the server (a full snapshot).
     public static let maxServerFrame = 16 << 20
     /// The largest frame the server accepts from a watcher (hello or a command).
     static let maxClientFrame = 64 << 10
+    /// A payload's first byte when the rest is deflated (`WireDeflater`); a plain payload is
+    /// JSON, which starts with `{`.
+    static let deflatedMark: UInt8 = 0
 }
 
 /// The watcher's opening message.
@@ -36,6 +43,9 @@ public struct WireHello: Codable, Sendable, Hashable {
     /// A one-shot look (`status`, `list`), not a watcher: it takes no watcher number or seat.
     /// Absent (nil) for a watcher, so a watcher's hello reads as before.
     public var probe: Bool?
+    /// The watcher reads deflated snapshot frames (`WireDeflater`); absent (nil) for a reader of
+    /// plain frames only (a probe, a test's raw watcher).
+    public var deflate: Bool?
 
     public init(version: Int = WireProtocol.version, readOnly: Bool, framesPerSecond: Int, client: String, probe: Bool = false) {
         self.magic = WireProtocol.magic
@@ -102,7 +112,7 @@ public struct WireError: Codable, Sendable, Hashable, Error, CustomStringConvert
 /// under the key named by `type`.
 public struct WireMessage: Codable, Sendable {
     public enum Kind: String, Codable, Sendable {
-        case hello, welcome, error, snapshot, command, acknowledgement
+        case hello, welcome, error, snapshot, delta, command, acknowledgement
     }
 
     public var type: Kind
@@ -110,6 +120,8 @@ public struct WireMessage: Codable, Sendable {
     public var welcome: WireWelcome?
     public var error: WireError?
     public var snapshot: EngineSnapshot?
+    /// What changed since the watcher's last snapshot.
+    public var delta: SnapshotDelta?
     public var command: EngineCommand?
     public var acknowledgement: CommandAcknowledgement?
 
@@ -119,21 +131,31 @@ public struct WireMessage: Codable, Sendable {
     public static func welcome(_ value: WireWelcome) -> WireMessage { var m = WireMessage(type: .welcome); m.welcome = value; return m }
     public static func error(_ value: WireError) -> WireMessage { var m = WireMessage(type: .error); m.error = value; return m }
     public static func snapshot(_ value: EngineSnapshot) -> WireMessage { var m = WireMessage(type: .snapshot); m.snapshot = value; return m }
+    public static func delta(_ value: SnapshotDelta) -> WireMessage { var m = WireMessage(type: .delta); m.delta = value; return m }
     public static func command(_ value: EngineCommand) -> WireMessage { var m = WireMessage(type: .command); m.command = value; return m }
     public static func acknowledgement(_ value: CommandAcknowledgement) -> WireMessage {
         var m = WireMessage(type: .acknowledgement); m.acknowledgement = value; return m
     }
 
+    /// The payload as one frame, deflated on `deflater`'s stream: the mark, then the deflated JSON.
+    public func frame(deflatingWith deflater: WireDeflater) throws -> [UInt8] {
+        WireFrame.deflated(try frame(), with: deflater)
+    }
+
     /// The payload as one frame: length prefix and JSON.
     public func frame() throws -> [UInt8] {
-        WireFrame.encode(Array(try JSONEncoder().encode(self)))
+        let encoder = JSONEncoder()
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return WireFrame.encode(Array(try encoder.encode(self)))
     }
 
     /// Decodes a frame's payload; a payload whose `type` lacks its content is malformed.
     public static func decode(_ payload: [UInt8]) throws(WireError) -> WireMessage {
         let message: WireMessage
         do {
-            message = try JSONDecoder().decode(WireMessage.self, from: Data(payload))
+            let decoder = JSONDecoder()
+            decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            message = try decoder.decode(WireMessage.self, from: Data(payload))
         } catch {
             throw WireError(.malformed, "a frame did not decode as a message: \(error)")
         }
@@ -142,6 +164,7 @@ public struct WireMessage: Codable, Sendable {
         case .welcome: message.welcome != nil
         case .error: message.error != nil
         case .snapshot: message.snapshot != nil
+        case .delta: message.delta != nil
         case .command: message.command != nil
         case .acknowledgement: message.acknowledgement != nil
         }
@@ -166,6 +189,13 @@ public struct WireMessage: Codable, Sendable {
 
 /// Length-prefixed frames: 4 bytes big-endian length, then the payload.
 enum WireFrame {
+    /// A plain frame's payload deflated on `deflater`'s stream, in a frame of its own.
+    static func deflated(_ frame: [UInt8], with deflater: WireDeflater) -> [UInt8] {
+        var payload = [WireProtocol.deflatedMark]
+        payload.append(contentsOf: deflater.compress(Array(frame.dropFirst(4))))
+        return encode(payload)
+    }
+
     /// Prefixes `payload` with its length.
     public static func encode(_ payload: [UInt8]) -> [UInt8] {
         let count = UInt32(payload.count)
