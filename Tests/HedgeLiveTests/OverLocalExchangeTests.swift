@@ -47,7 +47,9 @@ struct OverLocalExchangeTests {
 
     @Test("Bybit: the book built over the socket equals replay's at every checkpoint, across a gap that resubscribes")
     func bybitBookEqualsReplayBook() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1, bybit: true)
+        // At half speed (36 s): a loaded machine may bring the book into sequence seconds late,
+        // and the checkpoints after the resubscription must still be many.
+        let exchange = try await LocalExchangeRun.start(speed: 0.5, bybit: true)
         defer { exchange.stop() }
         let market = exchange.exchange.markets[.bybitLinear]!
         var replayed = Checkpoints()
@@ -91,7 +93,9 @@ struct OverLocalExchangeTests {
 
     @Test("Silence: stale within the heartbeat limit and a tick, live again when messages resume")
     func silenceIsStale() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1)
+        // At a quarter speed the 12 s tape lasts 48 s: on a loaded machine the connection may be
+        // live only seconds after the tape started, and messages must still follow the silence.
+        let exchange = try await LocalExchangeRun.start(speed: 0.25)
         defer { exchange.stop() }
         let sink = CollectingSink()
         let run = exchange.connect(sink: sink)
