@@ -120,6 +120,11 @@ extension HedgingStateMachine {
         return (fair + width, fair - width)
     }
 
+    mutating func refreshChartLines() {
+        chartLines = ChartLines(mean: fairSpreadBps(for: .z(1)), entryBand: band(config.entry).map(ChartLines.Band.init),
+                                exitBand: band(config.exit).map(ChartLines.Band.init))
+    }
+
     /// Crossing the bid/ask on both legs to enter and again to exit, in bps of leg B.
     func crossingCostBps() -> Double? {
         guard let a = quotes.a, let b = quotes.b else { return nil }

@@ -7,7 +7,7 @@ import DequeModule
 /// give the same actions, so a replay is deterministic.
 public struct HedgingStateMachine: Sendable {
     /// The strategy's settings; thresholds can change by command while it runs.
-    public internal(set) var config: StrategyConfig
+    public internal(set) var config: StrategyConfig { didSet { refreshChartLines() } }
 
     /// Where the machine is, each state with what only that state needs to know (one payload a
     /// state, as swift-nio-ssh does): nothing about a spread lives outside the state that holds it.
@@ -89,7 +89,10 @@ public struct HedgingStateMachine: Sendable {
     /// reason. Such a leg blocks entries and adjustments as a stale one does.
     public internal(set) var dataUnavailable = PerLeg<String?>(repeating: nil)
     public internal(set) var positions: PerLeg<Position>
-    public internal(set) var statistics: RollingStatistics
+    public internal(set) var statistics: RollingStatistics { didSet { refreshChartLines() } }
+    /// The chart's lines beside the spread, kept with the statistics and rules they come from
+    /// (`ChartLines`).
+    public internal(set) var chartLines = ChartLines()
     public internal(set) var spreadBps: FixedDecimal?
     public internal(set) var paused = false
     public internal(set) var completedCycles = 0
@@ -119,6 +122,7 @@ public struct HedgingStateMachine: Sendable {
         self.stateSince = startedAt
         self.positions = config.legs.map { Position(spec: $0) }
         self.statistics = RollingStatistics(capacity: max(2, config.window))
+        refreshChartLines()
     }
 
     /// Feeds one event and returns what the runtime must do, in order.

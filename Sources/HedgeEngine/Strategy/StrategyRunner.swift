@@ -76,10 +76,11 @@ struct StrategyRunner {
             let time = spreadSeries.points.last?.time ?? now
             // The rolling mean the z-score is measured from, once warmed up (a z rule's fair value
             // is always that mean); not the fair value of a bps rule, which is 0 for cross/basis.
-            if let mean = machine.fairSpreadBps(for: .z(1)) { meanSeries.record(mean, at: time) }
+            let lines = machine.chartLines
+            if let mean = lines.mean { meanSeries.record(mean, at: time) }
             // The bands as the rules judge them now, kept so the chart shows each time's band.
-            if let band = machine.band(machine.config.entry) { entryBandSeries.record(band, at: time) }
-            if let band = machine.band(machine.config.exit) { exitBandSeries.record(band, at: time) }
+            if let band = lines.entryBand { entryBandSeries.record((band.upper, band.lower), at: time) }
+            if let band = lines.exitBand { exitBandSeries.record((band.upper, band.lower), at: time) }
         }
         if pnlSeries.startsNewPoint(at: now) {
             pendingPnLSample = nil
