@@ -30,7 +30,9 @@ struct DownsampledSeries: Sendable {
     public mutating func record(_ value: Double, at time: Timestamp) {
         guard value.isFinite else { return }
         if let last = points.last, time.nanoseconds &- last.time.nanoseconds < intervalNanoseconds {
-            points[points.count - 1].value = value
+            // Unchanged (the lines beside the spread move once a sample interval): no write, so
+            // no uniqueness check of the points a snapshot may share.
+            if last.value != value { points[points.count - 1].value = value }
             return
         }
         if points.count == capacity {
