@@ -213,7 +213,7 @@ extension Hedgetop {
             let result = await session.replayResult(wallSeconds: timing ? wallSeconds : nil)
             if timing { printError("hedgetop: replay wall time \(wallSeconds) s") }
             var report = result.report
-            report.parameters = parameters
+            do { report.parameters = try parameters?.wait() } catch { throw Self.failure(error.message) }
             print(report.text)
             if let json {
                 try report.jsonData().write(to: URL(fileURLWithPath: json))

@@ -54,7 +54,7 @@ struct QuantReportTests {
         let session = try TradingSession(replaying: setup)
         await session.runToEnd()
         var report = await session.replayResult().report
-        report.parameters = parameters
+        report.parameters = try parameters?.wait()
         return report
     }
 
@@ -409,7 +409,7 @@ struct QuantReportTests {
         var overrides = ReplayOverrides()
         overrides.entry = .bps(60)
         let setup = try HedgetopConfig.load(path: path).replaySetup(overrides)
-        let parameters = try #require(setup.parameters)
+        let parameters = try #require(try setup.parameters?.wait())
         #expect(parameters.files.map(\.role) == ["config", "recording", "snapshot", "contracts"])
         #expect(parameters.files[0].bytes == Int64(try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int ?? -1))
         #expect(parameters.command == ["hedgetop", "replay", "--config", path, "--entry", "60bps", "--on-bad-input", "skip", "--speed", "max"])

@@ -35,7 +35,8 @@ public struct ReplaySetup {
     public var speed: String
     public var policy: BadInputPolicy
     /// What the report says produced the run: files with their hashes, settings, the command line.
-    public var parameters: ReplayParameters? = nil
+    /// The files are hashed while the replay runs: keep this before the setup goes, wait after.
+    public var parameters: PendingParameters? = nil
     /// What loading the contract files skipped (`ContractCatalog.warnings`), for standard error.
     public var warnings: [String] = []
     /// Trade only inside this data-time window; the data before it warms up books and statistics.
@@ -122,7 +123,7 @@ extension HedgetopConfig {
                                 speed: overrides.speed ?? replay.speed ?? "max", policy: policy)
         setup.window = overrides.window
         do {
-            setup.parameters = try ReplayParameters(setup: setup, overrides: overrides, recordings: files,
+            setup.parameters = try PendingParameters(setup: setup, overrides: overrides, recordings: files,
                                                     contracts: replay.contracts + overrides.contracts, config: file)
         } catch {
             throw ConfigErrors(file: file, errors: [ConfigError(key: "replay.files", line: nil, problem: error.message)])

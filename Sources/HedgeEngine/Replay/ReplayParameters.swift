@@ -75,24 +75,9 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
     /// The data-time window traded in (`--from`/`--to`, a walk-forward fold); absent for the whole data.
     public var window: ReplayWindow?
 
-    /// The parameters of `setup`, built from `overrides` (and the configuration file at `config`).
-    /// Reads every file through once for its hash.
-    init(setup: ReplaySetup, overrides: ReplayOverrides, recordings: [String], contracts: [String], config: String?) throws(ReplayFailure) {
-        var files: [InputFile] = []
-        func add(_ path: String, _ role: String) throws(ReplayFailure) {
-            guard !files.contains(where: { $0.path == path }) else { return }
-            let digest: FileDigest
-            do { digest = try FileDigest(path: path) } catch { throw ReplayFailure("\(path): cannot read it to hash it: \(error)") }
-            files.append(InputFile(role: role, path: path, bytes: digest.bytes, sha256: digest.sha256))
-        }
-        // A configuration parsed from text (tests) has no file to hash.
-        if let config, FileManager.default.fileExists(atPath: config) { try add(config, "config") }
-        for path in recordings {
-            let source = try? ReplaySource(path: path)
-            try add(path, source?.isSnapshotFile == true ? "snapshot" : "recording")
-            for sibling in source?.siblingSnapshotFiles() ?? [] { try add(sibling, "snapshot") }
-        }
-        for path in contracts { try add(path, "contracts") }
+    /// The parameters of `setup`, built from `overrides` (and the configuration file at `config`),
+    /// with `files` (`inputs`, hashed by `hash`).
+    init(setup: ReplaySetup, overrides: ReplayOverrides, recordings: [String], contracts: [String], config: String?, files: [InputFile]) {
         self.files = files
         strategies = setup.strategies.map(Self.strategy)
         venues = setup.venues.map { venue in
@@ -105,6 +90,34 @@ public struct ReplayParameters: Sendable, Hashable, Codable {
         window = setup.window
         command = Self.command(setup: setup, overrides: overrides, recordings: recordings, contracts: contracts, config: config,
                                badInput: badInput)
+    }
+
+    /// The files a replay reads, each once, in the report's order with their roles.
+    static func inputs(recordings: [String], contracts: [String], config: String?) -> [(path: String, role: String)] {
+        var inputs: [(path: String, role: String)] = []
+        func add(_ path: String, _ role: String) {
+            if !inputs.contains(where: { $0.path == path }) { inputs.append((path, role)) }
+        }
+        // A configuration parsed from text (tests) has no file to hash.
+        if let config, FileManager.default.fileExists(atPath: config) { add(config, "config") }
+        for path in recordings {
+            let source = try? ReplaySource(path: path)
+            add(path, source?.isSnapshotFile == true ? "snapshot" : "recording")
+            for sibling in source?.siblingSnapshotFiles() ?? [] { add(sibling, "snapshot") }
+        }
+        for path in contracts { add(path, "contracts") }
+        return inputs
+    }
+
+    /// Each file's size and SHA-256, read through once.
+    static func hash(_ inputs: [(path: String, role: String)]) throws(ReplayFailure) -> [InputFile] {
+        var files: [InputFile] = []
+        for (path, role) in inputs {
+            let digest: FileDigest
+            do { digest = try FileDigest(path: path) } catch { throw ReplayFailure("\(path): cannot read it to hash it: \(error)") }
+            files.append(InputFile(role: role, path: path, bytes: digest.bytes, sha256: digest.sha256))
+        }
+        return files
     }
 
     static func strategy(_ config: StrategyConfig) -> StrategyParameters {

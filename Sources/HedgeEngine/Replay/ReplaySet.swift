@@ -28,8 +28,11 @@ public struct ReplaySet: Sendable {
         engine.runReplayToEnd()
         let result = engine.replayResult()
         var report = result.report
-        report.parameters = parameters
         var failed = false
+        do { report.parameters = try parameters?.wait() } catch {
+            messages.append(error.message)
+            failed = true
+        }
         if let failure = result.failure {
             messages.append("replay stopped: \(failure)")
             failed = true

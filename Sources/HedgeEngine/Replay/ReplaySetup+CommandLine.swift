@@ -56,7 +56,7 @@ extension ReplaySetup {
         }
         self.init(strategies: [strategy], venues: venues, feed: feed, speed: overrides.speed ?? "max", policy: policy)
         window = overrides.window
-        parameters = try ReplayParameters(setup: self, overrides: overrides, recordings: overrides.files,
+        parameters = try PendingParameters(setup: self, overrides: overrides, recordings: overrides.files,
                                           contracts: overrides.contracts, config: nil)
         warnings = catalog.warnings
     }

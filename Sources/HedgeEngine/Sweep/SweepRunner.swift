@@ -56,8 +56,9 @@ public enum SweepRunner {
         engine.runReplayToEnd()
         let result = engine.replayResult()
         var report = result.report
-        report.parameters = parameters
-        let row = SweepRow(point: run.point, fold: run.fold, report: report, failure: result.failure)
+        var failure = result.failure
+        do { report.parameters = try parameters?.wait() } catch { failure = failure ?? error.message }
+        let row = SweepRow(point: run.point, fold: run.fold, report: report, failure: failure)
         return SweepOutcome(run: run, row: row, report: try? report.jsonData())
     }
 }
