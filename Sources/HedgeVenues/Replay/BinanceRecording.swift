@@ -5,14 +5,15 @@ import HedgeCore
 /// header lines (`<url> <-> <ts>`, `<url> <- <ts>: <json>`), plus its `*.http.*` files of REST depth
 /// snapshots (`<url> -> <ts>: <json>`).
 final class BinanceRecording: RecordingReader {
+    // Per-line state of the one thread reading the file: no dynamic exclusivity checks.
     /// The lines of the file being read.
-    private(set) var lines: RecordingLines
+    @exclusivity(unchecked) private(set) var lines: RecordingLines
     private(set) var notes: [String] = []
     private(set) var warnings: [String] = []
-    private var decoder: BinanceStreamDecoder
+    @exclusivity(unchecked) private var decoder: BinanceStreamDecoder
     /// Nanoseconds per unit of a `<local> <json>` stamp: 1 for ns, 1000 for µs (hftbacktest's
     /// older files), and so on; measured per file.
-    private var stampScale: Int64 = 1
+    @exclusivity(unchecked) private var stampScale: Int64 = 1
     /// The files after this one, with their measured stamp scale and clock offset: consecutive
     /// files of one venue are read as one recording, so the book carries across them.
     private var following: [(path: String, scale: Int64, offset: Duration?)] = []
