@@ -82,6 +82,35 @@ struct IncrementalSnapshotTests {
         #expect(sawShared, "no strategy's part was ever shared")
     }
 
+    @Test("commands to a few strategies between snapshots, the clock still: the changed are rebuilt, the desk and log equal a rebuild")
+    func commandsWithoutTimeEqualRebuild() throws {
+        let engine = engine(.basis, copies: 6)
+        engine.run(until: start + .seconds(60))
+        var previous = engine.snapshot()
+        var commandID: UInt64 = 0
+        for round in 0..<6 {
+            let changed = [1, 4].map { engine.machines[$0].config.name }
+            for name in changed {
+                commandID += 1
+                engine.apply(EngineCommand(id: commandID, strategy: name, action: round % 2 == 0 ? .pause : .resume), at: engine.now)
+            }
+            let snapshot = engine.snapshot()
+            let fresh = engine.strategiesFromScratch()
+            try #require(snapshot.strategies.count == fresh.count)
+            for (index, (made, built)) in zip(snapshot.strategies, fresh).enumerated() {
+                #expect(Self.sameFacts(made, built), "round \(round), \(made.name)")
+                #expect(made.paused == (changed.contains(made.name) && round % 2 == 0), "round \(round), \(made.name)")
+                #expect(made.sharesBox(with: previous.strategies[index]) != changed.contains(made.name), "round \(round), \(made.name)")
+            }
+            #expect(snapshot.desk == DeskSummary(strategies: fresh, day: engine.day, limits: engine.limits, funding: engine.fundingNotices),
+                    "round \(round): desk")
+            #expect(snapshot.log == Array(engine.eventLog.entries.suffix(200)), "round \(round): log")
+            #expect(snapshot.log.suffix(2).map(\.commandID) == [commandID - 1, commandID], "round \(round): each command logged")
+            #expect(snapshot.acknowledgements.suffix(2).map(\.commandID) == [commandID - 1, commandID], "round \(round): each command acknowledged")
+            previous = snapshot
+        }
+    }
+
     @Test("a second snapshot with nothing changed shares every strategy's part")
     func unchangedSharesEverything() {
         let engine = engine(.cross, copies: 3)

@@ -5,13 +5,18 @@ import HedgeVenues
 
 // A plain executable for profilers (valgrind --tool=callgrind): replays a quote CSV through
 // ReplayFeed alone (`feed`) or through the Engine with one basis strategy (`engine`); the files
-// may be a quote CSV or the raw Binance recordings of the two legs (.gz).
+// may be a quote CSV or the raw Binance recordings of the two legs (.gz). `snapshot` is the
+// "4 changed by commands" benchmark as a plain loop (`SnapshotProfile`).
 //   swift build -c release --package-path Benchmarks --product ReplayProfile
 //   valgrind --tool=callgrind Benchmarks/.build/release/ReplayProfile engine /tmp/quotes.csv
 let arguments = CommandLine.arguments
-guard arguments.count >= 3, ["feed", "engine"].contains(arguments[1]) else {
-    print("usage: ReplayProfile feed|engine FILE...")
+guard arguments.count >= 3, ["feed", "engine", "snapshot"].contains(arguments[1]) else {
+    print("usage: ReplayProfile feed|engine FILE... | ReplayProfile snapshot USDM.gz COINM.gz [ITERATIONS]")
     exit(2)
+}
+if arguments[1] == "snapshot" {
+    profileSnapshots(files: Array(arguments[2...3]), iterations: arguments.count > 4 ? Int(arguments[4])! : 1_000)
+    exit(0)
 }
 let usdm = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
 let coinm = InstrumentID(venue: "binance-coinm", symbol: "BTCUSD_PERP")

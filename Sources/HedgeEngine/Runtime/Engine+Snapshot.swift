@@ -29,7 +29,7 @@ extension TradingEngine {
             return status
         }
         if strategiesChanged || parts.desk == nil || parts.deskInputs != deskInputs {
-            parts.desk = DeskSummary(strategies: strategies, day: day, limits: limits, funding: fundingNotices)
+            parts.desk = desk()
             parts.deskInputs = deskInputs
         }
         if parts.logVersion != eventLog.version || parts.logTail != logTail {
@@ -67,6 +67,24 @@ extension TradingEngine {
         for index in runners.indices { runners[index].flushPnLSample() }
         if now >= nextDayRoll { rollDay(at: now) }
         markDayWherePriced()
+    }
+
+    /// The desk over the published strategies, from each strategy's line: a line is made only
+    /// for a strategy rebuilt since (or every strategy when the day's baseline moved), the rest
+    /// are summed as they were. Equal to `DeskSummary(strategies:day:limits:funding:)` over the
+    /// same strategies.
+    private func desk() -> DeskSummary {
+        if parts.deskLinesDay != dayVersion {
+            for index in parts.strategies.indices { parts.strategies[index].deskLine = nil }
+            parts.deskLinesDay = dayVersion
+        }
+        for index in parts.strategies.indices where parts.strategies[index].deskLine == nil {
+            guard let snapshot = parts.strategies[index].snapshot else { continue }
+            parts.strategies[index].deskLine = DeskSummary.Line(snapshot, dayMark: day.marks[snapshot.name])
+        }
+        let parts = parts
+        return DeskSummary(lines: parts.strategies.indices.lazy.compactMap { parts.strategies[$0].deskLine },
+                           todayFrom: day.from, limits: limits, funding: fundingNotices)
     }
 
     /// What the desk reads besides the strategies, by version.
@@ -109,6 +127,7 @@ extension TradingEngine {
             markUnhedged(&fields)
         }
         parts.strategies[index].snapshot = snapshot
+        parts.strategies[index].deskLine = nil
         parts.strategies[index].version = version
         parts.strategies[index].builtAt = now
         parts.strategies[index].liquidation = liquidationNow

@@ -31,14 +31,16 @@ struct EventLog {
         entry.id = count
         entries.append(entry)
         if entries.count > Self.limit { entries.removeFirst() }
-        let text = entry.strategy.map { "[\($0)] \(entry.message)" } ?? entry.message
-        let metadata: Logger.Metadata = [FileLogHandler.dataTimeKey: .stringConvertible(entry.time)]
-        switch entry.severity {
-        case .info: logger.info("\(text)", metadata: metadata)
-        case .notice: logger.notice("\(text)", metadata: metadata)
-        case .warning: logger.warning("\(text)", metadata: metadata)
-        case .error: logger.error("\(text)", metadata: metadata)
+        let level: Logger.Level = switch entry.severity {
+        case .info: .info
+        case .notice: .notice
+        case .warning: .warning
+        case .error: .error
         }
+        // The line and its metadata are made inside the logger's autoclosures, so a level the
+        // logger filters out costs no string or dictionary per entry.
+        logger.log(level: level, "\(entry.strategy.map { "[\($0)] \(entry.message)" } ?? entry.message)",
+                   metadata: [FileLogHandler.dataTimeKey: .stringConvertible(entry.time)])
     }
 
     /// Puts an earlier run's last entries (from the chart history file) before this run's, so a

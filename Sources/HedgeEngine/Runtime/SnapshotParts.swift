@@ -21,6 +21,9 @@ struct SnapshotParts {
         let slots: PerLeg<Int>
         /// Each leg's venue, as an index into the engine's venues (nil: not listed).
         let venues: PerLeg<Int?>
+        /// What `snapshot` adds to the desk; nil once the snapshot is rebuilt. A clock-only
+        /// update keeps it: the desk reads no data age, basis or liquidation estimate.
+        var deskLine: DeskSummary.Line?
     }
 
     var strategies: [Strategy] = []
@@ -37,6 +40,9 @@ struct SnapshotParts {
     }
     var desk: DeskSummary?
     var deskInputs = DeskInputs(day: .max, funding: .max)
+    /// The day baseline's version the strategies' desk lines were made at (each holds its
+    /// strategy's mark of the day).
+    var deskLinesDay: UInt64 = .max
 
     /// The log tail and acknowledgements as of the event log's `logVersion`.
     var log: [LogEntry] = []
@@ -73,11 +79,15 @@ struct SnapshotParts {
     /// none is (`TradingEngine.staleFor(venue:in:)` over the parts' own copies of the freshness).
     func staleFor(venue: Int) -> Duration? {
         var oldest: Duration?
-        for strategy in strategies {
-            for leg in Leg.allCases where strategy.venues[leg] == venue {
-                guard let freshness = strategy.freshness[leg], freshness.isStale, let age = freshness.age else { continue }
-                if oldest.map({ $0 < age }) ?? true { oldest = age }
-            }
+        func note(_ freshness: LegFreshness?) {
+            guard let freshness, freshness.isStale, let age = freshness.age else { return }
+            if oldest.map({ $0 < age }) ?? true { oldest = age }
+        }
+        // By index and leg by leg: a part copied out (its boxes retained) and `Leg.allCases` (an
+        // array a call) cost more than the test itself, per venue and strategy at every snapshot.
+        for index in strategies.indices {
+            if strategies[index].venues.a == venue { note(strategies[index].freshness.a) }
+            if strategies[index].venues.b == venue { note(strategies[index].freshness.b) }
         }
         return oldest
     }

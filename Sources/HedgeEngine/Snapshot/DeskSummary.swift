@@ -110,62 +110,7 @@ extension DeskSummary {
     /// funding announced per instrument. Sums are exact; a sum that overflows is left out.
     public init(strategies: [StrategySnapshot], day: DayBaseline, limits: PortfolioLimits,
                 funding notices: [InstrumentID: FundingNotice]) {
-        var net = FixedDecimal.zero, realised = FixedDecimal.zero
-        var netToday = FixedDecimal.zero, realisedToday = FixedDecimal.zero
-        var open = 0
-        var exposure: [String: (quantity: FixedDecimal, largest: FixedDecimal, mark: FixedDecimal?)] = [:]
-        // A few accounts at most: searched in place, where a key string per leg cost an
-        // allocation each (200 a snapshot with 100 strategies).
-        var margins: [AccountMargin] = []
-        var held: [InstrumentID: FixedDecimal] = [:]
-        for strategy in strategies {
-            net = (try? net + strategy.pnl.net) ?? net
-            realised = (try? realised + strategy.pnl.realised) ?? realised
-            if let mark = day.marks[strategy.name] {
-                netToday = (try? netToday + strategy.pnl.net - mark.net) ?? netToday
-                realisedToday = (try? realisedToday + strategy.pnl.realised - mark.realised) ?? realisedToday
-            }
-            let holds = Leg.allCases.contains { !strategy.legs[$0].quantity.isZero }
-            if holds || strategy.state.isOpening { open += 1 }
-            // A pair hedged but for contract rounding adds no exposure (`PairHedge`'s rule).
-            let hedgedPair = PairHedge(strategy.legs)?.hedged ?? false
-            for leg in Leg.allCases {
-                let snap = strategy.legs[leg]
-                if let status = snap.margin {
-                    let account = AccountMargin(venue: snap.instrument.venue, asset: snap.settlementAsset,
-                                                utilisation: status.utilisation, marginRatio: status.marginRatio,
-                                                available: status.available)
-                    if let index = margins.firstIndex(where: { $0.venue == account.venue && $0.asset == account.asset }) {
-                        // Two legs on one account may have been refreshed at different times: the worse shows.
-                        if margins[index].utilisation < status.utilisation { margins[index] = account }
-                    } else {
-                        margins.append(account)
-                    }
-                }
-                guard !snap.quantity.isZero else { continue }
-                held[snap.instrument] = (try? (held[snap.instrument] ?? .zero) + snap.quantity) ?? held[snap.instrument]
-                guard !hedgedPair, let asset = snap.baseAsset, let base = snap.baseExposure else { continue }
-                var sum = exposure[asset] ?? (.zero, .zero, nil)
-                sum.quantity = (try? sum.quantity + base) ?? sum.quantity
-                if let mark = snap.mark, base.magnitude > sum.largest {
-                    sum.largest = base.magnitude
-                    sum.mark = mark
-                }
-                exposure[asset] = sum
-            }
-        }
-        let exposures = exposure.filter { !$0.value.quantity.isZero }
-            .map { asset, sum in
-                let usd = sum.mark.flatMap { try? sum.quantity.multiplied(by: $0, rounding: .halfEven) } ?? .zero
-                return AssetExposure(asset: asset, quantity: sum.quantity, usd: usd)
-            }
-            .sorted { ($0.usd.magnitude, $1.asset) > ($1.usd.magnitude, $0.asset) }
-        let funding = held.compactMap { id, quantity -> FundingAhead? in
-            guard let notice = notices[id] else { return nil }
-            return FundingAhead(instrument: id, rate: notice.rate, time: notice.time, held: quantity)
-        }.sorted { ($0.time, $0.instrument.venue, $0.instrument.symbol) < ($1.time, $1.instrument.venue, $1.instrument.symbol) }
-        self.init(netToday: netToday, realisedToday: realisedToday, todayFrom: day.from, net: net, realised: realised,
-                  openSpreads: open, openLimit: limits.maxOpenSpreads, exposures: exposures,
-                  margins: margins.sorted { ($0.venue, $0.asset) < ($1.venue, $1.asset) }, funding: funding)
+        self.init(lines: strategies.map { Line($0, dayMark: day.marks[$0.name]) }, todayFrom: day.from, limits: limits,
+                  funding: notices)
     }
 }
