@@ -19,12 +19,11 @@ public final class PendingParameters: Sendable {
         let parameters = ReplayParameters(setup: setup, overrides: overrides, recordings: recordings, contracts: contracts,
                                           config: config, files: [])
         outcome = Mutex(nil)
-        let paths = inputs.map(\.path), roles = inputs.map(\.role)
         DispatchQueue.global().async(group: hashed) { [self] in
             let result: Result<ReplayParameters, ReplayFailure>
             do throws(ReplayFailure) {
                 var complete = parameters
-                complete.files = try ReplayParameters.hash(Array(zip(paths, roles)).map { (path: $0.0, role: $0.1) })
+                complete.files = try ReplayParameters.hash(inputs)
                 result = .success(complete)
             } catch {
                 result = .failure(error)

@@ -169,20 +169,12 @@ struct JSONCursor {
     @inline(__always)
     mutating func readLevelDecimal(_ field: StaticString) throws(MarketDataFault) -> FixedDecimal {
         skipSpace()
-        if index < end, bytes[index] == UInt8(ascii: "\"") {
-            let start = index + 1
-            var close = start
-            while close < end {
-                let byte = bytes[close]
-                if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
-                close += 1
-            }
-            if close < end, bytes[close] == UInt8(ascii: "\""),
-               case .success(let decimal) = FixedDecimal.parse(UnsafeBufferPointer(rebasing: bytes[start..<close])) {
-                index = close + 1
-                return decimal
-            }
+        let start = index
+        if index < end, bytes[index] == UInt8(ascii: "\""), let contents = try? readString(),
+           case .success(let decimal) = FixedDecimal.parse(slice(contents)) {
+            return decimal
         }
+        index = start
         return try decimal(readValue(), field)
     }
 
