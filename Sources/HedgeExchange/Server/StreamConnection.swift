@@ -62,8 +62,13 @@ final class StreamConnection: Sendable {
     }
 
     /// Closes with a close frame (1000 and the like).
-    func close(code: WebSocketErrorCode, reason: String) async {
+    /// A client that never answers it (one that lost the frame, or stopped reading) would
+    /// otherwise hold the connection open forever, the server waiting for its reply: as servers
+    /// do (RFC 6455 7.1.1), the TCP connection is dropped once `handshakeGrace` has passed.
+    func close(code: WebSocketErrorCode, reason: String, handshakeGrace: TimeAmount = .seconds(5)) async {
         try? await outbound.close(code, reason: reason)
+        let channel = self.channel
+        channel.eventLoop.scheduleTask(in: handshakeGrace) { channel.close(mode: .all, promise: nil) }
     }
 
     /// Drops the TCP connection without a close frame: the client sees 1006.
