@@ -120,6 +120,18 @@ import Testing
         #expect(await client.unknownOrders.map(\.clientOrderID) == ["S1-1"])
     }
 
+    @Test("A gateway timeout (HTML 504) on a place leaves the order unknown; a 503 'not processed' does not")
+    func gatewayTimeoutMakesUnknown() async throws {
+        let (client, _, _) = makeClient([
+            .answer(VenueHTTPResponse(status: 503, text: #"{"code":-1001,"msg":"Internal error; unable to process your request. Please try again."}"#)),
+            .answer(VenueHTTPResponse(status: 504, text: "<html><body>504 Gateway Time-out</body></html>")),
+        ])
+        await #expect(throws: LiveOrderFailure.self) { try await client.place(Self.market) }
+        #expect(await client.unknownOrders.isEmpty)
+        await #expect(throws: LiveOrderFailure.self) { try await client.place(Self.second) }
+        #expect(await client.unknownOrders.map(\.clientOrderID) == ["S1-2"])
+    }
+
     @Test("A lost cancel answer leaves that order unknown too")
     func lostCancelMakesUnknown() async throws {
         let (client, _, _) = makeClient([.loseAnswer])

@@ -119,6 +119,19 @@ import Testing
         #expect(VenueRejection(venue: .bybitLinear, httpStatus: 200, code: 110017, message: "reduce-only rule not satisfied").reason == nil)
     }
 
+    @Test("HTTP 408 and 5xx leave an order's execution unknown, except a 503 that says it was not processed",
+          arguments: [
+              (LiveVenueKind.binanceUSDM, 504, 0, "HTTP 504: <html>Gateway Time-out</html>", VenueRejection.Reason?.some(.executionUnknown)),
+              (.binanceUSDM, 503, -1000, "Unknown error, please check your request or try again later.", .executionUnknown),
+              (.binanceSpot, 408, -1007, "Timeout waiting for response from backend server. Send status unknown; execution status unknown.", .executionUnknown),
+              (.binanceUSDM, 503, -1001, "Internal error; unable to process your request. Please try again.", nil),
+              (.binanceUSDM, 503, 0, "HTTP 503: Service Unavailable.", nil),
+              (.bybitLinear, 502, 0, "HTTP 502: Bad Gateway", .executionUnknown),
+          ] as [(LiveVenueKind, Int, Int, String, VenueRejection.Reason?)])
+    func executionUnknownStatuses(venue: LiveVenueKind, status: Int, code: Int, message: String, reason: VenueRejection.Reason?) {
+        #expect(VenueRejection(venue: venue, httpStatus: status, code: code, message: message).reason == reason)
+    }
+
     @Test("Bybit linear post-only reduce-only limit: JSON body and X-BAPI headers signed over it (openssl)")
     func bybitLimit() throws {
         let request = try Self.bybit(.bybitLinear).place(

@@ -29,12 +29,21 @@ public struct VenueRejection: Error, Sendable, Hashable, CustomStringConvertible
         /// Too many requests: the venue wants us to slow down.
         case rateLimited
         /// The venue's own backend timed out: the order may or may not have been executed
-        /// (Binance -1006/-1007, and HTTP 503 "Unknown error").
+        /// (Binance -1006/-1007; HTTP 408 and 5xx, which Binance says never to take for a
+        /// failure, except the 503s that say the request was not processed).
         case executionUnknown
+    }
+
+    /// An HTTP status whose request may have been executed all the same.
+    private var statusLeavesExecutionUnknown: Bool {
+        guard httpStatus == 408 || httpStatus >= 500 else { return false }
+        let text = message.lowercased()
+        return !(httpStatus == 503 && (text.contains("service unavailable") || text.contains("unable to process your request")))
     }
 
     /// The named reason of this code, if hedgetop knows it.
     public var reason: Reason? {
+        if statusLeavesExecutionUnknown { return .executionUnknown }
         if venue.isBinance {
             return switch code {
             case -1022: .badSignature
@@ -48,7 +57,6 @@ public struct VenueRejection: Error, Sendable, Hashable, CustomStringConvertible
             case -2011 where message.lowercased().contains("unknown order"): .noSuchOrder
             case -1003: .rateLimited
             case -1006, -1007: .executionUnknown
-            case _ where httpStatus == 503 && message.lowercased().contains("unknown error"): .executionUnknown
             default: nil
             }
         } else {
