@@ -79,7 +79,8 @@ import Testing
     func lostAnswerResolvedFirst() async throws {
         let (client, transport, _) = makeClient([.loseAnswer, .answer(Self.filled), .answer(Self.accepted)])
         await #expect(throws: LiveOrderFailure.answerLost("S1-1", "scripted: no answer in time")) { try await client.place(Self.market) }
-        #expect(await client.unknownOrders == [.init(clientOrderID: "S1-1", symbol: "BTCUSDT")])
+        // Accepted by the venue until its timestamp plus recvWindow (5 s).
+        #expect(await client.unknownOrders == [.init(clientOrderID: "S1-1", symbol: "BTCUSDT", acceptableUntil: Self.start + 5000)])
         let state = try await client.place(Self.second)
         #expect(state.status == .new && state.clientOrderID == "S1-2")
         let sent = transport.sent
@@ -92,12 +93,19 @@ import Testing
         #expect(await client.takeResolutions().isEmpty)
     }
 
-    @Test("An unknown order the venue does not have never arrived; the next order then goes out")
+    @Test("An unknown order the venue does not have once its recvWindow has passed never arrived; the next order then goes out")
     func lostOrderNeverArrived() async throws {
-        let (client, transport, _) = makeClient([.loseAnswer, .answer(VenueHTTPResponse(status: 400, text: #"{"code":-2013,"msg":"Order does not exist."}"#)), .answer(Self.accepted)])
+        let noSuchOrder = VenueHTTPResponse(status: 400, text: #"{"code":-2013,"msg":"Order does not exist."}"#)
+        let (client, transport, clock) = makeClient([.loseAnswer, .answer(noSuchOrder), .answer(noSuchOrder), .answer(Self.accepted)])
         _ = try? await client.place(Self.market)
+        // 5 s after its timestamp the lost order could still arrive: not yet 'never arrived'.
+        clock.advance(by: 5000)
+        await #expect(throws: LiveOrderFailure.unresolved(["S1-1"])) { try await client.place(Self.second) }
+        #expect(transport.sent.count == 2)
+        clock.advance(by: 1)
         _ = try await client.place(Self.second)
-        #expect(transport.sent.count == 3)
+        #expect(transport.sent.count == 4)
+        #expect(transport.sent[3].query.contains("newClientOrderId=S1-2"))
         #expect(await client.takeResolutions() == [LiveOrderResolution(clientOrderID: "S1-1", outcome: .neverArrived)])
     }
 

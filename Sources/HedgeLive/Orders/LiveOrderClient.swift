@@ -14,6 +14,7 @@ public actor LiveOrderClient {
     private let api: any VenueOrderAPI
     private let transport: any OrderTransport
     private let now: @Sendable () -> Int64
+    private let recvWindowMillis: Int
 
     public private(set) var timeOffset = ServerTimeOffset()
     public private(set) var rateLimits = VenueRateLimits()
@@ -25,6 +26,9 @@ public actor LiveOrderClient {
     public struct UnknownOrder: Sendable, Hashable {
         public var clientOrderID: OrderID
         public var symbol: String
+        /// The venue's time after which the request can no longer be accepted (its timestamp plus
+        /// recvWindow): only after it does "no such order" mean the order never arrived.
+        public var acceptableUntil: Int64
     }
 
     /// - Parameters:
@@ -37,6 +41,7 @@ public actor LiveOrderClient {
         self.venue = venue
         self.transport = transport
         self.now = now
+        self.recvWindowMillis = recvWindowMillis
         if venue.isBinance {
             api = BinanceOrderAPI(venue: venue, signer: BinanceSigner(credentials: credentials), recvWindowMillis: recvWindowMillis)
         } else {
@@ -68,8 +73,9 @@ public actor LiveOrderClient {
     /// `.answerLost`; the next request queries it first.
     public func place(_ order: LiveOrder) async throws(LiveOrderFailure) -> LiveOrderState {
         try await resolveUnknownOrders()
-        let request = try api.place(order, timestamp: timestamp())
-        let unknown = UnknownOrder(clientOrderID: order.clientOrderID, symbol: order.symbol)
+        let stamp = timestamp()
+        let request = try api.place(order, timestamp: stamp)
+        let unknown = UnknownOrder(clientOrderID: order.clientOrderID, symbol: order.symbol, acceptableUntil: stamp + Int64(recvWindowMillis))
         let response = try await exchange(request, order: unknown)
         return try readOrderAnswer(response, order: unknown)
     }
@@ -78,8 +84,9 @@ public actor LiveOrderClient {
     /// cancel may or may not have happened.
     public func cancel(symbol: String, clientOrderID: OrderID) async throws(LiveOrderFailure) -> LiveOrderState {
         try await resolveUnknownOrders()
-        let request = try api.cancel(symbol: symbol, clientOrderID: clientOrderID, timestamp: timestamp())
-        let unknown = UnknownOrder(clientOrderID: clientOrderID, symbol: symbol)
+        let stamp = timestamp()
+        let request = try api.cancel(symbol: symbol, clientOrderID: clientOrderID, timestamp: stamp)
+        let unknown = UnknownOrder(clientOrderID: clientOrderID, symbol: symbol, acceptableUntil: stamp + Int64(recvWindowMillis))
         let response = try await exchange(request, order: unknown)
         return try readOrderAnswer(response, order: unknown)
     }
@@ -92,7 +99,8 @@ public actor LiveOrderClient {
 
     /// Queries every unknown order, oldest first: found ones and ones the venue never had leave
     /// the list and are returned (and kept for `takeResolutions()`). Throws, leaving the rest
-    /// unknown, when a query gets no answer or is held by a rate limit.
+    /// unknown, when a query gets no answer or is held by a rate limit, and when the venue has no
+    /// such order yet but the request could still arrive inside its recvWindow.
     @discardableResult
     public func resolveUnknownOrders() async throws(LiveOrderFailure) -> [LiveOrderResolution] {
         var done: [LiveOrderResolution] = []
@@ -104,6 +112,8 @@ public actor LiveOrderClient {
             } catch {
                 switch error {
                 case .rejected(let rejection) where rejection.reason == .noSuchOrder:
+                    // Still in flight, perhaps: the venue would accept it until acceptableUntil.
+                    guard timestamp() > order.acceptableUntil else { throw .unresolved(unknownOrders.map(\.clientOrderID)) }
                     outcome = .neverArrived
                 case .held:
                     throw error
