@@ -14,7 +14,9 @@ struct BybitOrderAPI: VenueOrderAPI {
 
     func serverTime(from response: VenueHTTPResponse) throws(LiveOrderFailure) -> Int64 {
         let object = try VenueJSON.object(response.body, venue: venue)
-        guard response.status == 200, let time = VenueJSON.integer(object, "time") else {
+        // The endpoint's own answer is result.timeNano; the envelope's `time` is the fallback.
+        let nanos = (object["result"] as? [String: Any]).flatMap { VenueJSON.integer($0, "timeNano") }
+        guard response.status == 200, let time = nanos.map({ $0 / 1_000_000 }) ?? VenueJSON.integer(object, "time") else {
             throw .malformedAnswer("\(venue.rawValue): no time in the server time answer (HTTP \(response.status))")
         }
         return time
