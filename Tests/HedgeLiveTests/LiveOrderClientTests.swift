@@ -37,6 +37,23 @@ import Testing
         #expect(timestamp(transport.sent[1]) == Self.start + 40 + 2500)
     }
 
+    @Test("After the venue refuses a timestamp (-1021) the offset is measured again before the next order; the refused order is not retried")
+    func refusedTimestampResynchronizes() async throws {
+        let (client, transport, _) = makeClient([
+            .answer(VenueHTTPResponse(status: 400, text: #"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#)),
+            .answer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 7000)}"#)),
+            .answer(Self.accepted),
+        ])
+        await #expect(throws: LiveOrderFailure.rejected(VenueRejection(venue: .binanceUSDM, httpStatus: 400, code: -1021, message: "Timestamp for this request is outside of the recvWindow."))) {
+            try await client.place(Self.market)
+        }
+        #expect(transport.sent.count == 1)
+        _ = try await client.place(Self.second)
+        #expect(transport.sent.map(\.path) == ["/fapi/v1/order", "/fapi/v1/time", "/fapi/v1/order"])
+        #expect(transport.sent[2].query.contains("newClientOrderId=S1-2"))
+        #expect(timestamp(transport.sent[2]) == Self.start + 7000)
+    }
+
     @Test("A placed order's answer is read, and the rate-limit headers land in the state")
     func placeReadsAnswerAndLimits() async throws {
         let (client, _, _) = makeClient([.answer(Self.filled)])

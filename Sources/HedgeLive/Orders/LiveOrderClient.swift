@@ -3,7 +3,8 @@ import HedgeCore
 
 /// Places, cancels and queries orders on one live venue with signed requests, and keeps the three
 /// things a live order path must never get wrong:
-/// - the venue's clock: `timestamp` is ours plus the offset `synchronizeTime()` measured;
+/// - the venue's clock: `timestamp` is ours plus the offset `synchronizeTime()` measured, and
+///   measured again before the next request after the venue refuses a timestamp (-1021, 10002);
 /// - the venue's patience: a 429 or 418 holds every request until the time the venue gave, and
 ///   `rateLimits` says until when, for the screen;
 /// - an order whose answer was lost is *unknown*: nothing else goes to this venue until a query
@@ -21,6 +22,8 @@ public actor LiveOrderClient {
     /// Orders whose fate is unknown, oldest first, with their symbols (needed to query them).
     public private(set) var unknownOrders: [UnknownOrder] = []
     private var resolutions: [LiveOrderResolution] = []
+    /// The venue refused a timestamp: measure the offset again before the next signed request.
+    private var timeOffsetStale = false
 
     /// An order sent without an answer.
     public struct UnknownOrder: Sendable, Hashable {
@@ -66,6 +69,7 @@ public actor LiveOrderClient {
         let serverTime = try api.serverTime(from: response)
         let measured = ServerTimeOffset(sentAt: sentAt, serverTime: serverTime, receivedAt: receivedAt)
         timeOffset = measured
+        timeOffsetStale = false
         return measured
     }
 
@@ -73,7 +77,7 @@ public actor LiveOrderClient {
     /// `.answerLost`; the next request queries it first.
     public func place(_ order: LiveOrder) async throws(LiveOrderFailure) -> LiveOrderState {
         try await resolveUnknownOrders()
-        let stamp = timestamp()
+        let stamp = try await signingTimestamp()
         let request = try api.place(order, timestamp: stamp)
         let unknown = UnknownOrder(clientOrderID: order.clientOrderID, symbol: order.symbol, acceptableUntil: stamp + Int64(recvWindowMillis))
         let response = try await exchange(request, order: unknown)
@@ -84,7 +88,7 @@ public actor LiveOrderClient {
     /// cancel may or may not have happened.
     public func cancel(symbol: String, clientOrderID: OrderID) async throws(LiveOrderFailure) -> LiveOrderState {
         try await resolveUnknownOrders()
-        let stamp = timestamp()
+        let stamp = try await signingTimestamp()
         let request = try api.cancel(symbol: symbol, clientOrderID: clientOrderID, timestamp: stamp)
         let unknown = UnknownOrder(clientOrderID: clientOrderID, symbol: symbol, acceptableUntil: stamp + Int64(recvWindowMillis))
         let response = try await exchange(request, order: unknown)
@@ -136,16 +140,16 @@ public actor LiveOrderClient {
     }
 
     private func queryNow(symbol: String, clientOrderID: OrderID) async throws(LiveOrderFailure) -> LiveOrderState {
-        let request = try api.query(symbol: symbol, clientOrderID: clientOrderID, timestamp: timestamp())
+        let request = try api.query(symbol: symbol, clientOrderID: clientOrderID, timestamp: try await signingTimestamp())
         let response = try await exchange(request, order: nil)
-        return try api.orderState(from: response, clientOrderID: clientOrderID)
+        return try orderState(from: response, clientOrderID: clientOrderID)
     }
 
     /// The answer to a place or cancel; a venue saying it does not know whether it executed
     /// leaves the order unknown, as a lost answer does.
     private func readOrderAnswer(_ response: VenueHTTPResponse, order: UnknownOrder) throws(LiveOrderFailure) -> LiveOrderState {
         do throws(LiveOrderFailure) {
-            return try api.orderState(from: response, clientOrderID: order.clientOrderID)
+            return try orderState(from: response, clientOrderID: order.clientOrderID)
         } catch {
             if case .rejected(let rejection) = error, rejection.reason == .executionUnknown {
                 markUnknown(order)
@@ -159,6 +163,22 @@ public actor LiveOrderClient {
         if !unknownOrders.contains(where: { $0.clientOrderID == order.clientOrderID }) {
             unknownOrders.append(order)
         }
+    }
+
+    /// The venue's reading of an answer; a refused timestamp marks the offset stale.
+    private func orderState(from response: VenueHTTPResponse, clientOrderID: OrderID) throws(LiveOrderFailure) -> LiveOrderState {
+        do throws(LiveOrderFailure) {
+            return try api.orderState(from: response, clientOrderID: clientOrderID)
+        } catch {
+            if case .rejected(let rejection) = error, rejection.reason == .timestampOutsideWindow { timeOffsetStale = true }
+            throw error
+        }
+    }
+
+    /// The timestamp of a signed request, after measuring the offset again if it went stale.
+    private func signingTimestamp() async throws(LiveOrderFailure) -> Int64 {
+        if timeOffsetStale { try await synchronizeTime() }
+        return timestamp()
     }
 
     private func timestamp() -> Int64 { timeOffset.serverTime(atLocal: now()) }
