@@ -31,6 +31,8 @@ struct VenueDialect: Sendable {
     var pingEvery: Duration?
     /// Connections are closed at this age (Binance: 24 h).
     var maxConnectionAge: Duration?
+    /// The signed private endpoints (accounts and orders), any method; nil: not one of them.
+    var trade: @Sendable (VenueRequest) async -> VenueAnswer? = { _ in nil }
 }
 
 /// One listening port of the exchange, serving one venue's dialect over Hummingbird.
@@ -45,8 +47,8 @@ struct VenueServer: Sendable {
     func run(bound: @escaping @Sendable (Int) async -> Void) async throws {
         let dialect = self.dialect
         let logger = self.logger
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            Self.respond(request, dialect: dialect)
+        let responder = CallbackResponder<VenueRequestContext> { request, context in
+            await Self.respond(request, channel: context.channel, dialect: dialect)
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: 1 << 20, autoPing: dialect.pingEvery.map { .enabled(timePeriod: $0) } ?? .disabled)
@@ -104,8 +106,25 @@ struct VenueServer: Sendable {
         }
     }
 
-    static func respond(_ request: Request, dialect: VenueDialect) -> Response {
+    static func respond(_ request: Request, channel: any Channel, dialect: VenueDialect) async -> Response {
         let path = request.head.path ?? "/"
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var request = request
+        let body = (try? await request.collectBody(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
+        let venueRequest = VenueRequest(method: request.method.rawValue, path: path, headers: headers, body: body)
+        if let answer = await dialect.trade(venueRequest) {
+            if answer.dropsConnection {
+                // The work is done; the client never hears of it.
+                try? await channel.close(mode: .all)
+            }
+            var fields: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in answer.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(status: HTTPResponse.Status(code: answer.status == 0 ? 500 : answer.status), headers: fields,
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
         guard request.method == .get || request.method == .head else {
             return json(405, #"{"code":-1000,"msg":"only GET is served by the local exchange"}"#)
         }
