@@ -32,9 +32,9 @@ final class OrderFaults: Sendable {
     func rejectNext(_ count: Int) { state.withLock { $0.reject += count } }
     func failNext(_ count: Int) { state.withLock { $0.fail += count } }
     func dropNext(_ count: Int) { state.withLock { $0.drop += count } }
-    func limit(for window: Duration) {
+    func limit(for window: Duration, now: ContinuousClock.Instant = .now) {
         state.withLock { state in
-            state.limitedUntil = .now + window
+            state.limitedUntil = now + window
             state.limitWindow = window
             state.warned = false
         }
