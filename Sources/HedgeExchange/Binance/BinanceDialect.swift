@@ -2,6 +2,7 @@
 enum BinanceDialect {
     static func make(market: VenueMarket, exchangeInfo: String, maxAge: Duration, trading: BinanceTrading? = nil) -> VenueDialect {
         let rest = BinanceREST(market: market, exchangeInfo: exchangeInfo)
+        let userStream = trading.map { BinanceUserStream(desk: $0.desk) }
         let prefix = market.venue.restPrefix
         return VenueDialect(
             markets: [market],
@@ -19,6 +20,7 @@ enum BinanceDialect {
             },
             pingEvery: market.venue == .binanceSpot ? .seconds(20) : .seconds(180),
             maxConnectionAge: maxAge,
-            trade: { request in trading?.answer(request) })
+            trade: { request in trading?.answer(request) ?? userStream?.answer(request) },
+            privateStream: { path in userStream?.stream(path: path) })
     }
 }

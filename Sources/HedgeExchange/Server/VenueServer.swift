@@ -33,6 +33,9 @@ struct VenueDialect: Sendable {
     var maxConnectionAge: Duration?
     /// The signed private endpoints (accounts and orders), any method; nil: not one of them.
     var trade: @Sendable (VenueRequest) async -> VenueAnswer? = { _ in nil }
+    /// An account's private stream a WebSocket path asks for (Binance `/ws/<listenKey>`): its
+    /// frames, from the moment of the upgrade; nil: not one.
+    var privateStream: @Sendable (String) -> AsyncStream<String>? = { _ in nil }
 }
 
 /// One listening port of the exchange, serving one venue's dialect over Hummingbird.
@@ -59,6 +62,13 @@ struct VenueServer: Sendable {
             if refusal.isRefusing {
                 channel.close(mode: .all, promise: nil)
                 return .dontUpgrade
+            }
+            // Subscribed here, before the handshake's answer: whatever happens once the client is
+            // connected reaches it.
+            if let frames = dialect.privateStream(request.path ?? "/") {
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await Self.serve(frames: frames, inbound: inbound, outbound: outbound, logger: logger)
+                }
             }
             guard let route = dialect.route(request.path ?? "/") else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
@@ -101,6 +111,22 @@ struct VenueServer: Sendable {
                 }
             } catch {
                 logger.debug("connection ended", metadata: ["error": "\(error)"])
+            }
+            group.cancelAll()
+        }
+    }
+
+    /// A private stream from upgrade to close: its frames out, the client's messages ignored.
+    static func serve(frames: AsyncStream<String>, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                      logger: Logger) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in frames { try await outbound.write(.text(frame)) }
+            }
+            do {
+                for try await _ in inbound.messages(maxSize: 1 << 16) {}
+            } catch {
+                logger.debug("private stream ended", metadata: ["error": "\(error)"])
             }
             group.cancelAll()
         }

@@ -15,6 +15,8 @@ final class TradingDesk: Sendable {
     /// API key → secret.
     let secrets: [String: String]
     private let state: Mutex<State>
+    /// The accounts' private streams (Binance's user data stream).
+    let events = AccountEvents()
 
     struct State {
         var ledgers: [String: AccountLedger]
@@ -70,18 +72,23 @@ final class TradingDesk: Sendable {
         let now = self.now
         let symbols = state.withLock { state in Set(state.ledgers[apiKey]?.openOrders.map(\.request.symbol) ?? []) }
         let books = Dictionary(uniqueKeysWithValues: symbols.compactMap { symbol in book(of: symbol).map { (symbol, $0) } })
-        let outcome: Swift.Result<Result, OrderRefusal> = state.withLock { state in
-            guard var ledger = state.ledgers[apiKey] else { return .failure(.orderNotFound) }
+        let (outcome, changes): (Swift.Result<Result, OrderRefusal>, [AccountEvent]) = state.withLock { state in
+            guard var ledger = state.ledgers[apiKey] else { return (.failure(.orderNotFound), []) }
+            let before = ledger
             for (symbol, book) in books { ledger.sweep(symbol: symbol, book: book, now: now, terms: terms(of: symbol)) }
-            defer { state.ledgers[apiKey] = ledger }
             var next = state.nextOrderID
-            defer { state.nextOrderID = next }
+            let outcome: Swift.Result<Result, OrderRefusal>
             do throws(OrderRefusal) {
-                return .success(try body(&ledger, now) { next += 1; return next - 1 })
+                outcome = .success(try body(&ledger, now) { next += 1; return next - 1 })
             } catch {
-                return .failure(error)
+                outcome = .failure(error)
             }
+            state.ledgers[apiKey] = ledger
+            state.nextOrderID = next
+            return (outcome, AccountEvents.changes(from: before, to: ledger, at: now))
         }
+        // Told outside the lock: a slow reader never holds up the desk.
+        events.publish(changes, to: apiKey)
         return try outcome.get()
     }
 
@@ -103,11 +110,14 @@ final class TradingDesk: Sendable {
         let now = self.now
         let symbols = state.withLock { state in Set(state.ledgers.values.flatMap { $0.openOrders.map(\.request.symbol) }) }
         let books = Dictionary(uniqueKeysWithValues: symbols.compactMap { symbol in book(of: symbol).map { (symbol, $0) } })
-        state.withLock { state in
-            for key in state.ledgers.keys {
+        let changes = state.withLock { state in
+            state.ledgers.keys.map { key in
+                let before = state.ledgers[key]!
                 for (symbol, book) in books { state.ledgers[key]!.sweep(symbol: symbol, book: book, now: now, terms: terms(of: symbol)) }
+                return (key, AccountEvents.changes(from: before, to: state.ledgers[key]!, at: now))
             }
         }
+        for (key, events) in changes { self.events.publish(events, to: key) }
     }
 
     /// Per account (by key, never the secret): balances, positions, open orders, as JSON.
