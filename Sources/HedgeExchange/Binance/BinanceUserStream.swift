@@ -39,18 +39,19 @@ final class BinanceUserStream: Sendable {
         }
     }
 
-    /// The events of the account behind `/ws/<listenKey>`, as text frames; nil: no such key.
-    func stream(path: String) -> AsyncStream<String>? {
+    /// The events of the account behind `/ws/<listenKey>`, as text frames (client messages are
+    /// ignored, as Binance's user streams take none); nil: no such key.
+    func stream(path: String) -> PrivateStreamRoute? {
         let route = HTTPPath.split(path).route
         guard route.hasPrefix("/ws/"), let apiKey = keys.withLock({ $0[String(route.dropFirst(4))] }) else { return nil }
         let events = desk.events.subscribe(apiKey)
-        return AsyncStream { continuation in
+        return PrivateStreamRoute(frames: AsyncStream { continuation in
             let task = Task {
                 for await event in events { continuation.yield(self.json(event)) }
                 continuation.finish()
             }
             continuation.onTermination = { _ in task.cancel() }
-        }
+        })
     }
 
     private static func makeKey() -> String {

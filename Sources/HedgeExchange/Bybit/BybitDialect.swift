@@ -31,7 +31,11 @@ enum BybitDialect {
             },
             pingEvery: nil,
             maxConnectionAge: nil,
-            trade: { request in trading?.answer(request) })
+            trade: { request in trading?.answer(request) },
+            privateStream: { path in
+                guard let trading, HTTPPath.split(path).route == "/v5/private" else { return nil }
+                return BybitPrivateStream.open(trading: trading, connectionID: "local-private-\(counter.next())")
+            })
     }
 }
 

@@ -165,7 +165,8 @@ struct BybitTrading: Sendable {
                 unrealized = (try? unrealized + (mark - position.entryPrice).multiplied(by: position.quantity)) ?? unrealized
             }
             let equity = (try? wallet + unrealized) ?? wallet
-            total = (try? total + equity) ?? total
+            // Totals count the USD stablecoins only: the exchange prices no other asset.
+            if ["USDT", "USDC"].contains(coin) { total = (try? total + equity) ?? total }
             let available = ledger?.available(coin, termsOf: desk.terms(of:)) ?? .zero
             let held = (try? wallet - available) ?? .zero
             return #"{"coin":"\#(coin)","equity":"\#(equity)","usdValue":"\#(equity)","walletBalance":"\#(wallet)","free":"","locked":"0","spotHedgingQty":"0","borrowAmount":"0","availableToWithdraw":"\#(available)","accruedInterest":"0","totalOrderIM":"0","totalPositionIM":"\#(held)","totalPositionMM":"0","unrealisedPnl":"\#(unrealized)","cumRealisedPnl":"0","bonus":"0","marginCollateral":true,"collateralSwitch":true}"#

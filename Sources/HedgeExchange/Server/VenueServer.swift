@@ -33,9 +33,16 @@ struct VenueDialect: Sendable {
     var maxConnectionAge: Duration?
     /// The signed private endpoints (accounts and orders), any method; nil: not one of them.
     var trade: @Sendable (VenueRequest) async -> VenueAnswer? = { _ in nil }
-    /// An account's private stream a WebSocket path asks for (Binance `/ws/<listenKey>`): its
-    /// frames, from the moment of the upgrade; nil: not one.
-    var privateStream: @Sendable (String) -> AsyncStream<String>? = { _ in nil }
+    /// An account's private stream a WebSocket path asks for (Binance `/ws/<listenKey>`, Bybit
+    /// `/v5/private`), made at the upgrade; nil: not one.
+    var privateStream: @Sendable (String) -> PrivateStreamRoute? = { _ in nil }
+}
+
+/// A private WebSocket: the frames it sends, and what it does with a client's message (its
+/// answers go out among the frames).
+struct PrivateStreamRoute: Sendable {
+    var frames: AsyncStream<String>
+    var handle: @Sendable (String) async -> Void = { _ in }
 }
 
 /// One listening port of the exchange, serving one venue's dialect over Hummingbird.
@@ -65,9 +72,9 @@ struct VenueServer: Sendable {
             }
             // Subscribed here, before the handshake's answer: whatever happens once the client is
             // connected reaches it.
-            if let frames = dialect.privateStream(request.path ?? "/") {
+            if let stream = dialect.privateStream(request.path ?? "/") {
                 return .upgrade([:]) { inbound, outbound, _ in
-                    try await Self.serve(frames: frames, inbound: inbound, outbound: outbound, logger: logger)
+                    try await Self.serve(stream, inbound: inbound, outbound: outbound, logger: logger)
                 }
             }
             guard let route = dialect.route(request.path ?? "/") else { return .dontUpgrade }
@@ -116,15 +123,19 @@ struct VenueServer: Sendable {
         }
     }
 
-    /// A private stream from upgrade to close: its frames out, the client's messages ignored.
-    static func serve(frames: AsyncStream<String>, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+    /// A private stream from upgrade to close: its frames out (one writer), the client's text
+    /// messages to its session.
+    static func serve(_ stream: PrivateStreamRoute, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
                       logger: Logger) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                for await frame in frames { try await outbound.write(.text(frame)) }
+                for await frame in stream.frames { try await outbound.write(.text(frame)) }
             }
             do {
-                for try await _ in inbound.messages(maxSize: 1 << 16) {}
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    await stream.handle(text)
+                }
             } catch {
                 logger.debug("private stream ended", metadata: ["error": "\(error)"])
             }
