@@ -45,7 +45,8 @@ struct HedgetopExchange: AsyncParsableCommand {
         /fapi/v1/openOrders, /fapi/v2/positionRisk, /fapi/v2/balance, ...) and Bybit linear
         (/v5/order/create, /v5/order/cancel, /v5/order/realtime, /v5/position/list,
         /v5/account/wallet-balance) take signed orders as the venues do; Binance's user data
-        stream (/fapi/v1/listenKey, /ws/<listenKey>) tells each account's orders and fills. Orders match the
+        stream (/fapi/v1/listenKey, /ws/<listenKey>) and Bybit's private WebSocket (/v5/private)
+        tell each account's orders and fills. Orders match the
         recorded book where playback stands. Signed requests are checked against the venue's
         time as its time endpoint serves it (the tape's time; the wall clock with --now-times):
         clients should sync to it (ccxt: adjustForTimeDifference).
