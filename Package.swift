@@ -106,6 +106,7 @@ let package = Package(
             name: "HedgeExchange",
             dependencies: [
                 "HedgeCore", "HedgeVenues", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),

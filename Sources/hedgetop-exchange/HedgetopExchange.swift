@@ -34,7 +34,22 @@ struct HedgetopExchange: AsyncParsableCommand {
           refuse=S          close new connections at once for S seconds
           throttle=R        at most R messages a second per connection (0 lifts it)
           expire            the 24 h close, now
-        GET /_status on the control port shows each venue's position and connections.
+          reject=N          refuse the next N new orders with the venue's order-rejected code
+          fail=N            answer the next N new orders with a 503
+          drop=N            place the next N new orders and close the connection unanswered
+          ratelimit=S       signed requests for S seconds: a 429 first, then 418 (Bybit: 10006, then 403)
+        GET /_status on the control port shows each venue's position and connections, and each
+        account's balances, positions and orders (by API key; never a secret).
+
+        TRADING: with --account KEY:SECRET (or --accounts-file), Binance USD-M (/fapi/v1/order,
+        /fapi/v1/openOrders, /fapi/v2/positionRisk, /fapi/v2/balance, ...) and Bybit linear
+        (/v5/order/create, /v5/order/cancel, /v5/order/realtime, /v5/position/list,
+        /v5/account/wallet-balance) take signed orders as the venues do; Binance's user data
+        stream (/fapi/v1/listenKey, /ws/<listenKey>) and Bybit's private WebSocket (/v5/private)
+        tell each account's orders and fills. Orders match the
+        recorded book where playback stands. Signed requests are checked against the venue's
+        time as its time endpoint serves it (the tape's time; the wall clock with --now-times):
+        clients should sync to it (ccxt: adjustForTimeDifference).
         """)
 
     @Option(help: "A folder laid out as ../shared/data (binance/, bybit/, contract_specs/).")
@@ -66,6 +81,12 @@ struct HedgetopExchange: AsyncParsableCommand {
 
     @Option(name: .customLong("fault"), help: "AT@VENUE:FAULT, e.g. 30@binance-usdm:close=1006. Repeatable.")
     var faults: [String] = []
+
+    @Option(name: .customLong("account"), help: "KEY:SECRET or KEY:SECRET:ASSET=AMOUNT,... (default USDT=100000): an account that may trade. Repeatable. The secret is never logged.")
+    var accounts: [String] = []
+
+    @Option(help: "A file of accounts, one KEY:SECRET[:ASSET=AMOUNT,...] a line ('#' starts a comment): keeps secrets off the command line.")
+    var accountsFile: String?
 
     @Flag(help: "Serve no synthesized markPrice stream on Binance futures.")
     var noMarkPrice = false
@@ -126,6 +147,24 @@ struct HedgetopExchange: AsyncParsableCommand {
             }
         }
         configuration.syntheticFundingRate = noMarkPrice ? nil : fundingRate
+        var accountLines = accounts.map { ("--account", $0) }
+        if let accountsFile {
+            guard let text = try? String(contentsOfFile: accountsFile, encoding: .utf8) else {
+                throw ValidationError("--accounts-file: cannot read \(accountsFile)")
+            }
+            for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+                let entry = line.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first.map(String.init)?
+                    .trimmingCharacters(in: .whitespaces) ?? ""
+                if !entry.isEmpty { accountLines.append(("--accounts-file line \(number + 1)", entry)) }
+            }
+        }
+        for (source, text) in accountLines {
+            do { configuration.accounts.append(try ExchangeAccount(parsing: text)) } catch {
+                throw ValidationError("\(source): \(error)")
+            }
+        }
+        let keys = configuration.accounts.map(\.apiKey)
+        if Set(keys).count != keys.count { throw ValidationError("--account: an API key is given twice") }
         guard let level = Logger.Level(rawValue: logLevel) else { throw ValidationError("--log-level: '\(logLevel)' is not a level") }
         LoggingSystem.bootstrap { label in
             var handler = StreamLogHandler.standardError(label: label)

@@ -58,9 +58,9 @@ struct ExchangeHarness: Sendable {
     func port(_ listener: Listener) -> UInt16 { UInt16(endpoints.ports[listener]!) }
 
     /// A GET (or POST) to one of the exchange's ports, over a plain socket.
-    func http(_ path: String, method: String = "GET", on listener: Listener) async throws -> HTTPReply {
+    func http(_ path: String, method: String = "GET", on listener: Listener, headers: [String] = [], body: String? = nil) async throws -> HTTPReply {
         let port = port(listener)
-        return try await offPool { try LoopbackHTTP.request(method, path, port: port, timeout: 30) }
+        return try await offPool { try LoopbackHTTP.request(method, path, port: port, timeout: 30, headers: headers, body: body) }
     }
 
     /// Connects to `url`, sends `requests`, and collects text messages until `until` says stop

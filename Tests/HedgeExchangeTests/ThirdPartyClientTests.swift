@@ -60,3 +60,24 @@ struct ThirdPartyClientTests {
         #expect(output.hasPrefix("OK binance"), "\(output)")
     }
 }
+
+/// ccxt from PyPI trading through the venues' signed APIs: if a signature, a parameter or an
+/// answer field were our own dialect, ccxt would raise.
+@Suite("Local exchange: third-party trading client")
+struct ThirdPartyTradingTests {
+    @Test("ccxt's binanceusdm and bybit place, fetch and cancel a limit order and fill a market order",
+          .timeLimit(.minutes(15)))
+    func ccxtTrades() async throws {
+        let python = try await offPool { try ThirdPartyClientTests.python() }
+        // Paced from launch: the venues' time runs with the wall clock, as ccxt's clock sync expects.
+        let harness = try await ExchangeHarness.start([.binanceUSDM: ExchangeHarness.usdm, .bybitLinear: ExchangeHarness.bybit], speed: 1) { configuration in
+            configuration.startAtLaunch = true
+            configuration.accounts = [ExchangeAccount(apiKey: "ccxt-key", secret: "ccxt-secret")]
+        }
+        defer { Task { await harness.stop() } }
+        let arguments = [ExchangeHarness.fixture("third_party_trading.py"), harness.base(.binanceUSDM).rest,
+                         harness.base(.bybitLinear).rest, "ccxt-key", "ccxt-secret"]
+        let output = try await offPool { try ThirdPartyClientTests.run(python, arguments) }
+        #expect(output.hasPrefix("OK binanceusdm filled at"), "\(output)")
+    }
+}

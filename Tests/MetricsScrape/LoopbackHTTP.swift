@@ -18,7 +18,7 @@ public enum LoopbackHTTP {
     ///   test run a server on this process's cooperative pool waits for CPU-bound tests to yield.
     /// - Parameter headers: more header lines ("Upgrade: websocket").
     public static func request(_ method: String = "GET", _ path: String, port: UInt16, timeout: Int = 120,
-                               headers: [String] = []) throws -> HTTPReply {
+                               headers: [String] = [], body: String? = nil) throws -> HTTPReply {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw ScrapeError("socket: \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -34,7 +34,8 @@ public enum LoopbackHTTP {
         guard connected == 0 else { throw ScrapeError("connect to 127.0.0.1:\(port): \(String(cString: strerror(errno)))") }
         let extra = headers.map { $0 + "\r\n" }.joined()
         let connection = headers.contains { $0.lowercased().hasPrefix("connection:") } ? "" : "Connection: close\r\n"
-        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(connection)\(extra)\r\n".utf8)
+        let length = body.map { "Content-Length: \($0.utf8.count)\r\n" } ?? ""
+        let request = Array("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n\(connection)\(length)\(extra)\r\n\(body ?? "")".utf8)
         var sent = 0
         while sent < request.count {
             let n = request[sent...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }

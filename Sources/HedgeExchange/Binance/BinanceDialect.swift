@@ -1,7 +1,8 @@
 /// Binance's dialect on one port: the market streams and the REST market data of one venue.
 enum BinanceDialect {
-    static func make(market: VenueMarket, exchangeInfo: String, maxAge: Duration) -> VenueDialect {
+    static func make(market: VenueMarket, exchangeInfo: String, maxAge: Duration, trading: BinanceTrading? = nil) -> VenueDialect {
         let rest = BinanceREST(market: market, exchangeInfo: exchangeInfo)
+        let userStream = trading.map { BinanceUserStream(desk: $0.desk) }
         let prefix = market.venue.restPrefix
         return VenueDialect(
             markets: [market],
@@ -18,6 +19,8 @@ enum BinanceDialect {
                 return rest.answer(route: String(route.dropFirst(prefix.count)), query: query)
             },
             pingEvery: market.venue == .binanceSpot ? .seconds(20) : .seconds(180),
-            maxConnectionAge: maxAge)
+            maxConnectionAge: maxAge,
+            trade: { request in trading?.answer(request) ?? userStream?.answer(request) },
+            privateStream: { path in userStream?.stream(path: path) })
     }
 }

@@ -20,13 +20,9 @@ struct BinanceREST: Sendable {
         }
     }
 
-    /// The venue time the stream stands at (ms): the last handed message's event time.
-    var serverTime: Int64 {
-        let position = market.position
-        let messages = market.tape.messages
-        guard !messages.isEmpty else { return 0 }
-        return messages[max(0, min(position, messages.count) - 1)].eventTime
-    }
+    /// The venue time the stream stands at (ms): the last handed message's event time (moved to
+    /// the present with `--now-times`, as the streams' are), the clock signed requests meet.
+    var serverTime: Int64 { market.serverTime }
 
     static let missingSymbol = #"{"code":-1102,"msg":"Mandatory parameter 'symbol' was not sent, was empty/null, or malformed."}"#
     static let invalidSymbol = #"{"code":-1121,"msg":"Invalid symbol."}"#

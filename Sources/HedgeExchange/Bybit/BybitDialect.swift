@@ -3,7 +3,7 @@ import Synchronization
 /// Bybit's dialect on one port: `/v5/public/linear` and `/v5/public/spot` streams and the
 /// `/v5/market/...` REST paths, as api.bybit.com and stream.bybit.com serve them.
 enum BybitDialect {
-    static func make(markets: [ExchangeVenue: VenueMarket], instrumentsInfo: [ExchangeVenue: String]) -> VenueDialect {
+    static func make(markets: [ExchangeVenue: VenueMarket], instrumentsInfo: [ExchangeVenue: String], trading: BybitTrading? = nil) -> VenueDialect {
         var byCategory: [String: VenueMarket] = [:]
         var info: [String: String] = [:]
         for (venue, market) in markets {
@@ -30,7 +30,12 @@ enum BybitDialect {
                 return rest.answer(route: String(route.dropFirst("/v5/market".count)), query: query)
             },
             pingEvery: nil,
-            maxConnectionAge: nil)
+            maxConnectionAge: nil,
+            trade: { request in trading?.answer(request) },
+            privateStream: { path in
+                guard let trading, HTTPPath.split(path).route == "/v5/private" else { return nil }
+                return BybitPrivateStream.open(trading: trading, connectionID: "local-private-\(counter.next())")
+            })
     }
 }
 

@@ -15,6 +15,16 @@ public enum ExchangeFault: Sendable, Hashable, CustomStringConvertible {
     case throttle(perSecond: Double)
     /// Close every connection as Binance does when one reaches 24 h (a close frame, 1000).
     case expire
+    /// Refuse the next `count` new orders with the venue's order-rejected code.
+    case rejectOrders(count: Int)
+    /// Answer the next `count` new orders with a 503 (nothing placed).
+    case failOrders(count: Int)
+    /// Place the next `count` new orders, then close the connection without an answer.
+    case dropOrders(count: Int)
+    /// Signed requests for this long: the first gets 429 (Bybit: retCode 10006), the ones after
+    /// 418 (Bybit: 403), as a venue bans a client that keeps on after being told; Retry-After says
+    /// the seconds left.
+    case rateLimit(Duration)
 
     /// Parses `close=1006`, `silence=10`, `skip=1`, `refuse=5`, `throttle=50`, `expire` (seconds
     /// for durations).
@@ -41,8 +51,13 @@ public enum ExchangeFault: Sendable, Hashable, CustomStringConvertible {
         case "refuse": self = .refuse(.milliseconds(Int64(try number() * 1000)))
         case "throttle": self = .throttle(perSecond: try number())
         case "expire": self = .expire
+        case "reject", "fail", "drop":
+            let count = argument.map { Int($0) } ?? 1
+            guard let count, count > 0 else { throw FaultSyntaxError("'\(text)': \(kind) takes a count of orders, e.g. \(kind)=1") }
+            self = kind == "reject" ? .rejectOrders(count: count) : kind == "fail" ? .failOrders(count: count) : .dropOrders(count: count)
+        case "ratelimit": self = .rateLimit(.milliseconds(Int64(try number() * 1000)))
         default:
-            throw FaultSyntaxError("'\(text)': unknown fault '\(kind)'; one of close=1000|1006, silence=S, skip=N, refuse=S, throttle=PER_SECOND, expire")
+            throw FaultSyntaxError("'\(text)': unknown fault '\(kind)'; one of close=1000|1006, silence=S, skip=N, refuse=S, throttle=PER_SECOND, expire, reject=N, fail=N, drop=N, ratelimit=S")
         }
     }
 
@@ -54,6 +69,10 @@ public enum ExchangeFault: Sendable, Hashable, CustomStringConvertible {
         case .refuse(let duration): "refuse=\(duration.components.seconds)"
         case .throttle(let rate): "throttle=\(rate)"
         case .expire: "expire"
+        case .rejectOrders(let count): "reject=\(count)"
+        case .failOrders(let count): "fail=\(count)"
+        case .dropOrders(let count): "drop=\(count)"
+        case .rateLimit(let duration): "ratelimit=\(duration.components.seconds)"
         }
     }
 
@@ -83,6 +102,18 @@ public enum ExchangeFault: Sendable, Hashable, CustomStringConvertible {
             let connections = market.connections
             for connection in connections { await connection.close(code: .normalClosure, reason: "connection reached 24 hours") }
             return "\(market.venue): expired \(connections.count) connection(s) (the 24 h close)"
+        case .rejectOrders(let count):
+            market.orderFaults.rejectNext(count)
+            return "\(market.venue): the next \(count) order(s) will be rejected"
+        case .failOrders(let count):
+            market.orderFaults.failNext(count)
+            return "\(market.venue): the next \(count) order(s) will meet a 503"
+        case .dropOrders(let count):
+            market.orderFaults.dropNext(count)
+            return "\(market.venue): the next \(count) order(s) will be placed and their answer lost"
+        case .rateLimit(let duration):
+            market.orderFaults.limit(for: duration)
+            return "\(market.venue): signed requests rate-limited for \(duration) (429, then 418)"
         }
     }
 }

@@ -7,7 +7,9 @@ import NIOCore
 /// all, without `venue`) under a fault now; `GET /_status` says where each venue stands.
 ///
 /// `/_fault/close?code=1006`, `/_fault/silence?seconds=10`, `/_fault/skip?count=1`,
-/// `/_fault/refuse?seconds=5`, `/_fault/throttle?rate=50` (0 lifts it), `/_fault/expire`.
+/// `/_fault/refuse?seconds=5`, `/_fault/throttle?rate=50` (0 lifts it), `/_fault/expire`; for
+/// orders `/_fault/reject?count=1`, `/_fault/fail?count=1`, `/_fault/drop?count=1`,
+/// `/_fault/ratelimit?seconds=10`.
 struct ControlServer: Sendable {
     let exchange: LocalExchange
     let port: Int
@@ -29,13 +31,14 @@ struct ControlServer: Sendable {
     static func respond(_ request: Request, exchange: LocalExchange) async -> Response {
         let (route, query) = HTTPPath.split(request.head.path ?? "/")
         if route == "/_status" && request.method == .get { return reply(200, exchange.statusJSON()) }
-        guard route.hasPrefix("/_fault/") else { return reply(404, #"{"error":"not found: POST /_fault/<close|silence|skip|refuse|throttle|expire>?venue=V or GET /_status"}"#) }
+        guard route.hasPrefix("/_fault/") else { return reply(404, #"{"error":"not found: POST /_fault/<close|silence|skip|refuse|throttle|expire|reject|fail|drop|ratelimit>?venue=V or GET /_status"}"#) }
         guard request.method == .post else { return reply(405, #"{"error":"faults are set with POST"}"#) }
         let kind = String(route.dropFirst("/_fault/".count))
         let argument: String? = switch kind {
         case "close": query["code"] ?? "1000"
         case "silence", "refuse": query["seconds"]
-        case "skip": query["count"] ?? "1"
+        case "skip", "reject", "fail", "drop": query["count"] ?? "1"
+        case "ratelimit": query["seconds"]
         case "throttle": query["rate"]
         default: nil
         }

@@ -43,6 +43,9 @@ public struct ExchangeConfiguration: Sendable {
     /// The funding rate of the synthesized Binance markPrice stream; nil: no markPrice stream.
     public var syntheticFundingRate: String? = "0.00010000"
     public var tls: TLSFiles?
+    /// The accounts that may trade (Binance USD-M and Bybit linear), each with its own
+    /// balances at each venue.
+    public var accounts: [ExchangeAccount] = []
     public var schedule: [ScheduledFault] = []
     /// Binance closes every connection at 24 h.
     public var binanceConnectionAge: Duration = .seconds(24 * 3600)

@@ -1,4 +1,5 @@
 import Foundation
+import HedgeCore
 import Logging
 import NIOSSL
 import Synchronization
@@ -10,6 +11,8 @@ public final class LocalExchange: Sendable {
     public let markets: [ExchangeVenue: VenueMarket]
     public let clock: PlaybackClock
     let exchangeInfo: [ExchangeVenue: String]
+    /// The trading desks: Binance USD-M and Bybit linear, when served.
+    let desks: [ExchangeVenue: TradingDesk]
     let logger: Logger
 
     /// Loads every recording (seconds for the shared data); throws a message naming the bad file.
@@ -42,6 +45,16 @@ public final class LocalExchange: Sendable {
             markets[venue] = VenueMarket(tape: tape, clock: clock, origin: origin, shiftsEventTimes: configuration.nowTimes)
         }
         self.markets = markets
+        var desks: [ExchangeVenue: TradingDesk] = [:]
+        if let usdm = markets[.binanceUSDM] {
+            desks[.binanceUSDM] = TradingDesk(market: usdm, accounts: configuration.accounts, rules: .binance,
+                                              fees: .binanceFutures, leverage: 20, firstOrderID: 4_000_000_001)
+        }
+        if let linear = markets[.bybitLinear] {
+            desks[.bybitLinear] = TradingDesk(market: linear, accounts: configuration.accounts, rules: .bybit,
+                                              fees: FeeSchedule(maker: "0.0002", taker: "0.00055"), leverage: 10, firstOrderID: 1)
+        }
+        self.desks = desks
     }
 
     /// Facts about what is served (synthesized streams), for the start message.
@@ -58,12 +71,16 @@ public final class LocalExchange: Sendable {
         for (venue, market) in markets where venue.isBinance {
             let listener = Listener(serving: venue)
             servers[listener] = VenueServer(dialect: BinanceDialect.make(market: market, exchangeInfo: exchangeInfo[venue] ?? "{}",
-                                                                          maxAge: configuration.binanceConnectionAge),
+                                                                          maxAge: configuration.binanceConnectionAge,
+                                                                          trading: desks[venue].map(BinanceTrading.init)),
                                             host: configuration.host, port: configuration.ports[listener] ?? 0, tls: tls, logger: logger)
         }
         let bybitMarkets = markets.filter { !$0.key.isBinance }
         if !bybitMarkets.isEmpty {
-            servers[.bybit] = VenueServer(dialect: BybitDialect.make(markets: bybitMarkets, instrumentsInfo: exchangeInfo),
+            servers[.bybit] = VenueServer(dialect: BybitDialect.make(markets: bybitMarkets, instrumentsInfo: exchangeInfo,
+                                                                     trading: desks[.bybitLinear].map { desk in
+                                                                         BybitTrading(desk: desk) { bybitMarkets.values.map(\.serverTime).max() ?? 0 }
+                                                                     }),
                                           host: configuration.host, port: configuration.ports[.bybit] ?? 0, tls: tls, logger: logger)
         }
         let expected = servers.count + 1
@@ -97,6 +114,7 @@ public final class LocalExchange: Sendable {
             let control = ControlServer(exchange: self, port: configuration.ports[.control] ?? 0, logger: logger)
             group.addTask { try await control.run { await report(.control, $0) } }
             group.addTask { try await self.runSchedule() }
+            group.addTask { try await self.runSweeps() }
             try await group.next()
             group.cancelAll()
         }
@@ -122,10 +140,23 @@ public final class LocalExchange: Sendable {
         while true { try await Task.sleep(for: .seconds(3600)) }
     }
 
-    /// Per venue: position, tape length, connections and messages sent, as JSON.
+    /// Resting orders meet the book as playback moves it, four times a second of wall clock
+    /// (and before every request of their account): a price the tape crosses and leaves within
+    /// a quarter second is seen only if a request came in between.
+    private func runSweeps() async throws {
+        guard !desks.isEmpty else { while true { try await Task.sleep(for: .seconds(3600)) } }
+        while true {
+            try await Task.sleep(for: .milliseconds(250))
+            for desk in desks.values { desk.sweepAll() }
+        }
+    }
+
+    /// Per venue: position, tape length, connections and messages sent, and per account (by API
+    /// key, never the secret) balances, positions and orders, as JSON.
     public func statusJSON() -> String {
         let entries = markets.sorted { $0.key.rawValue < $1.key.rawValue }.map { venue, market in
-            "\"\(venue)\":{\"position\":\(market.position),\"messages\":\(market.tape.messages.count),\"connections\":\(market.connectionCount),\"sent\":\(market.messagesSent)}"
+            let accounts = desks[venue].map { ",\"accounts\":\($0.statusJSON())" } ?? ""
+            return "\"\(venue)\":{\"position\":\(market.position),\"messages\":\(market.tape.messages.count),\"connections\":\(market.connectionCount),\"sent\":\(market.messagesSent)\(accounts)}"
         }
         return "{" + entries.joined(separator: ",") + "}"
     }

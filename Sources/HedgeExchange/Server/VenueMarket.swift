@@ -13,6 +13,8 @@ public final class VenueMarket: Sendable {
     /// tapes recorded together.
     let origin: Int64
     let faults = VenueFaults()
+    /// Faults of the private endpoints (orders, rate limits).
+    let orderFaults = OrderFaults()
     /// Venue timestamps moved to the present (`--now-times`).
     let shiftsEventTimes: Bool
     private let state: Mutex<State>
@@ -143,6 +145,23 @@ public final class VenueMarket: Sendable {
         let messages = tape.messages
         guard !messages.isEmpty else { return 0 }
         return messages[max(0, min(position, messages.count) - 1)].eventTime
+    }
+
+    /// The venue's clock (ms) as its time endpoints serve it and signed requests are checked
+    /// against: the event time of the last message playback handed out plus, when paced, the
+    /// tape time since that message was due, so it runs on between messages and after the end
+    /// of the tape at the playback speed; moved to the present with `--now-times` (then it is
+    /// the wall clock). Before the clock starts, and at full speed, it moves only as messages
+    /// are handed out: clients should sync to it and not count on it moving by itself.
+    var serverTime: Int64 {
+        let messages = tape.messages
+        guard !messages.isEmpty else { return eventTimeShift }
+        let index = max(0, min(position, messages.count) - 1)
+        var time = messages[index].eventTime
+        if let offset = clock.offsetNow(), position > 0 {
+            time += max(0, (origin + offset - messages[index].time) / 1_000_000)
+        }
+        return time + eventTimeShift
     }
 
     /// The recorded REST snapshot of `symbol` the stream has not yet reached (the one a client

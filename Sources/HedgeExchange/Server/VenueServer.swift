@@ -31,6 +31,18 @@ struct VenueDialect: Sendable {
     var pingEvery: Duration?
     /// Connections are closed at this age (Binance: 24 h).
     var maxConnectionAge: Duration?
+    /// The signed private endpoints (accounts and orders), any method; nil: not one of them.
+    var trade: @Sendable (VenueRequest) async -> VenueAnswer? = { _ in nil }
+    /// An account's private stream a WebSocket path asks for (Binance `/ws/<listenKey>`, Bybit
+    /// `/v5/private`), made at the upgrade; nil: not one.
+    var privateStream: @Sendable (String) -> PrivateStreamRoute? = { _ in nil }
+}
+
+/// A private WebSocket: the frames it sends, and what it does with a client's message (its
+/// answers go out among the frames).
+struct PrivateStreamRoute: Sendable {
+    var frames: AsyncStream<String>
+    var handle: @Sendable (String) async -> Void = { _ in }
 }
 
 /// One listening port of the exchange, serving one venue's dialect over Hummingbird.
@@ -45,8 +57,8 @@ struct VenueServer: Sendable {
     func run(bound: @escaping @Sendable (Int) async -> Void) async throws {
         let dialect = self.dialect
         let logger = self.logger
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            Self.respond(request, dialect: dialect)
+        let responder = CallbackResponder<VenueRequestContext> { request, context in
+            await Self.respond(request, channel: context.channel, dialect: dialect)
         }
         let webSocket = WebSocketServerConfiguration(
             maxFrameSize: 1 << 20, autoPing: dialect.pingEvery.map { .enabled(timePeriod: $0) } ?? .disabled)
@@ -57,6 +69,13 @@ struct VenueServer: Sendable {
             if refusal.isRefusing {
                 channel.close(mode: .all, promise: nil)
                 return .dontUpgrade
+            }
+            // Subscribed here, before the handshake's answer: whatever happens once the client is
+            // connected reaches it.
+            if let stream = dialect.privateStream(request.path ?? "/") {
+                return .upgrade([:]) { inbound, outbound, _ in
+                    try await Self.serve(stream, inbound: inbound, outbound: outbound, logger: logger)
+                }
             }
             guard let route = dialect.route(request.path ?? "/") else { return .dontUpgrade }
             return .upgrade([:]) { inbound, outbound, _ in
@@ -104,8 +123,45 @@ struct VenueServer: Sendable {
         }
     }
 
-    static func respond(_ request: Request, dialect: VenueDialect) -> Response {
+    /// A private stream from upgrade to close: its frames out (one writer), the client's text
+    /// messages to its session.
+    static func serve(_ stream: PrivateStreamRoute, inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
+                      logger: Logger) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await frame in stream.frames { try await outbound.write(.text(frame)) }
+            }
+            do {
+                for try await message in inbound.messages(maxSize: 1 << 16) {
+                    guard case .text(let text) = message else { continue }
+                    await stream.handle(text)
+                }
+            } catch {
+                logger.debug("private stream ended", metadata: ["error": "\(error)"])
+            }
+            group.cancelAll()
+        }
+    }
+
+    static func respond(_ request: Request, channel: any Channel, dialect: VenueDialect) async -> Response {
         let path = request.head.path ?? "/"
+        var headers: [String: String] = [:]
+        for field in request.headers { headers[field.name.canonicalName] = field.value }
+        var request = request
+        let body = (try? await request.collectBody(upTo: 1 << 20)).map { String(buffer: $0) } ?? ""
+        let venueRequest = VenueRequest(method: request.method.rawValue, path: path, headers: headers, body: body)
+        if let answer = await dialect.trade(venueRequest) {
+            if answer.dropsConnection {
+                // The work is done; the client never hears of it.
+                try? await channel.close(mode: .all)
+            }
+            var fields: HTTPFields = [.contentType: "application/json"]
+            for (name, value) in answer.headers {
+                if let field = HTTPField.Name(name) { fields[field] = value }
+            }
+            return Response(status: HTTPResponse.Status(code: answer.status == 0 ? 500 : answer.status), headers: fields,
+                            body: .init(byteBuffer: ByteBuffer(string: answer.body)))
+        }
         guard request.method == .get || request.method == .head else {
             return json(405, #"{"code":-1000,"msg":"only GET is served by the local exchange"}"#)
         }
