@@ -420,8 +420,9 @@ struct LocalExchangeRun: Sendable {
     let task: Task<Void, any Error>
     let executor: DedicatedExecutor
 
-    static func start(speed: Double?, bybit: Bool = false) async throws -> LocalExchangeRun {
+    static func start(speed: Double?, bybit: Bool = false, accounts: [ExchangeAccount] = []) async throws -> LocalExchangeRun {
         var configuration = ExchangeConfiguration()
+        configuration.accounts = accounts
         configuration.venues = bybit ? [.bybitLinear: .init(files: [OverLocalExchangeTests.bybitRecording])]
             : [.binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
         configuration.speed = speed
