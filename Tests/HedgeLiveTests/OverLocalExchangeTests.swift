@@ -140,9 +140,11 @@ struct OverLocalExchangeTests {
         let recorder = try Recorder(directory: directory, symbols: ["BTCUSDT"]) { _ in }
         let sink = CollectingSink(also: recorder)
         let served = try Self.streamLines(Self.recording)
-        let lastBookTicker = try #require(served.last { $0.hasPrefix(#"{"stream":"btcusdt@bookTicker""#) })
+        // The file's last line, not its last bookTicker: every served line is expected below, and
+        // 17 depth and trade lines follow the last bookTicker.
+        let lastServed = try #require(served.last)
         let run = exchange.connect(sink: sink)
-        try await sink.wait("the last bookTicker", within: .seconds(90)) { $0.records.contains(lastBookTicker) }
+        try await sink.wait("the last served line", within: .seconds(90)) { $0.records.contains(lastServed) }
         run.cancel()
         await run.value
         recorder.close()
