@@ -32,14 +32,21 @@ struct OrderClientOverLocalExchangeTests {
         return (position, orders)
     }
 
+    /// A paced USD-M exchange with the test key's account, and an order client on it over sockets.
+    static func binanceDesk() async throws -> (LocalExchangeRun, HTTPOrderTransport, LiveOrderClient) {
+        let exchange = try await LocalExchangeRun.start(speed: 1, accounts: [account(RequestSigningTests.binance, secret: binanceSecret)])
+        guard let base = exchange.endpoints.bases[.binanceUSDM],
+              let transport = try? HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(10)) else {
+            exchange.stop()
+            throw WaitFailure("no USD-M endpoint or transport")
+        }
+        return (exchange, transport, LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport))
+    }
+
     @Test("Binance USD-M: a resting limit order placed, queried and cancelled; a market order filled; the exchange's account agrees")
     func binanceCycle() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1, accounts: [Self.account(RequestSigningTests.binance, secret: Self.binanceSecret)])
-        defer { exchange.stop() }
-        let base = try #require(exchange.endpoints.bases[.binanceUSDM])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(10))
-        defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport)
+        let (exchange, transport, client) = try await Self.binanceDesk()
+        defer { exchange.stop(); Task { await transport.shutdown() } }
         let offset = try await client.synchronizeTime()
         #expect(Self.recordingDay.contains(offset.serverTime(atLocal: LiveOrderClient.systemMillis())), "\(offset)")
 
@@ -63,12 +70,8 @@ struct OrderClientOverLocalExchangeTests {
 
     @Test("Binance USD-M: an order whose answer is dropped is unknown, found by its client id before the next order, and never placed twice")
     func lostAnswerIsFoundNotResent() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1, accounts: [Self.account(RequestSigningTests.binance, secret: Self.binanceSecret)])
-        defer { exchange.stop() }
-        let base = try #require(exchange.endpoints.bases[.binanceUSDM])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(10))
-        defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport)
+        let (exchange, transport, client) = try await Self.binanceDesk()
+        defer { exchange.stop(); Task { await transport.shutdown() } }
         try await client.synchronizeTime()
 
         _ = await exchange.exchange.apply(.dropOrders(count: 1), to: .binanceUSDM)

@@ -261,16 +261,21 @@ struct BinanceTrading: Sendable {
         }
     }
 
-    /// The order as Binance prints it (`time` on queries only).
-    func json(_ order: ExchangeOrder, withTime: Bool) -> String {
-        let request = order.request
-        let type = request.kind == .market ? "MARKET" : "LIMIT"
-        let timeInForce = switch request.timeInForce {
+    /// A time in force as Binance names it (post-only is futures' `GTX`).
+    static func name(of timeInForce: TimeInForce) -> String {
+        switch timeInForce {
         case .goodTillCancel: "GTC"
         case .immediateOrCancel: "IOC"
         case .fillOrKill: "FOK"
         case .postOnly: "GTX"
         }
+    }
+
+    /// The order as Binance prints it (`time` on queries only).
+    func json(_ order: ExchangeOrder, withTime: Bool) -> String {
+        let request = order.request
+        let type = request.kind == .market ? "MARKET" : "LIMIT"
+        let timeInForce = Self.name(of: request.timeInForce)
         let time = withTime ? #""time":\#(order.createdAt),"# : ""
         return #"{"orderId":\#(order.id),"symbol":"\#(request.symbol)","status":"\#(Self.status(order.status))","clientOrderId":"\#(order.clientID)","price":"\#(request.price ?? .zero)","avgPrice":"\#(order.averagePrice)","origQty":"\#(request.quantity)","executedQty":"\#(order.executed)","cumQty":"\#(order.executed)","cumQuote":"\#(order.executedQuote)","timeInForce":"\#(timeInForce)","type":"\#(type)","reduceOnly":\#(request.reduceOnly),"closePosition":false,"side":"\#(request.side == .buy ? "BUY" : "SELL")","positionSide":"BOTH","stopPrice":"0","workingType":"CONTRACT_PRICE","priceProtect":false,"origType":"\#(type)","priceMatch":"NONE","selfTradePreventionMode":"EXPIRE_MAKER","goodTillDate":0,\#(time)"updateTime":\#(order.updatedAt)}"#
     }

@@ -65,12 +65,7 @@ final class BinanceUserStream: Sendable {
         case let .order(order, lastQuantity, lastPrice, lastFee, wasResting, time):
             let request = order.request
             let type = request.kind == .market ? "MARKET" : "LIMIT"
-            let timeInForce = switch request.timeInForce {
-            case .goodTillCancel: "GTC"
-            case .immediateOrCancel: "IOC"
-            case .fillOrKill: "FOK"
-            case .postOnly: "GTX"
-            }
+            let timeInForce = BinanceTrading.name(of: request.timeInForce)
             let execution = lastQuantity.isPositive ? "TRADE"
                 : order.status == .canceled ? "CANCELED" : order.status == .expired ? "EXPIRED" : "NEW"
             let asset = desk.terms(of: request.symbol).settlementAsset
