@@ -46,7 +46,7 @@ extension BinanceOrderAPI {
                 throw .malformedAnswer("\(venue.rawValue): order without clientOrderId or symbol")
             }
             let clientOrderID = OrderID(clientText)
-            let state = try orderState(from: VenueHTTPResponse(status: 200, body: try VenueJSON.bytes(object)), clientOrderID: clientOrderID)
+            let state = try orderState(of: object, clientOrderID: clientOrderID)
             let price = try VenueJSON.decimal(object, "price", venue: venue)
             orders.append(VenueOpenOrder(symbol: symbol, side: try VenueJSON.side(object, "side", venue: venue),
                                          quantity: try VenueJSON.decimal(object, "origQty", venue: venue),

@@ -65,12 +65,6 @@ enum VenueJSON {
         }
     }
 
-    /// An object back to JSON bytes, to reuse a reader of one answer on an element of a list.
-    static func bytes(_ object: [String: Any]) throws(LiveOrderFailure) -> [UInt8] {
-        guard let data = try? JSONSerialization.data(withJSONObject: object) else { throw .malformedAnswer("cannot write an answer's element back") }
-        return Array(data)
-    }
-
     static func array(_ body: [UInt8], venue: LiveVenueKind) throws(LiveOrderFailure) -> [[String: Any]] {
         guard let value = try? JSONSerialization.jsonObject(with: Data(body)), let array = value as? [[String: Any]] else {
             throw .malformedAnswer("\(venue.rawValue): not a JSON array of objects: \(String(decoding: body.prefix(200), as: UTF8.self))")
