@@ -103,6 +103,33 @@ import Testing
         #expect(try await client.position(symbol: "BTCUSDT")?.quantity == "-0.02")
     }
 
+    @Test("Bybit: an execution without orderLinkId keeps no client id and costs no order query")
+    func bybitWithoutLinkID() async throws {
+        let envelope = { (result: String) in Self.ok(#"{"retCode":0,"retMsg":"OK","result":\#(result)}"#) }
+        let (client, transport) = makeClient([
+            envelope(#"{"category":"linear","list":[]}"#),
+            envelope(#"{"category":"linear","list":[]}"#),
+            envelope(#"{"category":"linear","nextPageCursor":"","list":[{"symbol":"BTCUSDT","orderId":"o-1","orderLinkId":"","side":"Buy","execPrice":"60000","execQty":"0.01","execFee":"0.33","feeCurrency":"USDT","execType":"Trade","execTime":"\#(Self.start - 10)","isMaker":false,"execId":"e1"}]}"#),
+            envelope(#"{"list":[{"accountType":"UNIFIED","coin":[{"coin":"USDT","walletBalance":"100","availableToWithdraw":""}]}]}"#),
+        ], venue: .bybitLinear)
+        let state = try await client.accountState(symbols: ["BTCUSDT"], fillsSince: Self.start - 1000)
+        #expect(state.fills.map(\.tradeID) == ["e1"] && state.fills.first?.clientOrderID == nil)
+        #expect(transport.sent.map(\.path) == ["/v5/order/realtime", "/v5/position/list", "/v5/execution/list", "/v5/account/wallet-balance"])
+        #expect(state.balances["USDT"] == VenueBalance(asset: "USDT", wallet: "100", available: "100"), "an empty availableToWithdraw: the wallet")
+    }
+
+    @Test("a read refused for its timestamp re-measures the clock and is sent once more; refused again, the refusal comes back")
+    func refusedTimestampRetriedOnce() async throws {
+        let refusal = VenueHTTPResponse(status: 400, text: #"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#)
+        let time = Self.ok(#"{"serverTime":\#(Self.start + 7000)}"#)
+        let (client, transport) = makeClient([.answer(refusal), time, Self.ok("[]"), .answer(refusal), time, .answer(refusal)])
+        #expect(try await client.openOrders(symbol: "BTCUSDT").isEmpty)
+        #expect(transport.sent.map(\.path) == ["/fapi/v1/openOrders", "/fapi/v1/time", "/fapi/v1/openOrders"])
+        #expect(parameter("timestamp", transport.sent[2]) == String(Self.start + 7000))
+        await #expect(throws: LiveOrderFailure.self) { try await client.balances() }
+        #expect(transport.sent.count == 6, "one retry, not more")
+    }
+
     @Test("a venue refusal of a read comes back typed: Bybit's retCode with HTTP 200")
     func refusalTyped() async throws {
         let (client, _) = makeClient([Self.ok(#"{"retCode":10001,"retMsg":"params error: symbol invalid","result":{}}"#)], venue: .bybitLinear)

@@ -63,13 +63,14 @@ extension LiveOrderClient {
         }
         let balances = try await balances()
         var clientIDs = knownOrders
-        for order in openOrders { clientIDs[order.state.venueOrderID] = order.state.clientOrderID }
-        for index in fills.indices where fills[index].clientOrderID == nil {
+        for order in openOrders where !order.state.clientOrderID.rawValue.isEmpty { clientIDs[order.state.venueOrderID] = order.state.clientOrderID }
+        // Bybit's executions carry orderLinkId already: one without was placed without one.
+        for index in fills.indices where fills[index].clientOrderID == nil && venue.isBinance {
             let fill = fills[index]
             if clientIDs[fill.venueOrderID] == nil {
                 let found = try await read({ stamp throws(LiveOrderFailure) in try api.orderRequest(symbol: fill.symbol, venueOrderID: fill.venueOrderID, timestamp: stamp) },
                                            { response throws(LiveOrderFailure) in try api.openOrders(from: response) })
-                clientIDs[fill.venueOrderID] = found.first?.state.clientOrderID
+                clientIDs[fill.venueOrderID] = found.first.map(\.state.clientOrderID).flatMap { $0.rawValue.isEmpty ? nil : $0 }
             }
             fills[index].clientOrderID = clientIDs[fill.venueOrderID]
         }
@@ -78,15 +79,21 @@ extension LiveOrderClient {
     }
 
     /// One signed read: its request stamped now, sent through the rate-limit gate, its answer
-    /// read; a refused timestamp marks the clock offset stale.
+    /// read. A refused timestamp re-measures the clock and the read is sent once more: unlike an
+    /// order, a read changes nothing at the venue, so sending it twice is harmless.
     private func read<Value>(_ request: (Int64) throws(LiveOrderFailure) -> VenueHTTPRequest,
                              _ parse: (VenueHTTPResponse) throws(LiveOrderFailure) -> Value) async throws(LiveOrderFailure) -> Value {
-        let response = try await exchange(try request(try await signingTimestamp()), order: nil)
-        do throws(LiveOrderFailure) {
-            return try parse(response)
-        } catch {
-            if case .rejected(let rejection) = error, rejection.reason == .timestampOutsideWindow { timeOffsetStale = true }
-            throw error
+        var retried = false
+        while true {
+            let response = try await exchange(try request(try await signingTimestamp()), order: nil)
+            do throws(LiveOrderFailure) {
+                return try parse(response)
+            } catch {
+                guard case .rejected(let rejection) = error, rejection.reason == .timestampOutsideWindow else { throw error }
+                timeOffsetStale = true
+                guard !retried else { throw error }
+                retried = true
+            }
         }
     }
 }
