@@ -50,7 +50,8 @@ extension LiveOrderClient {
     /// Everything reconciliation compares, for `symbols`: open orders, positions, balances and
     /// the fills since `fillsSince`. A fill whose answer has no client order id (Binance) gets
     /// it from the open orders, from `knownOrders` (venue order id → ours), or else from a query
-    /// of its order by venue id.
+    /// of its order by venue id. The reads are not one snapshot: a fill landing between them
+    /// shows as a difference (a position or an executed quantity), which a second pass settles.
     public func accountState(symbols: [String], fillsSince: Int64, knownOrders: [String: OrderID] = [:]) async throws(LiveOrderFailure) -> VenueAccountState {
         try await resolveUnknownOrders()
         var openOrders: [VenueOpenOrder] = []
