@@ -51,6 +51,14 @@ struct ReconciliationOverLocalExchangeTests {
         let again = AccountReconciliation(belief: belief, venue: try await client.accountState(symbols: ["BTCUSDT"], fillsSince: since))
         #expect(again.isInAgreement, "\(again.differences)")
         #expect(again.openOrders.map(\.state.clientOrderID) == ["R1-2"])
+
+        // A run that saw both orders accepted and nothing more: R1-1 filled while it was away.
+        let away = AccountBelief(openOrders: ["R1-1": .init(symbol: "BTCUSDT", side: .buy, quantity: "0.003"),
+                                              "R1-2": .init(symbol: "BTCUSDT", side: .buy, quantity: "0.002")])
+        let back = AccountReconciliation(belief: away, venue: state)
+        #expect(back.finishedOrders == [.init(clientOrderID: "R1-1", symbol: "BTCUSDT", outcome: .filled)])
+        #expect(back.ordersToAdopt.isEmpty && back.openOrders.map(\.state.clientOrderID) == ["R1-2"])
+        #expect(back.fillsToApply == result.fillsToApply && back.positionDifferences.isEmpty)
     }
 
     @Test("Bybit linear: the same, with execution ids and orderLinkIds straight from the execution list")
