@@ -53,6 +53,23 @@ struct AccountLedgerTests {
         #expect(ledger.positions["BTCUSDT"]?.entryPrice == "98.5")
     }
 
+    @Test("every fill is kept as a trade with the next id: a taker fill per level, a resting fill as maker, realized PnL on the close")
+    func tradesKept() throws {
+        var ledger = AccountLedger(balances: ["USDT": "10000"])
+        ledger.nextTradeID = 7
+        _ = try Self.place(&ledger, Self.order(.buy, "3"), id: 1)
+        _ = try Self.place(&ledger, Self.order(.sell, "2", limit: "100"), id: 2)
+        ledger.sweep(symbol: "BTCUSDT", book: BookSides(bids: [PriceLevel(price: "100.5", quantity: "9")], asks: []), now: 5000, terms: Self.terms)
+        #expect(ledger.trades.map(\.id) == [7, 8, 9] && ledger.nextTradeID == 10)
+        #expect(ledger.trades.map(\.orderID) == [1, 1, 2])
+        // 2 @ 100 then 1 @ 101 (taker); the sell rests at 100 until the bids reach it: 2 @ 100, maker.
+        #expect(ledger.trades.map(\.price) == ["100", "101", "100"] && ledger.trades.map(\.quantity) == ["2", "1", "2"])
+        #expect(ledger.trades.map(\.isMaker) == [false, false, true] && ledger.trades.map(\.leaves) == ["1", "0", "0"])
+        // Entry 100.33333333: closing 2 at 100 realizes 2 × (100 − 100.33333333) = −0.66666666; fee 200 × 0.0002 = 0.04.
+        #expect(ledger.trades[2].realizedPnL == "-0.66666666" && ledger.trades[2].closed == "2" && ledger.trades[2].fee == "0.04")
+        #expect(ledger.trades[2].side == .sell && ledger.trades[2].clientID == "c2" && ledger.trades[2].time == 5000)
+    }
+
     @Test("an order needing more margin than positions and open orders leave is refused")
     func margin() throws {
         var ledger = AccountLedger(balances: ["USDT": "10000"])

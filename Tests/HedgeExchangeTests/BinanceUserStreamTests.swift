@@ -62,4 +62,32 @@ struct BinanceUserStreamTests {
         #expect(wallet["a"] as? String == "USDT" && wallet["wb"] as? String == "99999.6909985")
         #expect(position["s"] as? String == "BTCUSDT" && position["pa"] as? String == "0.01" && position["ep"] as? String == "61800.3")
     }
+
+    @Test("an order taking two levels is two TRADE updates (PARTIALLY_FILLED, FILLED) whose trade ids are userTrades' ids")
+    func oneUpdatePerTrade() async throws {
+        let (harness, client) = try await BinanceTradingTests.start()
+        defer { Task { await harness.stop() } }
+        let key = try #require(try await json(listenKey(client, "POST"))["listenKey"] as? String)
+        let box = MessageBox()
+        let url = harness.base(.binanceUSDM).webSocket + "/ws/" + key
+        _ = try await withTaskExecutorPreference(DedicatedExecutor()) {
+            try await WebSocketClient.connect(url: url, logger: ExchangeHarness.logger) { inbound, _, _ in
+                _ = try await client.binance("POST", "/fapi/v1/order", [("symbol", "BTCUSDT"), ("side", "BUY"), ("type", "MARKET"), ("quantity", "1.073")])
+                for try await message in inbound.messages(maxSize: 1 << 20) {
+                    guard case .text(let text) = message else { continue }
+                    if box.append(text).count == 4 { return }
+                }
+            }
+        }
+        let events = try box.messages.map { try #require(try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        try #require(events.count == 4)
+        let updates = events.prefix(3).compactMap { $0["o"] as? [String: Any] }
+        #expect(updates.map { $0["X"] as? String } == ["NEW", "PARTIALLY_FILLED", "FILLED"])
+        // 1.072 at 61800.30, then 0.001 at 61800.70.
+        #expect(updates.map { $0["l"] as? String } == ["0", "1.072", "0.001"] && updates.map { $0["z"] as? String } == ["0", "1.072", "1.073"])
+        #expect(updates.map { $0["L"] as? String } == ["0", "61800.3", "61800.7"])
+        let trades = try await jsonArray(client.binance("GET", "/fapi/v1/userTrades", [("symbol", "BTCUSDT")]))
+        #expect(updates.dropFirst().map { $0["t"] as? Int64 } == trades.map { $0["id"] as? Int64 } && trades.count == 2)
+        #expect(events[3]["e"] as? String == "ACCOUNT_UPDATE")
+    }
 }

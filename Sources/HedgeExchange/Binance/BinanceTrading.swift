@@ -4,7 +4,7 @@ import HedgeVenues
 
 /// Binance USD-M's signed trading endpoints, against the local desk: `POST/GET/DELETE
 /// /fapi/v1/order`, `GET /fapi/v1/openOrders`, `GET /fapi/v2|v3/positionRisk`,
-/// `GET /fapi/v2|v3/balance`, with the venue's parameters, answer fields (numbers as strings)
+/// `GET /fapi/v2|v3/balance`, `GET /fapi/v1/userTrades`, with the venue's parameters, answer fields (numbers as strings)
 /// and error codes. One-way position mode (`positionSide` BOTH), cross margin.
 struct BinanceTrading: Sendable {
     let desk: TradingDesk
@@ -18,6 +18,7 @@ struct BinanceTrading: Sendable {
         case ("GET", "/fapi/v1/order"): handler = queryOrder
         case ("DELETE", "/fapi/v1/order"): handler = cancelOrder
         case ("GET", "/fapi/v1/openOrders"): handler = openOrders
+        case ("GET", "/fapi/v1/userTrades"): handler = userTrades
         case ("GET", "/fapi/v2/positionRisk"): handler = { signed throws(BinanceError) in positionRisk(signed, version: 2) }
         case ("GET", "/fapi/v3/positionRisk"): handler = { signed throws(BinanceError) in positionRisk(signed, version: 3) }
         case ("GET", "/fapi/v2/balance"), ("GET", "/fapi/v3/balance"): handler = { signed throws(BinanceError) in balance(signed) }
@@ -107,6 +108,55 @@ struct BinanceTrading: Sendable {
         if let symbol, !desk.isListed(symbol) { throw BinanceError(status: 400, code: -1121, message: "Invalid symbol.") }
         let orders = (try? desk.withLedger(signed.apiKey) { ledger, _, _ in ledger.openOrders }) ?? []
         let entries = orders.filter { symbol == nil || $0.request.symbol == symbol }.map { json($0, withTime: true) }
+        return VenueAnswer(status: 200, body: "[" + entries.joined(separator: ",") + "]")
+    }
+
+    /// The account's fills of one symbol, ascending by id, as Binance documents the endpoint:
+    /// `fromId` gives trades from that id on and cannot be sent with a time; `startTime` and
+    /// `endTime` at most 7 days apart (one alone: the 7 days after or before it; neither: the
+    /// last 7 days); `limit` 500 by default, at most 1000; a window gives its first trades from
+    /// `startTime`, else its most recent ones.
+    func userTrades(_ signed: BinanceSignedRequest) throws(BinanceError) -> VenueAnswer {
+        let parameters = signed.parameters
+        guard let symbol = parameters["symbol"], !symbol.isEmpty else { throw .mandatory("symbol") }
+        guard desk.isListed(symbol) else { throw BinanceError(status: 400, code: -1121, message: "Invalid symbol.") }
+        func number(_ name: String) throws(BinanceError) -> Int64? {
+            guard let text = parameters[name] else { return nil }
+            guard let value = Int64(text) else { throw BinanceError(status: 400, code: -1100, message: "Illegal characters found in parameter '\(name)'; legal range is '^[0-9]{1,20}$'.") }
+            return value
+        }
+        let orderID = try number("orderId")
+        let fromID = try number("fromId")
+        let start = try number("startTime")
+        let end = try number("endTime")
+        let limit = Int(try number("limit") ?? 500)
+        guard (1...1000).contains(limit) else { throw BinanceError(status: 400, code: -1130, message: "Data sent for parameter 'limit' is not valid.") }
+        if fromID != nil && (start != nil || end != nil) {
+            throw BinanceError(status: 400, code: -1128, message: "Combination of optional parameters invalid.")
+        }
+        let week: Int64 = 7 * 24 * 3_600_000
+        let ledger = try? desk.withLedger(signed.apiKey) { ledger, _, _ in ledger }
+        var trades = (ledger?.trades ?? []).filter { $0.symbol == symbol && (orderID == nil || $0.orderID == orderID) }
+        if let fromID {
+            trades = Array(trades.filter { $0.id >= fromID }.prefix(limit))
+        } else {
+            let window: ClosedRange<Int64>
+            switch (start, end) {
+            case let (start?, end?):
+                guard start <= end, end - start <= week else {
+                    throw BinanceError(status: 400, code: -1127, message: "More than 7 days between startTime and endTime.")
+                }
+                window = start...end
+            case let (start?, nil): window = start...(start + week)
+            case let (nil, end?): window = (end - week)...end
+            case (nil, nil): window = (desk.now - week)...desk.now
+            }
+            trades = trades.filter { window.contains($0.time) }
+            trades = start != nil ? Array(trades.prefix(limit)) : Array(trades.suffix(limit))
+        }
+        let entries = trades.map { trade in
+            #"{"buyer":\#(trade.side == .buy),"commission":"\#(trade.fee)","commissionAsset":"\#(trade.feeAsset)","id":\#(trade.id),"maker":\#(trade.isMaker),"orderId":\#(trade.orderID),"price":"\#(trade.price)","qty":"\#(trade.quantity)","quoteQty":"\#(trade.quote)","realizedPnl":"\#(trade.realizedPnL)","side":"\#(trade.side == .buy ? "BUY" : "SELL")","positionSide":"BOTH","symbol":"\#(trade.symbol)","time":\#(trade.time)}"#
+        }
         return VenueAnswer(status: 200, body: "[" + entries.joined(separator: ",") + "]")
     }
 

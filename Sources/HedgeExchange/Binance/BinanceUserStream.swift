@@ -62,14 +62,14 @@ final class BinanceUserStream: Sendable {
 
     func json(_ event: AccountEvent) -> String {
         switch event {
-        case let .order(order, lastQuantity, lastPrice, lastFee, wasResting, time):
+        case let .order(order, lastQuantity, lastPrice, lastFee, wasResting, tradeID, time):
             let request = order.request
             let type = request.kind == .market ? "MARKET" : "LIMIT"
             let timeInForce = BinanceTrading.name(of: request.timeInForce)
             let execution = lastQuantity.isPositive ? "TRADE"
                 : order.status == .canceled ? "CANCELED" : order.status == .expired ? "EXPIRED" : "NEW"
             let asset = desk.terms(of: request.symbol).settlementAsset
-            return #"{"e":"ORDER_TRADE_UPDATE","E":\#(time),"T":\#(time),"o":{"s":"\#(request.symbol)","c":"\#(order.clientID)","S":"\#(request.side == .buy ? "BUY" : "SELL")","o":"\#(type)","f":"\#(timeInForce)","q":"\#(request.quantity)","p":"\#(request.price ?? .zero)","ap":"\#(order.averagePrice)","sp":"0","x":"\#(execution)","X":"\#(BinanceTrading.status(order.status))","i":\#(order.id),"l":"\#(lastQuantity)","z":"\#(order.executed)","L":"\#(lastPrice)","N":"\#(asset)","n":"\#(lastFee)","T":\#(time),"t":\#(lastQuantity.isPositive ? order.id : 0),"b":"0","a":"0","m":\#(lastQuantity.isPositive && wasResting),"R":\#(request.reduceOnly),"wt":"CONTRACT_PRICE","ot":"\#(type)","ps":"BOTH","cp":false,"pP":false,"si":0,"ss":0,"V":"EXPIRE_MAKER","pm":"NONE","gtd":0}}"#
+            return #"{"e":"ORDER_TRADE_UPDATE","E":\#(time),"T":\#(time),"o":{"s":"\#(request.symbol)","c":"\#(order.clientID)","S":"\#(request.side == .buy ? "BUY" : "SELL")","o":"\#(type)","f":"\#(timeInForce)","q":"\#(request.quantity)","p":"\#(request.price ?? .zero)","ap":"\#(order.averagePrice)","sp":"0","x":"\#(execution)","X":"\#(BinanceTrading.status(order.status))","i":\#(order.id),"l":"\#(lastQuantity)","z":"\#(order.executed)","L":"\#(lastPrice)","N":"\#(asset)","n":"\#(lastFee)","T":\#(time),"t":\#(tradeID ?? 0),"b":"0","a":"0","m":\#(lastQuantity.isPositive && wasResting),"R":\#(request.reduceOnly),"wt":"CONTRACT_PRICE","ot":"\#(type)","ps":"BOTH","cp":false,"pP":false,"si":0,"ss":0,"V":"EXPIRE_MAKER","pm":"NONE","gtd":0}}"#
         case let .account(balances, positions, time):
             let wallets = balances.sorted { $0.key < $1.key }.map { asset, wallet in
                 #"{"a":"\#(asset)","wb":"\#(wallet)","cw":"\#(wallet)","bc":"0"}"#

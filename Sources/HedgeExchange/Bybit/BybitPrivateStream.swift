@@ -85,7 +85,7 @@ final class BybitPrivateStream: Sendable {
         let topics = state.withLock { $0.topics }
         let desk = trading.desk
         switch event {
-        case let .order(order, lastQuantity, lastPrice, lastFee, wasResting, time):
+        case let .order(order, lastQuantity, lastPrice, lastFee, wasResting, tradeID, time):
             if topics.contains("order") {
                 continuation.yield(message("order", time, "{\"category\":\"linear\"," + trading.json(order).dropFirst()))
             }
@@ -94,7 +94,7 @@ final class BybitPrivateStream: Sendable {
                 let value = (try? lastQuantity.multiplied(by: lastPrice)) ?? .zero
                 let isMaker = wasResting
                 let rate = isMaker ? desk.fees.maker : desk.fees.taker
-                let execution = #"{"category":"linear","symbol":"\#(request.symbol)","closedSize":"0","execFee":"\#(lastFee)","execId":"\#(BybitTrading.orderID(order.id))-\#(order.updatedAt)","execPrice":"\#(lastPrice)","execQty":"\#(lastQuantity)","execType":"Trade","execValue":"\#(value)","feeRate":"\#(rate)","tradeIv":"","markIv":"","blockTradeId":"","markPrice":"","indexPrice":"","underlyingPrice":"","leavesQty":"\#(order.status.isOpen ? order.remaining : .zero)","orderId":"\#(BybitTrading.orderID(order.id))","orderLinkId":"\#(order.clientID)","orderPrice":"\#(request.price ?? .zero)","orderQty":"\#(request.quantity)","orderType":"\#(request.kind == .market ? "Market" : "Limit")","stopOrderType":"","side":"\#(request.side == .buy ? "Buy" : "Sell")","execTime":"\#(time)","isLeverage":"0","isMaker":\#(isMaker),"seq":\#(order.id)}"#
+                let execution = #"{"category":"linear","symbol":"\#(request.symbol)","closedSize":"0","execFee":"\#(lastFee)","execId":"\#(tradeID.map(BybitTrading.executionID) ?? "")","execPrice":"\#(lastPrice)","execQty":"\#(lastQuantity)","execType":"Trade","execValue":"\#(value)","feeRate":"\#(rate)","tradeIv":"","markIv":"","blockTradeId":"","markPrice":"","indexPrice":"","underlyingPrice":"","leavesQty":"\#(order.status.isOpen ? order.remaining : .zero)","orderId":"\#(BybitTrading.orderID(order.id))","orderLinkId":"\#(order.clientID)","orderPrice":"\#(request.price ?? .zero)","orderQty":"\#(request.quantity)","orderType":"\#(request.kind == .market ? "Market" : "Limit")","stopOrderType":"","side":"\#(request.side == .buy ? "Buy" : "Sell")","execTime":"\#(time)","isLeverage":"0","isMaker":\#(isMaker),"seq":\#(order.id)}"#
                 continuation.yield(message("execution", time, execution))
             }
         case let .account(balances, positions, time):

@@ -4,7 +4,7 @@ import HedgeVenues
 
 /// Bybit v5's signed trading endpoints for the linear category, against the local desk:
 /// `POST /v5/order/create`, `POST /v5/order/cancel`, `GET /v5/order/realtime`,
-/// `GET /v5/position/list`, `GET /v5/account/wallet-balance`, in Bybit's envelope with its
+/// `GET /v5/execution/list`, `GET /v5/position/list`, `GET /v5/account/wallet-balance`, in Bybit's envelope with its
 /// retCodes. One-way mode (`positionIdx` 0), a unified account.
 struct BybitTrading: Sendable {
     let desk: TradingDesk
@@ -17,6 +17,7 @@ struct BybitTrading: Sendable {
         case ("POST", "/v5/order/create"): handler = create
         case ("POST", "/v5/order/cancel"): handler = cancel
         case ("GET", "/v5/order/realtime"): handler = realtime
+        case ("GET", "/v5/execution/list"): handler = executions
         case ("GET", "/v5/position/list"): handler = positions
         case ("GET", "/v5/account/wallet-balance"): handler = walletBalance
         default: handler = nil
@@ -127,6 +128,58 @@ struct BybitTrading: Sendable {
         return ok(#"{"list":[\#(entries.joined(separator: ","))],"nextPageCursor":"","category":"linear"}"#)
     }
 
+    /// The account's fills, newest first (by execTime, then id), as Bybit documents the
+    /// endpoint: orderId, else orderLinkId, else symbol narrows them; `startTime` and `endTime`
+    /// at most 7 days apart (one alone: the 7 days after or before it; neither: the last 7 days);
+    /// `limit` 1 to 100, 50 by default; `nextPageCursor` continues the same query.
+    func executions(_ signed: BybitSignedRequest, _ parameters: [String: String]) throws(BybitError) -> VenueAnswer {
+        try checkCategory(parameters)
+        func number(_ name: String) throws(BybitError) -> Int64? {
+            guard let text = parameters[name], !text.isEmpty else { return nil }
+            guard let value = Int64(text) else { throw .params("\(name) invalid") }
+            return value
+        }
+        let start = try number("startTime")
+        let end = try number("endTime")
+        let limit = Int(try number("limit") ?? 50)
+        guard (1...100).contains(limit) else { throw .params("limit invalid") }
+        let week: Int64 = 7 * 24 * 3_600_000
+        let now = serverTime()
+        let window: ClosedRange<Int64>
+        switch (start, end) {
+        case let (start?, end?):
+            guard start <= end, end - start <= week else { throw .params("endTime - startTime must be at most 7 days") }
+            window = start...end
+        case let (start?, nil): window = start...(start + week)
+        case let (nil, end?): window = (end - week)...end
+        case (nil, nil): window = (now - week)...now
+        }
+        let orderID = parameters["orderId"].flatMap { $0.isEmpty ? nil : $0 }
+        let clientID = parameters["orderLinkId"].flatMap { $0.isEmpty ? nil : $0 }
+        let symbol = parameters["symbol"].flatMap { $0.isEmpty ? nil : $0 }
+        let ledger = try? desk.withLedger(signed.apiKey) { ledger, _, _ in ledger }
+        var trades = (ledger?.trades ?? []).filter { trade in
+            if let orderID { return Self.orderID(trade.orderID) == orderID }
+            if let clientID { return trade.clientID == clientID }
+            return symbol == nil || trade.symbol == symbol
+        }
+        trades = trades.filter { window.contains($0.time) }.sorted { ($0.time, $0.id) > ($1.time, $1.id) }
+        if let cursor = parameters["cursor"].flatMap({ $0.isEmpty ? nil : $0 }) {
+            // Our cursor is the execId the next page starts at.
+            guard let first = trades.firstIndex(where: { Self.executionID($0.id) == cursor }) else { throw .params("cursor invalid") }
+            trades.removeFirst(first)
+        }
+        let page = trades.prefix(limit)
+        let next = trades.count > limit ? Self.executionID(trades[limit].id) : ""
+        let entries = page.map { trade -> String in
+            let order = ledger?.orders[trade.orderID]
+            let rate = trade.isMaker ? desk.fees.maker : desk.fees.taker
+            let orderType = order?.request.kind == .market ? "Market" : "Limit"
+            return #"{"symbol":"\#(trade.symbol)","orderId":"\#(Self.orderID(trade.orderID))","orderLinkId":"\#(trade.clientID)","side":"\#(trade.side == .buy ? "Buy" : "Sell")","orderPrice":"\#(order?.request.price ?? .zero)","orderQty":"\#(order?.request.quantity ?? .zero)","leavesQty":"\#(trade.leaves)","createType":"CreateByUser","orderType":"\#(orderType)","stopOrderType":"","execFee":"\#(trade.fee)","execId":"\#(Self.executionID(trade.id))","execPrice":"\#(trade.price)","execQty":"\#(trade.quantity)","execType":"Trade","execValue":"\#(trade.quote)","execTime":"\#(trade.time)","feeCurrency":"\#(trade.feeAsset)","isMaker":\#(trade.isMaker),"feeRate":"\#(rate)","tradeIv":"","markIv":"","markPrice":"\#(trade.price)","indexPrice":"","underlyingPrice":"","blockTradeId":"","closedSize":"\#(trade.closed)","seq":\#(trade.id),"extraFees":""}"#
+        }
+        return ok(#"{"nextPageCursor":"\#(next)","category":"linear","list":[\#(entries.joined(separator: ","))]}"#)
+    }
+
     // MARK: - Account
 
     func positions(_ signed: BybitSignedRequest, _ parameters: [String: String]) throws(BybitError) -> VenueAnswer {
@@ -231,6 +284,12 @@ struct BybitTrading: Sendable {
     static func orderID(_ number: Int64) -> String {
         let hex = String(number, radix: 16)
         return "00000000-0000-4000-8000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
+    }
+
+    /// Execution ids are UUIDs too, in their own group.
+    static func executionID(_ number: Int64) -> String {
+        let hex = String(number, radix: 16)
+        return "00000000-0000-4000-a000-" + String(repeating: "0", count: max(0, 12 - hex.count)) + hex
     }
 
     static func orderNumber(_ id: String) -> Int64? {

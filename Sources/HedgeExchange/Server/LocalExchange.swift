@@ -48,7 +48,8 @@ public final class LocalExchange: Sendable {
         var desks: [ExchangeVenue: TradingDesk] = [:]
         if let usdm = markets[.binanceUSDM] {
             desks[.binanceUSDM] = TradingDesk(market: usdm, accounts: configuration.accounts, rules: .binance,
-                                              fees: .binanceFutures, leverage: 20, firstOrderID: 4_000_000_001)
+                                              fees: .binanceFutures, leverage: 20, firstOrderID: 4_000_000_001,
+                                              firstTradeID: 300_000_001)
         }
         if let linear = markets[.bybitLinear] {
             desks[.bybitLinear] = TradingDesk(market: linear, accounts: configuration.accounts, rules: .bybit,

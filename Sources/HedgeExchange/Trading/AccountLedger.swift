@@ -28,6 +28,31 @@ struct PositionState: Sendable, Hashable {
     var updatedAt: Int64 = 0
 }
 
+/// One fill as the venue lists it afterwards (Binance `userTrades`, Bybit `/v5/execution/list`):
+/// its id is the venue's trade id, stable for the account's life, so a client that reconciles
+/// after a disconnection can apply each fill exactly once.
+struct AccountTrade: Sendable, Hashable {
+    var id: Int64
+    var orderID: Int64
+    var clientID: String
+    var symbol: String
+    var side: OrderSide
+    var price: FixedDecimal
+    var quantity: FixedDecimal
+    /// price × quantity.
+    var quote: FixedDecimal
+    /// Paid, in the settlement asset.
+    var fee: FixedDecimal
+    var feeAsset: String
+    var realizedPnL: FixedDecimal
+    /// The part of the fill that closed a position (Bybit `closedSize`).
+    var closed: FixedDecimal
+    /// What the order had left after this fill (Bybit `leavesQty`).
+    var leaves: FixedDecimal
+    var isMaker: Bool
+    var time: Int64
+}
+
 /// The book one order meets: both sides, best first.
 struct BookSides: Sendable, Hashable {
     var bids: [PriceLevel]
@@ -51,6 +76,10 @@ struct AccountLedger: Sendable {
     var balances: [String: FixedDecimal]
     var positions: [String: PositionState] = [:]
     var orders: [Int64: ExchangeOrder] = [:]
+    /// Every fill, oldest first.
+    var trades: [AccountTrade] = []
+    /// The id of the next fill; the desk carries it across accounts so ids are unique per venue.
+    var nextTradeID: Int64 = 1
 
     init(balances: [String: FixedDecimal]) { self.balances = balances }
 
@@ -188,12 +217,14 @@ struct AccountLedger: Sendable {
             let before = position.quantity
             let after = try before + signed
             var pnl = FixedDecimal.zero
+            var closed = FixedDecimal.zero
             if before.isZero || before.isPositive == signed.isPositive {
                 // (|q0| × e0 + q × p) / |q0 + q|
                 let cost = try before.magnitude.multiplied(by: position.entryPrice) + notional
                 position.entryPrice = try cost.divided(by: after.magnitude)
             } else {
                 let closing = min(fill.quantity, before.magnitude)
+                closed = closing
                 let move = try fill.price - position.entryPrice
                 pnl = try closing.multiplied(by: before.isPositive ? move : move.negated)
                 position.realized = try position.realized + pnl
@@ -208,6 +239,11 @@ struct AccountLedger: Sendable {
             positions[order.request.symbol] = position
             let wallet = balances[terms.settlementAsset] ?? .zero
             balances[terms.settlementAsset] = try wallet + pnl - fee
+            trades.append(AccountTrade(id: nextTradeID, orderID: order.id, clientID: order.clientID, symbol: order.request.symbol,
+                                       side: order.request.side, price: fill.price, quantity: fill.quantity, quote: notional, fee: fee,
+                                       feeAsset: terms.settlementAsset, realizedPnL: pnl, closed: closed,
+                                       leaves: try order.request.quantity - order.executed, isMaker: fill.isMaker, time: now))
+            nextTradeID += 1
         } catch {
             throw .invalidQuantity
         }

@@ -21,9 +21,10 @@ final class TradingDesk: Sendable {
     struct State {
         var ledgers: [String: AccountLedger]
         var nextOrderID: Int64
+        var nextTradeID: Int64
     }
 
-    init(market: VenueMarket, accounts: [ExchangeAccount], rules: VenueRules, fees: FeeSchedule, leverage: Int, firstOrderID: Int64) {
+    init(market: VenueMarket, accounts: [ExchangeAccount], rules: VenueRules, fees: FeeSchedule, leverage: Int, firstOrderID: Int64, firstTradeID: Int64 = 1) {
         self.market = market
         self.rules = rules
         self.fees = fees
@@ -35,7 +36,7 @@ final class TradingDesk: Sendable {
             ledgers[account.apiKey] = AccountLedger(balances: account.balances)
         }
         self.secrets = secrets
-        state = Mutex(State(ledgers: ledgers, nextOrderID: firstOrderID))
+        state = Mutex(State(ledgers: ledgers, nextOrderID: firstOrderID, nextTradeID: firstTradeID))
     }
 
     /// The venue's clock for signed requests and order times: the time endpoints' (`serverTime`).
@@ -75,6 +76,7 @@ final class TradingDesk: Sendable {
         let (outcome, changes): (Swift.Result<Result, OrderRefusal>, [AccountEvent]) = state.withLock { state in
             guard var ledger = state.ledgers[apiKey] else { return (.failure(.orderNotFound), []) }
             let before = ledger
+            ledger.nextTradeID = state.nextTradeID
             for (symbol, book) in books { ledger.sweep(symbol: symbol, book: book, now: now, terms: terms(of: symbol)) }
             var next = state.nextOrderID
             let outcome: Swift.Result<Result, OrderRefusal>
@@ -85,6 +87,7 @@ final class TradingDesk: Sendable {
             }
             state.ledgers[apiKey] = ledger
             state.nextOrderID = next
+            state.nextTradeID = ledger.nextTradeID
             return (outcome, AccountEvents.changes(from: before, to: ledger, at: now))
         }
         // Told outside the lock: a slow reader never holds up the desk.
@@ -113,7 +116,9 @@ final class TradingDesk: Sendable {
         let changes = state.withLock { state in
             state.ledgers.keys.map { key in
                 let before = state.ledgers[key]!
+                state.ledgers[key]!.nextTradeID = state.nextTradeID
                 for (symbol, book) in books { state.ledgers[key]!.sweep(symbol: symbol, book: book, now: now, terms: terms(of: symbol)) }
+                state.nextTradeID = state.ledgers[key]!.nextTradeID
                 return (key, AccountEvents.changes(from: before, to: state.ledgers[key]!, at: now))
             }
         }

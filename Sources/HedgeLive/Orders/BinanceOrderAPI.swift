@@ -76,7 +76,11 @@ struct BinanceOrderAPI: VenueOrderAPI {
 
     func orderState(from response: VenueHTTPResponse, clientOrderID: OrderID) throws(LiveOrderFailure) -> LiveOrderState {
         guard response.status == 200 else { throw .rejected(rejection(response)) }
-        let object = try VenueJSON.object(response.body, venue: venue)
+        return try orderState(of: try VenueJSON.object(response.body, venue: venue), clientOrderID: clientOrderID)
+    }
+
+    /// One order object of an answer (alone, or an element of a listing).
+    func orderState(of object: [String: Any], clientOrderID: OrderID) throws(LiveOrderFailure) -> LiveOrderState {
         guard let venueOrderID = VenueJSON.string(object, "orderId"), let statusText = VenueJSON.string(object, "status") else {
             throw .malformedAnswer("\(venue.rawValue): order answer without orderId or status")
         }

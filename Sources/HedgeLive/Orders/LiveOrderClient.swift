@@ -12,7 +12,7 @@ import HedgeCore
 ///   request).
 public actor LiveOrderClient {
     public nonisolated let venue: LiveVenueKind
-    private let api: any VenueOrderAPI
+    let api: any VenueOrderAPI
     private let transport: any OrderTransport
     private let now: @Sendable () -> Int64
     private let recvWindowMillis: Int
@@ -23,7 +23,7 @@ public actor LiveOrderClient {
     public private(set) var unknownOrders: [UnknownOrder] = []
     private var resolutions: [LiveOrderResolution] = []
     /// The venue refused a timestamp: measure the offset again before the next signed request.
-    private var timeOffsetStale = false
+    var timeOffsetStale = false
 
     /// An order sent without an answer.
     public struct UnknownOrder: Sendable, Hashable {
@@ -176,16 +176,16 @@ public actor LiveOrderClient {
     }
 
     /// The timestamp of a signed request, after measuring the offset again if it went stale.
-    private func signingTimestamp() async throws(LiveOrderFailure) -> Int64 {
+    func signingTimestamp() async throws(LiveOrderFailure) -> Int64 {
         if timeOffsetStale { try await synchronizeTime() }
         return timestamp()
     }
 
-    private func timestamp() -> Int64 { timeOffset.serverTime(atLocal: now()) }
+    func timestamp() -> Int64 { timeOffset.serverTime(atLocal: now()) }
 
     /// Sends one request unless a rate limit holds us, and reads the limits off the answer.
     /// - Parameter order: the order a lost answer leaves unknown (place and cancel).
-    private func exchange(_ request: VenueHTTPRequest, order: UnknownOrder?) async throws(LiveOrderFailure) -> VenueHTTPResponse {
+    func exchange(_ request: VenueHTTPRequest, order: UnknownOrder?) async throws(LiveOrderFailure) -> VenueHTTPResponse {
         if let until = rateLimits.heldUntil(at: now()), let hold = rateLimits.hold {
             throw .held(hold, until: until)
         }

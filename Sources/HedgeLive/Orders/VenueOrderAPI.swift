@@ -15,6 +15,19 @@ protocol VenueOrderAPI: Sendable {
     func orderState(from response: VenueHTTPResponse, clientOrderID: OrderID) throws(LiveOrderFailure) -> LiveOrderState
     /// Bybit's `retCode` when the body has one (its refusals come with HTTP 200).
     func venueCode(of response: VenueHTTPResponse) -> Int?
+
+    // Account reads for reconciliation (Binance USD-M and Bybit linear).
+    func openOrdersRequest(symbol: String, timestamp: Int64) throws(LiveOrderFailure) -> VenueHTTPRequest
+    /// Open orders from their listing, or the one order of a query by venue id.
+    func openOrders(from response: VenueHTTPResponse) throws(LiveOrderFailure) -> [VenueOpenOrder]
+    func orderRequest(symbol: String, venueOrderID: String, timestamp: Int64) throws(LiveOrderFailure) -> VenueHTTPRequest
+    func positionsRequest(symbol: String, timestamp: Int64) throws(LiveOrderFailure) -> VenueHTTPRequest
+    func positions(from response: VenueHTTPResponse) throws(LiveOrderFailure) -> [VenuePosition]
+    func balancesRequest(timestamp: Int64) -> VenueHTTPRequest
+    func balances(from response: VenueHTTPResponse) throws(LiveOrderFailure) -> [VenueBalance]
+    func tradesRequest(symbol: String, page: TradePage, timestamp: Int64) throws(LiveOrderFailure) -> VenueHTTPRequest
+    /// The page's fills and the page after it (nil: the window is done).
+    func trades(from response: VenueHTTPResponse, page: TradePage) throws(LiveOrderFailure) -> (fills: [VenueFill], next: TradePage?)
 }
 
 /// Reading answers: JSON objects whose numbers come as strings, read as exact decimals.
@@ -42,6 +55,21 @@ enum VenueJSON {
         case let number as NSNumber: number.stringValue
         default: nil
         }
+    }
+
+    static func side(_ object: [String: Any], _ key: String, venue: LiveVenueKind) throws(LiveOrderFailure) -> Side {
+        switch string(object, key)?.lowercased() {
+        case "buy": .buy
+        case "sell": .sell
+        default: throw .malformedAnswer("\(venue.rawValue): \(key) is neither buy nor sell")
+        }
+    }
+
+    static func array(_ body: [UInt8], venue: LiveVenueKind) throws(LiveOrderFailure) -> [[String: Any]] {
+        guard let value = try? JSONSerialization.jsonObject(with: Data(body)), let array = value as? [[String: Any]] else {
+            throw .malformedAnswer("\(venue.rawValue): not a JSON array of objects: \(String(decoding: body.prefix(200), as: UTF8.self))")
+        }
+        return array
     }
 
     static func integer(_ object: [String: Any], _ key: String) -> Int64? {
