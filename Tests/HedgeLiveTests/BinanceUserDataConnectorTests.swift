@@ -91,6 +91,24 @@ struct BinanceUserDataConnectorTests {
         script.expect(Script.connected, [Self.reconcile("reconnected after: connection closed: closed by the venue (code 1000)")])
     }
 
+    @Test("A stream dropped at once after each connect backs off longer; one open for 60 s starts the backoff over")
+    func backoffGrowsUntilHealthy() {
+        var script = Self.opened()
+        script.expect(Script.closed("dropped"), [])
+        // Backoff(seed: 1): the first delay lies in [250 ms, 500 ms], the second in [500 ms, 1 s].
+        script.expect(after: .milliseconds(500), Script.tick, [.request(id: 2, Self.listenKey(.post))])
+        script.step(Script.answer(2, #"{"listenKey":"K1aaaaaaaaaa"}"#))
+        script.step(Script.connected)
+        script.expect(Script.closed("dropped again"), [])
+        script.expect(after: .milliseconds(490), Script.tick, [])
+        script.expect(after: .milliseconds(510), Script.tick, [.request(id: 3, Self.listenKey(.post))])
+        script.step(Script.answer(3, #"{"listenKey":"K1aaaaaaaaaa"}"#))
+        script.step(Script.connected)
+        script.expect(after: .seconds(60), Script.tick, [])
+        script.expect(Script.closed("the 24 h close"), [])
+        script.expect(after: .milliseconds(500), Script.tick, [.request(id: 4, Self.listenKey(.post))])
+    }
+
     @Test("A refused API key (401 -2015) waits 60 s, not the backoff, and says why")
     func refusedKeyWaitsLong() {
         var script = Self.script()

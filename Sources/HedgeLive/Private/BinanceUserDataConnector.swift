@@ -18,6 +18,9 @@ public struct BinanceUserDataConnector: PrivateStreamMachine {
         /// A failed keepalive is tried again this soon (the key lives 60 minutes).
         public var keepAliveRetry: Duration = .seconds(60)
         public var connectTimeout: Duration = .seconds(10)
+        /// Open this long, the stream counts as working again: the backoff starts over. (A
+        /// venue that accepts and drops at once must not be retried at the shortest delay.)
+        public var healthyAfter: Duration = .seconds(60)
         /// The wait after a refusal retrying cannot fix soon (a bad API key).
         public var refusedRetry: Duration = .seconds(60)
         public var backoff: Backoff
@@ -49,6 +52,7 @@ public struct BinanceUserDataConnector: PrivateStreamMachine {
     private var nextRequest = 0
     /// Why the next open needs a reconcile: the first start, or what took the stream down.
     private var reconcileReason = "stream started"
+    private var openedAt: Timestamp?
     public private(set) var faults = 0
 
     public init(_ settings: Settings, credentials: APICredentials) {
@@ -91,7 +95,7 @@ public struct BinanceUserDataConnector: PrivateStreamMachine {
         case .connected(let now):
             guard case .connecting(let key, _) = phase else { return [] }
             phase = .open(key: key, keptAliveAt: now, keepAlive: nil)
-            settings.backoff.reset()
+            openedAt = now
             actions.append(.log(.notice, "\(name): connected (listen key \(Self.short(key)))"))
             actions.append(.deliver([.reconcileNeeded(reason: reconcileReason)]))
         case .message(let bytes, let now):
@@ -181,6 +185,7 @@ public struct BinanceUserDataConnector: PrivateStreamMachine {
                 fail("no answer within \(BinanceConnector.seconds(settings.connectTimeout))", fatal: false, at: now, into: &actions)
             }
         case .open(let key, let keptAliveAt, let keepAlive):
+            if settings.backoff.attempts > 0, let openedAt, now - openedAt >= settings.healthyAfter { settings.backoff.reset() }
             guard keepAlive == nil, now - keptAliveAt >= settings.keepAliveInterval else { return }
             nextRequest += 1
             phase = .open(key: key, keptAliveAt: now, keepAlive: nextRequest)

@@ -61,12 +61,17 @@ public struct PrivateStreamConnection<M: PrivateStreamMachine>: Sendable {
         var generation = 0
         var socket: Task<Void, Never>?
         var outbound: AsyncStream<String>.Continuation?
-        var requests: [Task<Void, Never>] = []
+        /// Requests in flight by id, forgotten when their answer is handled.
+        var requests: [Int: Task<Void, Never>] = [:]
         let transport = transport
         input.yield(Tagged(generation: nil, input: .start(at: .wallClockNow())))
         await withTaskCancellationHandler {
             for await tagged in inputs {
                 if let from = tagged.generation, from != generation { continue }
+                switch tagged.input {
+                case .answer(let id, _, _), .requestFailed(let id, _, _): requests[id] = nil
+                default: break
+                }
                 for action in machine.handle(tagged.input) {
                     switch action {
                     case .connect(let url):
@@ -88,15 +93,14 @@ public struct PrivateStreamConnection<M: PrivateStreamMachine>: Sendable {
                     case .send(let text):
                         outbound?.yield(text)
                     case .request(let id, let request):
-                        requests.removeAll { $0.isCancelled }
-                        requests.append(Task(executorPreference: executor) {
+                        requests[id] = Task(executorPreference: executor) {
                             do throws(TransportFailure) {
                                 let response = try await transport.send(request)
                                 input.yield(Tagged(generation: nil, input: .answer(id: id, response, at: .wallClockNow())))
                             } catch {
                                 input.yield(Tagged(generation: nil, input: .requestFailed(id: id, error, at: .wallClockNow())))
                             }
-                        })
+                        }
                     case .close:
                         generation += 1
                         socket?.cancel()
@@ -116,7 +120,7 @@ public struct PrivateStreamConnection<M: PrivateStreamMachine>: Sendable {
         }
         ticker.cancel()
         socket?.cancel()
-        for request in requests { request.cancel() }
+        for request in requests.values { request.cancel() }
         await rest.shutdown()
     }
 }
