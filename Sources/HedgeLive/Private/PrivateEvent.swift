@@ -3,8 +3,11 @@ import HedgeCore
 /// What an account's private stream tells, in words common to both venues: order changes with
 /// their fills, positions, balances, and the stream's own moments that call for a reconcile.
 public enum PrivateEvent: Sendable, Hashable {
+    /// An order changed: placed, filled (in part), cancelled, expired.
     case order(PrivateOrderUpdate)
+    /// A position after a fill or a venue's own change (liquidation, ADL).
     case position(PrivatePosition)
+    /// A wallet balance after a fill's fee and realized PnL, a funding payment or a transfer.
     case balance(PrivateBalance)
     /// The stream was (re)connected, or its listen key renewed: updates may have been missed
     /// while it was down, so open orders, positions and balances must be asked for by REST.
@@ -34,6 +37,7 @@ public struct PrivateFill: Sendable, Hashable {
 
 /// An order's new state as the stream reported it, with the fill that changed it, if any.
 public struct PrivateOrderUpdate: Sendable, Hashable {
+    /// Our order id; empty for an order placed elsewhere without one (Bybit's web page).
     public var clientOrderID: OrderID
     public var venueOrderID: String
     public var symbol: String
