@@ -11,6 +11,7 @@ import HedgeCore
 /// what happened while it was down must be asked for by REST.
 public struct BinanceUserDataConnector: PrivateStreamMachine {
     public struct Settings: Sendable {
+        /// USD-M or COIN-M (spot's user stream has other paths and events: not covered).
         public var venue: LiveVenueKind
         /// The WebSocket base; the stream is `<base>/ws/<listenKey>`.
         public var webSocketURL: String
@@ -27,7 +28,7 @@ public struct BinanceUserDataConnector: PrivateStreamMachine {
 
         public init(venue: LiveVenueKind = .binanceUSDM, webSocketURL: String? = nil, seed: UInt64 = 1) {
             self.venue = venue
-            self.webSocketURL = webSocketURL ?? "wss://fstream.binance.com"
+            self.webSocketURL = webSocketURL ?? (venue == .binanceCOINM ? "wss://dstream.binance.com" : "wss://fstream.binance.com")
             self.backoff = Backoff(seed: seed)
         }
     }
