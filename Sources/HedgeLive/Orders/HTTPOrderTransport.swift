@@ -31,6 +31,7 @@ public final class HTTPOrderTransport: OrderTransport {
         switch request.method {
         case .get: outgoing.method = .GET
         case .post: outgoing.method = .POST
+        case .put: outgoing.method = .PUT
         case .delete: outgoing.method = .DELETE
         }
         for (name, value) in request.headers { outgoing.headers.add(name: name, value: value) }

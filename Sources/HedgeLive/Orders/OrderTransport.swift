@@ -1,7 +1,7 @@
 /// One HTTP request to a venue's REST API: the path and query string as signed, so what goes on
 /// the wire is byte for byte what the signature covers.
 public struct VenueHTTPRequest: Sendable, Hashable {
-    public enum Method: String, Sendable { case get = "GET", post = "POST", delete = "DELETE" }
+    public enum Method: String, Sendable { case get = "GET", post = "POST", put = "PUT", delete = "DELETE" }
 
     public var method: Method
     public var path: String
