@@ -52,13 +52,13 @@ import Testing
         let windows = transport.sent.map { (parameter("startTime", $0).flatMap { Int64($0) }, parameter("endTime", $0).flatMap { Int64($0) }) }
         #expect(windows.count == 2)
         #expect(windows[0].0 == Self.start - 10 * Self.day && windows[0].1 == Self.start - 3 * Self.day - 1)
-        #expect(windows[1].0 == Self.start - 3 * Self.day && windows[1].1 == Self.start)
+        #expect(windows[1].0 == Self.start - 3 * Self.day && windows[1].1 == Self.start + LiveOrderClient.fillWindowMargin)
     }
 
     @Test("Binance: a full page of 1000 goes on by fromId alone; trades past the window's end wait for the next window")
     func binanceFromID() async throws {
         let page = (1...1000).map { Self.binanceTrade(Int64($0), time: Self.start - 500) }.joined(separator: ",")
-        let (client, transport) = makeClient([Self.ok("[\(page)]"), Self.ok("[\(Self.binanceTrade(1001, time: Self.start)),\(Self.binanceTrade(1002, time: Self.start + 1))]")])
+        let (client, transport) = makeClient([Self.ok("[\(page)]"), Self.ok("[\(Self.binanceTrade(1001, time: Self.start)),\(Self.binanceTrade(1002, time: Self.start + LiveOrderClient.fillWindowMargin + 1))]")])
         let fills = try await client.fills(symbol: "BTCUSDT", since: Self.start - 1000)
         #expect(fills.count == 1001 && fills.last?.tradeID == "1001")
         #expect(parameter("fromId", transport.sent[1]) == "1001" && parameter("startTime", transport.sent[1]) == nil)

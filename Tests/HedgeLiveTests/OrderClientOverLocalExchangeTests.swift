@@ -17,6 +17,10 @@ struct OrderClientOverLocalExchangeTests {
         ExchangeAccount(apiKey: credentials.apiKey, secret: secret)
     }
 
+    /// The longest window the venues take: on a loaded test machine a request can wait seconds
+    /// between its signing and the exchange reading it (answers get 60 s for the same reason).
+    static let recvWindow = 60_000
+
     static let binanceSecret = "NhqPtmdSJYdKjVHjA7PZj4Mge3R5YNiP1e3UZjInClVN65XAbvqqM6A7H5fATj0j"
     static let bybitSecret = "hedgetop-bybit-test-secret-not-a-real-one"
 
@@ -36,11 +40,11 @@ struct OrderClientOverLocalExchangeTests {
     static func binanceDesk() async throws -> (LocalExchangeRun, HTTPOrderTransport, LiveOrderClient) {
         let exchange = try await LocalExchangeRun.start(speed: 1, accounts: [account(RequestSigningTests.binance, secret: binanceSecret)])
         guard let base = exchange.endpoints.bases[.binanceUSDM],
-              let transport = try? HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(10)) else {
+              let transport = try? HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(60)) else {
             exchange.stop()
             throw WaitFailure("no USD-M endpoint or transport")
         }
-        return (exchange, transport, LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport))
+        return (exchange, transport, LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow))
     }
 
     @Test("Binance USD-M: a resting limit order placed, queried and cancelled; a market order filled; the exchange's account agrees")
@@ -105,9 +109,9 @@ struct OrderClientOverLocalExchangeTests {
         let exchange = try await LocalExchangeRun.start(speed: 1, bybit: true, accounts: [Self.account(RequestSigningTests.bybit, secret: Self.bybitSecret)])
         defer { exchange.stop() }
         let base = try #require(exchange.endpoints.bases[.bybitLinear])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(10))
+        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(60))
         defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport)
+        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
         let offset = try await client.synchronizeTime()
         // 2026-08-08 to 2026-08-11 UTC: the Bybit recording's day (2026-08-09), with room.
         #expect((1_786_147_200_000...1_786_406_400_000).contains(offset.serverTime(atLocal: LiveOrderClient.systemMillis())), "\(offset)")

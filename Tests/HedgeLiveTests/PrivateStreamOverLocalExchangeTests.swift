@@ -53,7 +53,7 @@ struct PrivateStreamOverLocalExchangeTests {
                                                         accounts: [OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret)])
         defer { exchange.stop() }
         let base = try #require(exchange.endpoints.bases[.bybitLinear])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(10))
+        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(60))
         defer { Task { await transport.shutdown() } }
         let privateURL = base.webSocket.replacingOccurrences(of: "/v5/public/linear", with: "/v5/private")
         let sink = PrivateCollectingSink()
@@ -62,7 +62,7 @@ struct PrivateStreamOverLocalExchangeTests {
         defer { run.cancel() }
         try await sink.wait("the stream open", within: .seconds(30)) { $0.events.contains { if case .reconcileNeeded = $0 { true } else { false } } }
 
-        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport)
+        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
         try await client.synchronizeTime()
         let symbol = try #require(exchange.exchange.markets[.bybitLinear]?.tape.symbols.sorted().first)
         let placed = try await client.place(LiveOrder(clientOrderID: "P2-1", symbol: symbol, side: .buy, quantity: "0.01", kind: .market))

@@ -67,9 +67,9 @@ struct ReconciliationOverLocalExchangeTests {
                                                         accounts: [OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret)])
         defer { exchange.stop() }
         let base = try #require(exchange.endpoints.bases[.bybitLinear])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(10))
+        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(60))
         defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport)
+        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
         let offset = try await client.synchronizeTime()
         let since = offset.serverTime(atLocal: LiveOrderClient.systemMillis()) - 60_000
         let symbol = try #require(exchange.exchange.markets[.bybitLinear]?.tape.symbols.sorted().first)

@@ -26,11 +26,16 @@ extension LiveOrderClient {
         return Dictionary(balances.map { ($0.asset, $0) }, uniquingKeysWith: { $1 })
     }
 
+    /// How far past our estimate of the venue's clock the fills are read (ms): an offset measured
+    /// over a slow round trip can lag the venue's by seconds, and a fill just made must not fall
+    /// after the window's end.
+    public static let fillWindowMargin: Int64 = 60_000
+
     /// The fills of `symbol` from venue time `since` to now, oldest first, each trade id once:
     /// windows of the venues' longest 7 days, each followed page by page.
     public func fills(symbol: String, since: Int64) async throws(LiveOrderFailure) -> [VenueFill] {
         try await resolveUnknownOrders()
-        let until = timestamp()
+        let until = timestamp() + Self.fillWindowMargin
         var fills: [VenueFill] = []
         var start = since
         while start <= until {
