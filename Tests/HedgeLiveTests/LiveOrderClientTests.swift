@@ -29,7 +29,7 @@ import Testing
     func serverTimeOffsetApplied() async throws {
         // The venue's clock is 2500 ms ahead: it reads start + 20 + 2500 halfway through a 40 ms trip.
         let (client, transport, _) = makeClient([.answer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 2520)}"#)), .answer(Self.filled)], latency: 40)
-        let offset = try await client.synchronizeTime()
+        let offset = try await client.synchronizeTime(samples: 1)
         #expect(offset == ServerTimeOffset(offsetMillis: 2500, roundTripMillis: 40))
         #expect(transport.sent[0].path == "/fapi/v1/time" && transport.sent[0].query.isEmpty)
         _ = try await client.place(Self.market)
@@ -37,10 +37,26 @@ import Testing
         #expect(timestamp(transport.sent[1]) == Self.start + 40 + 2500)
     }
 
+    @Test("Of three measurements the shortest round trip's is kept: a request held up on its way out would put us ahead")
+    func shortestRoundTripKept() async throws {
+        // The venue is 2500 ms ahead. The first request waits 3000 ms before the venue reads its
+        // clock (it answers at once after): its midpoint would say 4000 ms ahead.
+        let (client, transport, _) = makeClient([
+            .slowAnswer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 3000 + 2500)}"#), latency: 3000),
+            .slowAnswer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 3000 + 10 + 2500)}"#), latency: 20),
+            .slowAnswer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 3020 + 50 + 2500)}"#), latency: 100),
+        ])
+        let offset = try await client.synchronizeTime()
+        #expect(offset == ServerTimeOffset(offsetMillis: 2500, roundTripMillis: 20))
+        #expect(transport.sent.count == 3 && transport.sent.allSatisfy { $0.path == "/fapi/v1/time" })
+    }
+
     @Test("After the venue refuses a timestamp (-1021) the offset is measured again before the next order; the refused order is not retried")
     func refusedTimestampResynchronizes() async throws {
         let (client, transport, _) = makeClient([
             .answer(VenueHTTPResponse(status: 400, text: #"{"code":-1021,"msg":"Timestamp for this request is outside of the recvWindow."}"#)),
+            .answer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 7000)}"#)),
+            .answer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 7000)}"#)),
             .answer(VenueHTTPResponse(status: 200, text: #"{"serverTime":\#(Self.start + 7000)}"#)),
             .answer(Self.accepted),
         ])
@@ -49,9 +65,10 @@ import Testing
         }
         #expect(transport.sent.count == 1)
         _ = try await client.place(Self.second)
-        #expect(transport.sent.map(\.path) == ["/fapi/v1/order", "/fapi/v1/time", "/fapi/v1/order"])
-        #expect(transport.sent[2].query.contains("newClientOrderId=S1-2"))
-        #expect(timestamp(transport.sent[2]) == Self.start + 7000)
+        // Measured again over three round trips (the shortest kept), then the next order.
+        #expect(transport.sent.map(\.path) == ["/fapi/v1/order"] + Array(repeating: "/fapi/v1/time", count: 3) + ["/fapi/v1/order"])
+        #expect(transport.sent[4].query.contains("newClientOrderId=S1-2"))
+        #expect(timestamp(transport.sent[4]) == Self.start + 7000)
     }
 
     @Test("A placed order's answer is read, and the rate-limit headers land in the state")

@@ -17,6 +17,8 @@ final class ManualMillisClock: Sendable {
 final class ScriptedOrderTransport: OrderTransport {
     enum Step: Sendable {
         case answer(VenueHTTPResponse)
+        /// An answer after `latency` instead of the transport's own.
+        case slowAnswer(VenueHTTPResponse, latency: Int64)
         case loseAnswer
         case refuseConnection
     }
@@ -46,9 +48,9 @@ final class ScriptedOrderTransport: OrderTransport {
             state.sent.append(request)
             return state.script.isEmpty ? nil : state.script.removeFirst()
         }
-        clock.advance(by: latency)
+        if case .slowAnswer(_, let slow)? = step { clock.advance(by: slow) } else { clock.advance(by: latency) }
         switch step {
-        case .answer(let response)?: return response
+        case .answer(let response)?, .slowAnswer(let response, _)?: return response
         case .loseAnswer?: throw .answerLost("scripted: no answer in time")
         case .refuseConnection?: throw .notSent("scripted: connection refused")
         case nil: throw .notSent("scripted: nothing left in the script")
