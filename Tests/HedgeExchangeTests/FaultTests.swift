@@ -143,8 +143,11 @@ struct FaultTests {
         while harness.exchange.statusJSON().contains("\"connections\":1"), closed.duration(to: .now) < .seconds(30) {
             try await Task.sleep(for: .milliseconds(50))
         }
+        // Only an upper bound: on a loaded machine the control call's answer can come back seconds
+        // after the close went out, so the grace may be mostly spent before `closed` is read.
+        // (Without the grace the connection is still held at 30 s.)
         let held = closed.duration(to: .now)
-        #expect(held >= .seconds(4) && held < .seconds(30), "the exchange held the unanswered connection for \(held)")
+        #expect(held < .seconds(30), "the exchange held the unanswered connection for \(held) after the close")
         withExtendedLifetime(socket) {}
     }
 
