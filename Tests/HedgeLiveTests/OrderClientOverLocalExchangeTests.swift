@@ -38,13 +38,23 @@ struct OrderClientOverLocalExchangeTests {
 
     /// A paced USD-M exchange with the test key's account, and an order client on it over sockets.
     static func binanceDesk() async throws -> (LocalExchangeRun, HTTPOrderTransport, LiveOrderClient) {
-        let exchange = try await LocalExchangeRun.start(speed: 1, accounts: [account(RequestSigningTests.binance, secret: binanceSecret)])
-        guard let base = exchange.endpoints.bases[.binanceUSDM],
-              let transport = try? HTTPOrderTransport(endpoint: LiveEndpoint(kind: .binanceUSDM, restURL: base.rest), timeout: .seconds(60)) else {
+        try await desk(.binanceUSDM, credentials: RequestSigningTests.binance, secret: binanceSecret)
+    }
+
+    /// The same on a paced Bybit linear exchange.
+    static func bybitDesk() async throws -> (LocalExchangeRun, HTTPOrderTransport, LiveOrderClient) {
+        try await desk(.bybitLinear, credentials: RequestSigningTests.bybit, secret: bybitSecret)
+    }
+
+    private static func desk(_ venue: LiveVenueKind, credentials: APICredentials, secret: String) async throws -> (LocalExchangeRun, HTTPOrderTransport, LiveOrderClient) {
+        let served: ExchangeVenue = venue == .bybitLinear ? .bybitLinear : .binanceUSDM
+        let exchange = try await LocalExchangeRun.start(speed: 1, bybit: served == .bybitLinear, accounts: [account(credentials, secret: secret)])
+        guard let base = exchange.endpoints.bases[served],
+              let transport = try? HTTPOrderTransport(endpoint: LiveEndpoint(kind: venue, restURL: base.rest), timeout: .seconds(60)) else {
             exchange.stop()
-            throw WaitFailure("no USD-M endpoint or transport")
+            throw WaitFailure("no \(venue.rawValue) endpoint or transport")
         }
-        return (exchange, transport, LiveOrderClient(venue: .binanceUSDM, credentials: RequestSigningTests.binance, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow))
+        return (exchange, transport, LiveOrderClient(venue: venue, credentials: credentials, transport: transport, recvWindowMillis: recvWindow))
     }
 
     @Test("Binance USD-M: a resting limit order placed, queried and cancelled; a market order filled; the exchange's account agrees")
@@ -106,12 +116,8 @@ struct OrderClientOverLocalExchangeTests {
 
     @Test("Bybit linear: a market order acknowledged, then queried filled by its orderLinkId; the exchange's account agrees")
     func bybitCycle() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1, bybit: true, accounts: [Self.account(RequestSigningTests.bybit, secret: Self.bybitSecret)])
-        defer { exchange.stop() }
-        let base = try #require(exchange.endpoints.bases[.bybitLinear])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(60))
-        defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
+        let (exchange, transport, client) = try await Self.bybitDesk()
+        defer { exchange.stop(); Task { await transport.shutdown() } }
         let offset = try await client.synchronizeTime()
         // 2026-08-08 to 2026-08-11 UTC: the Bybit recording's day (2026-08-09), with room.
         #expect((1_786_147_200_000...1_786_406_400_000).contains(offset.serverTime(atLocal: LiveOrderClient.systemMillis())), "\(offset)")

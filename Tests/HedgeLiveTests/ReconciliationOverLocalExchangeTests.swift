@@ -63,13 +63,8 @@ struct ReconciliationOverLocalExchangeTests {
 
     @Test("Bybit linear: the same, with execution ids and orderLinkIds straight from the execution list")
     func bybit() async throws {
-        let exchange = try await LocalExchangeRun.start(speed: 1, bybit: true,
-                                                        accounts: [OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret)])
-        defer { exchange.stop() }
-        let base = try #require(exchange.endpoints.bases[.bybitLinear])
-        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: .bybitLinear, restURL: base.rest), timeout: .seconds(60))
-        defer { Task { await transport.shutdown() } }
-        let client = LiveOrderClient(venue: .bybitLinear, credentials: RequestSigningTests.bybit, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
+        let (exchange, transport, client) = try await OrderClientOverLocalExchangeTests.bybitDesk()
+        defer { exchange.stop(); Task { await transport.shutdown() } }
         let offset = try await client.synchronizeTime()
         let since = offset.serverTime(atLocal: LiveOrderClient.systemMillis()) - 60_000
         let symbol = try #require(exchange.exchange.markets[.bybitLinear]?.tape.symbols.sorted().first)
