@@ -25,8 +25,13 @@ struct OrderClientOverLocalExchangeTests {
     static let bybitSecret = "hedgetop-bybit-test-secret-not-a-real-one"
 
     /// The exchange's record of the account: its position in `symbol` and its order count.
-    static func account(_ exchange: LocalExchangeRun, key: String, symbol: String) -> (position: String?, orders: Int?) {
-        let status = exchange.exchange.statusJSON()
+    /// - Parameter venue: the venue whose section is read, when the exchange serves several.
+    static func account(_ exchange: LocalExchangeRun, key: String, symbol: String, venue: String? = nil) -> (position: String?, orders: Int?) {
+        var status = Substring(exchange.exchange.statusJSON())
+        if let venue {
+            guard let section = status.range(of: "\"\(venue)\":{") else { return (nil, nil) }
+            status = status[section.upperBound...]
+        }
         guard let range = status.range(of: "\"\(key)\":{") else { return (nil, nil) }
         let tail = status[range.upperBound...]
         let position = tail.range(of: "\"\(symbol)\":{\"quantity\":\"").map { start in

@@ -424,14 +424,17 @@ struct LocalExchangeRun: Sendable {
     let task: Task<Void, any Error>
     let executor: DedicatedExecutor
 
-    static func start(speed: Double?, bybit: Bool = false, accounts: [ExchangeAccount] = []) async throws -> LocalExchangeRun {
+    /// - Parameter both: serve Binance USD-M and Bybit linear together (a cross-venue desk).
+    static func start(speed: Double?, bybit: Bool = false, both: Bool = false, accounts: [ExchangeAccount] = []) async throws -> LocalExchangeRun {
         var configuration = ExchangeConfiguration()
         configuration.accounts = accounts
         // Trading tests open no market stream, and before a stream starts the playback clock the
         // exchange's time stands still: a request signed a second after the client synced would
         // be "ahead of the server's time" (-1021, 10002), as seen on a loaded machine.
         configuration.startAtLaunch = !accounts.isEmpty
-        configuration.venues = bybit ? [.bybitLinear: .init(files: [OverLocalExchangeTests.bybitRecording])]
+        configuration.venues = both ? [.bybitLinear: .init(files: [OverLocalExchangeTests.bybitRecording]),
+                                       .binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
+            : bybit ? [.bybitLinear: .init(files: [OverLocalExchangeTests.bybitRecording])]
             : [.binanceUSDM: .init(files: [OverLocalExchangeTests.recording])]
         configuration.speed = speed
         let exchange = try LocalExchange(configuration: configuration, logger: Logger(label: "test.exchange") { _ in SwiftLogNoOpLogHandler() })

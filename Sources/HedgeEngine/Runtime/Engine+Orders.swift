@@ -27,6 +27,21 @@ extension TradingEngine {
         venues[venueName] = venue
     }
 
+    /// Takes what the venues answered on their own since the last turn (a live venue's order
+    /// answers and fills, which arrive over the network) and schedules it now, in arrival order.
+    /// The run loop calls it once per turn; a simulated venue has nothing to give.
+    public func collectVenueReports() {
+        for index in 0..<venues.count {
+            let reports = venues.withVenue(at: index) { $0.collectReports(at: now) }
+            guard !reports.isEmpty else { continue }
+            let name = venues.list[index].name
+            saveVenues()
+            schedule(reports, from: name)
+            positionsMayDiffer = true
+            changed = true
+        }
+    }
+
     /// Schedules an order update as the venue's fault plan says it travels.
     func scheduleUpdate(_ update: OrderUpdate, strategy: Int, leg: Leg, delivery: AnswerDelivery, at time: Timestamp) {
         switch delivery {
@@ -36,7 +51,7 @@ extension TradingEngine {
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
             queue.schedule(.orderUpdate(strategy: strategy, leg, update), at: time + extra)
             return
-        case .dropped:
+        case .dropped, .later:
             return
         }
         inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] += 1
@@ -58,7 +73,9 @@ extension TradingEngine {
             venues[order.instrument.venue] = venue
             saveVenues()
             schedule(reports, from: order.instrument.venue)
-            if updates.isEmpty {
+            if delivery == .later {
+                // On its way over the network: the answers come through `collectVenueReports`.
+            } else if updates.isEmpty {
                 append(LogEntry(time: now, severity: .warning, strategy: runners[strategy].name,
                                 message: "\(order.instrument.venue) is down: order \(order.id) lost"))
             } else if delivery == .dropped {

@@ -97,6 +97,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
             for command in inbox.takeAll() + stop.takeCommands() {
                 engine.apply(command, at: pace == .fastest || behind ? engine.now : dataTime(at: clock.now))
             }
+            engine.collectVenueReports()
             switch pace {
             case .fastest:
                 // Bounded bursts so commands and snapshots still get their turn.

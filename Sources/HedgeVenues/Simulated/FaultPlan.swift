@@ -63,6 +63,9 @@ public enum AnswerDelivery: Sendable, Hashable {
     case delayed(Duration)
     /// Never.
     case dropped
+    /// Not now: the venue answers over the network, and its answers come through
+    /// `Venue.collectReports(at:)` (a live venue).
+    case later
 }
 
 /// The fault plan as it runs: how many orders each fault has hit so far.

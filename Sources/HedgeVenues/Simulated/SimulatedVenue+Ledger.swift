@@ -40,6 +40,29 @@ public struct VenueLedger: Sendable, Hashable, Codable {
     }
 }
 
+extension VenueLedger {
+    /// A ledger of a venue that keeps no isolated margin, expiries or counters of its own (a live
+    /// venue's books as hedgetop last saw them).
+    public init(name: String, positions: [Position], balances: [String: FixedDecimal], orders: [OrderEntry], resting: [OrderID]) {
+        self.name = name
+        self.positions = positions
+        self.balances = balances
+        self.isolatedMargin = [:]
+        self.expired = []
+        self.orders = orders
+        self.resting = resting
+        self.tradeCount = 0
+        self.orderSequence = orders.map(\.sequence).max() ?? 0
+    }
+}
+
+extension VenueLedger.OrderEntry {
+    /// An order of a venue whose answers are never dropped on purpose (a live one).
+    public init(request: OrderRequest, status: Status, filled: FixedDecimal, history: [OrderUpdate], sequence: UInt64) {
+        self.init(request: request, status: status, filled: filled, history: history, sequence: sequence, dropped: false)
+    }
+}
+
 /// A ledger that does not fit the venue it is loaded into.
 public struct VenueLedgerError: Error, Sendable, Hashable, CustomStringConvertible {
     public var message: String

@@ -18,7 +18,8 @@ public protocol Venue: Sendable {
     /// travel back, and in `reports` anything else the order caused (resting orders filled...).
     mutating func receive(_ order: OrderRequest, at time: Timestamp, reports: inout [VenueReport])
         -> (updates: [OrderUpdate], delivery: AnswerDelivery)
-    /// A cancel reaching the venue at `time`, and its answers.
+    /// A cancel reaching the venue at `time`, and its answers (none yet from a venue that answers
+    /// `.later`).
     mutating func cancel(_ id: OrderID, at time: Timestamp) -> [OrderUpdate]
     /// What the venue knows of an order: whether it is finished, how much filled, its answers.
     func orderStatus(_ id: OrderID) -> (finished: Bool, filled: FixedDecimal, history: [OrderUpdate])?
@@ -55,6 +56,11 @@ public protocol Venue: Sendable {
     /// Market data other than a quote (depth, trades, marks, funding rates) reaching the venue.
     mutating func receiveMarket(_ event: MarketEvent) -> MarketDataReceipt
 
+    /// What the venue answered on its own time since the last call: a live venue's order answers,
+    /// fills and cancels arrive over the network, not in `receive`'s return. The engine takes them
+    /// once per turn of its loop.
+    mutating func collectReports(at time: Timestamp) -> [VenueReport]
+
     // MARK: Settlement
 
     /// The next time something settles on its own (funding, an expiry), if any.
@@ -72,6 +78,9 @@ public protocol Venue: Sendable {
 }
 
 extension Venue {
+    /// A venue that answers within `receive` and `cancel` (a simulated one) has nothing later.
+    public mutating func collectReports(at time: Timestamp) -> [VenueReport] { [] }
+
     /// A venue that announces nothing ahead: its connection changes are noticed as they happen.
     public func nextHealthChange(after time: Timestamp) -> Timestamp? { nil }
 }

@@ -1,0 +1,192 @@
+import HedgeCore
+import HedgeVenues
+
+/// The shell behind a `LiveVenue`: it takes the engine's requests in order from the mailbox,
+/// sends them signed through a `LiveOrderClient`, and posts back what the venue answered. An
+/// order is followed by queries of its client id until it has ended and every one of its fills
+/// (from the venue's trade list, with trade ids and fees) is posted; an order whose answer was
+/// lost is found by its client id before anything else is sent, never placed twice.
+public actor LiveTrader {
+    let mailbox: LiveVenueMailbox
+    let client: LiveOrderClient
+    let contracts: [InstrumentID: ContractSpec]
+    let pause: @Sendable (Duration) async -> Void
+    /// How long to wait between queries of an order still working: short at first (a market
+    /// order's fills are listed within milliseconds), then longer for one resting on the book.
+    static let firstPoll = Duration.milliseconds(20)
+    static let longestPoll = Duration.seconds(2)
+    /// Each order's place request, so its cancel goes after it, never before.
+    private var placing: [OrderID: Task<LiveOrderState?, Never>] = [:]
+    private var work: [Task<Void, Never>] = []
+
+    /// - Parameter pause: how the trader waits between queries (tests pass a shorter one).
+    public init(mailbox: LiveVenueMailbox, client: LiveOrderClient, contracts: [ContractSpec],
+                pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) {
+        self.mailbox = mailbox
+        self.client = client
+        self.contracts = Dictionary(contracts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        self.pause = pause
+    }
+
+    /// Measures the venue's clock and reads the balances, then sends requests until the mailbox
+    /// closes or the task is cancelled. The venue reads `.live` only once the clock and the
+    /// key have been checked: no order goes out before.
+    public func run() async {
+        await connect()
+        await withTaskCancellationHandler {
+            for await request in mailbox.requests {
+                switch request {
+                case .place(let order):
+                    let sent = Task { await self.send(order) }
+                    placing[order.id] = sent
+                    work.append(Task {
+                        guard let state = await sent.value else { return }
+                        await self.follow(order, from: state)
+                    })
+                case .cancel(let id, let instrument):
+                    let sent = placing[id]
+                    work.append(Task {
+                        _ = await sent?.value
+                        await self.cancel(id, symbol: instrument.symbol)
+                    })
+                }
+                work.removeAll { $0.isCancelled }
+            }
+            for task in work { await task.value }
+        } onCancel: {
+            Task { await self.cancelWork() }
+        }
+    }
+
+    private func cancelWork() {
+        for task in work { task.cancel() }
+        for task in placing.values { task.cancel() }
+    }
+
+    /// Until the clock is measured and the balances read (which checks the key), the venue is
+    /// connecting; a wrong key or an unreachable venue is said, and tried again.
+    private func connect() async {
+        var wait = Self.firstPoll * 10
+        while !Task.isCancelled {
+            do throws(LiveOrderFailure) {
+                try await client.synchronizeTime()
+                let balances = try await client.balances()
+                mailbox.post(.balances(balances))
+                mailbox.post(.health(.live, detail: nil))
+                return
+            } catch {
+                mailbox.post(.health(.down, detail: "\(error)"))
+                await pause(wait)
+                wait = min(wait * 2, Self.longestPoll * 5)
+            }
+        }
+    }
+
+    /// Places the order; its state at the venue, or nil when it is settled already (refused,
+    /// never sent, never arrived: the venue was told).
+    private func send(_ order: OrderRequest) async -> LiveOrderState? {
+        guard contracts[order.instrument] != nil else {
+            mailbox.post(.rejected(order.id, reason: "\(order.instrument) is not traded on this venue"))
+            return nil
+        }
+        let kind: LiveOrderKind = switch order.type {
+        case .market: .market
+        case .limit(let price): .limit(price: price, timeInForce: .gtc)
+        }
+        let live = LiveOrder(clientOrderID: order.id, symbol: order.instrument.symbol, side: order.side, quantity: order.quantity,
+                             kind: kind, reduceOnly: order.reduceOnly)
+        do throws(LiveOrderFailure) {
+            let state = try await client.place(live)
+            if state.status == .rejected {
+                mailbox.post(.rejected(order.id, reason: "\(order.instrument.venue) rejected the order"))
+                return nil
+            }
+            mailbox.post(.accepted(order.id))
+            return state
+        } catch {
+            switch error {
+            case .answerLost, .malformedAnswer:
+                return await find(order)
+            case .rejected, .held, .unresolved, .notSent, .invalidOrder:
+                mailbox.post(.rejected(order.id, reason: "\(error)"))
+                return nil
+            }
+        }
+    }
+
+    /// An order whose answer was lost: its client id is queried until the venue says whether it
+    /// has it (then it is followed like any other) or never had it (then it is rejected).
+    private func find(_ order: OrderRequest) async -> LiveOrderState? {
+        var wait = Self.firstPoll
+        while !Task.isCancelled {
+            do throws(LiveOrderFailure) {
+                let state = try await client.query(symbol: order.instrument.symbol, clientOrderID: order.id)
+                mailbox.post(.accepted(order.id))
+                return state
+            } catch {
+                if case .rejected(let rejection) = error, rejection.reason == .noSuchOrder, await client.unknownOrders.isEmpty {
+                    mailbox.post(.rejected(order.id, reason: "its answer was lost and the venue has no such order: it never arrived"))
+                    return nil
+                }
+            }
+            await pause(wait)
+            wait = min(wait * 2, Self.longestPoll)
+        }
+        return nil
+    }
+
+    private func cancel(_ id: OrderID, symbol: String) async {
+        do throws(LiveOrderFailure) {
+            _ = try await client.cancel(symbol: symbol, clientOrderID: id)
+        } catch {
+            // Already ended, or not found: the order's follower reads how it ended.
+        }
+    }
+
+    /// Queries the order and posts its fills until it has ended and all of them are posted.
+    private func follow(_ order: OrderRequest, from first: LiveOrderState) async {
+        guard let spec = contracts[order.instrument] else { return }
+        var state = first
+        var posted = Set<String>()
+        var postedQuantity = FixedDecimal.zero
+        // A minute before now in the venue's clock: the trade list is read from there.
+        let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - LiveOrderClient.fillWindowMargin
+        var wait = Self.firstPoll
+        while !Task.isCancelled {
+            if state.executedQuantity > postedQuantity || (state.status == .acknowledged) {
+                if let fills = try? await client.fills(symbol: order.instrument.symbol, since: since) {
+                    let offset = await client.timeOffset.offsetMillis
+                    for fill in fills where (fill.clientOrderID == order.id || fill.venueOrderID == state.venueOrderID) && !posted.contains(fill.tradeID) {
+                        guard let sum = try? postedQuantity + fill.quantity else { continue }
+                        posted.insert(fill.tradeID)
+                        postedQuantity = sum
+                        mailbox.post(.fill(order.id, execution(fill, spec: spec, offsetMillis: offset)))
+                    }
+                }
+            }
+            let ended: Bool = switch state.status {
+            case .filled, .canceled, .expired, .rejected: true
+            case .new, .partiallyFilled, .acknowledged: false
+            }
+            if ended && postedQuantity >= state.executedQuantity {
+                if state.status != .filled {
+                    mailbox.post(.ended(order.id, reason: state.status == .expired ? "expired at the venue" : "cancelled at the venue"))
+                }
+                if let balances = try? await client.balances() { mailbox.post(.balances(balances)) }
+                return
+            }
+            await pause(wait)
+            wait = min(wait * 2, Self.longestPoll)
+            if let next = try? await client.query(symbol: order.instrument.symbol, clientOrderID: order.id) { state = next }
+        }
+    }
+
+    /// A venue fill in our clock, its fee in the contract's settlement asset: a fee paid in
+    /// another asset (BNB) is priced by the contract's schedule instead.
+    func execution(_ fill: VenueFill, spec: ContractSpec, offsetMillis: Int64) -> LiveExecution {
+        let fee = fill.feeAsset == spec.settlementAsset ? fill.fee
+            : ((try? spec.fee(quantity: fill.quantity, price: fill.price, liquidity: fill.isMaker ? .maker : .taker)) ?? .zero)
+        return LiveExecution(tradeID: fill.tradeID, quantity: fill.quantity, price: fill.price, fee: fee, isMaker: fill.isMaker,
+                             time: Timestamp(milliseconds: fill.time - offsetMillis))
+    }
+}

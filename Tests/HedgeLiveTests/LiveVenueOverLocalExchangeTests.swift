@@ -1,0 +1,148 @@
+import Foundation
+import HedgeCore
+@testable import HedgeEngine
+@testable import HedgeExchange
+import HedgeVenues
+import Logging
+import Testing
+@testable import HedgeLive
+
+/// The engine trading on live venues: a cross spread between Binance USD-M and Bybit linear
+/// opened and closed by the strategy, its orders signed and sent over loopback to the local
+/// exchange, its fills read back from the venues' trade lists, and the strategy's positions and
+/// PnL agreeing with the exchange's own account to the cent.
+@Suite("Live venues over the local exchange", .timeLimit(.minutes(3)))
+struct LiveVenueOverLocalExchangeTests {
+    let binance = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
+    let bybit = InstrumentID(venue: "bybit-linear", symbol: "BTCUSDT")
+
+    /// A strategy as a LIVE file names it (entry and exit in bps, so the scripted quotes decide).
+    func strategies() throws -> [StrategyConfig] {
+        let path = NSTemporaryDirectory() + "hedgetop-live-trading-\(UUID().uuidString).toml"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try """
+        [venues.binance-usdm]
+        kind = "binance-usdm"
+        [venues.bybit-linear]
+        kind = "bybit-linear"
+        [[strategies]]
+        name = "x"
+        kind = "cross"
+        legs = ["binance-usdm:BTCUSDT", "bybit-linear:BTCUSDT"]
+        target_notional = 600
+        entry = "20bps"
+        exit = "5bps"
+        # The exchange fills at its recorded books (BTC near 62,000 and 65,000), not at these
+        # scripted quotes: the marks would otherwise stop the spread out at once.
+        stop_loss_bps = 2000
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return try HedgetopConfig.load(path: path).livePaperSetup(catalog: .builtIn).strategies
+    }
+
+    /// One side of the desk: a venue, its trader and the trader's task.
+    struct Side {
+        var venue: LiveVenue
+        var trader: LiveTrader
+        var transport: HTTPOrderTransport
+    }
+
+    func side(_ kind: LiveVenueKind, on exchange: LocalExchangeRun, credentials: APICredentials, spec: ContractSpec) throws -> Side {
+        let served: ExchangeVenue = kind == .bybitLinear ? .bybitLinear : .binanceUSDM
+        let base = try #require(exchange.endpoints.bases[served])
+        let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: kind, restURL: base.rest), timeout: .seconds(60))
+        let client = LiveOrderClient(venue: kind, credentials: credentials, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
+        let mailbox = LiveVenueMailbox()
+        return Side(venue: LiveVenue(name: kind.rawValue, contracts: [spec], mailbox: mailbox),
+                    trader: LiveTrader(mailbox: mailbox, client: client, contracts: [spec]), transport: transport)
+    }
+
+    /// Runs the engine as its loop would (answers taken, events run to the wall clock) until
+    /// `done` or 60 s.
+    func drive(_ engine: TradingEngine<LiveVenue>, until done: (TradingEngine<LiveVenue>) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < deadline {
+            engine.collectVenueReports()
+            engine.run(until: .wallClockNow())
+            if done(engine) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return false
+    }
+
+    @Test("A cross spread opened and closed on both venues: the strategy's fills, positions and PnL are the exchange's, to the cent")
+    func wholeCycle() async throws {
+        let exchange = try await LocalExchangeRun.start(speed: 1, both: true, accounts: [
+            OrderClientOverLocalExchangeTests.account(RequestSigningTests.binance, secret: OrderClientOverLocalExchangeTests.binanceSecret),
+            OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret),
+        ])
+        defer { exchange.stop() }
+        let catalog = ContractCatalog.builtIn
+        let a = try side(.binanceUSDM, on: exchange, credentials: RequestSigningTests.binance, spec: try #require(catalog.specs[binance]))
+        let b = try side(.bybitLinear, on: exchange, credentials: RequestSigningTests.bybit, spec: try #require(catalog.specs[bybit]))
+        let traders = [a.trader, b.trader].map { trader in Task { await trader.run() } }
+        defer {
+            for task in traders { task.cancel() }
+            Task { await a.transport.shutdown(); await b.transport.shutdown() }
+        }
+        let market = LiveMarket(venues: ["binance-usdm", "bybit-linear"], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
+        let engine = TradingEngine(strategies: try strategies(), venues: [a.venue, b.venue],
+                                   feed: LiveFeed(contracts: [a.venue.contracts[binance]!, b.venue.contracts[bybit]!], market: market),
+                                   mode: .livePaper, startedAt: .wallClockNow())
+        for venue in ["binance-usdm", "bybit-linear"] { market.health(FeedHealth(venue: venue, state: .live, lastMessageAt: .wallClockNow())) }
+        func quote(spreadBps: Int) {
+            // Leg A rich by `spreadBps` over leg B: the cross sells A and buys B.
+            let a = 60_000 + 6 * spreadBps
+            market.deliver([.quote(binance, Quote(bid: FixedDecimal("\(a)")!, bidSize: "5", ask: FixedDecimal("\(a).1")!, askSize: "5", time: .zero)),
+                            .quote(bybit, Quote(bid: "60000", bidSize: "5", ask: "60000.1", askSize: "5", time: .zero))],
+                           receivedAt: .wallClockNow())
+        }
+
+        // Both traders have checked their keys and clocks: the venues are live.
+        #expect(await drive(engine) { engine in ["binance-usdm", "bybit-linear"].allSatisfy { engine.venue(named: $0)?.health(at: engine.now).state == .live } })
+        quote(spreadBps: 40)
+        let opened = await drive(engine) { engine in
+            quote(spreadBps: 40)
+            return engine.snapshot().strategies.first?.state == .monitoring
+        }
+        let open = try #require(engine.snapshot().strategies.first)
+        #expect(opened, "\(open.state): \(engine.snapshot().log.map(\.message))")
+        #expect(open.legs.a.quantity.isNegative && open.legs.b.quantity.isPositive, "\(open.legs)")
+        #expect(open.legs.a.quantity.magnitude == open.legs.b.quantity.magnitude)
+        // The exchange holds what the strategy holds.
+        let heldA = OrderClientOverLocalExchangeTests.account(exchange, key: RequestSigningTests.binance.apiKey, symbol: "BTCUSDT", venue: "binance-usdm").position
+        let heldB = OrderClientOverLocalExchangeTests.account(exchange, key: RequestSigningTests.bybit.apiKey, symbol: "BTCUSDT", venue: "bybit-linear").position
+        #expect(heldA.flatMap { FixedDecimal($0) } == open.legs.a.quantity, "\(exchange.exchange.statusJSON())")
+        #expect(heldB.flatMap { FixedDecimal($0) } == open.legs.b.quantity, "\(exchange.exchange.statusJSON())")
+
+        let closed = await drive(engine) { engine in
+            quote(spreadBps: 0)
+            let strategy = engine.snapshot().strategies.first
+            return strategy.map { $0.legs.a.quantity.isZero && $0.legs.b.quantity.isZero && [.completed, .scanning].contains($0.state) } ?? false
+        }
+        let done = try #require(engine.snapshot().strategies.first)
+        #expect(closed, "\(done.state): \(engine.snapshot().log.map(\.message))")
+        for (key, venue, leg) in [(RequestSigningTests.binance.apiKey, "binance-usdm", done.legs.a), (RequestSigningTests.bybit.apiKey, "bybit-linear", done.legs.b)] {
+            let held = OrderClientOverLocalExchangeTests.account(exchange, key: key, symbol: "BTCUSDT", venue: venue).position
+            #expect(held.flatMap { FixedDecimal($0) }?.isZero ?? true, "\(exchange.exchange.statusJSON())")
+            #expect(leg.quantity.isZero)
+        }
+        // The PnL is the venues' fills, worked out here from their own trade lists.
+        var realised = FixedDecimal.zero, fees = FixedDecimal.zero
+        for (kind, credentials, venueName) in [(LiveVenueKind.binanceUSDM, RequestSigningTests.binance, "binance-usdm"), (.bybitLinear, RequestSigningTests.bybit, "bybit-linear")] {
+            let served: ExchangeVenue = kind == .bybitLinear ? .bybitLinear : .binanceUSDM
+            let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: kind, restURL: try #require(exchange.endpoints.bases[served]).rest), timeout: .seconds(60))
+            defer { Task { await transport.shutdown() } }
+            let client = LiveOrderClient(venue: kind, credentials: credentials, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
+            try await client.synchronizeTime()
+            let fills = try await client.fills(symbol: "BTCUSDT", since: 0)
+            #expect(fills.count >= 2, "\(venueName): \(fills)")
+            for fill in fills {
+                let value = try fill.price.multiplied(by: fill.quantity)
+                realised = try fill.side == .sell ? realised + value : realised - value
+                fees = try fees + fill.fee
+            }
+        }
+        #expect(done.pnl.realised == realised, "engine \(done.pnl) venues realised \(realised) fees \(fees)")
+        #expect(done.pnl.fees == fees)
+    }
+}
