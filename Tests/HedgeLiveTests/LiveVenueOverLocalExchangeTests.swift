@@ -69,41 +69,59 @@ struct LiveVenueOverLocalExchangeTests {
         return false
     }
 
-    @Test("A cross spread opened and closed on both venues: the strategy's fills, positions and PnL are the exchange's, to the cent")
-    func wholeCycle() async throws {
+    /// The exchange serving both venues with an account on each, the engine on two live venues,
+    /// their traders running, and `quote` to script the spread the strategy sees.
+    struct Desk {
+        let exchange: LocalExchangeRun
+        let engine: TradingEngine<LiveVenue>
+        let quote: (Int) -> Void
+        let stop: () -> Void
+    }
+
+    func openDesk() async throws -> Desk {
         let exchange = try await LocalExchangeRun.start(speed: 1, both: true, accounts: [
             OrderClientOverLocalExchangeTests.account(RequestSigningTests.binance, secret: OrderClientOverLocalExchangeTests.binanceSecret),
             OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret),
         ])
-        defer { exchange.stop() }
         let catalog = ContractCatalog.builtIn
         let a = try side(.binanceUSDM, on: exchange, credentials: RequestSigningTests.binance, spec: try #require(catalog.specs[binance]))
         let b = try side(.bybitLinear, on: exchange, credentials: RequestSigningTests.bybit, spec: try #require(catalog.specs[bybit]))
         let traders = [a.trader, b.trader].map { trader in Task { await trader.run() } }
-        defer {
-            for task in traders { task.cancel() }
-            Task { await a.transport.shutdown(); await b.transport.shutdown() }
-        }
         let market = LiveMarket(venues: ["binance-usdm", "bybit-linear"], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let engine = TradingEngine(strategies: try strategies(), venues: [a.venue, b.venue],
                                    feed: LiveFeed(contracts: [a.venue.contracts[binance]!, b.venue.contracts[bybit]!], market: market),
                                    mode: .livePaper, startedAt: .wallClockNow())
         for venue in ["binance-usdm", "bybit-linear"] { market.health(FeedHealth(venue: venue, state: .live, lastMessageAt: .wallClockNow())) }
-        func quote(spreadBps: Int) {
+        let (binance, bybit) = (binance, bybit)
+        return Desk(exchange: exchange, engine: engine, quote: { spreadBps in
             // Leg A rich by `spreadBps` over leg B: the cross sells A and buys B.
             let a = 60_000 + 6 * spreadBps
             market.deliver([.quote(binance, Quote(bid: FixedDecimal("\(a)")!, bidSize: "5", ask: FixedDecimal("\(a).1")!, askSize: "5", time: .zero)),
                             .quote(bybit, Quote(bid: "60000", bidSize: "5", ask: "60000.1", askSize: "5", time: .zero))],
                            receivedAt: .wallClockNow())
-        }
+        }, stop: {
+            for task in traders { task.cancel() }
+            exchange.stop()
+            Task { await a.transport.shutdown(); await b.transport.shutdown() }
+        })
+    }
 
-        // Both traders have checked their keys and clocks: the venues are live.
-        #expect(await drive(engine) { engine in ["binance-usdm", "bybit-linear"].allSatisfy { engine.venue(named: $0)?.health(at: engine.now).state == .live } })
-        quote(spreadBps: 40)
-        let opened = await drive(engine) { engine in
-            quote(spreadBps: 40)
+    /// Drives the engine until both venues are live and the strategy has both legs on.
+    func openSpread(_ desk: Desk) async -> Bool {
+        let engine = desk.engine
+        guard await drive(engine, until: { engine in ["binance-usdm", "bybit-linear"].allSatisfy { engine.venue(named: $0)?.health(at: engine.now).state == .live } }) else { return false }
+        return await drive(engine) { engine in
+            desk.quote(40)
             return engine.snapshot().strategies.first?.state == .monitoring
         }
+    }
+
+    @Test("A cross spread opened and closed on both venues: the strategy's fills, positions and PnL are the exchange's, to the cent")
+    func wholeCycle() async throws {
+        let desk = try await openDesk()
+        defer { desk.stop() }
+        let (exchange, engine) = (desk.exchange, desk.engine)
+        let opened = await openSpread(desk)
         let open = try #require(engine.snapshot().strategies.first)
         #expect(opened, "\(open.state): \(engine.snapshot().log.map(\.message))")
         #expect(open.legs.a.quantity.isNegative && open.legs.b.quantity.isPositive, "\(open.legs)")
@@ -115,7 +133,7 @@ struct LiveVenueOverLocalExchangeTests {
         #expect(heldB.flatMap { FixedDecimal($0) } == open.legs.b.quantity, "\(exchange.exchange.statusJSON())")
 
         let closed = await drive(engine) { engine in
-            quote(spreadBps: 0)
+            desk.quote(0)
             let strategy = engine.snapshot().strategies.first
             return strategy.map { $0.legs.a.quantity.isZero && $0.legs.b.quantity.isZero && [.completed, .scanning].contains($0.state) } ?? false
         }
@@ -144,5 +162,20 @@ struct LiveVenueOverLocalExchangeTests {
         }
         #expect(done.pnl.realised == realised, "engine \(done.pnl) venues realised \(realised) fees \(fees)")
         #expect(done.pnl.fees == fees)
+    }
+
+    @Test("An opening order whose answer the venue drops is found by its client id: placed once, the spread hedged, nothing doubled")
+    func droppedAnswerIsFoundNotResent() async throws {
+        let desk = try await openDesk()
+        defer { desk.stop() }
+        _ = await desk.exchange.exchange.apply(.dropOrders(count: 1), to: .binanceUSDM)
+        let opened = await openSpread(desk)
+        let open = try #require(desk.engine.snapshot().strategies.first)
+        #expect(opened, "\(open.state): \(desk.engine.snapshot().log.map(\.message))")
+        let account = OrderClientOverLocalExchangeTests.account(desk.exchange, key: RequestSigningTests.binance.apiKey, symbol: "BTCUSDT", venue: "binance-usdm")
+        #expect(account.orders == 1, "\(desk.exchange.exchange.statusJSON())")
+        #expect(account.position.flatMap { FixedDecimal($0) } == open.legs.a.quantity)
+        #expect(open.legs.a.quantity.magnitude == open.legs.b.quantity.magnitude && !open.legs.a.quantity.isZero)
+        #expect(open.legs.a.fees > .zero)
     }
 }
