@@ -137,6 +137,7 @@ extension TradingSession {
     /// Runs the engine for `duration` of data time, event by event, asking after each event (as
     /// the loop does after each turn) whether the charts are due to be saved.
     func run(for duration: Duration) {
+        let engine = simulated!
         let end = engine.now + duration
         while let next = engine.nextEventTime, next <= end {
             engine.run(until: next)

@@ -89,8 +89,8 @@ struct NoEntryAfterStopTests {
 }
 
 extension TradingSession {
-    func ordersReachingTheVenue() -> UInt64 { engine.venue(named: "sim")!.orderSequence }
-    func engineNow() -> Timestamp { engine.now }
+    func ordersReachingTheVenue() -> UInt64 { simulated!.venue(named: "sim")!.orderSequence }
+    func engineNow() -> Timestamp { simulated!.now }
 }
 
 /// A clock only the test moves: a loop's sleep ends when the test has advanced past its deadline.

@@ -175,12 +175,13 @@ struct PaperDeskTests {
 
 extension TradingSession {
     /// The engine's state now, for a test that looks before running it.
-    func currentSnapshot() -> EngineSnapshot { engine.snapshot() }
+    func currentSnapshot() -> EngineSnapshot { simulated!.snapshot() }
 
     /// Runs the engine in data time, event by event, until its strategy holds a hedged spread
     /// with no order working (at most two data hours): no clock, so the test is the same on a
     /// busy machine.
     func tradeUntilHolding() -> Bool {
+        let engine = simulated!
         let end = engine.now + .seconds(7_200)
         while engine.now < end, let next = engine.nextEventTime {
             engine.run(until: next)

@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -7,7 +8,10 @@ import Synchronization
 /// snapshots go out on streams, and it stops as the stop policy says. A paper desk's session
 /// holds the journal's lock for as long as it lives.
 public actor TradingSession {
-    let engine: Engine
+    /// The engine, on whatever venues it trades (simulated or live).
+    let engine: any SessionEngine
+    /// The same engine when its venues are simulated (paper and replay), for what only they do.
+    let simulated: Engine?
     private let lock: JournalLock?
     private let logger: Logger?
     /// Set by a hangup: the next stop flattens whatever the stop policy says. Read by the stop
@@ -16,7 +20,8 @@ public actor TradingSession {
     /// The spreads the last stop left open, one line each (`keeping NAME open: ...`).
     public private(set) var keptOpen: [String] = []
 
-    public init(engine: sending Engine, holding lock: JournalLock? = nil, logger: Logger? = nil) {
+    public init<V: Venue>(engine: sending TradingEngine<V>, holding lock: JournalLock? = nil, logger: Logger? = nil) {
+        self.simulated = engine as? Engine
         self.engine = engine
         self.lock = lock
         self.logger = logger
@@ -119,7 +124,7 @@ public actor TradingSession {
 
     private func drive<C: Clock>(on loop: EngineLoop<C>, commands: AsyncStream<EngineCommand>,
                        snapshots: AsyncStream<EngineSnapshot>.Continuation) async where C.Duration == Duration {
-        await loop.run(engine, commands: commands, snapshots: snapshots)
+        await engine.run(on: loop, commands: commands, snapshots: snapshots, isolation: self)
         engine.retryHeldWritesAtStop()
         engine.saveChartHistory()
     }
@@ -127,5 +132,21 @@ public actor TradingSession {
     private func keep(_ lines: [String]) {
         keptOpen = lines
         for line in lines { logger?.notice("\(line)") }
+    }
+}
+
+/// What a session asks of its engine, whatever its venues: the session keeps one engine type for
+/// paper (`SimulatedVenue`) and live (`LiveVenue`) desks.
+protocol SessionEngine: AnyObject {
+    func run<C: Clock>(on loop: EngineLoop<C>, commands: AsyncStream<EngineCommand>,
+                       snapshots: AsyncStream<EngineSnapshot>.Continuation, isolation: isolated (any Actor)?) async where C.Duration == Duration
+    func retryHeldWritesAtStop()
+    func saveChartHistory()
+}
+
+extension TradingEngine: SessionEngine {
+    func run<C: Clock>(on loop: EngineLoop<C>, commands: AsyncStream<EngineCommand>,
+                       snapshots: AsyncStream<EngineSnapshot>.Continuation, isolation: isolated (any Actor)? = #isolation) async where C.Duration == Duration {
+        await loop.run(self, commands: commands, snapshots: snapshots, isolation: isolation)
     }
 }

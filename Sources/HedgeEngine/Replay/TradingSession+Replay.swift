@@ -26,13 +26,19 @@ extension TradingSession {
     /// Replays every event as fast as it can, with no loop, no clock and no snapshots (inside
     /// the setup's data-time window when it has one).
     public func runToEnd() {
-        engine.runReplayToEnd()
+        replayEngine.runReplayToEnd()
     }
 
     /// The report of the replay this session ran, headless or on the screen; `wallSeconds` only
     /// when asked for (`--timing`), so that the report is a function of the data alone.
     public func replayResult(wallSeconds: Double? = nil) -> ReplayResult {
-        engine.replayResult(wallSeconds: wallSeconds)
+        replayEngine.replayResult(wallSeconds: wallSeconds)
+    }
+
+    /// A replay's engine: replays run on simulated venues only.
+    private var replayEngine: Engine {
+        guard let simulated else { preconditionFailure("a replay session runs on simulated venues") }
+        return simulated
     }
 }
 

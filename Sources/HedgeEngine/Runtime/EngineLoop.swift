@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeVenues
 import Synchronization
 
 #if canImport(Glibc)
@@ -54,8 +55,9 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
     }
 
     /// Runs until the feed ends and nothing is scheduled, or the task is cancelled. The engine
-    /// never leaves the caller's isolation (a `TradingSession` runs it on itself).
-    public func run(_ engine: Engine, commands: AsyncStream<EngineCommand>,
+    /// never leaves the caller's isolation (a `TradingSession` runs it on itself). Each turn
+    /// takes what live venues answered since the last (`collectVenueReports`).
+    public func run<V: Venue>(_ engine: TradingEngine<V>, commands: AsyncStream<EngineCommand>,
                     snapshots: AsyncStream<EngineSnapshot>.Continuation, isolation: isolated (any Actor)? = #isolation) async {
         let inbox = CommandInbox()
         await withTaskGroup(of: Void.self, isolation: isolation) { group in
@@ -68,7 +70,7 @@ public struct EngineLoop<C: Clock>: Sendable where C.Duration == Duration {
         snapshots.finish()
     }
 
-    private func drive(_ engine: Engine, inbox: CommandInbox, snapshots: AsyncStream<EngineSnapshot>.Continuation,
+    private func drive<V: Venue>(_ engine: TradingEngine<V>, inbox: CommandInbox, snapshots: AsyncStream<EngineSnapshot>.Continuation,
                        isolation: isolated (any Actor)? = #isolation) async {
         let originInstant = clock.now
         let originData = engine.now
