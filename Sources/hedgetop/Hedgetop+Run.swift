@@ -1,3 +1,4 @@
+import Foundation
 import ArgumentParser
 import HedgeCore
 import HedgeEngine
@@ -33,9 +34,20 @@ extension Hedgetop {
         @Option(help: "On SIGINT/SIGTERM or quitting: keep open spreads (the next start recovers them) or flatten them and wait until flat. SIGHUP always flattens.")
         var onExit: StopPolicy = .keep
 
+        @Flag(help: "Trade LIVE: real orders with real money on the venues of a file with mode = \"live\" (both are needed).")
+        var live = false
+
+        @Flag(help: "With --live: start without asking (for scripts); the plan is still printed.")
+        var yes = false
+
+        @Option(help: "With --live: the API key file (else HEDGETOP_KEY_FILE, else ~/.config/hedgetop/keys.toml; mode 0600, yours).")
+        var keyFile: String?
+
         func validate() throws {
             try screen.check()
             if let duration, !(duration > 0) { throw ValidationError("--duration must be positive") }
+            if !live && (yes || keyFile != nil) { throw ValidationError("--yes and --key-file are for --live") }
+            if live && config == nil { throw ValidationError("--live needs --config FILE with mode = \"live\" and the live venues to trade on") }
             try paper.check()
         }
 
@@ -45,15 +57,19 @@ extension Hedgetop {
             let file = try paper.checkedConfig(config)
             let logger = try makeLogger()
             var live: LivePaperDesk?
-            if let file, file.isLive {
+            var trading: LiveTradingDesk?
+            if let file, self.live || file.tradesLive {
+                trading = try await openTrading(file, logger: logger)
+            } else if let file, file.isLive {
                 live = try await openLive(file, logger: logger)
             }
-            let desk = try live?.desk ?? paper.openDesk(file: file, defaultJournal: defaultJournalPath(), logger: logger)
+            let desk = try trading?.desk ?? live?.desk ?? paper.openDesk(file: file, defaultJournal: defaultJournalPath(), logger: logger)
             let (sender, commands) = CommandSender.makeChannel()
             let (snapshots, sink) = EngineLoop<ContinuousClock>.makeSnapshotStream()
             // Live: the loop looks for new market data every 2 ms, not every 20.
-            let loop = EngineLoop(clock: ContinuousClock(), pace: live == nil ? .realTime(speed: paper.speed) : .live,
-                                  commandLatency: live == nil ? .milliseconds(20) : .milliseconds(2))
+            let onLiveData = live != nil || trading != nil
+            let loop = EngineLoop(clock: ContinuousClock(), pace: onLiveData ? .live : .realTime(speed: paper.speed),
+                                  commandLatency: onLiveData ? .milliseconds(2) : .milliseconds(20))
             let engine = EngineLoopService(session: desk.session, loop: loop,
                                            commands: commands, sender: sender, snapshots: sink, stop: onExit)
             let view: ServiceGroupConfiguration.ServiceConfiguration = headless
@@ -62,7 +78,11 @@ extension Hedgetop {
             // With the screen up, Ctrl-C (SIGINT) is the screen's: it asks like q while a spread
             // is open (a second one quits). Headless, it stops the group at once.
             let group = ServiceGroup(configuration: ServiceGroupConfiguration(
-                services: [engine.configuration, view, HangupWatch(session: desk.session).configuration]
+                // A group stops its services in reverse order: the traders and the connections, listed
+                // first, outlive the engine, so a stop that flattens still sends and hears its orders.
+                services: (trading.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.traders),
+                                          ServiceGroupConfiguration.ServiceConfiguration(service: $0.connections)] } ?? [])
+                    + [engine.configuration, view, HangupWatch(session: desk.session).configuration]
                     + (live.map { [ServiceGroupConfiguration.ServiceConfiguration(service: $0.connections)] } ?? []),
                 gracefulShutdownSignals: headless ? [.sigint, .sigterm] : [.sigterm], logger: logger))
             do {
@@ -77,6 +97,53 @@ extension Hedgetop {
             }
             for line in await desk.session.keptOpen { printError("hedgetop: \(line)") }
             for line in live?.summary() ?? [] { printError("hedgetop: \(line)") }
+        }
+
+        /// LIVE: both the file's mode and --live, the plan printed, a confirmation (or --yes),
+        /// then the desk on the venues with the keys.
+        func openTrading(_ file: HedgetopConfig, logger: Logger) async throws -> LiveTradingDesk {
+            guard file.tradesLive else {
+                printError("hedgetop: --live trades real money, and \(file.file) does not say so: add mode = \"live\" to it (its venues must be live ones)")
+                throw ExitCode.failure
+            }
+            guard self.live else {
+                printError("hedgetop: \(file.file) says mode = \"live\": real orders with real money. Run with --live to trade, or set mode = \"live-paper\" to rehearse on paper")
+                throw ExitCode.failure
+            }
+            guard file.isLive else {
+                printError("hedgetop: \(file.file) says mode = \"live\" but names no live venue: give each [venues.NAME] a kind (\"binance-usdm\", \"bybit-linear\")")
+                throw ExitCode.failure
+            }
+            if paper.speed != 1 || paper.scenario != nil {
+                printError("hedgetop: --speed and --scenario are for the simulated market; \(file.file) trades LIVE")
+                throw ExitCode.failure
+            }
+            let opened: LiveTradingDesk
+            do {
+                opened = try await LiveTradingDesk.open(
+                    file: file, journal: paper.journal ?? file.journalPath ?? defaultJournalPath(name: "live"), venueState: paper.venueState,
+                    halfOpen: paper.halfOpen, specCache: SpecCache(directory: SpecCache.defaultDirectory()),
+                    credentials: CredentialSource(environment: ProcessInfo.processInfo.environment, keyFile: keyFile), seed: paper.seed ?? 1, logger: logger)
+            } catch let errors as ConfigErrors {
+                printConfigErrors(errors)
+                throw ExitCode.failure
+            } catch let error as DeskError {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            } catch let error as LiveFailure {
+                printError("hedgetop: \(error.message)")
+                throw ExitCode.failure
+            }
+            for note in opened.notes { printError("hedgetop: \(note)") }
+            printError("hedgetop: LIVE: real orders with real money")
+            for line in opened.plan { printError("hedgetop:   \(line)") }
+            logger.notice("LIVE", metadata: ["plan": "\(opened.plan.joined(separator: "; "))"])
+            guard yes || LiveConfirmation.ask() else {
+                await opened.discard()
+                printError("hedgetop: not confirmed: nothing was sent")
+                throw ExitCode.failure
+            }
+            return opened
         }
 
         /// LIVE-PAPER: specs fetched (or the cache's, with their age), the desk, the connections.

@@ -4,6 +4,12 @@ import HedgeVenues
 extension HedgetopConfig {
     /// Reads every table of the root, checking types and ranges.
     mutating func read(_ root: ConfigTable) {
+        if let mode = root.choice("mode", ["live": true, "live-paper": false]) {
+            tradesLive = mode
+            if mode && !root.contains("venues") {
+                root.fail("mode", "\"live\" trades on live venues: add [venues.NAME] tables with kind = \"binance-usdm\" (or another live kind)")
+            }
+        }
         if let market = root.table("market") {
             scenario = market.choice("scenario", Dictionary(uniqueKeysWithValues: PaperScenario.Name.allCases.map { ($0.rawValue, $0) }))
             if let seed = market.int("seed", in: 0...Int.max) { self.seed = UInt64(seed) }

@@ -22,6 +22,9 @@ public struct HedgetopConfig: Sendable {
     public var limits = PortfolioLimits.none
     /// `[journal] path`, made absolute.
     public var journalPath: String?
+    /// `mode = "live"`: the live venues take real orders (with `--live` on the command line too);
+    /// `"live-paper"` (the default for live venues) fills paper orders against their books.
+    public var tradesLive = false
     /// `[screen] fps`.
     public var fps: Int?
     /// `[screen] theme`: a theme name, or a path made absolute.
@@ -128,7 +131,7 @@ public struct HedgetopConfig: Sendable {
         public var caFile: String?
     }
 
-    /// Whether any venue is live: `hedgetop run` trades LIVE-PAPER.
+    /// Whether any venue is live: `hedgetop run` trades LIVE-PAPER, or LIVE with `mode = "live"`.
     public var isLive: Bool { venues.contains { $0.live != nil } }
 
     /// One `[[venues.NAME.faults]]` table. Times are offsets from the start of the run.

@@ -9,9 +9,19 @@ extension PaperDesk {
     /// keeps them (the journal's lock, recovery of what was open at the last stop).
     public static func openLive(_ setup: LivePaperSetup, feed: sending any MarketFeed, journalPath: String, venueState: String?,
                                 halfOpen: HalfOpenPolicy, logger: Logger) throws -> PaperDesk {
+        try openLive(strategies: setup.strategies, venues: setup.venues, limits: setup.limits, mode: .livePaper, feed: feed,
+                     journalPath: journalPath, venueState: venueState, halfOpen: halfOpen, logger: logger)
+    }
+
+    /// Opens a desk on live market data and `venues` (simulated ones for LIVE-PAPER, `LiveVenue`s
+    /// for LIVE): the journal's lock, recovery of what was open at the last stop against the
+    /// venues' saved books, the venue state kept beside the journal (`NAME.venues-MODE.json`).
+    public static func openLive<V: Venue>(strategies: [StrategyConfig], venues: [V], limits: PortfolioLimits, mode: RunMode,
+                                          feed: sending any MarketFeed, journalPath: String, venueState: String?,
+                                          halfOpen: HalfOpenPolicy, logger: Logger) throws -> PaperDesk {
         func fail(_ message: String) -> DeskError { DeskError("\(message); not trading") }
         let base = (journalPath as NSString).deletingPathExtension
-        let venueStatePath = venueState ?? (base.isEmpty ? journalPath : base) + ".venues-live-paper.json"
+        let venueStatePath = venueState ?? (base.isEmpty ? journalPath : base) + ".venues-\(mode.rawValue).json"
         let directory = (journalPath as NSString).deletingLastPathComponent
         if !directory.isEmpty { try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true) }
         let lock: JournalLock
@@ -41,8 +51,8 @@ extension PaperDesk {
         }
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
-        let engine = Engine(strategies: setup.strategies, venues: setup.venues, feed: feed, mode: .livePaper, startedAt: start,
-                            limits: setup.limits, logger: logger)
+        let engine = TradingEngine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: start,
+                                   limits: limits, logger: logger)
         engine.attach(journal: journal, venueState: nil)
         var notices: [String] = []
         do {

@@ -4,13 +4,19 @@ import HedgeVenues
 /// A live feed's connection health drives the strategies: a leg on a venue that is not live
 /// (connecting, stale, resyncing, down) is not trusted, so no entry or adjustment is sent on it
 /// and the state panel says why; what is open is still managed and can be closed. Each change is
-/// said once in the event log.
+/// said once in the event log. A venue whose orders cannot reach it yet (a live venue whose key or
+/// clock is not checked, or refused) blocks its legs the same way, whatever its market data says.
 extension TradingEngine {
     static var feedHealthInterval: Duration { .milliseconds(100) }
 
     func checkFeedHealth() {
         nextFeedHealthCheck = now + Self.feedHealthInterval
-        let current = feed.feedHealth(at: now)
+        var current = feed.feedHealth(at: now)
+        for index in current.indices where current[index].state == .live || current[index].state == .stale {
+            guard let orders = venues[current[index].venue]?.health(at: now), orders.state == .down || orders.state == .connecting else { continue }
+            current[index].state = orders.state == .down ? .down : .connecting
+            current[index].detail = "orders: " + (orders.detail ?? "not connected")
+        }
         let before = Dictionary(feedHealth.map { ($0.venue, $0) }, uniquingKeysWith: { first, _ in first })
         let ageChanged = current.contains { $0.lastMessageAt != before[$0.venue]?.lastMessageAt }
         feedHealth = current

@@ -1,5 +1,6 @@
 import HedgeCore
 import HedgeVenues
+import Logging
 
 /// The shell behind a `LiveVenue`: it takes the engine's requests in order from the mailbox,
 /// sends them signed through a `LiveOrderClient`, and posts back what the venue answered. An
@@ -11,6 +12,9 @@ public actor LiveTrader {
     let client: LiveOrderClient
     let contracts: [InstrumentID: ContractSpec]
     let pause: @Sendable (Duration) async -> Void
+    let logger: Logger?
+    /// How long, once the mailbox has closed, the orders still followed get to end.
+    static let closingGrace = Duration.seconds(10)
     /// How long to wait between queries of an order still working: short at first (a market
     /// order's fills are listed within milliseconds), then longer for one resting on the book.
     static let firstPoll = Duration.milliseconds(20)
@@ -20,8 +24,9 @@ public actor LiveTrader {
     private var work: [Task<Void, Never>] = []
 
     /// - Parameter pause: how the trader waits between queries (tests pass a shorter one).
-    public init(mailbox: LiveVenueMailbox, client: LiveOrderClient, contracts: [ContractSpec],
+    public init(mailbox: LiveVenueMailbox, client: LiveOrderClient, contracts: [ContractSpec], logger: Logger? = nil,
                 pause: @escaping @Sendable (Duration) async -> Void = { try? await Task.sleep(for: $0) }) {
+        self.logger = logger
         self.mailbox = mailbox
         self.client = client
         self.contracts = Dictionary(contracts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -52,10 +57,23 @@ public actor LiveTrader {
                 }
                 work.removeAll { $0.isCancelled }
             }
-            for task in work { await task.value }
+            await finishWork()
         } onCancel: {
             Task { await self.cancelWork() }
         }
+    }
+
+    /// The mailbox has closed: what is still followed gets `closingGrace` to end, then is left
+    /// to the next start's recovery (the venue state holds it as working).
+    private func finishWork() async {
+        let pending = work
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { for task in pending { await task.value } }
+            group.addTask { [pause] in await pause(Self.closingGrace) }
+            await group.next()
+            group.cancelAll()
+        }
+        cancelWork()
     }
 
     private func cancelWork() {
@@ -67,7 +85,7 @@ public actor LiveTrader {
     /// connecting; a wrong key or an unreachable venue is said, and tried again.
     private func connect() async {
         var wait = Self.firstPoll * 10
-        while !Task.isCancelled {
+        while !Task.isCancelled && !mailbox.isClosed {
             do throws(LiveOrderFailure) {
                 try await client.synchronizeTime()
                 let balances = try await client.balances()
@@ -75,11 +93,30 @@ public actor LiveTrader {
                 mailbox.post(.health(.live, detail: nil))
                 return
             } catch {
-                mailbox.post(.health(.down, detail: "\(error)"))
-                await pause(wait)
+                logger?.warning("\(client.venue.rawValue): cannot trade yet: \(error)")
+                mailbox.post(.health(.down, detail: Self.connectProblem(error)))
+                // Waited in short steps, so a stop is seen within a second.
+                var waited = Duration.zero
+                while waited < wait, !Task.isCancelled, !mailbox.isClosed {
+                    await pause(.milliseconds(500))
+                    waited += .milliseconds(500)
+                }
                 wait = min(wait * 2, Self.longestPoll * 5)
             }
         }
+    }
+
+    /// What keeps a venue from trading, in words that stay the same from one retry to the next
+    /// (the venue's own message echoes a timestamp), so the event log says it once.
+    static func connectProblem(_ error: LiveOrderFailure) -> String {
+        guard case .rejected(let rejection) = error else { return "\(error)" }
+        let what = switch rejection.reason {
+        case .badSignature: "the API secret does not sign as the venue expects (wrong secret?)"
+        case .badKey: "the API key is refused (unknown, revoked, or not allowed to trade from this address)"
+        case .timestampOutsideWindow: "our clock and the venue's disagree beyond recvWindow"
+        default: "refused"
+        }
+        return "\(rejection.venue.rawValue) code \(rejection.code): \(what)"
     }
 
     /// Places the order; its state at the venue, or nil when it is settled already (refused,
@@ -108,6 +145,7 @@ public actor LiveTrader {
             case .answerLost, .malformedAnswer:
                 return await find(order)
             case .rejected, .held, .unresolved, .notSent, .invalidOrder:
+                logger?.warning("\(order.instrument): order \(order.id) \(error)")
                 mailbox.post(.rejected(order.id, reason: "\(error)"))
                 return nil
             }

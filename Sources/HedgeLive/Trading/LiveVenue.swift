@@ -19,6 +19,7 @@ public struct LiveVenue: Venue {
     private var orders: [OrderID: VenueLedger.OrderEntry] = [:]
     private var orderSequence: UInt64 = 0
     private var connection: VenueHealth.State = .connecting
+    private var connectionDetail: String? = "checking the API key and the venue's clock"
     private var lastMessageAt: Timestamp?
     /// How many finished orders are kept in the ledger, newest first (working ones always are).
     static let retainedFinishedOrders = 500
@@ -72,8 +73,9 @@ public struct LiveVenue: Venue {
         case .balances(let read):
             balances.merge(read) { _, new in new }
             return []
-        case .health(let state, _):
+        case .health(let state, let detail):
             connection = state
+            connectionDetail = detail
             return []
         case .accepted(let id):
             guard var entry = orders[id], entry.status == .working, entry.history.isEmpty else { return [] }
@@ -215,6 +217,6 @@ public struct LiveVenue: Venue {
 
     /// The order API's connection as the trader last found it.
     public func health(at time: Timestamp) -> VenueHealth {
-        VenueHealth(state: connection, lastMessageAt: lastMessageAt)
+        VenueHealth(state: connection, lastMessageAt: lastMessageAt, detail: connectionDetail)
     }
 }

@@ -52,6 +52,7 @@ public final class LiveVenueMailbox: Sendable {
     public let requests: AsyncStream<LiveVenueRequest>
     private let requestSink: AsyncStream<LiveVenueRequest>.Continuation
     private let answers = Mutex<[LiveVenueAnswer]>([])
+    private let closed = Atomic<Bool>(false)
 
     public init() {
         (requests, requestSink) = AsyncStream.makeStream(of: LiveVenueRequest.self, bufferingPolicy: .unbounded)
@@ -59,8 +60,14 @@ public final class LiveVenueMailbox: Sendable {
 
     func send(_ request: LiveVenueRequest) { requestSink.yield(request) }
 
-    /// No more requests: the trader finishes what it has and stops.
-    public func close() { requestSink.finish() }
+    /// No more requests: the trader finishes what it has and stops (one still waiting for its
+    /// key or the venue's clock to be checked stops at once).
+    public func close() {
+        closed.store(true, ordering: .releasing)
+        requestSink.finish()
+    }
+
+    var isClosed: Bool { closed.load(ordering: .acquiring) }
 
     public func post(_ answer: LiveVenueAnswer) { answers.withLock { $0.append(answer) } }
 

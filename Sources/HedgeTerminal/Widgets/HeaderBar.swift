@@ -22,7 +22,7 @@ struct HeaderBar {
         if stale == nil {
             x = buffer.put(" " + CivilTime(snapshot.time).clock + " UTC ", x: x, y: area.y, style: Style(.text, bold: true), limit: area.maxX - x)
         }
-        let modeStyle = stale != nil ? Self.old : snapshot.mode == .live ? Style(.danger, bold: true, reverse: true) : snapshot.mode == .livePaper ? Style(.warning, bold: true, reverse: true) : Style(.accent, bold: true)
+        let modeStyle = stale != nil ? Self.old : snapshot.mode == .live ? Style(.loss, bold: true, reverse: true) : snapshot.mode == .livePaper ? Style(.warning, bold: true, reverse: true) : Style(.accent, bold: true)
         x = buffer.put(" " + snapshot.mode.rawValue.uppercased() + " ", x: x + 1, y: area.y, style: modeStyle, limit: area.maxX - x - 1)
         if context.isReadOnly {
             x = buffer.put(" READ-ONLY ", x: x + 1, y: area.y, style: Style(.warning, bold: true, reverse: true), limit: area.maxX - x - 1)

@@ -18,10 +18,13 @@ public struct VenueHealth: Sendable, Hashable {
     public var state: State
     /// When the venue's last message (a quote, an answer) arrived; nil if none has yet.
     var lastMessageAt: Timestamp?
+    /// Why it is not live, in words (a live venue's refused key, an unreachable host).
+    public var detail: String?
 
-    public init(state: State, lastMessageAt: Timestamp?) {
+    public init(state: State, lastMessageAt: Timestamp?, detail: String? = nil) {
         self.state = state
         self.lastMessageAt = lastMessageAt
+        self.detail = detail
     }
 
     /// How long ago the last message arrived, at `now`; nil if none has yet.
