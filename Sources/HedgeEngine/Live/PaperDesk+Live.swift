@@ -8,17 +8,23 @@ extension PaperDesk {
     /// simulated venues against the live books, and the journal and venue state as a paper desk
     /// keeps them (the journal's lock, recovery of what was open at the last stop).
     public static func openLive(_ setup: LivePaperSetup, feed: sending any MarketFeed, journalPath: String, venueState: String?,
-                                halfOpen: HalfOpenPolicy, logger: Logger) throws -> PaperDesk {
-        try openLive(strategies: setup.strategies, venues: setup.venues, limits: setup.limits, mode: .livePaper, feed: feed,
+                                halfOpen: HalfOpenPolicy, logger: Logger) async throws -> PaperDesk {
+        try await openLive(strategies: setup.strategies, venues: setup.venues, limits: setup.limits, mode: .livePaper, feed: feed,
                      journalPath: journalPath, venueState: venueState, halfOpen: halfOpen, logger: logger)
     }
 
+    /// What a real venue says of the books saved at the last stop, before recovery trusts them:
+    /// the saved ledgers in, the venue's own out (what filled, ended or moved while hedgetop was
+    /// not running), with a line for each difference found.
+    public typealias LedgerReconciliation = @Sendable ([VenueLedger]) async throws -> (ledgers: [VenueLedger], notes: [String])
+
     /// Opens a desk on live market data and `venues` (simulated ones for LIVE-PAPER, `LiveVenue`s
     /// for LIVE): the journal's lock, recovery of what was open at the last stop against the
-    /// venues' saved books, the venue state kept beside the journal (`NAME.venues-MODE.json`).
+    /// venues' books (as saved, or as `reconcile` finds them on the real venues), the venue state
+    /// kept beside the journal (`NAME.venues-MODE.json`).
     public static func openLive<V: Venue>(strategies: [StrategyConfig], venues: [V], limits: PortfolioLimits, mode: RunMode,
                                           feed: sending any MarketFeed, journalPath: String, venueState: String?,
-                                          halfOpen: HalfOpenPolicy, logger: Logger) throws -> PaperDesk {
+                                          halfOpen: HalfOpenPolicy, reconcile: LedgerReconciliation? = nil, logger: Logger) async throws -> PaperDesk {
         func fail(_ message: String) -> DeskError { DeskError("\(message); not trading") }
         let base = (journalPath as NSString).deletingPathExtension
         let venueStatePath = venueState ?? (base.isEmpty ? journalPath : base) + ".venues-\(mode.rawValue).json"
@@ -41,7 +47,7 @@ extension PaperDesk {
         }
         let firstStartChecked = FileManager.default.fileExists(atPath: venueStatePath)
         var state: VenueStateFile
-        let ledgers: [VenueLedger]
+        var ledgers: [VenueLedger]
         do {
             state = VenueStateFile(path: venueStatePath, journalID: try journal.identity())
             ledgers = try state.load()
@@ -49,12 +55,20 @@ extension PaperDesk {
         } catch {
             throw fail("\(error)")
         }
+        var notices: [String] = []
+        if let reconcile {
+            do {
+                (ledgers, notices) = try await reconcile(ledgers)
+            } catch {
+                throw fail("cannot read the venues' own books to reconcile with: \(error)")
+            }
+            for note in notices { logger.notice("\(note)") }
+        }
         var start = Timestamp.wallClockNow()
         if let latest = try? journal.latestTime(), latest >= start { start = latest + .milliseconds(1) }
         let engine = TradingEngine(strategies: strategies, venues: venues, feed: feed, mode: mode, startedAt: start,
                                    limits: limits, logger: logger)
         engine.attach(journal: journal, venueState: nil)
-        var notices: [String] = []
         do {
             let report = try engine.recover(venueLedgers: ledgers, policy: halfOpen)
             if report.differences > 0 {
@@ -64,6 +78,7 @@ extension PaperDesk {
             throw fail("recovery failed: \(error)")
         }
         engine.attach(journal: journal, venueState: state)
+        armCrashTest(engine)
         let charts = ChartHistoryFile(path: ChartHistoryFile.path(besideVenueState: venueStatePath))
         var savedCharts = charts.load()
         // A first start has no charts to miss: only a restart says the file was not there.

@@ -46,7 +46,7 @@ public struct LivePaperDesk: Sendable {
         let setup = try file.livePaperSetup(catalog: catalog)
         let market = LiveMarket(venues: setup.live.keys.sorted(), logger: logger)
         let feed = LiveFeed(contracts: setup.contracts, market: market)
-        let desk = try PaperDesk.openLive(setup, feed: feed, journalPath: journal, venueState: venueState,
+        let desk = try await PaperDesk.openLive(setup, feed: feed, journalPath: journal, venueState: venueState,
                                           halfOpen: halfOpen, logger: logger)
         let connections = LiveVenues(venues: try LiveVenues.venues(of: setup), sink: market, seed: seed, logger: logger)
         return LivePaperDesk(desk: desk, connections: connections, market: market, notes: notes + desk.notices)

@@ -15,7 +15,7 @@ public actor LiveOrderClient {
     let api: any VenueOrderAPI
     private let transport: any OrderTransport
     private let now: @Sendable () -> Int64
-    private let recvWindowMillis: Int
+    nonisolated let recvWindowMillis: Int
 
     public private(set) var timeOffset = ServerTimeOffset()
     public private(set) var rateLimits = VenueRateLimits()

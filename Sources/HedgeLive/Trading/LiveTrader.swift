@@ -22,6 +22,8 @@ public actor LiveTrader {
     /// Each order's place request, so its cancel goes after it, never before.
     private var placing: [OrderID: Task<LiveOrderState?, Never>] = [:]
     private var work: [Task<Void, Never>] = []
+    /// Orders a restart found still working at the venue: followed from the start of `run()`.
+    private var resumed: [(OrderRequest, LiveOrderState)] = []
 
     /// - Parameter pause: how the trader waits between queries (tests pass a shorter one).
     public init(mailbox: LiveVenueMailbox, client: LiveOrderClient, contracts: [ContractSpec], logger: Logger? = nil,
@@ -38,6 +40,10 @@ public actor LiveTrader {
     /// key have been checked: no order goes out before.
     public func run() async {
         await connect()
+        for (order, state) in resumed {
+            work.append(Task { await self.follow(order, from: state) })
+        }
+        resumed = []
         await withTaskCancellationHandler {
             for await request in mailbox.requests {
                 switch request {
@@ -103,6 +109,69 @@ public actor LiveTrader {
                 }
                 wait = min(wait * 2, Self.longestPoll * 5)
             }
+        }
+    }
+
+    /// What the venue says of the orders a stop left working and of the positions: asked at a
+    /// restart, before recovery trusts the saved books. An order the venue has is followed to its
+    /// fills (or its end); one it never had is rejected, once its recvWindow has surely passed.
+    /// Throws when the venue cannot be asked: then nothing starts.
+    public func reconcile(working orders: [OrderRequest]) async throws(LiveOrderFailure)
+        -> (answers: [LiveVenueAnswer], positions: [InstrumentID: VenuePosition], notes: [String]) {
+        try await client.synchronizeTime()
+        var answers: [LiveVenueAnswer] = []
+        var notes: [String] = []
+        let venue = client.venue.rawValue
+        for order in orders {
+            guard let spec = contracts[order.instrument] else { continue }
+            let state: LiveOrderState
+            do throws(LiveOrderFailure) {
+                state = try await queryArrived(order)
+            } catch {
+                guard case .rejected(let rejection) = error, rejection.reason == .noSuchOrder else { throw error }
+                answers.append(.rejected(order.id, reason: "never reached \(venue) (learnt at restart)"))
+                notes.append("\(venue): order \(order.id) (\(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)) never reached the venue")
+                continue
+            }
+            answers.append(.accepted(order.id))
+            let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - Self.restartFillWindow
+            let fills = try await client.fills(symbol: order.instrument.symbol, since: since)
+            let offset = await client.timeOffset.offsetMillis
+            var filled = FixedDecimal.zero
+            for fill in fills where fill.clientOrderID == order.id || fill.venueOrderID == state.venueOrderID {
+                answers.append(.fill(order.id, execution(fill, spec: spec, offsetMillis: offset)))
+                filled = (try? filled + fill.quantity) ?? filled
+            }
+            switch state.status {
+            case .new, .partiallyFilled, .acknowledged:
+                resumed.append((order, state))
+                notes.append("\(venue): order \(order.id) is still working at the venue (\(filled) of \(order.quantity) filled): followed")
+            case .canceled, .expired, .rejected:
+                answers.append(.ended(order.id, reason: "\(state.status.rawValue) at the venue while hedgetop was stopped"))
+                notes.append("\(venue): order \(order.id) ended at the venue while hedgetop was stopped: \(state.status.rawValue), \(filled) filled")
+            case .filled:
+                notes.append("\(venue): order \(order.id) filled \(filled) while hedgetop was stopped")
+            }
+        }
+        var positions: [InstrumentID: VenuePosition] = [:]
+        for id in contracts.keys.sorted(by: { $0.symbol < $1.symbol }) {
+            positions[id] = try await client.position(symbol: id.symbol) ?? VenuePosition(symbol: id.symbol, quantity: .zero, entryPrice: .zero)
+        }
+        return (answers, positions, notes)
+    }
+
+    /// How far back a restart reads the trade list for the fills of orders left working.
+    static let restartFillWindow: Int64 = 24 * 3_600_000
+
+    /// The order by its client id; "no such order" only once the order could no longer arrive
+    /// (a request in flight when hedgetop stopped is accepted until its recvWindow ends).
+    private func queryArrived(_ order: OrderRequest) async throws(LiveOrderFailure) -> LiveOrderState {
+        do throws(LiveOrderFailure) {
+            return try await client.query(symbol: order.instrument.symbol, clientOrderID: order.id)
+        } catch {
+            guard case .rejected(let rejection) = error, rejection.reason == .noSuchOrder else { throw error }
+            await pause(.milliseconds(Int64(client.recvWindowMillis) + 1_000))
+            return try await client.query(symbol: order.instrument.symbol, clientOrderID: order.id)
         }
     }
 

@@ -37,9 +37,12 @@ public struct LiveTradingDesk: Sendable {
                 try parts.add(name, endpoint: endpoint, contracts: setup.contracts.filter { $0.id.venue == name }, credentials: credentials, logger: logger)
             }
             let market = LiveMarket(venues: setup.live.keys.sorted(), logger: logger)
-            let desk = try PaperDesk.openLive(strategies: setup.strategies, venues: parts.venues, limits: setup.limits, mode: .live,
-                                              feed: LiveFeed(contracts: setup.contracts, market: market),
-                                              journalPath: journal, venueState: venueState, halfOpen: halfOpen, logger: logger)
+            let desk = try await PaperDesk.openLive(strategies: setup.strategies, venues: parts.venues, limits: setup.limits, mode: .live,
+                                                    feed: LiveFeed(contracts: setup.contracts, market: market),
+                                                    journalPath: journal, venueState: venueState, halfOpen: halfOpen,
+                                                    reconcile: { [venues = parts.venues, traders = parts.traders] saved in
+                                                        try await reconcile(saved, venues: venues, traders: traders)
+                                                    }, logger: logger)
             let connections = LiveVenues(venues: try LiveVenues.venues(of: setup), sink: market, seed: seed, logger: logger)
             return LiveTradingDesk(desk: desk, connections: connections, market: market,
                                    traders: LiveTraders(traders: parts.traders, transports: parts.transports),
@@ -49,6 +52,29 @@ public struct LiveTradingDesk: Sendable {
             for transport in parts.transports { await transport.shutdown() }
             throw error
         }
+    }
+
+    /// The books saved at the last stop brought up to what each venue says: its orders left
+    /// working (filled, ended, never arrived, or still working and followed) and its positions
+    /// (the venue's win; recovery journals the difference). Every difference is a line.
+    static func reconcile(_ saved: [VenueLedger], venues: [LiveVenue], traders: [LiveTrader]) async throws -> (ledgers: [VenueLedger], notes: [String]) {
+        var ledgers: [VenueLedger] = []
+        var notes: [String] = []
+        for (venue, trader) in zip(venues, traders) {
+            var books = venue
+            if let ledger = saved.first(where: { $0.name == venue.name }) { try books.restore(ledger) }
+            let found = try await trader.reconcile(working: books.workingOrders)
+            books.apply(found.answers)
+            notes += found.notes
+            for (id, held) in found.positions.sorted(by: { $0.key.symbol < $1.key.symbol }) {
+                let known = books.positions[id]?.quantity ?? .zero
+                guard known != held.quantity else { continue }
+                notes.append("\(venue.name): the venue holds \(held.quantity) \(id.symbol), hedgetop's books \(known): the venue's is adopted")
+                books.adoptPosition(id, quantity: held.quantity, entry: held.entryPrice)
+            }
+            ledgers.append(books.ledger)
+        }
+        return (ledgers, notes)
     }
 
     /// Not started after all (the confirmation was refused): its connections are closed.

@@ -143,6 +143,27 @@ public struct LiveVenue: Venue {
         }
     }
 
+    /// The orders sent and not known to have ended, oldest first: what a restart asks the venue about.
+    public var workingOrders: [OrderRequest] {
+        orders.values.filter { $0.status == .working }.sorted { $0.sequence < $1.sequence }.map(\.request)
+    }
+
+    /// Takes the venue's own position (read at a restart): fills it made that hedgetop never saw
+    /// (an order of someone else's, a fill older than the trade list reaches) show here, and
+    /// recovery adopts the difference into the journal.
+    public mutating func adoptPosition(_ id: InstrumentID, quantity: FixedDecimal, entry: FixedDecimal) {
+        guard var position = positions[id] else { return }
+        position.quantity = quantity
+        position.averageEntry = quantity.isZero ? .zero : entry
+        positions[id] = position
+        positionRevision &+= 1
+    }
+
+    /// Answers learnt outside the engine's loop (a restart's reconciliation), applied now.
+    public mutating func apply(_ answers: [LiveVenueAnswer]) {
+        for answer in answers { _ = apply(answer) }
+    }
+
     // MARK: Positions, balances and margin
 
     /// The balance the venue last reported; the margin ratio is the maintenance margin of this
