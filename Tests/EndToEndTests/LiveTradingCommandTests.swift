@@ -198,4 +198,45 @@ struct LiveTradingCommandTests {
         // At least one kill fell between the legs: one venue held a leg, the other none.
         #expect(leftHalfOpen >= 1)
     }
+
+    @Test("In the terminal: the plan, LIVE typed to confirm, LIVE on the header; the kill switch flattens both legs with reduce-only orders and the venues' answers show",
+          .timeLimit(.minutes(4)))
+    func confirmedOnTheTerminalAndKilled() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-live-tmux-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (exchange, bases) = try Self.startExchange(in: directory)
+        defer { exchange.stop() }
+        let control = try #require(bases["control"])
+        let config = directory.appendingPathComponent("live.toml").path
+        try Self.configuration(bases, journal: directory.appendingPathComponent("journal.sqlite").path).write(toFile: config, atomically: true, encoding: .utf8)
+        var environment = Self.environment(in: directory)
+        environment = environment.filter { $0.key.hasPrefix("HEDGETOP_") || $0.key.hasPrefix("XDG_") }
+        let session = try TmuxSession(width: 140, height: 40, environment: environment, arguments: "run --config \(config) --live")
+        let plan = try session.waitForScreen(seconds: 60) { $0.contains("type LIVE to start trading") }
+        #expect(plan.contains("LIVE: real orders with real money") && plan.contains("strategy x: cross"))
+        try session.send("LIVE", "Enter")
+        var screen = try session.waitForScreen(seconds: 60) { screen in
+            TmuxSession.strategyRow("x", in: screen)?.contains("MONITORING_SPREAD") ?? false
+        }
+        #expect(screen.split(separator: "\n").first?.contains(" LIVE ") ?? false, "\(screen)")
+        #expect(try Self.account(control, venue: "binance-usdm", key: Self.binanceKey).position != nil)
+
+        try session.send("K")
+        _ = try session.waitForScreen { $0.contains("KILL SWITCH") }
+        try session.send("y")
+        // Each venue's answer to its leg's close shows, then the strategy halts flat.
+        screen = try session.waitForScreen(seconds: 30) { screen in
+            screen.contains("kill switch: flat, halted") && (TmuxSession.strategyRow("x", in: screen)?.contains("HALTED") ?? false)
+        }
+        let log = (try? String(contentsOf: session.directory.appendingPathComponent("hedgetop.log"), encoding: .utf8)) ?? ""
+        #expect(log.contains("leg A close sell 0.009 BTCUSDT reduce-only") && log.contains("leg B close buy 0.009 BTCUSDT reduce-only"), "\(log)")
+        #expect(screen.contains("leg A sell 0.009 @") && screen.contains("leg B buy 0.009 @"), "\(screen)")
+        let binance = try Self.account(control, venue: "binance-usdm", key: Self.binanceKey)
+        let bybit = try Self.account(control, venue: "bybit-linear", key: Self.bybitKey)
+        #expect(binance.position == nil && bybit.position == nil, "\(binance) \(bybit)\n\(screen)")
+        #expect(binance.orders == 2 && bybit.orders == 2, "\(binance) \(bybit)\n\(screen)")
+        try session.send("q")
+        _ = try session.waitForExit(seconds: 30)
+    }
 }
