@@ -97,6 +97,7 @@ extension Hedgetop {
             }
             for line in await desk.session.keptOpen { printError("hedgetop: \(line)") }
             for line in live?.summary() ?? [] { printError("hedgetop: \(line)") }
+            for line in await trading?.summary() ?? [] { printError("hedgetop: \(line)") }
         }
 
         /// LIVE: both the file's mode and --live, the plan printed, a confirmation (or --yes),

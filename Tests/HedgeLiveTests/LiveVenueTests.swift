@@ -28,7 +28,7 @@ import Testing
         let answer = venue.receive(order("x-1"), at: t0, reports: &reports)
         #expect(answer.updates.isEmpty && answer.delivery == .later && reports.isEmpty)
         var requests = mailbox.requests.makeAsyncIterator()
-        #expect(await requests.next() == .place(order("x-1")))
+        #expect(await requests.next() == .place(order("x-1"), decidedAt: t0))
         #expect(venue.orderStatus("x-1")?.finished == false)
         #expect(venue.collectReports(at: t0).isEmpty)
     }
@@ -106,7 +106,7 @@ import Testing
         mailbox.close()
         var sent: [LiveVenueRequest] = []
         for await request in mailbox.requests { sent.append(request) }
-        #expect(sent == [.place(order("x-1")), .cancel("x-1", spec.id)])
+        #expect(sent == [.place(order("x-1"), decidedAt: t0), .cancel("x-1", spec.id)])
     }
 
     @Test func theBooksSurviveARestartAndAFillSeenBeforeIsNotAppliedAgain() throws {

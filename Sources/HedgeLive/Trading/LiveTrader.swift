@@ -1,4 +1,5 @@
 import HedgeCore
+import HedgeEngine
 import HedgeVenues
 import Logging
 
@@ -22,6 +23,10 @@ public actor LiveTrader {
     /// Each order's place request, so its cancel goes after it, never before.
     private var placing: [OrderID: Task<LiveOrderState?, Never>] = [:]
     private var work: [Task<Void, Never>] = []
+    /// From the market data that led to an order (its receipt) to the order handed, signed, to
+    /// the HTTP client; and from there to the venue's answer.
+    public private(set) var tickToOrder = LatencyWindow(capacity: 4096)
+    public private(set) var orderRoundTrip = LatencyWindow(capacity: 4096)
     /// Orders a restart found still working at the venue: followed from the start of `run()`.
     private var resumed: [(OrderRequest, LiveOrderState)] = []
 
@@ -47,8 +52,8 @@ public actor LiveTrader {
         await withTaskCancellationHandler {
             for await request in mailbox.requests {
                 switch request {
-                case .place(let order):
-                    let sent = Task { await self.send(order) }
+                case .place(let order, let decidedAt):
+                    let sent = Task { await self.send(order, decidedAt: decidedAt) }
                     placing[order.id] = sent
                     work.append(Task {
                         guard let state = await sent.value else { return }
@@ -190,7 +195,7 @@ public actor LiveTrader {
 
     /// Places the order; its state at the venue, or nil when it is settled already (refused,
     /// never sent, never arrived: the venue was told).
-    private func send(_ order: OrderRequest) async -> LiveOrderState? {
+    private func send(_ order: OrderRequest, decidedAt: Timestamp) async -> LiveOrderState? {
         guard contracts[order.instrument] != nil else {
             mailbox.post(.rejected(order.id, reason: "\(order.instrument) is not traded on this venue"))
             return nil
@@ -202,7 +207,10 @@ public actor LiveTrader {
         let live = LiveOrder(clientOrderID: order.id, symbol: order.instrument.symbol, side: order.side, quantity: order.quantity,
                              kind: kind, reduceOnly: order.reduceOnly)
         do throws(LiveOrderFailure) {
+            let start = Timestamp.wallClockNow()
+            tickToOrder.add(start - decidedAt)
             let state = try await client.place(live)
+            orderRoundTrip.add(Timestamp.wallClockNow() - start)
             if state.status == .rejected {
                 mailbox.post(.rejected(order.id, reason: "\(order.instrument.venue) rejected the order"))
                 return nil

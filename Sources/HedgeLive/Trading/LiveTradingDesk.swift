@@ -77,6 +77,22 @@ public struct LiveTradingDesk: Sendable {
         return (ledgers, notes)
     }
 
+    /// The figures a LIVE run prints when it stops: per venue, tick-to-order and the order round
+    /// trip (p50, p99, over how many orders).
+    public func summary() async -> [String] {
+        var lines: [String] = []
+        for trader in traders.traders {
+            let (tick, trip) = (await trader.tickToOrder, await trader.orderRoundTrip)
+            guard let tick50 = tick.percentile(50), let tick99 = tick.percentile(99) else { continue }
+            var line = "\(trader.client.venue.rawValue): tick to order p50 \(LivePaperDesk.millis(tick50)) ms, p99 \(LivePaperDesk.millis(tick99)) ms over \(tick.count) orders"
+            if let trip50 = trip.percentile(50), let trip99 = trip.percentile(99) {
+                line += "; order round trip p50 \(LivePaperDesk.millis(trip50)) ms, p99 \(LivePaperDesk.millis(trip99)) ms"
+            }
+            lines.append(line)
+        }
+        return lines
+    }
+
     /// Not started after all (the confirmation was refused): its connections are closed.
     public func discard() async {
         for transport in traders.transports { await transport.shutdown() }

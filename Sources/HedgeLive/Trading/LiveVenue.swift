@@ -38,7 +38,7 @@ public struct LiveVenue: Venue {
     public mutating func receive(_ order: OrderRequest, at time: Timestamp, reports: inout [VenueReport]) -> (updates: [OrderUpdate], delivery: AnswerDelivery) {
         orderSequence += 1
         orders[order.id] = VenueLedger.OrderEntry(request: order, status: .working, filled: .zero, history: [], sequence: orderSequence)
-        mailbox.send(.place(order))
+        mailbox.send(.place(order, decidedAt: time))
         return ([], .later)
     }
 

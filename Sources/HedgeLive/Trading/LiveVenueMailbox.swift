@@ -4,7 +4,9 @@ import Synchronization
 
 /// What the engine asks of a live venue, in the order it asked: sent by `LiveTrader`.
 public enum LiveVenueRequest: Sendable, Hashable {
-    case place(OrderRequest)
+    /// An order, with the engine's time when it decided to send it: the receipt time of the
+    /// market data that led to it (tick-to-order is measured from there).
+    case place(OrderRequest, decidedAt: Timestamp)
     case cancel(OrderID, InstrumentID)
 }
 
