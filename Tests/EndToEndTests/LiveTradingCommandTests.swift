@@ -154,7 +154,10 @@ struct LiveTradingCommandTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         // One account pair per kill point: each run starts from an empty account and journal.
-        let points = [5, 6, 7, 8]
+        // Which write each point falls after depends on how the answers were batched, so a run of
+        // points: a scan of 5 to 14 killed half of them between the legs, before and after leg
+        // A's fill reached the journal.
+        let points = Array(6...13)
         let keys = points.map { ("e2eKillBinance\($0)xx", "e2eKillBybit\($0)xxxx") }
         let (exchange, bases) = try LivePaperScreenTests.startExchange(in: directory, arguments: [
             "--speed", "1", "--now-times", "--venues", "binance-usdm,bybit-linear", "--log-level", "warning",
@@ -192,7 +195,7 @@ struct LiveTradingCommandTests {
             let net = cycles.compactMap { ($0["netPnL"] as? String).flatMap { Decimal(string: $0) } }.reduce(Decimal(0), +)
             #expect(net == binance.usdt + bybit.usdt - 200_000, "kill point \(point): journal \(net), wallets \(binance.usdt) \(bybit.usdt)\n\(restart.output)")
             if (atKill.0.position == nil) != (atKill.1.position == nil) {
-                #expect(restart.error.contains("while hedgetop was stopped") || restart.output.contains("adopted"), "\(restart.error)\n\(restart.output)")
+                #expect(restart.output.contains("UNWINDING"), "kill point \(point): the half-open spread was not recovered as such\n\(restart.output)")
             }
         }
         // At least one kill fell between the legs: one venue held a leg, the other none.

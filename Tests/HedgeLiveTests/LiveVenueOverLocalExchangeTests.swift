@@ -46,11 +46,12 @@ struct LiveVenueOverLocalExchangeTests {
         var transport: HTTPOrderTransport
     }
 
-    func side(_ kind: LiveVenueKind, on exchange: LocalExchangeRun, credentials: APICredentials, spec: ContractSpec) throws -> Side {
+    func side(_ kind: LiveVenueKind, on exchange: LocalExchangeRun, credentials: APICredentials, spec: ContractSpec,
+              recvWindow: Int = OrderClientOverLocalExchangeTests.recvWindow) throws -> Side {
         let served: ExchangeVenue = kind == .bybitLinear ? .bybitLinear : .binanceUSDM
         let base = try #require(exchange.endpoints.bases[served])
         let transport = try HTTPOrderTransport(endpoint: LiveEndpoint(kind: kind, restURL: base.rest), timeout: .seconds(60))
-        let client = LiveOrderClient(venue: kind, credentials: credentials, transport: transport, recvWindowMillis: OrderClientOverLocalExchangeTests.recvWindow)
+        let client = LiveOrderClient(venue: kind, credentials: credentials, transport: transport, recvWindowMillis: recvWindow)
         let mailbox = LiveVenueMailbox()
         return Side(venue: LiveVenue(name: kind.rawValue, contracts: [spec], mailbox: mailbox),
                     trader: LiveTrader(mailbox: mailbox, client: client, contracts: [spec]), transport: transport)
@@ -78,14 +79,17 @@ struct LiveVenueOverLocalExchangeTests {
         let stop: () -> Void
     }
 
-    func openDesk() async throws -> Desk {
+    /// - Parameter recvWindow: the venues' acceptance window of a signed request, which is also how
+    ///   long an order whose answer was lost may still arrive (the longest by default: a loaded
+    ///   machine delays requests by seconds).
+    func openDesk(recvWindow: Int = OrderClientOverLocalExchangeTests.recvWindow) async throws -> Desk {
         let exchange = try await LocalExchangeRun.start(speed: 1, both: true, accounts: [
             OrderClientOverLocalExchangeTests.account(RequestSigningTests.binance, secret: OrderClientOverLocalExchangeTests.binanceSecret),
             OrderClientOverLocalExchangeTests.account(RequestSigningTests.bybit, secret: OrderClientOverLocalExchangeTests.bybitSecret),
         ])
         let catalog = ContractCatalog.builtIn
-        let a = try side(.binanceUSDM, on: exchange, credentials: RequestSigningTests.binance, spec: try #require(catalog.specs[binance]))
-        let b = try side(.bybitLinear, on: exchange, credentials: RequestSigningTests.bybit, spec: try #require(catalog.specs[bybit]))
+        let a = try side(.binanceUSDM, on: exchange, credentials: RequestSigningTests.binance, spec: try #require(catalog.specs[binance]), recvWindow: recvWindow)
+        let b = try side(.bybitLinear, on: exchange, credentials: RequestSigningTests.bybit, spec: try #require(catalog.specs[bybit]), recvWindow: recvWindow)
         let traders = [a.trader, b.trader].map { trader in Task { await trader.run() } }
         let market = LiveMarket(venues: ["binance-usdm", "bybit-linear"], logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() })
         let engine = TradingEngine(strategies: try strategies(), venues: [a.venue, b.venue],
@@ -181,5 +185,82 @@ struct LiveVenueOverLocalExchangeTests {
         #expect(account.position.flatMap { FixedDecimal($0) } == open.legs.a.quantity)
         #expect(open.legs.a.quantity.magnitude == open.legs.b.quantity.magnitude && !open.legs.a.quantity.isZero)
         #expect(open.legs.a.fees > .zero)
+    }
+
+    /// The exchange's positions of both accounts (nil when flat) and their order counts.
+    func held(_ desk: Desk) -> (a: FixedDecimal?, b: FixedDecimal?, ordersA: Int?, ordersB: Int?) {
+        let a = OrderClientOverLocalExchangeTests.account(desk.exchange, key: RequestSigningTests.binance.apiKey, symbol: "BTCUSDT", venue: "binance-usdm")
+        let b = OrderClientOverLocalExchangeTests.account(desk.exchange, key: RequestSigningTests.bybit.apiKey, symbol: "BTCUSDT", venue: "bybit-linear")
+        return (a.position.flatMap { FixedDecimal($0) }, b.position.flatMap { FixedDecimal($0) }, a.orders, b.orders)
+    }
+
+    @Test("Every hedge refused by Bybit: leg A is unwound with a reduce-only order, both venues end flat, the rejections are in the event log")
+    func refusedHedgesUnwindTheFirstLeg() async throws {
+        let desk = try await openDesk()
+        defer { desk.stop() }
+        _ = await desk.exchange.exchange.apply(.rejectOrders(count: 100), to: .bybitLinear)
+        let engine = desk.engine
+        guard await drive(engine, until: { engine in ["binance-usdm", "bybit-linear"].allSatisfy { engine.venue(named: $0)?.health(at: engine.now).state == .live } }) else {
+            Issue.record("the venues never went live")
+            return
+        }
+        // Leg A fills, every hedge is refused: the strategy must give leg A back.
+        let unwound = await drive(engine) { engine in
+            desk.quote(40)
+            let log = engine.snapshot().log.map(\.message)
+            let strategy = engine.snapshot().strategies.first
+            return log.contains { $0.contains("rejected") } && strategy.map { $0.legs.a.quantity.isZero && $0.legs.b.quantity.isZero && $0.openOrders.isEmpty } ?? false
+                && log.contains { $0.contains("leg A") && $0.contains("reduce-only") }
+        }
+        let log = engine.snapshot().log.map(\.message)
+        #expect(unwound, "\(log)")
+        let venues = held(desk)
+        #expect(venues.a == nil || venues.a?.isZero == true, "binance still holds \(String(describing: venues.a))")
+        #expect(venues.b == nil || venues.b?.isZero == true)
+        #expect(venues.ordersB == 0, "a refused order is no order")
+        #expect(log.contains { $0.contains("bybit-linear refused") }, "\(log)")
+    }
+
+    @Test("A hedge answered 503 is found never to have arrived (past its recvWindow) and sent again under a new id: hedged once, nothing doubled")
+    func hedgeAnswered503IsRetriedNotDoubled() async throws {
+        let desk = try await openDesk(recvWindow: 5_000)
+        defer { desk.stop() }
+        _ = await desk.exchange.exchange.apply(.failOrders(count: 1), to: .bybitLinear)
+        let opened = await openSpread(desk)
+        let open = try #require(desk.engine.snapshot().strategies.first)
+        #expect(opened, "\(open.state): \(desk.engine.snapshot().log.map(\.message))")
+        let venues = held(desk)
+        #expect(venues.a == open.legs.a.quantity && venues.b == open.legs.b.quantity, "\(venues) vs \(open.legs)")
+        #expect(open.legs.a.quantity.magnitude == open.legs.b.quantity.magnitude && !open.legs.a.quantity.isZero)
+        // The 503'd order was never placed: the exchange has one order fewer than the engine sent.
+        let sent = try #require(desk.engine.snapshot().venues.first { $0.name == "bybit-linear" }?.ordersSent)
+        #expect(venues.ordersB == sent - 1, "engine sent \(sent), exchange holds \(String(describing: venues.ordersB))")
+    }
+
+    @Test("A 429 from Bybit holds its orders: the venue is down on the screen with the hold's end, no entry on its legs, and the desk agrees with the exchange")
+    func rateLimitHoldsAndShows() async throws {
+        let desk = try await openDesk()
+        defer { desk.stop() }
+        let engine = desk.engine
+        guard await drive(engine, until: { engine in ["binance-usdm", "bybit-linear"].allSatisfy { engine.venue(named: $0)?.health(at: engine.now).state == .live } }) else {
+            Issue.record("the venues never went live")
+            return
+        }
+        _ = await desk.exchange.exchange.apply(.rateLimit(.seconds(3)), to: .bybitLinear)
+        let said = await drive(engine) { engine in
+            desk.quote(40)
+            return engine.snapshot().log.contains { $0.message.contains("venue bybit-linear down: orders: rate limited (429) until") }
+        }
+        #expect(said, "\(engine.snapshot().log.map(\.message))")
+        // Whatever the strategy did meanwhile (its hedges held, leg A given back), it ends with no
+        // order working and the exchange holding what it holds.
+        let settled = await drive(engine) { engine in
+            guard let strategy = engine.snapshot().strategies.first, strategy.openOrders.isEmpty else { return false }
+            return [.monitoring, .scanning, .completed].contains(strategy.state)
+        }
+        let strategy = try #require(engine.snapshot().strategies.first)
+        #expect(settled, "\(strategy.state): \(engine.snapshot().log.map(\.message))")
+        let venues = held(desk)
+        #expect((venues.a ?? .zero) == strategy.legs.a.quantity && (venues.b ?? .zero) == strategy.legs.b.quantity, "\(venues) vs \(strategy.legs)")
     }
 }

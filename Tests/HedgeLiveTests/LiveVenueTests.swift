@@ -27,6 +27,8 @@ import Testing
         var reports: [VenueReport] = []
         let answer = venue.receive(order("x-1"), at: t0, reports: &reports)
         #expect(answer.updates.isEmpty && answer.delivery == .later && reports.isEmpty)
+        // Only once the venue state holds it does it go.
+        venue.booksSaved()
         var requests = mailbox.requests.makeAsyncIterator()
         #expect(await requests.next() == .place(order("x-1"), decidedAt: t0))
         #expect(venue.orderStatus("x-1")?.finished == false)
@@ -103,6 +105,7 @@ import Testing
         _ = venue.receive(order("x-1"), at: t0, reports: &reports)
         #expect(venue.cancel("x-1", at: t0).isEmpty)
         #expect(venue.cancel("x-404", at: t0).isEmpty)
+        venue.booksSaved()
         mailbox.close()
         var sent: [LiveVenueRequest] = []
         for await request in mailbox.requests { sent.append(request) }

@@ -101,4 +101,13 @@ public enum OrderUpdate: Sendable, Hashable, Codable {
         case .filled(let fill, _): fill.orderID
         }
     }
+
+    /// Whether the order is done after this answer.
+    public var endsOrder: Bool {
+        switch self {
+        case .accepted: false
+        case .filled(_, let remaining): remaining.isZero
+        case .rejected, .cancelled: true
+        }
+    }
 }

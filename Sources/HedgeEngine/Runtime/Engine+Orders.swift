@@ -72,6 +72,7 @@ extension TradingEngine {
             let back = venue.nextLatency()
             venues[order.instrument.venue] = venue
             saveVenues()
+            if delivery == .later, let index = venues.index(of: order.instrument.venue) { venues.withVenue(at: index) { $0.booksSaved() } }
             schedule(reports, from: order.instrument.venue)
             if delivery == .later {
                 // On its way over the network: the answers come through `collectVenueReports`.
@@ -92,11 +93,16 @@ extension TradingEngine {
             let back = venue.nextLatency()
             venues[venueName] = venue
             saveVenues()
+            if venue.answersLater, let index = venues.index(of: venueName) { venues.withVenue(at: index) { $0.booksSaved() } }
             for update in updates {
                 scheduleUpdate(update, strategy: strategy, leg: leg, delivery: .normal, at: now + back)
             }
         case .orderUpdate(let strategy, let leg, let update):
             inFlight[runners[strategy].machine.config.legs[leg].id, default: 0] -= 1
+            if !timedOutOnce.isEmpty, update.endsOrder {
+                timedOutOnce.remove(update.orderID)
+                waitingForAnswer.remove(update.orderID)
+            }
             log(update, strategy: strategy, leg: leg)
             journalWrite { [name = runners[strategy].name, now] in try $0.orderUpdate(update, strategy: name, leg: leg, at: now) }
             let venueName = runners[strategy].machine.config.legs[leg].id.venue
@@ -111,6 +117,7 @@ extension TradingEngine {
             changed = true
         case .timer(let strategy, let timer, let generation):
             guard runners[strategy].timerGenerations[timer] == generation else { return }
+            if waitsForAnswer(timer, strategy: strategy, generation: generation) { return }
             runners[strategy].timerGenerations[timer] = nil
             deliver(.timer(timer), to: strategy)
             changed = true
@@ -122,6 +129,25 @@ extension TradingEngine {
         case .venueHealthChange(let venue):
             venueHealthChanged(venue: venue)
         }
+    }
+
+    /// A venue that answers later always answers in the end: an order it has not finished, timed
+    /// out once already (and so asked to cancel), is waited for rather than given up blind, which
+    /// could send a second order while the first still fills. Said once per order.
+    func waitsForAnswer(_ timer: StrategyTimer, strategy: Int, generation: UInt64) -> Bool {
+        guard case .orderTimeout(let id) = timer, let owner = owners[id] else { return false }
+        let venueName = runners[strategy].machine.config.legs[owner.leg].id.venue
+        guard let venue = venues[venueName], venue.answersLater, let status = venue.orderStatus(id), !status.finished else { return false }
+        guard timedOutOnce.contains(id) else {
+            timedOutOnce.insert(id)
+            return false
+        }
+        if waitingForAnswer.insert(id).inserted {
+            append(LogEntry(time: now, severity: .error, strategy: runners[strategy].name,
+                            message: "order \(id): no answer from \(venueName) after its cancel; waiting for the venue's answer, no order is sent in its place"))
+        }
+        queue.schedule(.timer(strategy: strategy, timer, generation: generation), at: now + runners[strategy].machine.config.orderTimeout)
+        return true
     }
 
     /// Funding and closed positions reach every strategy holding the instrument. With one

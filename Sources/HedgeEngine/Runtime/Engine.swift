@@ -63,6 +63,10 @@ public final class TradingEngine<V: Venue> {
     var sequence: UInt64 = 0
     /// Which strategy and leg sent each order, for answers the venue sends on its own.
     var owners: [OrderID: (strategy: Int, leg: Leg)] = [:]
+    /// Orders on venues that answer later whose timeout has fired once, and those being waited
+    /// for after their cancel (Engine+Orders `waitsForAnswer`).
+    var timedOutOnce: Set<OrderID> = []
+    var waitingForAnswer: Set<OrderID> = []
     /// Each instrument seen in market data: its venue, its strategies, when its data arrives.
     @exclusivity(unchecked) var marketRoutes: [MarketRoute] = []
     /// The route found last, tried first.

@@ -20,15 +20,21 @@ public actor LiveTrader {
     /// order's fills are listed within milliseconds), then longer for one resting on the book.
     static let firstPoll = Duration.milliseconds(20)
     static let longestPoll = Duration.seconds(2)
-    /// Each order's place request, so its cancel goes after it, never before.
+    /// Each order's place request, so its cancel goes after it, never before (dropped once the
+    /// order's follower has ended).
     private var placing: [OrderID: Task<LiveOrderState?, Never>] = [:]
-    private var work: [Task<Void, Never>] = []
+    /// What runs for the orders (followers, cancels, hold timers), each removed when done.
+    private var work: [UInt64: Task<Void, Never>] = [:]
+    private var workCount: UInt64 = 0
+    /// Whether the last request found the venue's order API usable; a failure to reach it or an
+    /// order of unknown fate blocks entries until a request succeeds again.
+    private var reachable = true
     /// From the market data that led to an order (its receipt) to the order handed, signed, to
     /// the HTTP client; and from there to the venue's answer.
     public private(set) var tickToOrder = LatencyWindow(capacity: 4096)
     public private(set) var orderRoundTrip = LatencyWindow(capacity: 4096)
-    /// Orders a restart found still working at the venue: followed from the start of `run()`.
-    private var resumed: [(OrderRequest, LiveOrderState)] = []
+    /// Counts rate-limit holds, so only the latest one's end makes the venue live again.
+    private var holdGeneration: UInt64 = 0
 
     /// - Parameter pause: how the trader waits between queries (tests pass a shorter one).
     public init(mailbox: LiveVenueMailbox, client: LiveOrderClient, contracts: [ContractSpec], logger: Logger? = nil,
@@ -44,29 +50,30 @@ public actor LiveTrader {
     /// closes or the task is cancelled. The venue reads `.live` only once the clock and the
     /// key have been checked: no order goes out before.
     public func run() async {
-        await connect()
-        for (order, state) in resumed {
-            work.append(Task { await self.follow(order, from: state) })
-        }
-        resumed = []
+        let connected = await connect()
         await withTaskCancellationHandler {
             for await request in mailbox.requests {
+                // Closed before the key and clock were checked: nothing goes out blind (the
+                // venue state holds these orders; the next start asks the venue about them).
+                guard connected else {
+                    logger?.warning("\(client.venue.rawValue): not sent at the stop: \(request)")
+                    continue
+                }
                 switch request {
                 case .place(let order, let decidedAt):
                     let sent = Task { await self.send(order, decidedAt: decidedAt) }
                     placing[order.id] = sent
-                    work.append(Task {
-                        guard let state = await sent.value else { return }
-                        await self.follow(order, from: state)
-                    })
+                    start {
+                        if let state = await sent.value { await self.follow(order, from: state) }
+                        await self.forget(order.id)
+                    }
                 case .cancel(let id, let instrument):
                     let sent = placing[id]
-                    work.append(Task {
+                    start {
                         _ = await sent?.value
                         await self.cancel(id, symbol: instrument.symbol)
-                    })
+                    }
                 }
-                work.removeAll { $0.isCancelled }
             }
             await finishWork()
         } onCancel: {
@@ -74,27 +81,43 @@ public actor LiveTrader {
         }
     }
 
+    /// Runs `body` as tracked work, dropped from the list when it ends.
+    private func start(_ body: @escaping @Sendable () async -> Void) {
+        workCount &+= 1
+        let key = workCount
+        work[key] = Task {
+            await body()
+            await self.finished(key)
+        }
+    }
+
+    private func finished(_ key: UInt64) { work[key] = nil }
+
+    private func forget(_ id: OrderID) { placing[id] = nil }
+
     /// The mailbox has closed: what is still followed gets `closingGrace` to end, then is left
     /// to the next start's recovery (the venue state holds it as working).
     private func finishWork() async {
-        let pending = work
+        let pending = Array(work.values)
         await withTaskGroup(of: Void.self) { group in
             group.addTask { for task in pending { await task.value } }
             group.addTask { [pause] in await pause(Self.closingGrace) }
             await group.next()
+            // Whichever came first, what still runs stops now (a follower ends at its next
+            // check; a request in flight at its HTTP timeout), so the group can end.
+            cancelWork()
             group.cancelAll()
         }
-        cancelWork()
     }
 
     private func cancelWork() {
-        for task in work { task.cancel() }
+        for task in work.values { task.cancel() }
         for task in placing.values { task.cancel() }
     }
 
     /// Until the clock is measured and the balances read (which checks the key), the venue is
     /// connecting; a wrong key or an unreachable venue is said, and tried again.
-    private func connect() async {
+    private func connect() async -> Bool {
         var wait = Self.firstPoll * 10
         while !Task.isCancelled && !mailbox.isClosed {
             do throws(LiveOrderFailure) {
@@ -102,7 +125,7 @@ public actor LiveTrader {
                 let balances = try await client.balances()
                 mailbox.post(.balances(balances))
                 mailbox.post(.health(.live, detail: nil))
-                return
+                return true
             } catch {
                 logger?.warning("\(client.venue.rawValue): cannot trade yet: \(error)")
                 mailbox.post(.health(.down, detail: Self.connectProblem(error)))
@@ -115,47 +138,53 @@ public actor LiveTrader {
                 wait = min(wait * 2, Self.longestPoll * 5)
             }
         }
+        return false
     }
 
     /// What the venue says of the orders a stop left working and of the positions: asked at a
-    /// restart, before recovery trusts the saved books. An order the venue has is followed to its
-    /// fills (or its end); one it never had is rejected, once its recvWindow has surely passed.
-    /// Throws when the venue cannot be asked: then nothing starts.
+    /// restart, before recovery trusts the saved books. An order still working is cancelled (no
+    /// strategy is waiting for it any more) and read to its end; one neither listed nor in the
+    /// trade list never arrived. Throws when the venue cannot be asked: then nothing starts.
     public func reconcile(working orders: [OrderRequest]) async throws(LiveOrderFailure)
         -> (answers: [LiveVenueAnswer], positions: [InstrumentID: VenuePosition], notes: [String]) {
         try await client.synchronizeTime()
         var answers: [LiveVenueAnswer] = []
         var notes: [String] = []
         let venue = client.venue.rawValue
+        let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - Self.restartFillWindow
         for order in orders {
             guard let spec = contracts[order.instrument] else { continue }
-            let state: LiveOrderState
+            var state: LiveOrderState?
             do throws(LiveOrderFailure) {
                 state = try await queryArrived(order)
             } catch {
                 guard case .rejected(let rejection) = error, rejection.reason == .noSuchOrder else { throw error }
+            }
+            if let found = state, [.new, .partiallyFilled, .acknowledged].contains(found.status) {
+                _ = try? await client.cancel(symbol: order.instrument.symbol, clientOrderID: order.id)
+                state = try await client.query(symbol: order.instrument.symbol, clientOrderID: order.id)
+                notes.append("\(venue): order \(order.id) was still working at the venue: cancelled at restart")
+            }
+            let fills = try await client.fills(symbol: order.instrument.symbol, since: since)
+                .filter { $0.clientOrderID == order.id || (state.map { $0.venueOrderID } == $0.venueOrderID) }
+            guard state != nil || !fills.isEmpty else {
                 answers.append(.rejected(order.id, reason: "never reached \(venue) (learnt at restart)"))
                 notes.append("\(venue): order \(order.id) (\(order.purpose) \(order.side) \(order.quantity) \(order.instrument.symbol)) never reached the venue")
                 continue
             }
             answers.append(.accepted(order.id))
-            let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - Self.restartFillWindow
-            let fills = try await client.fills(symbol: order.instrument.symbol, since: since)
             let offset = await client.timeOffset.offsetMillis
             var filled = FixedDecimal.zero
-            for fill in fills where fill.clientOrderID == order.id || fill.venueOrderID == state.venueOrderID {
+            for fill in fills {
                 answers.append(.fill(order.id, execution(fill, spec: spec, offsetMillis: offset)))
                 filled = (try? filled + fill.quantity) ?? filled
             }
-            switch state.status {
-            case .new, .partiallyFilled, .acknowledged:
-                resumed.append((order, state))
-                notes.append("\(venue): order \(order.id) is still working at the venue (\(filled) of \(order.quantity) filled): followed")
-            case .canceled, .expired, .rejected:
-                answers.append(.ended(order.id, reason: "\(state.status.rawValue) at the venue while hedgetop was stopped"))
-                notes.append("\(venue): order \(order.id) ended at the venue while hedgetop was stopped: \(state.status.rawValue), \(filled) filled")
-            case .filled:
-                notes.append("\(venue): order \(order.id) filled \(filled) while hedgetop was stopped")
+            if filled < order.quantity {
+                answers.append(.ended(order.id, reason: "\(state?.status.rawValue ?? "ended") at the venue while hedgetop was stopped"))
+            }
+            notes.append("\(venue): order \(order.id) \(filled < order.quantity ? "ended" : "filled") while hedgetop was stopped: \(filled) of \(order.quantity) filled")
+            if let executed = state?.executedQuantity, executed != filled {
+                notes.append("\(venue): order \(order.id): the venue says \(executed) executed, its trade list of the last 24 h \(filled): the positions below settle it")
             }
         }
         var positions: [InstrumentID: VenuePosition] = [:]
@@ -211,6 +240,7 @@ public actor LiveTrader {
             tickToOrder.add(start - decidedAt)
             let state = try await client.place(live)
             orderRoundTrip.add(Timestamp.wallClockNow() - start)
+            markReachable(true, detail: nil)
             if state.status == .rejected {
                 mailbox.post(.rejected(order.id, reason: "\(order.instrument.venue) rejected the order"))
                 return nil
@@ -221,16 +251,70 @@ public actor LiveTrader {
             switch error {
             case .answerLost, .malformedAnswer:
                 return await find(order)
-            case .rejected, .held, .unresolved, .notSent, .invalidOrder:
+            case .held(let hold, let until):
                 logger?.warning("\(order.instrument): order \(order.id) \(error)")
                 mailbox.post(.rejected(order.id, reason: "\(error)"))
+                holdEntries(hold, until: until)
+                return nil
+            case .unresolved, .notSent:
+                // Not sent: the venue cannot be reached, or an earlier order's fate is unknown.
+                // No entry on its legs until a request gets through.
+                logger?.warning("\(order.instrument): order \(order.id) \(error)")
+                mailbox.post(.rejected(order.id, reason: "\(error)"))
+                markReachable(false, detail: "\(error)")
+                return nil
+            case .rejected, .invalidOrder:
+                logger?.warning("\(order.instrument): order \(order.id) \(error)")
+                mailbox.post(.rejected(order.id, reason: "\(error)"))
+                // A refusal for going too fast (Bybit's 10006) starts a hold too.
+                let limits = await client.rateLimits
+                if let until = limits.heldUntil(at: LiveOrderClient.systemMillis()), let hold = limits.hold { holdEntries(hold, until: until) }
                 return nil
             }
         }
     }
 
+    /// Says when the order API stops or starts answering again (once per change).
+    private func markReachable(_ now: Bool, detail: String?) {
+        guard now != reachable else { return }
+        reachable = now
+        mailbox.post(.health(now ? .live : .down, detail: detail))
+    }
+
+    /// Fills of `order` in the venue's trade list since `since` (venue time): how an order that
+    /// the venue's order query no longer lists (Bybit keeps the latest 500 closed ones) is known
+    /// to have executed.
+    private func listedFills(of order: OrderRequest, since: Int64) async throws(LiveOrderFailure) -> [VenueFill] {
+        try await client.fills(symbol: order.instrument.symbol, since: since).filter { $0.clientOrderID == order.id }
+    }
+
+    /// The venue told us to wait (429, 418, a spent budget): its legs take no entry until the time
+    /// it gave, and the screen says why and until when; then it is live again.
+    private func holdEntries(_ hold: VenueRateLimits.Hold, until: Int64) {
+        let words = switch hold {
+        case .rateLimited: "rate limited (429)"
+        case .banned: "banned for going on after 429s (418)"
+        case .budgetSpent: "the request budget is spent"
+        }
+        // `until` is in our clock (the client's).
+        let resume = Timestamp(milliseconds: until)
+        mailbox.post(.health(.down, detail: "\(words) until \(CivilTime(resume).clock) UTC"))
+        holdGeneration &+= 1
+        let generation = holdGeneration
+        start { [pause] in
+            await pause(resume - Timestamp.wallClockNow())
+            await self.liftHold(generation)
+        }
+    }
+
+    private func liftHold(_ generation: UInt64) {
+        guard generation == holdGeneration else { return }
+        mailbox.post(.health(.live, detail: nil))
+    }
+
     /// An order whose answer was lost: its client id is queried until the venue says whether it
-    /// has it (then it is followed like any other) or never had it (then it is rejected).
+    /// has it (then it is followed like any other), or it is neither listed nor in the trade list
+    /// (then it never arrived and is rejected).
     private func find(_ order: OrderRequest) async -> LiveOrderState? {
         var wait = Self.firstPoll
         while !Task.isCancelled {
@@ -240,8 +324,18 @@ public actor LiveTrader {
                 return state
             } catch {
                 if case .rejected(let rejection) = error, rejection.reason == .noSuchOrder, await client.unknownOrders.isEmpty {
-                    mailbox.post(.rejected(order.id, reason: "its answer was lost and the venue has no such order: it never arrived"))
-                    return nil
+                    let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - LiveOrderClient.fillWindowMargin
+                    guard let fills = try? await listedFills(of: order, since: since) else { continue }
+                    if fills.isEmpty {
+                        mailbox.post(.rejected(order.id, reason: "its answer was lost and the venue has no such order: it never arrived"))
+                        return nil
+                    }
+                    // Executed, though the order query no longer lists it: its fills say how much.
+                    var executed = FixedDecimal.zero
+                    for fill in fills { executed = (try? executed + fill.quantity) ?? executed }
+                    mailbox.post(.accepted(order.id))
+                    return LiveOrderState(clientOrderID: order.id, venueOrderID: fills[0].venueOrderID,
+                                          status: executed >= order.quantity ? .filled : .canceled, executedQuantity: executed, averagePrice: nil)
                 }
             }
             await pause(wait)

@@ -74,6 +74,8 @@ public struct LiveTradingDesk: Sendable {
             }
             ledgers.append(books.ledger)
         }
+        // A venue this run does not trade keeps its saved books: recovery says what it holds.
+        ledgers += saved.filter { ledger in !venues.contains { $0.name == ledger.name } }
         return (ledgers, notes)
     }
 

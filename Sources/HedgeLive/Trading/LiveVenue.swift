@@ -21,6 +21,8 @@ public struct LiveVenue: Venue {
     private var connection: VenueHealth.State = .connecting
     private var connectionDetail: String? = "checking the API key and the venue's clock"
     private var lastMessageAt: Timestamp?
+    /// Requests waiting for the venue state to hold them (`booksSaved()`).
+    private var outbox: [LiveVenueRequest] = []
     /// How many finished orders are kept in the ledger, newest first (working ones always are).
     static let retainedFinishedOrders = 500
 
@@ -34,17 +36,25 @@ public struct LiveVenue: Venue {
 
     // MARK: Orders
 
-    /// Sent on: the answer comes `.later`, through `collectReports(at:)`.
+    /// Sent on once the venue state holds it (`booksSaved()`): a restart then always knows to ask
+    /// the venue about it. The answer comes `.later`, through `collectReports(at:)`.
     public mutating func receive(_ order: OrderRequest, at time: Timestamp, reports: inout [VenueReport]) -> (updates: [OrderUpdate], delivery: AnswerDelivery) {
         orderSequence += 1
         orders[order.id] = VenueLedger.OrderEntry(request: order, status: .working, filled: .zero, history: [], sequence: orderSequence)
-        mailbox.send(.place(order, decidedAt: time))
+        outbox.append(.place(order, decidedAt: time))
         return ([], .later)
     }
 
     public mutating func cancel(_ id: OrderID, at time: Timestamp) -> [OrderUpdate] {
-        if let entry = orders[id], entry.status == .working { mailbox.send(.cancel(id, entry.request.instrument)) }
+        if let entry = orders[id], entry.status == .working { outbox.append(.cancel(id, entry.request.instrument)) }
         return []
+    }
+
+    public var answersLater: Bool { true }
+
+    public mutating func booksSaved() {
+        for request in outbox { mailbox.send(request) }
+        outbox.removeAll()
     }
 
     public func orderStatus(_ id: OrderID) -> (finished: Bool, filled: FixedDecimal, history: [OrderUpdate])? {

@@ -56,6 +56,12 @@ public protocol Venue: Sendable {
     /// Market data other than a quote (depth, trades, marks, funding rates) reaching the venue.
     mutating func receiveMarket(_ event: MarketEvent) -> MarketDataReceipt
 
+    /// Its answers come over the network, and always come in the end: an order it has not
+    /// finished is never given up as unanswered (a live venue).
+    var answersLater: Bool { get }
+    /// The venue's books have just been saved: what had to wait for that may go now (a live
+    /// venue sends its orders only once the venue state holds them).
+    mutating func booksSaved()
     /// What the venue answered on its own time since the last call: a live venue's order answers,
     /// fills and cancels arrive over the network, not in `receive`'s return. The engine takes them
     /// once per turn of its loop.
@@ -80,6 +86,8 @@ public protocol Venue: Sendable {
 extension Venue {
     /// A venue that answers within `receive` and `cancel` (a simulated one) has nothing later.
     public mutating func collectReports(at time: Timestamp) -> [VenueReport] { [] }
+    public var answersLater: Bool { false }
+    public mutating func booksSaved() {}
 
     /// A venue that announces nothing ahead: its connection changes are noticed as they happen.
     public func nextHealthChange(after time: Timestamp) -> Timestamp? { nil }
