@@ -119,21 +119,11 @@ extension Hedgetop {
                 printError("hedgetop: --speed and --scenario are for the simulated market; \(file.file) trades LIVE")
                 throw ExitCode.failure
             }
-            let opened: LiveTradingDesk
-            do {
-                opened = try await LiveTradingDesk.open(
+            let opened = try await opening {
+                try await LiveTradingDesk.open(
                     file: file, journal: paper.journal ?? file.journalPath ?? defaultJournalPath(name: "live"), venueState: paper.venueState,
                     halfOpen: paper.halfOpen, specCache: SpecCache(directory: SpecCache.defaultDirectory()),
                     credentials: CredentialSource(environment: ProcessInfo.processInfo.environment, keyFile: keyFile), seed: paper.seed ?? 1, logger: logger)
-            } catch let errors as ConfigErrors {
-                printConfigErrors(errors)
-                throw ExitCode.failure
-            } catch let error as DeskError {
-                printError("hedgetop: \(error.message)")
-                throw ExitCode.failure
-            } catch let error as LiveFailure {
-                printError("hedgetop: \(error.message)")
-                throw ExitCode.failure
             }
             for note in opened.notes { printError("hedgetop: \(note)") }
             printError("hedgetop: LIVE: real orders with real money")
@@ -153,22 +143,28 @@ extension Hedgetop {
                 printError("hedgetop: --speed and --scenario are for the simulated market; \(file.file) trades LIVE-PAPER on the venues' own data")
                 throw ExitCode.failure
             }
+            let opened = try await opening {
+                try await LivePaperDesk.open(file: file, journal: paper.journal ?? file.journalPath ?? defaultJournalPath(name: "live-paper"), venueState: paper.venueState,
+                                             halfOpen: paper.halfOpen, specCache: SpecCache(directory: SpecCache.defaultDirectory()),
+                                             seed: paper.seed ?? 1, logger: logger)
+            }
+            for note in opened.notes { printError("hedgetop: \(note)") }
+            return opened
+        }
+
+        /// Opens a live desk; what stops it (the file, the journal, a venue or a key) is printed and
+        /// the command fails.
+        func opening<Desk>(_ open: () async throws -> Desk) async throws -> Desk {
             do {
-                let opened = try await LivePaperDesk.open(file: file, journal: paper.journal ?? file.journalPath ?? defaultJournalPath(name: "live-paper"), venueState: paper.venueState,
-                                                          halfOpen: paper.halfOpen, specCache: SpecCache(directory: SpecCache.defaultDirectory()),
-                                                          seed: paper.seed ?? 1, logger: logger)
-                for note in opened.notes { printError("hedgetop: \(note)") }
-                return opened
+                return try await open()
             } catch let errors as ConfigErrors {
                 printConfigErrors(errors)
-                throw ExitCode.failure
             } catch let error as DeskError {
                 printError("hedgetop: \(error.message)")
-                throw ExitCode.failure
             } catch let error as LiveFailure {
                 printError("hedgetop: \(error.message)")
-                throw ExitCode.failure
             }
+            throw ExitCode.failure
         }
 
         /// Logs go to a file: `--log-file`, else `$XDG_STATE_HOME/hedgetop/hedgetop.log`.

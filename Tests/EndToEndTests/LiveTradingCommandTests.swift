@@ -75,18 +75,37 @@ struct LiveTradingCommandTests {
         return (position, account["orders"] as? Int ?? -1, usdt)
     }
 
+    /// A test's own directory, the exchange serving it, and a LIVE file on it.
+    struct Desk {
+        let directory: URL
+        let exchange: BackgroundProcess
+        let bases: [String: String]
+        let control: String
+        let config: String
+        let journal: String
+
+        init(_ name: String) throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-\(name)-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            (exchange, bases) = try LiveTradingCommandTests.startExchange(in: directory)
+            control = try #require(bases["control"])
+            config = directory.appendingPathComponent("live.toml").path
+            journal = directory.appendingPathComponent("journal.sqlite").path
+            try LiveTradingCommandTests.configuration(bases, journal: journal).write(toFile: config, atomically: true, encoding: .utf8)
+        }
+
+        func close() {
+            exchange.stop()
+            try? FileManager.default.removeItem(at: directory)
+        }
+    }
+
     @Test("LIVE needs the mode and --live and a confirmation; with --yes a cross spread opens and flattens on exit, the journal's net is exactly the exchange's wallets' change, and no secret is written",
           .timeLimit(.minutes(4)))
     func liveCycleAgreesWithTheExchange() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (exchange, bases) = try Self.startExchange(in: directory)
-        defer { exchange.stop() }
-        let control = try #require(bases["control"])
-        let config = directory.appendingPathComponent("live.toml").path
-        let journal = directory.appendingPathComponent("journal.sqlite").path
-        try Self.configuration(bases, journal: journal).write(toFile: config, atomically: true, encoding: .utf8)
+        let desk = try Desk("live")
+        defer { desk.close() }
+        let (directory, bases, control, config, journal) = (desk.directory, desk.bases, desk.control, desk.config, desk.journal)
         let hedgetop = try TmuxSession.hedgetopPath()
         let environment = Self.environment(in: directory)
         let log = directory.appendingPathComponent("hedgetop.log").path
@@ -205,14 +224,9 @@ struct LiveTradingCommandTests {
     @Test("In the terminal: the plan, LIVE typed to confirm, LIVE on the header; the kill switch flattens both legs with reduce-only orders and the venues' answers show",
           .timeLimit(.minutes(4)))
     func confirmedOnTheTerminalAndKilled() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("hedgetop-live-tmux-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: directory) }
-        let (exchange, bases) = try Self.startExchange(in: directory)
-        defer { exchange.stop() }
-        let control = try #require(bases["control"])
-        let config = directory.appendingPathComponent("live.toml").path
-        try Self.configuration(bases, journal: directory.appendingPathComponent("journal.sqlite").path).write(toFile: config, atomically: true, encoding: .utf8)
+        let desk = try Desk("live-tmux")
+        defer { desk.close() }
+        let (directory, control, config) = (desk.directory, desk.control, desk.config)
         var environment = Self.environment(in: directory)
         environment = environment.filter { $0.key.hasPrefix("HEDGETOP_") || $0.key.hasPrefix("XDG_") }
         let session = try TmuxSession(width: 140, height: 40, environment: environment, arguments: "run --config \(config) --live")
