@@ -246,7 +246,9 @@ struct LiveVenueOverLocalExchangeTests {
             Issue.record("the venues never went live")
             return
         }
-        _ = await desk.exchange.exchange.apply(.rateLimit(.seconds(3)), to: .bybitLinear)
+        // Long enough that the hedge meets it however slow the machine (in CI the first leg's
+        // answer once took 20 s, and a 3 s window had passed before the hedge was sent).
+        _ = await desk.exchange.exchange.apply(.rateLimit(.seconds(600)), to: .bybitLinear)
         let said = await drive(engine) { engine in
             desk.quote(40)
             return engine.snapshot().log.contains { $0.message.contains("venue bybit-linear down: orders: rate limited (429) until") }
