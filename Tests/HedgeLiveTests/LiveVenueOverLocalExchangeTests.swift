@@ -11,7 +11,7 @@ import Testing
 /// opened and closed by the strategy, its orders signed and sent over loopback to the local
 /// exchange, its fills read back from the venues' trade lists, and the strategy's positions and
 /// PnL agreeing with the exchange's own account to the cent.
-@Suite("Live venues over the local exchange", .timeLimit(.minutes(3)))
+@Suite("Live venues over the local exchange", .serialized, .timeLimit(.minutes(3)))
 struct LiveVenueOverLocalExchangeTests {
     let binance = InstrumentID(venue: "binance-usdm", symbol: "BTCUSDT")
     let bybit = InstrumentID(venue: "bybit-linear", symbol: "BTCUSDT")
