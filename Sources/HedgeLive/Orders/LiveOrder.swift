@@ -47,6 +47,14 @@ public enum LiveOrderStatus: String, Sendable, Hashable {
     /// Taken by the venue, whose answer carries only ids (Bybit's create and cancel): query the
     /// order for its fills.
     case acknowledged
+
+    /// Whether the order may still fill (resting, partly filled, or only acknowledged so far).
+    public var isWorking: Bool {
+        switch self {
+        case .new, .partiallyFilled, .acknowledged: true
+        case .filled, .canceled, .rejected, .expired: false
+        }
+    }
 }
 
 /// An order's state as the venue reported it. Quantities and prices are exact decimals.

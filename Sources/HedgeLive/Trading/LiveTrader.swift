@@ -151,7 +151,7 @@ public actor LiveTrader {
         var answers: [LiveVenueAnswer] = []
         var notes: [String] = []
         let venue = client.venue.rawValue
-        let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - Self.restartFillWindow
+        let since = await client.timestamp() - Self.restartFillWindow
         for order in orders {
             guard let spec = contracts[order.instrument] else { continue }
             var state: LiveOrderState?
@@ -160,7 +160,7 @@ public actor LiveTrader {
             } catch {
                 guard case .rejected(let rejection) = error, rejection.reason == .noSuchOrder else { throw error }
             }
-            if let found = state, [.new, .partiallyFilled, .acknowledged].contains(found.status) {
+            if let found = state, found.status.isWorking {
                 _ = try? await client.cancel(symbol: order.instrument.symbol, clientOrderID: order.id)
                 state = try await client.query(symbol: order.instrument.symbol, clientOrderID: order.id)
                 notes.append("\(venue): order \(order.id) was still working at the venue: cancelled at restart")
@@ -324,15 +324,14 @@ public actor LiveTrader {
                 return state
             } catch {
                 if case .rejected(let rejection) = error, rejection.reason == .noSuchOrder, await client.unknownOrders.isEmpty {
-                    let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - LiveOrderClient.fillWindowMargin
+                    let since = await client.timestamp() - LiveOrderClient.fillWindowMargin
                     guard let fills = try? await listedFills(of: order, since: since) else { continue }
                     if fills.isEmpty {
                         mailbox.post(.rejected(order.id, reason: "its answer was lost and the venue has no such order: it never arrived"))
                         return nil
                     }
                     // Executed, though the order query no longer lists it: its fills say how much.
-                    var executed = FixedDecimal.zero
-                    for fill in fills { executed = (try? executed + fill.quantity) ?? executed }
+                    let executed = (try? fills.map(\.quantity).sum()) ?? .zero
                     mailbox.post(.accepted(order.id))
                     return LiveOrderState(clientOrderID: order.id, venueOrderID: fills[0].venueOrderID,
                                           status: executed >= order.quantity ? .filled : .canceled, executedQuantity: executed, averagePrice: nil)
@@ -359,7 +358,7 @@ public actor LiveTrader {
         var posted = Set<String>()
         var postedQuantity = FixedDecimal.zero
         // A minute before now in the venue's clock: the trade list is read from there.
-        let since = await client.timeOffset.serverTime(atLocal: LiveOrderClient.systemMillis()) - LiveOrderClient.fillWindowMargin
+        let since = await client.timestamp() - LiveOrderClient.fillWindowMargin
         var wait = Self.firstPoll
         while !Task.isCancelled {
             if state.executedQuantity > postedQuantity || (state.status == .acknowledged) {
@@ -373,11 +372,7 @@ public actor LiveTrader {
                     }
                 }
             }
-            let ended: Bool = switch state.status {
-            case .filled, .canceled, .expired, .rejected: true
-            case .new, .partiallyFilled, .acknowledged: false
-            }
-            if ended && postedQuantity >= state.executedQuantity {
+            if !state.status.isWorking && postedQuantity >= state.executedQuantity {
                 if state.status != .filled {
                     mailbox.post(.ended(order.id, reason: state.status == .expired ? "expired at the venue" : "cancelled at the venue"))
                 }
